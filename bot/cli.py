@@ -1,0 +1,71 @@
+"""The `hitobot` command: one entry point, one subcommand per job.
+
+Each subcommand lives in its own module under bot/commands/ and exposes
+`add_arguments(parser)` and `run(args, settings) -> int`; this file only dispatches, so
+the modules are imported lazily (`hitobot ask` does not import python-telegram-bot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from bot.config import ConfigError, Settings
+
+# subcommand -> (module, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("bot.commands.run", "start the Telegram bot (long polling, or a webhook when WEBHOOK_URL is set)"),
+    "ask": ("bot.commands.ask", "answer one question from the knowledge base and exit"),
+    "chat": ("bot.commands.chat", "talk to the knowledge base in the terminal, no Telegram needed"),
+    "db": ("bot.commands.db", "database schema: `hitobot db upgrade`"),
+    "load": ("bot.commands.load", "load (upsert) the curated data files into the database"),
+    "import-catalogue": ("bot.commands.import_catalogue", "import catalogue practices from CSV or XLSX"),
+    "export": ("bot.commands.export", "write open data (CSV and JSON) of hito statuses and published feedback"),
+    "deliver": ("bot.commands.deliver", "run the outbox delivery worker on its own"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hitobot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(_module=module)
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:  # a subcommand not built yet must not break the others
+            if exc.name != module:
+                raise
+            p.set_defaults(_missing=True)
+            continue
+        mod.add_arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    if getattr(args, "_missing", False):
+        print(f"hitobot {args.command}: not available in this build", file=sys.stderr)
+        return 2
+    try:
+        settings = Settings.from_env()
+        logging.basicConfig(
+            level=getattr(logging, settings.log_level, logging.INFO),
+            format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        )
+        return int(importlib.import_module(args._module).run(args, settings) or 0)
+    except ConfigError as exc:
+        print(f"hitobot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per `hitobot` subcommand (see bot/cli.py)."""
