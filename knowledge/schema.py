@@ -156,6 +156,17 @@ class StatusClaim(Strict):
     source: Source
 
 
+class CurrentStatus(Strict):
+    """A hito's status now: the newest row of its status history (set by storage, not in files)."""
+
+    status: str  # key in statuses.yaml
+    progress: int | None = Field(default=None, ge=0, le=100)
+    since: dt.datetime | None = None
+    note: str | None = None
+    author: str | None = None  # "fuente: 003_...txt", or the focal point's display name
+    evidence: str | None = None
+
+
 class Activity(Sourced):
     number: int = Field(ge=1)
     text: str
@@ -178,7 +189,8 @@ class Hito(Sourced):
     responsible: list[str] = Field(default_factory=list)
     supporters: Supporters = Field(default_factory=Supporters)
     activities: list[Activity] = Field(default_factory=list)
-    status: StatusClaim | None = None
+    status: StatusClaim | None = None  # what the source document says (data files)
+    current: CurrentStatus | None = None  # what the status history says now (storage only)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Hito:
