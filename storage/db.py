@@ -1,0 +1,121 @@
+"""Database connection: one engine and one sessionmaker per process, Alembic upgrades, SQLite tuning.
+
+    db = Database("sqlite:///hitobot.sqlite3")      # or postgresql+psycopg://user@host/db
+    db.upgrade()                                     # alembic upgrade head
+    with db.session() as session:                    # commits on success, rolls back on error
+        ...
+    db.dispose()
+
+A plain `postgresql://` URL is read as psycopg 3 (`postgresql+psycopg://`).  SQLite connections
+get foreign keys on, WAL journaling and a busy timeout, so the bot and a CLI command can share
+one file.  `upgrade()` holds a PostgreSQL advisory lock so several processes starting at once
+do not race each other through the migrations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Any constant shared by every hitobot process; names the PostgreSQL advisory lock.
+ADVISORY_LOCK_KEY = 0x68_69_74_6F  # "hito"
+
+
+def normalize_url(url: str) -> str:
+    """postgresql:// and postgres:// -> postgresql+psycopg:// (psycopg 3); other URLs as given."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+class Database:
+    """An engine, its sessionmaker, and the schema upgrade."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = normalize_url(url)
+        self.engine: Engine = create_engine(self.url, **engine_options)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _tune_sqlite)
+        self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back on error."""
+        session = self._sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def alembic_config(self, connection: Connection | None = None) -> Config:
+        """A programmatic Alembic config (no alembic.ini needed; works from an installed package)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        if connection is not None:
+            config.attributes["connection"] = connection
+        return config
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` (default: the newest)."""
+        with self.engine.connect() as connection:
+            if self.is_postgresql:
+                connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                connection.commit()
+            try:
+                command.upgrade(self.alembic_config(connection), revision)
+                connection.commit()
+            finally:
+                if self.is_postgresql:
+                    connection.rollback()
+                    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                    connection.commit()
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r})"
