@@ -1,0 +1,1 @@
+"""Repositories: small query functions named after the question they answer, one module per aggregate."""
