@@ -1,0 +1,292 @@
+"""Outbox: the durable queue of messages the bot sends on its own (claim -> send -> mark).
+
+Every notice, reminder, digest and answer is first written here, in the same transaction as
+the change that caused it, under a `dedupe_key` that makes enqueueing idempotent.  Delivery
+workers (bot/delivery.py) claim rows with a lease, send them, and mark each one right after
+Telegram answers.  docs/delivery.md describes the protocol and its one unavoidable window.
+
+All times are UTC; `now` is passed in so the functions are deterministic under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased
+
+from storage.models.participation import DeliveryRate, OutboxMessage, Person, utcnow
+
+PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    chat_id: int
+    text: str
+    dedupe_key: str
+    kind: str = "notice"
+    reply_markup: dict[str, Any] | None = None
+    not_before: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedMessage:
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    attempts: int
+    lease_expires_at: dt.datetime
+
+
+def _insert_for(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def enqueue_many(session: Session, messages: Iterable[NewMessage], now: dt.datetime | None = None) -> int:
+    """Add messages; a dedupe_key already in the outbox is skipped. Returns how many were new."""
+    now = now or utcnow()
+    rows = [
+        {
+            "chat_id": m.chat_id, "text": m.text, "dedupe_key": m.dedupe_key, "kind": m.kind,
+            "reply_markup": m.reply_markup, "state": PENDING, "attempts": 0,
+            "not_before": m.not_before or now, "created_at": now,
+        }
+        for m in messages
+    ]
+    if not rows:
+        return 0
+    insert = _insert_for(session)
+    added = 0
+    for start in range(0, len(rows), 1000):
+        stmt = insert(OutboxMessage).values(rows[start:start + 1000])
+        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        added += session.execute(stmt).rowcount or 0
+    return added
+
+
+def enqueue(session: Session, message: NewMessage, now: dt.datetime | None = None) -> bool:
+    return enqueue_many(session, [message], now) == 1
+
+
+def claim_batch(
+    session: Session, worker_id: str, limit: int, lease_seconds: float, now: dt.datetime | None = None
+) -> list[ClaimedMessage]:
+    """Lease up to `limit` due messages, at most one per chat, none for a chat already leased.
+
+    Due = pending and not_before <= now, or sending with an expired lease (a dead worker's).
+    On PostgreSQL the candidate rows are locked FOR UPDATE SKIP LOCKED, so concurrent workers
+    never wait for or take each other's rows; the conditional UPDATE is the guard on SQLite.
+    The caller commits right away, so the lease is visible before anything is sent.
+    """
+    now = now or utcnow()
+    expires = now + dt.timedelta(seconds=lease_seconds)
+    other = aliased(OutboxMessage)
+    chat_busy = exists().where(
+        other.chat_id == OutboxMessage.chat_id,
+        other.id != OutboxMessage.id,
+        other.state == SENDING,
+        other.lease_expires_at >= now,
+    )
+    due = or_(
+        and_(OutboxMessage.state == PENDING, OutboxMessage.not_before <= now),
+        and_(OutboxMessage.state == SENDING, OutboxMessage.lease_expires_at < now),
+    )
+    query = (
+        select(OutboxMessage.id, OutboxMessage.chat_id)
+        .where(due, ~chat_busy)
+        .order_by(OutboxMessage.id)
+        .limit(limit * 2)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+    candidates = session.execute(query).all()
+    chosen: list[int] = []
+    seen_chats: set[int] = set()
+    for row_id, chat_id in candidates:
+        if chat_id in seen_chats:
+            continue
+        seen_chats.add(chat_id)
+        chosen.append(row_id)
+        if len(chosen) == limit:
+            break
+    if not chosen:
+        return []
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(chosen), due)
+        .values(state=SENDING, lease_owner=worker_id, lease_expires_at=expires,
+                attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(chosen), OutboxMessage.lease_owner == worker_id,
+               OutboxMessage.state == SENDING, OutboxMessage.lease_expires_at == expires)
+        .order_by(OutboxMessage.id)
+    ).scalars()
+    return [
+        ClaimedMessage(m.id, m.chat_id, m.text, m.reply_markup, m.attempts, expires)
+        for m in claimed
+    ]
+
+
+def _owned(message_id: int, worker_id: str):
+    return and_(OutboxMessage.id == message_id, OutboxMessage.lease_owner == worker_id,
+                OutboxMessage.state == SENDING)
+
+
+def mark_sent(
+    session: Session, message_id: int, worker_id: str, telegram_message_id: int | None,
+    chat_id: int, per_chat_interval: float = 1.0, now: dt.datetime | None = None,
+) -> bool:
+    """Record a delivery; pushes the chat's other pending messages at least one interval later."""
+    now = now or utcnow()
+    done = session.execute(
+        update(OutboxMessage).where(_owned(message_id, worker_id))
+        .values(state=SENT, sent_at=now, telegram_message_id=telegram_message_id,
+                lease_owner=None, lease_expires_at=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if per_chat_interval > 0:
+        next_slot = now + dt.timedelta(seconds=per_chat_interval)
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.state == PENDING,
+                   OutboxMessage.not_before < next_slot)
+            .values(not_before=next_slot)
+            .execution_options(synchronize_session=False)
+        )
+    return bool(done)
+
+
+def mark_retry(
+    session: Session, message_id: int, worker_id: str, delay_seconds: float, error: str,
+    now: dt.datetime | None = None,
+) -> bool:
+    now = now or utcnow()
+    return bool(session.execute(
+        update(OutboxMessage).where(_owned(message_id, worker_id))
+        .values(state=PENDING, not_before=now + dt.timedelta(seconds=delay_seconds),
+                lease_owner=None, lease_expires_at=None, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    ).rowcount)
+
+
+def mark_failed(session: Session, message_id: int, worker_id: str, error: str) -> bool:
+    return bool(session.execute(
+        update(OutboxMessage).where(_owned(message_id, worker_id))
+        .values(state=FAILED, lease_owner=None, lease_expires_at=None, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    ).rowcount)
+
+
+def mark_chat_blocked(
+    session: Session, message_id: int, worker_id: str, chat_id: int, error: str,
+    now: dt.datetime | None = None,
+) -> int:
+    """The person blocked the bot: drop this and every pending message to them, mark inactive."""
+    now = now or utcnow()
+    session.execute(
+        update(OutboxMessage).where(_owned(message_id, worker_id))
+        .values(state=DROPPED, lease_owner=None, lease_expires_at=None, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    )
+    dropped = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.state == PENDING)
+        .values(state=DROPPED, last_error="recipient inactive")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.execute(
+        update(Person).where(Person.id == chat_id, Person.active.is_(True))
+        .values(active=False, inactive_since=now)
+        .execution_options(synchronize_session=False)
+    )
+    return dropped or 0
+
+
+def release_claims(session: Session, worker_id: str, message_ids: Sequence[int]) -> int:
+    """Give back leased messages that were not attempted (graceful stop)."""
+    if not message_ids:
+        return 0
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.lease_owner == worker_id,
+               OutboxMessage.state == SENDING)
+        .values(state=PENDING, lease_owner=None, lease_expires_at=None,
+                attempts=OutboxMessage.attempts - 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+
+
+def take_tokens(
+    session: Session, want: int, rate: float, burst: float, min_grant: int = 1,
+    now_epoch: float | None = None, name: str = "global",
+) -> tuple[int, float]:
+    """Take up to `want` send permits from the shared token bucket.
+
+    Returns (granted, wait_seconds): when fewer than `min_grant` permits are available, nothing
+    is granted and wait_seconds says when they will be.  The bucket row is locked (PostgreSQL
+    FOR UPDATE; SQLite's write lock) so concurrent workers together stay under `rate`.
+    The caller commits.
+    """
+    import time
+
+    now_epoch = time.time() if now_epoch is None else now_epoch
+    query = select(DeliveryRate).where(DeliveryRate.name == name)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    else:  # take SQLite's write lock before reading, so two processes cannot both read the row
+        session.execute(update(DeliveryRate).where(DeliveryRate.name == name)
+                        .values(name=DeliveryRate.name))
+    bucket = session.execute(query).scalar_one_or_none()
+    if bucket is None:
+        _insert = _insert_for(session)
+        session.execute(_insert(DeliveryRate).values(name=name, tokens=burst, updated_at=now_epoch)
+                        .on_conflict_do_nothing(index_elements=["name"]))
+        bucket = session.execute(query).scalar_one()
+    elapsed = max(0.0, now_epoch - bucket.updated_at)
+    tokens = min(burst, bucket.tokens + elapsed * rate)
+    need = max(1, min(want, min_grant))
+    if tokens < need:
+        bucket.tokens, bucket.updated_at = tokens, now_epoch
+        return 0, (need - tokens) / rate
+    granted = min(want, int(tokens))
+    bucket.tokens, bucket.updated_at = tokens - granted, now_epoch
+    return granted, 0.0
+
+
+def return_tokens(session: Session, count: int, burst: float, name: str = "global") -> None:
+    """Give back permits taken but not used (so a short batch does not waste the rate)."""
+    if count > 0:
+        session.execute(
+            update(DeliveryRate).where(DeliveryRate.name == name)
+            .values(tokens=func.min(DeliveryRate.tokens + count, burst)
+                    if session.get_bind().dialect.name == "sqlite"
+                    else func.least(DeliveryRate.tokens + count, burst))
+        )
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))
+    return {state: count for state, count in rows}
+
+
+def next_due_in(session: Session, now: dt.datetime | None = None) -> float | None:
+    """Seconds until the next pending message is due (0 if one is due now), None if none."""
+    now = now or utcnow()
+    first = session.execute(
+        select(func.min(OutboxMessage.not_before)).where(OutboxMessage.state == PENDING)
+    ).scalar()
+    if first is None:
+        return None
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=dt.UTC)
+    return max(0.0, (first - now).total_seconds())
