@@ -7,11 +7,14 @@ drifts from the seed (a typo, a hito moved to the wrong date, a supporter in the
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
-from knowledge.schema import Commitment, Hito
+from knowledge.schema import Actor, Commitment, Hito
 
+DATA_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 SEED = "003"
 SEED_FILE = "003_ab710b9e28bab2ad.txt"
 PLAN_END = "2025-06"
@@ -299,3 +302,27 @@ def test_c6_hito5_columns_are_certain(c6):
     assert h.supporters.government == [] and h.supporters.other == []
     assert h.supporters.osc[1] == "CEIDEPAZ" and len(h.supporters.osc) == 7
     assert all("supporters" in hito(c6, n).uncertain for n in (1, 2, 3, 4))
+
+
+# --- integration with the actor registry (runs once actors.yaml exists) ---------------------
+
+
+def all_actor_names(c: Commitment) -> set[str]:
+    names = set(c.responsible) | {a for g in c.osc_and_other_actors for a in g.actors}
+    for h in c.hitos:
+        names |= set(h.responsible + h.supporters.government + h.supporters.osc + h.supporters.other)
+    return names
+
+
+@pytest.mark.parametrize("number", [4, 5, 6])
+def test_every_actor_name_resolves_in_the_registry(commitment, number):
+    if not (DATA_DIR / "actors.yaml").exists():
+        pytest.skip("actors.yaml is not there yet")
+    actors_module = pytest.importorskip("knowledge.actors")
+    with (DATA_DIR / "actors.yaml").open(encoding="utf-8") as f:
+        registry = actors_module.ActorIndex(Actor.model_validate(a) for a in yaml.safe_load(f)["actors"])
+    names = all_actor_names(commitment("pan6", number))
+    unresolved = sorted(
+        n for n in names if not actors_module.is_free_text(n) and registry.resolve(n) is None
+    )
+    assert unresolved == [], f"commitment {number}: not in actors.yaml: {unresolved}"
