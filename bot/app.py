@@ -1,0 +1,222 @@
+"""The Telegram application: builds the PTB Application, its services and its handlers.
+
+`build_application(settings)` wires everything in one place, in the style of the
+python-telegram-bot examples: long-lived services (Database, Knowledge) are created in
+`post_init`, kept in `bot_data` and closed in `post_shutdown`; handlers are registered in
+explicit groups (see `register_handlers`, the order matters); one error handler.
+The transport (polling now, a webhook later) is chosen by bot/commands/run.py, not here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import DEFAULT_BASE_URL, Settings
+from bot.ratelimit import FloodControl, RetryingRateLimiter
+from handlers import buttons, commands, free_text, inline, progress
+from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
+from handlers.context import SERVICES_KEY, KnowledgeLike, Services
+from handlers.errors import on_error
+from handlers.flood import FLOOD_KEY, flood_gate
+from knowledge.i18n import translations
+from knowledge.schema import KnowledgeData
+
+log = logging.getLogger(__name__)
+
+# Handler groups: lower numbers run first; within a group only the first matching handler runs.
+GATEKEEPING_GROUP = -1  # flood control: may stop an update before anything else sees it
+MAIN_GROUP = 0  # commands, participation's conversations, buttons, inline, then fallbacks
+
+_DEFAULT = object()
+
+# (command, Spanish description msgid) — the menu Telegram shows, in both languages.
+MENU: tuple[tuple[str, str], ...] = (
+    ("start", "Inicio y menú principal"),
+    ("compromisos", "Explorar planes, compromisos e hitos"),
+    ("buscar", "Buscar por palabras"),
+    ("avance", "Gráfica del avance de un compromiso"),
+    ("catalogo", "Catálogo de buenas prácticas"),
+    ("siglas", "Qué significa una sigla"),
+    ("idioma", "Cambiar el idioma"),
+    ("ayuda", "Lo que puedo hacer"),
+    ("cancelar", "Cancelar lo que estés haciendo"),
+)
+
+
+def base_file_url(settings: Settings) -> str | None:
+    """The file-download URL: explicit, or derived from a self-hosted TELEGRAM_BASE_URL."""
+    if settings.telegram_base_file_url:
+        return settings.telegram_base_file_url
+    base = settings.telegram_base_url.rstrip("/")
+    if settings.telegram_base_url != DEFAULT_BASE_URL and base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return None
+
+
+def state_file(settings: Settings) -> Path:
+    """Where per-person preferences (the chosen language) are persisted: next to a SQLite
+    database, else in the working directory."""
+    url = settings.database_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):]).with_suffix(".state.pickle")
+    return Path.cwd() / "hitobot.state.pickle"
+
+
+def load_services(settings: Settings) -> Services:
+    """Open the database (migrating and loading it on first start) and build the knowledge core."""
+    database: Any | None = None
+    data: KnowledgeData
+    try:
+        from storage.bootstrap import prepare
+        from storage.repositories.knowledge import read_knowledge
+    except ImportError:  # storage not installed in this build: read the data files directly
+        from knowledge.loader import load_data_dir
+
+        data = load_data_dir(settings.data_dir)
+    else:
+        database = prepare(settings)
+        with database.session() as session:
+            data = read_knowledge(session)
+    from knowledge.core import Knowledge
+
+    return Services(knowledge=Knowledge(data), data=data, database=database,
+                    default_locale=settings.default_locale)
+
+
+async def set_command_menus(application: Application) -> None:
+    """setMyCommands for Spanish (also the default) and English."""
+    for language_code in ("", "es", "en"):
+        _ = translations(language_code or "es").gettext
+        menu = [BotCommand(name, _(description)) for name, description in MENU]
+        await application.bot.set_my_commands(menu, scope=BotCommandScopeDefault(),
+                                              language_code=language_code or None)
+
+
+def _post_init_for(settings: Settings, prepared: Services | None):
+    async def post_init(application: Application) -> None:
+        svc = prepared or await asyncio.to_thread(load_services, settings)
+        svc.default_locale = settings.default_locale
+        svc.bot_username = application.bot.username
+        application.bot_data[SERVICES_KEY] = svc
+        application.bot_data[FLOOD_KEY] = FloodControl()
+        try:
+            await set_command_menus(application)
+        except Exception:  # the menu is a convenience: never a reason not to start
+            log.exception("could not set the command menu")
+        log.info("hitobot ready as @%s", svc.bot_username)
+
+    return post_init
+
+
+async def post_shutdown(application: Application) -> None:
+    svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
+    if svc is not None:
+        svc.close()
+
+
+def register_handlers(application: Application) -> None:
+    """All handlers, in the order that matters."""
+    # Gatekeeping first: flood control may stop an update before any other handler sees it.
+    application.add_handler(TypeHandler(Update, flood_gate), group=GATEKEEPING_GROUP)
+
+    # Commands.  (/cancelar is registered after the participation room's conversations, so
+    # that a conversation in progress gets it first.)
+    for names, callback in (
+        (("start",), commands.start),
+        (("ayuda", "help"), commands.help_command),
+        (("compromisos", "plan", "planes"), commands.browse),
+        (("buscar", "search"), commands.search_command),
+        (("catalogo",), commands.catalogue),
+        (("siglas",), commands.acronyms),
+        (("idioma", "language"), commands.language_command),
+        (("avance",), progress.progress_command),
+    ):
+        application.add_handler(CommandHandler(list(names), callback), group=MAIN_GROUP)
+
+    # Navigation buttons ("v1:..."), then inline mode.
+    application.add_handler(CallbackQueryHandler(buttons.on_button, pattern=NAVIGATION_PATTERN),
+                            group=MAIN_GROUP)
+    application.add_handler(InlineQueryHandler(inline.on_inline_query), group=MAIN_GROUP)
+
+    # The participation room (registration, subscriptions, updates, feedback) registers its
+    # commands, buttons and conversations here: after ours, before the fallbacks below, in
+    # MAIN_GROUP, so that the free-text fallback only answers what nobody else took.
+    try:
+        import handlers.participation as participation
+    except ImportError:
+        participation = None
+    if participation is not None and hasattr(participation, "register"):
+        participation.register(application)
+
+    # Fallbacks, last in MAIN_GROUP: /cancelar outside a conversation, any button nobody
+    # understood (tampered or stale), and free text, which goes to the knowledge core.
+    application.add_handler(CommandHandler(["cancelar", "cancel"], commands.cancel), group=MAIN_GROUP)
+    application.add_handler(CallbackQueryHandler(buttons.unknown_button), group=MAIN_GROUP)
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, free_text.on_text),
+                            group=MAIN_GROUP)
+    application.add_error_handler(on_error)
+
+
+def build_application(
+    settings: Settings,
+    db: Any | None = None,
+    knowledge: KnowledgeLike | None = None,
+    *,
+    data: KnowledgeData | None = None,
+    request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter | None | object = _DEFAULT,
+    persistence: PicklePersistence | None | object = _DEFAULT,
+) -> Application:
+    """The Application for `settings`.  Tests and benches may pass ready services (db,
+    knowledge, data), a local `request` transport, and rate_limiter/persistence=None."""
+    token = settings.require_token()
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_shutdown(post_shutdown)
+    )
+    if (file_url := base_file_url(settings)) is not None:
+        builder = builder.base_file_url(file_url)
+    limiter = RetryingRateLimiter(max_retries=3) if rate_limiter is _DEFAULT else rate_limiter
+    if limiter is not None:
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    if persistence is _DEFAULT:
+        persistence = PicklePersistence(
+            filepath=state_file(settings), update_interval=5,
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False))
+    if persistence is not None:
+        builder = builder.persistence(persistence)  # type: ignore[arg-type]
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    prepared = None
+    if knowledge is not None:
+        prepared = Services(knowledge=knowledge, data=data or KnowledgeData(), database=db,
+                            default_locale=settings.default_locale)
+    builder = builder.post_init(_post_init_for(settings, prepared))
+    application = builder.build()
+    register_handlers(application)
+    return application

@@ -1,0 +1,37 @@
+"""`hitobot run`: start the Telegram bot (long polling; a webhook mode can be added here)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from telegram import Update
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--poll-timeout", type=float, default=10.0,
+                        help="long-polling timeout in seconds (default 10)")
+    parser.add_argument("--drop-pending", action="store_true",
+                        help="ignore updates that arrived while the bot was off")
+
+
+def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> int:
+    from bot.app import build_application
+
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=int(poll_timeout),
+                            drop_pending_updates=drop_pending)
+    return 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_token()  # a clear one-line error before anything heavy is imported
+    if settings.webhook_url:
+        # Webhook mode (WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_SECRET, /healthz) plugs in here:
+        # build_application(settings) is transport-agnostic; call application.run_webhook(...).
+        log.warning("WEBHOOK_URL is set but webhook mode is not built yet; using long polling")
+    return run_polling(settings, args.poll_timeout, args.drop_pending)

@@ -1,0 +1,73 @@
+"""Button presses of the navigation (callback data "v1:..."), and the polite answer to any
+button the bot does not understand (tampered, or left over from an older version).
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.callback_data import Press, parse_callback
+from handlers.commands import set_language
+from handlers.context import services, tr
+from handlers.messaging import show
+from handlers.progress import send_chart
+from handlers.views import Screen, commitment_screen, hito_screen, main_menu, plan_screen, plans_screen, ref_screen
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    press = parse_callback(query.data)
+    if press is None:
+        await unknown_button(update, context)
+        return
+    if press.action == "language":
+        await query.answer()
+        await set_language(update, context, press.locale or "es")
+        return
+    if press.action == "chart":
+        await query.answer()
+        if not await send_chart(update, context, press.commitment or 0):
+            await _gone(update, context)
+        return
+    screen = screen_for(update, context, press)
+    if screen is None:
+        await _gone(update, context)
+        return
+    await query.answer()
+    await show(update, context, screen.text, screen.keyboard)
+
+
+def screen_for(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press) -> Screen | None:
+    locale, _ = tr(update, context)
+    svc = services(context)
+    user_id = update.effective_user.id if update.effective_user else None
+    if press.action == "menu":
+        return main_menu(locale, _)
+    if press.action == "plans":
+        return plans_screen(svc, _)
+    if press.action == "plan":
+        plan = svc.knowledge.plan(press.plan_key or "")
+        return plan_screen(svc, plan, press.page, _) if plan else None
+    if press.action == "commitment":
+        commitment = svc.knowledge.commitment(press.commitment or 0)
+        return commitment_screen(svc, commitment, press.page, locale, _, user_id) if commitment else None
+    if press.action == "hito":
+        return hito_screen(svc, press.commitment or 0, press.hito or 0, locale, _, user_id)
+    if press.action == "ref":
+        return ref_screen(svc, press.ref or "", locale, _, user_id)
+    return None
+
+
+async def _gone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = tr(update, context)
+    await update.callback_query.answer(
+        _("Eso ya no está en los datos (puede que hayan cambiado). Usa /compromisos para ver lo actual."),
+        show_alert=True)
+
+
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button nobody else handled: answer kindly so the person's client stops waiting."""
+    _locale, _ = tr(update, context)
+    await update.callback_query.answer(
+        _("Este botón ya no es válido. Escribe /start para empezar de nuevo."), show_alert=True)

@@ -1,0 +1,153 @@
+"""Callback data of the bot's buttons: short, versioned, built and parsed in one place.
+
+Telegram allows 1-64 bytes of callback data and a client can send anything, so every press
+goes through `parse_callback`, which returns None for anything it does not fully understand
+(a tampered button, or one from an older version of the bot) and never raises.
+
+    v1:m              main menu               v1:pl             the list of plans
+    v1:p:pan6:0       plan, commitments page  v1:c:3:0          commitment 3, hitos page 0
+    v1:h:3:2          hito 2 of commitment 3  v1:g:3            progress chart of commitment 3
+    v1:r:<ref>        any knowledge ref       v1:l:en           switch the language
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from knowledge.refs import parse_ref
+
+VERSION = "v1"
+MAX_BYTES = 64
+
+Action = Literal["menu", "plans", "plan", "commitment", "hito", "chart", "ref", "language"]
+
+_PLAN_KEY = re.compile(r"^pan\d{1,2}$")
+_SMALL_INT = re.compile(r"^\d{1,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """What a button asks for, once validated."""
+
+    action: Action
+    plan_key: str | None = None
+    commitment: int | None = None
+    hito: int | None = None
+    page: int = 0
+    ref: str | None = None
+    locale: str | None = None
+
+
+def _join(*parts: object) -> str:
+    data = ":".join([VERSION, *(str(p) for p in parts)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data longer than {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def menu() -> str:
+    return _join("m")
+
+
+def plans() -> str:
+    return _join("pl")
+
+
+def plan(plan_key: str, page: int = 0) -> str:
+    return _join("p", plan_key, page)
+
+
+def commitment(number: int, page: int = 0) -> str:
+    return _join("c", number, page)
+
+
+def hito(commitment_number: int, hito_number: int) -> str:
+    return _join("h", commitment_number, hito_number)
+
+
+def chart(commitment_number: int) -> str:
+    return _join("g", commitment_number)
+
+
+def ref(any_ref: str) -> str:
+    return _join("r", any_ref)
+
+
+def language(locale: str) -> str:
+    return _join("l", locale)
+
+
+def _int(text: str) -> int | None:
+    return int(text) if _SMALL_INT.match(text) else None
+
+
+def parse_callback(data: object) -> Press | None:
+    """The one parser of callback data; None for anything malformed, unknown or too long."""
+    if not isinstance(data, str) or not data or len(data.encode()) > MAX_BYTES:
+        return None
+    version, _, rest = data.partition(":")
+    if version != VERSION:
+        return None
+    kind, _, args_text = rest.partition(":")
+    args = args_text.split(":") if args_text else []
+    try:
+        return _PARSERS[kind](args)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _parse_menu(args: list[str]) -> Press | None:
+    return Press("menu") if not args else None
+
+
+def _parse_plans(args: list[str]) -> Press | None:
+    return Press("plans") if not args else None
+
+
+def _parse_plan(args: list[str]) -> Press | None:
+    key, page_text = args
+    page = _int(page_text)
+    if not _PLAN_KEY.match(key) or page is None:
+        return None
+    return Press("plan", plan_key=key, page=page)
+
+
+def _parse_commitment(args: list[str]) -> Press | None:
+    number, page = (_int(a) for a in args)
+    if not number or page is None:
+        return None
+    return Press("commitment", commitment=number, page=page)
+
+
+def _parse_hito(args: list[str]) -> Press | None:
+    number, hito_number = (_int(a) for a in args)
+    if not number or not hito_number:
+        return None
+    return Press("hito", commitment=number, hito=hito_number)
+
+
+def _parse_chart(args: list[str]) -> Press | None:
+    (number_text,) = args
+    number = _int(number_text)
+    return Press("chart", commitment=number) if number else None
+
+
+def _parse_ref(args: list[str]) -> Press | None:
+    text = ":".join(args)  # refs such as "i:sesan" contain a colon themselves
+    return Press("ref", ref=text) if parse_ref(text) is not None else None
+
+
+def _parse_language(args: list[str]) -> Press | None:
+    (locale,) = args
+    return Press("language", locale=locale) if locale in ("es", "en") else None
+
+
+_PARSERS = {
+    "m": _parse_menu, "pl": _parse_plans, "p": _parse_plan, "c": _parse_commitment,
+    "h": _parse_hito, "g": _parse_chart, "r": _parse_ref, "l": _parse_language,
+}
+
+# PTB pattern for the navigation CallbackQueryHandler: anything claiming to be ours.
+PATTERN = re.compile(rf"^{VERSION}:")

@@ -1,0 +1,142 @@
+"""The bot's commands: /start (with deep links), /ayuda, /compromisos, /buscar, /catalogo,
+/siglas, /idioma and /cancelar.  (/avance lives in handlers/progress.py.)
+
+Each command is a small `async def` that picks a screen from handlers/views.py and sends it.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+import handlers.callback_data as cb
+from handlers.context import LOCALE_KEY, services, tr
+from handlers.messaging import reply
+from handlers.render import esc, truncate
+from handlers.views import help_screen, main_menu, plans_screen, ref_screen
+from knowledge.refs import from_payload
+
+AWAITING_KEY = "awaiting"
+SEARCH_RESULTS = 10
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, and deep links t.me/<bot>?start=c3 / c3h2 / p12 that open the item directly."""
+    locale, _ = tr(update, context)
+    context.user_data.pop(AWAITING_KEY, None)
+    payload = context.args[0] if context.args else ""
+    if payload:
+        ref = from_payload(payload)
+        screen = ref_screen(services(context), str(ref), locale, _, update.effective_user.id) if ref else None
+        if screen is not None:
+            await reply(update, context, screen.text, screen.keyboard)
+            return
+        await reply(update, context, _("Ese enlace no lleva a nada que yo conozca; aquí tienes el menú."))
+    user = update.effective_user
+    screen = main_menu(locale, _, user.first_name if user else None)
+    await reply(update, context, screen.text, screen.keyboard)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = tr(update, context)
+    screen = help_screen(services(context).bot_username, _)
+    await reply(update, context, screen.text, screen.keyboard)
+
+
+async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/compromisos: the plans, then commitments, hitos and details by buttons."""
+    _locale, _ = tr(update, context)
+    screen = plans_screen(services(context), _)
+    await reply(update, context, screen.text, screen.keyboard)
+
+
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/buscar palabras — or /buscar alone, then the next message is the search."""
+    locale, _ = tr(update, context)
+    words = " ".join(context.args or []).strip()
+    if not words:
+        context.user_data[AWAITING_KEY] = "search"
+        await reply(update, context, _("¿Qué quieres buscar? Escribe unas palabras (o /cancelar)."))
+        return
+    await send_search_results(update, context, words)
+
+
+async def send_search_results(update: Update, context: ContextTypes.DEFAULT_TYPE, words: str) -> None:
+    locale, _ = tr(update, context)
+    hits = services(context).knowledge.search(words, limit=SEARCH_RESULTS, offset=0, locale=locale)
+    if not hits:
+        await reply(update, context, _("No encontré nada con «{words}». Prueba con otras palabras.").format(
+            words=esc(truncate(words, 80))))
+        return
+    lines = [_("Resultados para «{words}»:").format(words=esc(truncate(words, 80)))]
+    rows = []
+    for index, hit in enumerate(hits, start=1):
+        lines.append(f"{index}. <b>{esc(hit.title)}</b>\n{esc(truncate(hit.snippet, 160))}")
+        try:
+            rows.append([InlineKeyboardButton(truncate(f"{index}. {hit.title}", 60), callback_data=cb.ref(hit.ref))])
+        except ValueError:
+            continue  # a ref too long for a button: listed in the text only
+    await reply(update, context, "\n\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def catalogue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/catalogo: the catalogue of cooperation good practices."""
+    locale, _ = tr(update, context)
+    screen = ref_screen(services(context), "cat", locale, _, update.effective_user.id)
+    if screen is None:
+        await reply(update, context, _("El catálogo todavía no está cargado."))
+        return
+    await reply(update, context, screen.text, screen.keyboard)
+
+
+async def acronyms(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/siglas [SIGLA]: what an acronym means, or the list of known acronyms."""
+    locale, _ = tr(update, context)
+    wanted = " ".join(context.args or []).strip()
+    known = sorted(services(context).data.acronyms, key=lambda a: a.acronym.lower())
+    if wanted:
+        matches = [a for a in known if a.acronym.lower() == wanted.lower()]
+        if matches:
+            text = "\n".join(f"<b>{esc(a.acronym)}</b>: {esc(a.expansion)}" for a in matches)
+        else:
+            answer = services(context).knowledge.ask(_("¿Qué significa {acronym}?").format(acronym=wanted), locale)
+            from handlers.free_text import send_answer
+
+            await send_answer(update, context, answer)
+            return
+        await reply(update, context, text)
+        return
+    if not known:
+        await reply(update, context, _("Todavía no tengo siglas registradas."))
+        return
+    lines = ["<b>" + _("Siglas que conozco") + "</b>"] + [
+        f"<b>{esc(a.acronym)}</b>: {esc(a.expansion)}" for a in known]
+    lines.append(_("Escribe /siglas SIGLA para ver solo una."))
+    await reply(update, context, "\n".join(lines))
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/idioma [es|en]: choose the language of the bot's answers (remembered)."""
+    _locale, _ = tr(update, context)
+    choice = (context.args[0].lower() if context.args else "")[:2]
+    if choice in ("es", "en"):
+        await set_language(update, context, choice)
+        return
+    from handlers.views import language_screen
+
+    screen = language_screen(_)
+    await reply(update, context, screen.text, screen.keyboard)
+
+
+async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE, locale: str) -> None:
+    context.user_data[LOCALE_KEY] = locale
+    _locale, _ = tr(update, context)
+    await reply(update, context, _("Listo: te responderé en español."))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cancelar outside any conversation: forget what the bot was waiting for."""
+    _locale, _ = tr(update, context)
+    had_something = context.user_data.pop(AWAITING_KEY, None) is not None
+    text = _("Cancelado.") if had_something else _("No hay nada que cancelar.")
+    await reply(update, context, text + " " + _("Escribe tu pregunta o usa /ayuda."))

@@ -1,0 +1,36 @@
+"""Gatekeeping in the lowest handler group: per-person flood control.
+
+Someone sending too much too fast gets one polite notice and their extra updates are dropped
+(ApplicationHandlerStop), while everybody else is served as usual.  Inline queries are not
+counted: Telegram already debounces them as the person types.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.ratelimit import FloodControl
+from handlers.context import tr
+
+FLOOD_KEY = "flood_control"
+
+
+async def flood_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    flood: FloodControl | None = context.application.bot_data.get(FLOOD_KEY)
+    if user is None or flood is None or update.inline_query is not None:
+        return
+    allowed, warn_now = flood.check(user.id)
+    if allowed:
+        return
+    if warn_now:
+        _locale, _ = tr(update, context)
+        notice = _("Vas muy rápido 🙂 Dame unos segundos y vuelve a escribirme.")
+        if update.callback_query is not None:
+            await update.callback_query.answer(notice)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, notice)
+    elif update.callback_query is not None:
+        await update.callback_query.answer()
+    raise ApplicationHandlerStop

@@ -1,0 +1,103 @@
+"""Progress pictures: a commitment's hitos as a PNG bar chart, with the same facts in words.
+
+The chart is drawn off the event loop (asyncio.to_thread) and cached until the data change
+(the cache key is the commitment's status fingerprint and the language).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from io import BytesIO
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction
+from telegram.ext import ContextTypes
+
+import handlers.callback_data as cb
+from handlers.context import Services, services, tr
+from handlers.messaging import reply
+from handlers.render import MAX_CAPTION, esc, truncate
+from knowledge.charts import chart_fingerprint, commitment_bars, hito_progress, hito_status, render_progress_chart
+from knowledge.schema import Commitment
+
+MAX_CACHED_CHARTS = 256
+
+
+def overall_progress(services_: Services, commitment: Commitment) -> int | None:
+    """The commitment's roll-up: the core's figure, else the mean of the known hito figures."""
+    try:
+        value = services_.knowledge.progress(commitment)  # type: ignore[attr-defined]
+        if value is not None:
+            return int(value)
+    except (AttributeError, TypeError):
+        pass
+    known = [p for p in (hito_progress(h, services_.data.statuses) for h in commitment.hitos) if p is not None]
+    return round(sum(known) / len(known)) if known else None
+
+
+def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -> str:
+    names = {s.key: (s.name_en if locale == "en" else s.name_es) for s in services_.data.statuses}
+    total = overall_progress(services_, commitment)
+    head = "<b>" + _("Compromiso {n}: {title}").format(
+        n=commitment.number, title=esc(truncate(commitment.short_title or commitment.title, 90))) + "</b>"
+    overall = (_("Avance general: {p} %").format(p=total) if total is not None
+               else _("Avance general: sin información"))
+    lines = [head, overall]
+    for hito in sorted(commitment.hitos, key=lambda h: h.number):
+        status, _explicit = hito_status(hito)
+        progress = hito_progress(hito, services_.data.statuses)
+        state = esc(names.get(status or "", _("sin información")))
+        figure = f" ({progress} %)" if progress is not None else ""
+        lines.append(_("Hito {n}: {state}").format(n=hito.number, state=state) + figure)
+    return "\n".join(lines)
+
+
+async def chart_png(services_: Services, commitment: Commitment, locale: str, _) -> bytes:
+    key = (chart_fingerprint(commitment), locale)
+    cached = services_.chart_cache.get(key)
+    if cached is not None:
+        return cached
+    title = _("Compromiso {n}: avance por hito").format(n=commitment.number)
+    bars = commitment_bars(commitment, services_.data.statuses, _("Hito {n}"))
+    png = await asyncio.to_thread(render_progress_chart, title, bars, _("Avance (%)"), _("sin dato"))
+    if len(services_.chart_cache) >= MAX_CACHED_CHARTS:
+        services_.chart_cache.clear()
+    services_.chart_cache[key] = png
+    return png
+
+
+async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, commitment_number: int) -> bool:
+    """Send the chart of a commitment; False when there is no such commitment."""
+    locale, _ = tr(update, context)
+    svc = services(context)
+    commitment = svc.knowledge.commitment(commitment_number)
+    if commitment is None or not commitment.hitos:
+        return False
+    chat = update.effective_chat
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    png = await chart_png(svc, commitment, locale, _)
+    caption = chart_caption(svc, commitment, locale, _)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
+        _("📄 Compromiso {n}").format(n=commitment.number), callback_data=cb.commitment(commitment.number))]])
+    if len(caption) <= MAX_CAPTION:
+        await context.bot.send_photo(chat.id, BytesIO(png), caption=caption, reply_markup=keyboard)
+    else:  # a long caption goes as its own message, so nothing is cut
+        await context.bot.send_photo(chat.id, BytesIO(png))
+        await reply(update, context, caption, keyboard)
+    return True
+
+
+async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/avance N: the chart of commitment N; /avance alone: buttons to pick one."""
+    _locale, _ = tr(update, context)
+    arg = (context.args[0] if context.args else "").lstrip("cC#")
+    if arg.isdigit() and await send_chart(update, context, int(arg)):
+        return
+    svc = services(context)
+    plans = sorted(svc.knowledge.plans(), key=lambda p: (not p.current, -p.number))
+    rows = [[InlineKeyboardButton(truncate(f"{c.number}. {c.short_title or c.title}", 60),
+                                  callback_data=cb.chart(c.number))]
+            for p in plans for c in sorted(p.commitments, key=lambda c: c.number) if c.hitos]
+    intro = (_("No conozco el compromiso {n}.").format(n=esc(arg)) + " " if arg else "")
+    await reply(update, context, intro + _("¿De qué compromiso quieres ver el avance?"),
+                InlineKeyboardMarkup(rows) if rows else None)

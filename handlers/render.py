@@ -1,0 +1,92 @@
+"""Turning plain text from the knowledge core into safe Telegram HTML messages.
+
+Everything that comes from the database or from a person is escaped here (`esc`), and a
+message longer than Telegram's 4096 characters is split on paragraph boundaries
+(`split_message`), falling back to line and then word boundaries for a giant paragraph.
+"""
+
+from __future__ import annotations
+
+import html
+
+from knowledge.answers import Answer
+
+MAX_MESSAGE = 4096
+MAX_CAPTION = 1024
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value for a message sent with parse_mode HTML."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def _hard_wrap(block: str, limit: int) -> list[str]:
+    """Split one paragraph that is too long: on lines, then on spaces, then anywhere."""
+    pieces: list[str] = []
+    current = ""
+    for separator in ("\n", " "):
+        if separator in block:
+            for part in block.split(separator):
+                candidate = f"{current}{separator}{part}" if current else part
+                if len(candidate) <= limit:
+                    current = candidate
+                    continue
+                if current:
+                    pieces.append(current)
+                if len(part) <= limit:
+                    current = part
+                else:
+                    pieces.extend(_hard_wrap(part, limit))
+                    current = ""
+            if current:
+                pieces.append(current)
+            return pieces
+    return [block[i:i + limit] for i in range(0, len(block), limit)]
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split text into messages of at most `limit` characters, on paragraph boundaries.
+
+    Paragraphs (separated by a blank line) are kept whole whenever they fit; the split never
+    falls inside an HTML entity such as "&amp;" because it only cuts at whitespace, unless a
+    single word is longer than the limit.
+    """
+    text = text.strip()
+    if len(text) <= limit:
+        return [text] if text else []
+    chunks: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        paragraph = paragraph.strip("\n")
+        if not paragraph:
+            continue
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        if len(paragraph) <= limit:
+            current = paragraph
+        else:
+            chunks.extend(_hard_wrap(paragraph, limit))
+            current = ""
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def answer_html(answer: Answer) -> str:
+    """An Answer as an HTML message: the first line in bold, the rest as is, all escaped."""
+    text = answer.text.strip()
+    first, _, rest = text.partition("\n")
+    body = f"<b>{esc(first)}</b>" + (f"\n{esc(rest)}" if rest else "")
+    if answer.source and answer.source not in text:
+        body += f"\n\n<i>{esc(answer.source)}</i>"
+    return body
+
+
+def truncate(text: str, limit: int) -> str:
+    """Shorten plain text to `limit` characters with an ellipsis (for buttons and titles)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,227 @@
+"""The screens of the bot: text and inline keyboard for the menu, plans, commitments and hitos.
+
+Each view returns a `Screen` (HTML text + keyboard) and never sends anything, so the same
+screen is used for a command, a button (edit in place) and a deep link.  Texts of entities
+come from the knowledge core's cards (`Knowledge.card`), escaped here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+import handlers.callback_data as cb
+from handlers.context import Services
+from handlers.render import answer_html, esc, truncate
+from knowledge.refs import Ref, parse_ref, to_payload
+from knowledge.schema import Commitment, Plan
+
+log = logging.getLogger(__name__)
+
+COMMITMENTS_PER_PAGE = 8
+HITOS_PER_PAGE = 10
+Gettext = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def deep_link(bot_username: str, ref: str) -> str:
+    return f"https://t.me/{bot_username}?start={to_payload(ref)}"
+
+
+def share_button(services: Services, ref: str, _: Gettext) -> InlineKeyboardButton:
+    link = deep_link(services.bot_username, ref)
+    return InlineKeyboardButton(_("🔗 Compartir"), url=f"https://t.me/share/url?url={quote(link, safe='')}")
+
+
+def subscription_row(services: Services, ref: str, user_id: int | None, locale: str) -> list[InlineKeyboardButton]:
+    """The participation room's subscribe button, when that room is installed."""
+    try:
+        from handlers.participation import subscription_button  # optional room
+    except ImportError:
+        return []
+    try:
+        button = subscription_button(user_id, ref, locale)
+    except Exception:  # a failing optional button must not hide the card
+        log.exception("subscription_button failed for %s", ref)
+        return []
+    return [button] if button is not None else []
+
+
+def _pager(page: int, pages: int, make: Callable[[int], str], _: Gettext) -> list[InlineKeyboardButton]:
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(_("◀️ Anterior"), callback_data=make(page - 1)))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(_("Siguiente ▶️"), callback_data=make(page + 1)))
+    return row
+
+
+def _pages(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
+
+
+def main_menu(locale: str, _: Gettext, first_name: str | None = None) -> Screen:
+    greeting = _("¡Hola, {name}!").format(name=esc(first_name)) if first_name else _("¡Hola!")
+    text = "\n\n".join([
+        f"<b>{greeting}</b> " + _("Soy hitobot. Respondo preguntas sobre los planes de acción de "
+                                  "Gobierno Abierto de Guatemala y el catálogo de buenas prácticas "
+                                  "de cooperación de SEGEPLAN, solo con lo que dicen las fuentes."),
+        _("Escríbeme como hablas, por ejemplo: <i>¿quién es responsable del hito 2 del compromiso 3?</i> "
+          "o <i>¿qué significa ICEFI?</i>"),
+        _("También puedes explorar con los botones o usar /ayuda para ver todo lo que sé hacer."),
+    ])
+    other = "en" if locale == "es" else "es"
+    keyboard = InlineKeyboardMarkup([
+        [InlineKeyboardButton(_("📋 Planes y compromisos"), callback_data=cb.plans())],
+        [InlineKeyboardButton(_("📚 Catálogo de buenas prácticas"), callback_data=cb.ref("cat"))],
+        [InlineKeyboardButton(_("🔎 Buscar"), switch_inline_query_current_chat="")],
+        [InlineKeyboardButton("🌐 English" if other == "en" else "🌐 Español", callback_data=cb.language(other))],
+    ])
+    return Screen(text, keyboard)
+
+
+def help_screen(bot_username: str, _: Gettext) -> Screen:
+    lines = [
+        "<b>" + _("Lo que puedo hacer") + "</b>",
+        _("Pregúntame en tus palabras: responsables, fechas, avance, resultados esperados, "
+          "siglas, prácticas del catálogo y proyectos de cooperación."),
+        "/compromisos — " + _("explorar los planes, compromisos e hitos"),
+        "/buscar — " + _("buscar por palabras"),
+        "/avance — " + _("gráfica del avance de un compromiso"),
+        "/catalogo — " + _("el catálogo de buenas prácticas de cooperación"),
+        "/siglas — " + _("qué significa una sigla"),
+        "/idioma — " + _("cambiar el idioma"),
+        "/cancelar — " + _("cancelar lo que estés haciendo"),
+        _("En cualquier chat puedes escribir @{bot} y unas palabras para compartir una ficha.").format(bot=esc(bot_username)),
+        _("Solo respondo con lo que dicen los documentos oficiales; si no está en las fuentes, te lo digo."),
+    ]
+    return Screen("\n".join(lines), InlineKeyboardMarkup([[InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())]]))
+
+
+def _plan_label(plan: Plan, _: Gettext) -> str:
+    current = " ⭐" if plan.current else ""
+    return truncate(f"{plan.title} ({plan.period_label}){current}", 60)
+
+
+def plans_screen(services: Services, _: Gettext) -> Screen:
+    plans = sorted(services.knowledge.plans(), key=lambda p: (not p.current, -p.number))
+    text = "<b>" + _("Planes de acción de Gobierno Abierto") + "</b>\n\n" + "\n".join(
+        f"• {esc(p.title)} ({esc(p.period_label)})" + (" — " + _("plan vigente") if p.current else "")
+        for p in plans)
+    rows = [[InlineKeyboardButton(_plan_label(p, _), callback_data=cb.plan(p.key))] for p in plans]
+    rows.append([InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
+    return Screen(text, InlineKeyboardMarkup(rows))
+
+
+def plan_screen(services: Services, plan: Plan, page: int, _: Gettext) -> Screen:
+    commitments = sorted(plan.commitments, key=lambda c: c.number)
+    pages = _pages(len(commitments), COMMITMENTS_PER_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = commitments[page * COMMITMENTS_PER_PAGE:(page + 1) * COMMITMENTS_PER_PAGE]
+    header = f"<b>{esc(plan.title)}</b> ({esc(plan.period_label)})"
+    listing = "\n".join(f"{c.number}. {esc(c.short_title or c.title)}" for c in shown)
+    text = header + "\n\n" + (listing or _("Este plan no tiene compromisos registrados."))
+    if pages > 1:
+        text += "\n\n" + _("Página {page} de {pages}").format(page=page + 1, pages=pages)
+    rows = [[InlineKeyboardButton(truncate(f"{c.number}. {c.short_title or c.title}", 60),
+                                  callback_data=cb.commitment(c.number))] for c in shown]
+    pager = _pager(page, pages, lambda p: cb.plan(plan.key, p), _)
+    if pager:
+        rows.append(pager)
+    rows.append([InlineKeyboardButton(_("⬅️ Planes"), callback_data=cb.plans()),
+                 InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
+    return Screen(text, InlineKeyboardMarkup(rows))
+
+
+def plan_of(services: Services, commitment_number: int) -> Plan | None:
+    for plan in services.knowledge.plans():
+        if any(c.number == commitment_number for c in plan.commitments):
+            return plan
+    return None
+
+
+def card_text(services: Services, ref: str, locale: str, _: Gettext) -> str | None:
+    answer = services.knowledge.card(ref, locale)
+    return answer_html(answer) if answer is not None else None
+
+
+def commitment_screen(services: Services, commitment: Commitment, page: int, locale: str,
+                      _: Gettext, user_id: int | None = None) -> Screen:
+    ref = f"c{commitment.number}"
+    text = card_text(services, ref, locale, _) or f"<b>{esc(commitment.title)}</b>"
+    hitos = sorted(commitment.hitos, key=lambda h: h.number)
+    pages = _pages(len(hitos), HITOS_PER_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = hitos[page * HITOS_PER_PAGE:(page + 1) * HITOS_PER_PAGE]
+    buttons = [InlineKeyboardButton(_("Hito {n}").format(n=h.number),
+                                    callback_data=cb.hito(commitment.number, h.number)) for h in shown]
+    rows = [buttons[i:i + 4] for i in range(0, len(buttons), 4)]
+    pager = _pager(page, pages, lambda p: cb.commitment(commitment.number, p), _)
+    if pager:
+        rows.append(pager)
+    extra = [InlineKeyboardButton(_("📊 Avance"), callback_data=cb.chart(commitment.number))] if hitos else []
+    rows.append(extra + [share_button(services, ref, _)] + subscription_row(services, ref, user_id, locale))
+    plan = plan_of(services, commitment.number)
+    back = cb.plan(plan.key) if plan else cb.plans()
+    rows.append([InlineKeyboardButton(_("⬅️ Compromisos"), callback_data=back),
+                 InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
+    return Screen(text, InlineKeyboardMarkup(rows))
+
+
+def hito_screen(services: Services, commitment_number: int, hito_number: int, locale: str,
+                _: Gettext, user_id: int | None = None) -> Screen | None:
+    hito = services.knowledge.hito(commitment_number, hito_number)
+    if hito is None:
+        return None
+    ref = f"c{commitment_number}h{hito_number}"
+    text = card_text(services, ref, locale, _) or f"<b>{esc(hito.text)}</b>"
+    rows = [
+        [share_button(services, ref, _)] + subscription_row(services, ref, user_id, locale),
+        [InlineKeyboardButton(_("⬅️ Compromiso {n}").format(n=commitment_number),
+                              callback_data=cb.commitment(commitment_number)),
+         InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())],
+    ]
+    return Screen(text, InlineKeyboardMarkup(rows))
+
+
+def ref_screen(services: Services, ref_text: str, locale: str, _: Gettext,
+               user_id: int | None = None) -> Screen | None:
+    """The screen for any ref (deep links, answer choices); None when it names nothing."""
+    ref: Ref | None = parse_ref(ref_text)
+    if ref is None:
+        return None
+    if ref.kind == "plan" and ref.key:
+        plan = services.knowledge.plan(ref.key)
+        return plan_screen(services, plan, 0, _) if plan else None
+    if ref.kind == "commitment" and ref.commitment:
+        commitment = services.knowledge.commitment(ref.commitment, ref.plan)
+        return commitment_screen(services, commitment, 0, locale, _, user_id) if commitment else None
+    if ref.kind == "hito" and ref.commitment and ref.hito:
+        return hito_screen(services, ref.commitment, ref.hito, locale, _, user_id)
+    text = card_text(services, str(ref), locale, _)
+    if text is None:
+        return None
+    rows = [[share_button(services, str(ref), _)]]
+    if ref.kind == "activity" and ref.commitment and ref.hito:
+        rows.append([InlineKeyboardButton(_("⬅️ Hito {n}").format(n=ref.hito),
+                                          callback_data=cb.hito(ref.commitment, ref.hito))])
+    if ref.kind == "actor":
+        rows[0] += subscription_row(services, str(ref), user_id, locale)
+    rows.append([InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
+    return Screen(text, InlineKeyboardMarkup(rows))
+
+
+def language_screen(_: Gettext) -> Screen:
+    return Screen(_("¿En qué idioma prefieres que te responda?"), InlineKeyboardMarkup([[
+        InlineKeyboardButton("Español", callback_data=cb.language("es")),
+        InlineKeyboardButton("English", callback_data=cb.language("en")),
+    ]]))
