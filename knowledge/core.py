@@ -1,0 +1,995 @@
+"""The knowledge core: answers everyday questions from the knowledge base, never inventing.
+
+`Knowledge(data)` is built once per process (it prebuilds the index, the actor directory and the
+speller) and then answers: `.ask(question, locale=None) -> Answer`, `.card(ref, locale)` (the detail
+card of an entity, for the bot's navigation and deep links), `.search(query, ...)` (inline mode),
+and lookups (`plan`, `plans`, `commitment`, `hito`, `actor`, `statuses`, `progress`).
+Routing: explicit numbers ("compromiso 3 hito 2") first, then acronyms and actors, topic
+nicknames, the plan itself, and finally retrieval; an answer only comes from a real match —
+otherwise the answer is kind "no_answer" with the closest topics as choices.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from knowledge.answers import Answer, Choice, Hit
+from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.i18n import normalize_locale
+from knowledge.index import ActorDirectory, Doc, Scored, SearchIndex, acronym_key, build_documents
+from knowledge.normalize import Normalizer, fold_simple, load_lexicon
+from knowledge.refs import Ref, parse_ref
+from knowledge.schema import (
+    Acronym,
+    Activity,
+    Actor,
+    CatalogueInfo,
+    Commitment,
+    Hito,
+    KnowledgeData,
+    Plan,
+    PlanFact,
+    Practice,
+    Project,
+    Source,
+    StatusDef,
+    ThematicTable,
+)
+from knowledge.understand import Intent, Understander
+
+log = logging.getLogger(__name__)
+
+MIN_COVERAGE = 0.6  # share of the question's meaningful words a record must contain
+STRUCTURED_ASPECTS = {"responsible", "supporters", "dates", "status", "results", "hitos", "activities",
+                      "products", "participation"}
+
+
+@dataclass(frozen=True)
+class Located:
+    """A commitment-tree entity with its plan (hito and activity may be None)."""
+
+    plan: Plan
+    commitment: Commitment
+    hito: Hito | None = None
+    activity: Activity | None = None
+
+    @property
+    def ref(self) -> str:
+        r = f"c{self.commitment.number}"
+        if self.hito:
+            r += f"h{self.hito.number}"
+            if self.activity:
+                r += f"a{self.activity.number}"
+        return r
+
+
+class Knowledge:
+    """Answers questions about the plans, the catalogue and the projects of one KnowledgeData."""
+
+    def __init__(self, data: KnowledgeData):
+        self.data = data
+        self.lexicon = load_lexicon()
+        stop = self.lexicon.stop_es | self.lexicon.stop_en
+        self.docs = build_documents(data)
+        self.index = SearchIndex(self.docs, stopwords=stop)
+        self.actors = ActorDirectory(data, stopwords=stop)
+        vocabulary = dict(self.index.vocabulary)
+        for phrase in self.actors.by_phrase:
+            for word in phrase.split():
+                vocabulary[word] = vocabulary.get(word, 0) + 1
+        self.normalizer = Normalizer(self.lexicon, vocabulary)
+        self.understander = Understander(self.lexicon, self.normalizer, self.actors, data.acronyms)
+        self._aspect_words = {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}
+        self._aspect_words |= {w for ps in self.lexicon.cues.values() for p in ps for w in p.split()}
+        self._plans = {p.key: p for p in data.plans}
+        self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
+        self._statuses: dict[str, StatusDef] = {}
+        self.refresh_statuses()
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def refresh_statuses(self) -> None:
+        self._statuses = {s.key: s for s in self.data.statuses}
+
+    def plans(self) -> list[Plan]:
+        return sorted(self.data.plans, key=lambda p: (not p.current, -p.number))
+
+    def plan(self, key: str) -> Plan | None:
+        return self._plans.get(key)
+
+    @property
+    def current_plan(self) -> Plan | None:
+        plans = self.plans()
+        return plans[0] if plans else None
+
+    def commitment(self, number: int, plan_key: str | None = None) -> Commitment | None:
+        found = self._locate_commitment(number, plan_key)
+        return found.commitment if found else None
+
+    def hito(self, commitment: int, hito: int, plan_key: str | None = None) -> Hito | None:
+        found = self._locate_commitment(commitment, plan_key)
+        if not found:
+            return None
+        return next((h for h in found.commitment.hitos if h.number == hito), None)
+
+    def actor(self, key: str) -> Actor | None:
+        return self.actors.actors.get(key)
+
+    def statuses(self) -> list[StatusDef]:
+        return sorted(self.data.statuses, key=lambda s: s.order)
+
+    def hito_progress(self, hito: Hito) -> int | None:
+        """A hito's progress: its current status (history) first, else what the source states."""
+        if hito.current is not None:
+            if hito.current.progress is not None:
+                return hito.current.progress
+            status = self._statuses.get(hito.current.status)
+            return status.progress if status else None
+        if hito.status is not None:
+            status = self._statuses.get(hito.status.status)
+            return status.progress if status else None
+        return None
+
+    def progress(self, commitment: Commitment | int) -> int | None:
+        """Roll-up: the mean progress of all hitos, an unknown one counting as 0 (not started
+        as far as anyone can tell); None when no hito's progress is known at all."""
+        c = self.commitment(commitment) if isinstance(commitment, int) else commitment
+        if c is None or not c.hitos:
+            return None
+        values = [self.hito_progress(h) for h in c.hitos]
+        if all(v is None for v in values):
+            return None
+        return round(sum(v or 0 for v in values) / len(values))
+
+    def _locate_commitment(self, number: int, plan_key: str | None = None) -> Located | None:
+        plans = [self._plans[plan_key]] if plan_key in self._plans else self.plans()
+        for plan in plans:
+            for c in plan.commitments:
+                if c.number == number:
+                    return Located(plan, c)
+        return None
+
+    def locate(self, ref: Ref) -> Located | None:
+        if ref.commitment is None:
+            return None
+        found = self._locate_commitment(ref.commitment, ref.plan)
+        if not found or ref.hito is None:
+            return found
+        h = next((x for x in found.commitment.hitos if x.number == ref.hito), None)
+        if h is None:
+            return None
+        if ref.activity is None:
+            return Located(found.plan, found.commitment, h)
+        a = next((x for x in h.activities if x.number == ref.activity), None)
+        return Located(found.plan, found.commitment, h, a) if a else None
+
+    # --- public entry points ----------------------------------------------------------------
+
+    def ask(self, question: str, locale: str | None = None) -> Answer:
+        """Answer one question; never raises (bad input gets a friendly answer)."""
+        loc = normalize_locale(locale) if locale else None
+        try:
+            return self._ask(question, loc)
+        except Exception:  # noqa: BLE001 - a question must never crash the bot
+            log.exception("could not answer %r", question[:200] if isinstance(question, str) else question)
+            w = Writer(loc or "es", self.actors)
+            return make_answer(w._("Perdón, no pude procesar esa pregunta. ¿Puedes escribirla de otra forma?"),
+                               w.locale, kind="invalid", confidence=0.0)
+
+    def card(self, ref: Ref | str, locale: str = "es") -> Answer | None:
+        """The detail card of an entity (navigation, deep links); None for an unknown ref."""
+        parsed = parse_ref(ref) if isinstance(ref, str) else ref
+        if parsed is None:
+            return None
+        w = Writer(normalize_locale(locale), self.actors)
+        if parsed.kind in ("commitment", "hito", "activity"):
+            found = self.locate(parsed)
+            return self._entity_answer(found, "about", w, None, assumed_plan=False) if found else None
+        if parsed.kind == "plan":
+            plan = self.plan(parsed.key or "")
+            return self._plan_answer(plan, "about", w, None) if plan else None
+        if parsed.kind == "actor":
+            return self._actor_answer(parsed.key or "", "about", w, None) if parsed.key in self.actors.actors else None
+        if parsed.kind == "acronym":
+            acr = self._acronyms.get(parsed.key or "")
+            return self._meaning_answer([acr], w) if acr else None
+        if parsed.kind == "project":
+            pr = next((p for p in self.data.projects if p.key == parsed.key), None)
+            return self._project_answer(pr, "about", w) if pr else None
+        if parsed.kind == "practice":
+            pa = next((p for p in self.data.practices if p.id == parsed.practice), None)
+            return self._practice_answer(pa, "about", w) if pa else None
+        if parsed.kind == "catalogue" and self.data.catalogue:
+            return self._catalogue_answer(self.data.catalogue, "about", None, w)
+        return None
+
+    def search(self, query: str, limit: int = 50, offset: int = 0, locale: str = "es") -> list[Hit]:
+        """Records matching a query (inline mode), best first, one hit per entity."""
+        if not isinstance(query, str) or not query.strip():
+            return []
+        norm = self.normalizer.normalize(query)
+        results = self.index.search(norm.canonical, limit=200, query_text=" ".join(norm.tokens))
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for s in results:
+            if s.doc.ref in seen or s.doc.kind == "passage" and s.doc.ref in seen:
+                continue
+            seen.add(s.doc.ref)
+            kind = {"plan_fact": "plan", "thematic_table": "plan", "catalogue_fact": "catalogue",
+                    "passage": parse_ref(s.doc.ref).kind if parse_ref(s.doc.ref) else "commitment"}.get(s.doc.kind, s.doc.kind)
+            title = s.doc.title if s.doc.kind != "passage" else self._ref_title(s.doc.ref)
+            hits.append(Hit(ref=s.doc.ref, kind=kind, title=shorten(title, 100), snippet=shorten(s.doc.snippet, 200),
+                            score=round(s.score, 3)))
+        return hits[offset:offset + limit]
+
+    # --- routing ----------------------------------------------------------------------------
+
+    def _ask(self, question: object, locale: str | None) -> Answer:
+        if not isinstance(question, str) or not question.strip():
+            w = Writer(locale or "es", self.actors)
+            return self._invalid(w)
+        intent = self.understander.read(question)
+        w = Writer(locale or ("en" if intent.english else "es"), self.actors)
+        if not intent.normalized.tokens:
+            return self._invalid(w)
+        return self._route(intent, w)
+
+    def _invalid(self, w: Writer) -> Answer:
+        text = w._("Hola. Pregúntame por los planes de Gobierno Abierto de Guatemala o el catálogo de "
+                   "cooperación, por ejemplo: «¿quién es responsable del hito 2 del compromiso 3?», "
+                   "«¿qué significa ICEFI?» o «¿cuándo termina el plan?».")
+        return make_answer(text, w.locale, kind="invalid", confidence=0.0)
+
+    def _plan_key(self, intent: Intent) -> tuple[str | None, bool]:
+        """(plan key, the plan was assumed) for the question."""
+        if intent.plan_number is not None:
+            return f"pan{intent.plan_number}", False
+        return None, True
+
+    def _route(self, intent: Intent, w: Writer) -> Answer:
+        plan_key, assumed = self._plan_key(intent)
+        if plan_key and plan_key not in self._plans:
+            return self._no_plan(intent.plan_number or 0, w)
+        if intent.commitment is not None:
+            return self._explicit(intent, plan_key, assumed, w)
+        if intent.hito is not None:
+            return self._hito_without_commitment(intent, plan_key, w)
+        if intent.aspect == "meaning" and (intent.acronyms or intent.actors):
+            return self._meaning_for(intent, w)
+        if intent.actors and not (intent.topics and intent.aspect in ("dates", "status", "results", "hitos")):
+            return self._actor_answer(intent.actors[0], intent.aspect, w, intent)
+        if intent.acronyms:
+            return self._meaning_answer(intent.acronyms, w)
+        extra = self._content(intent.rest)
+        if intent.topics:
+            better = self._retrieve(intent, intent.topics, w) if extra else None
+            if better is not None:
+                return better
+            return self._topic_answer(intent, plan_key, assumed, w)
+        if (intent.plan_number is not None or intent.mentions_plan) and not self._content(
+                intent.rest, drop={"plan", "planes", "accion", "nacional", "gobierno", "abierto", "vigente", "actual"}):
+            plan = self._plans.get(plan_key or "") or self.current_plan
+            return self._plan_answer(plan, intent.aspect, w, intent, assumed=plan_key is None)
+        if intent.aspect == "count" and intent.count_target and not extra:
+            return self._count_without_entity(intent, w)
+        found = self._retrieve(intent, [], w)
+        return found if found is not None else self._no_answer(intent, w)
+
+    def _content(self, tokens: Iterable[str], drop: set[str] = frozenset()) -> list[str]:
+        stop = self.lexicon.stop_es | self.lexicon.stop_en
+        return [t for t in tokens if t not in stop and t not in self._aspect_words and t not in drop
+                and not t.isdigit() and len(t) > 1]
+
+    def _explicit(self, intent: Intent, plan_key: str | None, assumed: bool, w: Writer) -> Answer:
+        found = self._locate_commitment(intent.commitment or 0, plan_key)
+        if found is None:
+            return self._missing(w._("No tengo un compromiso {n} en los planes que conozco.", n=intent.commitment),
+                                 self._commitment_choices(w), w)
+        assumed = assumed and found.plan.current
+        if intent.hito is None:
+            return self._entity_answer(found, intent.aspect, w, intent, assumed)
+        h = next((x for x in found.commitment.hitos if x.number == intent.hito), None)
+        if h is None:
+            return self._missing(
+                w.n_("El compromiso {c} tiene {n} hito; no hay hito {h}.", "El compromiso {c} tiene {n} hitos; no hay hito {h}.",
+                     len(found.commitment.hitos), c=found.commitment.number, h=intent.hito),
+                [Choice(self._choice_label(Located(found.plan, found.commitment, x), w), f"c{found.commitment.number}h{x.number}")
+                 for x in found.commitment.hitos], w)
+        located = Located(found.plan, found.commitment, h)
+        if intent.activity is not None:
+            a = next((x for x in h.activities if x.number == intent.activity), None)
+            if a is None:
+                return self._missing(w._("{what} no tiene actividad {a} en las fuentes.",
+                                         what=w.subject_label(found.commitment, h), a=intent.activity),
+                                     [Choice(self._choice_label(Located(found.plan, found.commitment, h, x), w),
+                                             f"c{found.commitment.number}h{h.number}a{x.number}") for x in h.activities], w)
+            located = Located(found.plan, found.commitment, h, a)
+        return self._entity_answer(located, intent.aspect, w, intent, assumed)
+
+    def _hito_without_commitment(self, intent: Intent, plan_key: str | None, w: Writer) -> Answer:
+        candidates: list[Located] = []
+        refs = [t for t in intent.topics if t.startswith("c")]
+        for key in intent.actors:
+            refs += [r.ref for r in self.actors.roles.get(key, []) if r.role == "responsible" and "h" not in r.ref]
+        for ref in dict.fromkeys(refs):
+            parsed = parse_ref(ref)
+            found = self.locate(parsed) if parsed else None
+            if found:
+                candidates.append(found)
+        if len(candidates) != 1:
+            plans = [self._plans[plan_key]] if plan_key in self._plans else self.plans()
+            candidates = candidates or [Located(p, c) for p in plans for c in p.commitments]
+        options = []
+        for found in candidates:
+            h = next((x for x in found.commitment.hitos if x.number == intent.hito), None)
+            if h:
+                options.append(Located(found.plan, found.commitment, h))
+        if len(options) == 1:
+            return self._entity_answer(options[0], intent.aspect, w, intent, assumed=plan_key is None)
+        if not options:
+            return self._missing(w._("No encuentro un hito {h} con esos datos.", h=intent.hito),
+                                 self._commitment_choices(w), w)
+        return self._choices(w._("¿De qué compromiso? Hay un hito {h} en varios:", h=intent.hito),
+                             [Choice(self._choice_label(o, w), o.ref) for o in options], w)
+
+    def _topic_answer(self, intent: Intent, plan_key: str | None, assumed: bool, w: Writer) -> Answer:
+        refs = list(dict.fromkeys(intent.topics))
+        if len(refs) > 1:
+            choices = []
+            for ref in refs:
+                label = self._ref_title(ref)
+                choices.append(Choice(shorten(label, 60), ref))
+            return self._choices(w._("Tu pregunta toca varios temas. ¿Cuál de estos?"), choices, w)
+        ref = refs[0]
+        if ref == "cat":
+            if self.data.catalogue is None:
+                return self._no_answer(intent, w)
+            return self._catalogue_answer(self.data.catalogue, intent.aspect, intent, w)
+        parsed = parse_ref(ref)
+        found = self.locate(parsed) if parsed else None
+        if found is None:
+            return self._no_answer(intent, w)
+        return self._entity_answer(found, intent.aspect, w, intent, assumed=assumed and found.plan.current)
+
+    # --- retrieval --------------------------------------------------------------------------
+
+    def _retrieve(self, intent: Intent, topic_refs: list[str], w: Writer) -> Answer | None:
+        """Answer from the best record retrieval finds, or None when nothing matches well enough."""
+        tokens = self._content(intent.rest)
+        if topic_refs:
+            tokens = self._content(intent.normalized.canonical)
+        if not tokens:
+            return None
+        results = self.index.search(tokens, limit=8, query_text=" ".join(tokens))
+        if not results:
+            return None
+        best = results[0]
+        threshold = 0.8 if topic_refs else MIN_COVERAGE
+        if best.coverage < threshold:
+            return None
+        if topic_refs and best.doc.kind in ("commitment", "hito", "activity", "actor", "acronym"):
+            return None  # the topic already names that tree; let the topic answer it
+        ambiguous = [s for s in results[1:5] if s.doc.ref != best.doc.ref and s.coverage >= best.coverage - 1e-9
+                     and s.score >= best.score * 0.92 and s.doc.kind == best.doc.kind
+                     and s.doc.kind in ("hito", "commitment", "activity", "project", "practice")]
+        if ambiguous:
+            options = [best, *ambiguous]
+            return self._choices(w._("Encontré varias coincidencias. ¿Cuál buscas?"),
+                                 [Choice(shorten(self._ref_title(s.doc.ref), 60), s.doc.ref) for s in options], w,
+                                 confidence=best.coverage * 0.8)
+        return self._doc_answer(best, intent, w)
+
+    def _doc_answer(self, hit: Scored, intent: Intent, w: Writer) -> Answer | None:
+        doc = hit.doc
+        confidence = 0.5 + 0.5 * hit.coverage
+        aspect = intent.aspect
+        if doc.kind in ("commitment", "hito", "activity") or (doc.kind == "passage" and aspect in STRUCTURED_ASPECTS):
+            parsed = parse_ref(doc.ref)
+            if parsed and parsed.kind == "project":
+                pr = next((p for p in self.data.projects if p.key == parsed.key), None)
+                return self._project_answer(pr, aspect, w, confidence) if pr else None
+            found = self.locate(parsed) if parsed else None
+            if found is None:
+                return None
+            return self._entity_answer(found, aspect, w, intent, assumed=found.plan.current, confidence=confidence)
+        if doc.kind == "actor":
+            return self._actor_answer(doc.ref[2:], aspect, w, intent, confidence)
+        if doc.kind == "acronym":
+            return self._meaning_answer([doc.payload], w)  # type: ignore[list-item]
+        if doc.kind == "project":
+            return self._project_answer(doc.payload, aspect, w, confidence)  # type: ignore[arg-type]
+        if doc.kind == "practice":
+            return self._practice_answer(doc.payload, aspect, w, confidence)  # type: ignore[arg-type]
+        if doc.kind == "catalogue":
+            return self._catalogue_answer(doc.payload, aspect, intent, w)  # type: ignore[arg-type]
+        if doc.kind == "plan":
+            return self._plan_answer(doc.payload, aspect, w, intent, assumed=False)  # type: ignore[arg-type]
+        if doc.kind in ("plan_fact", "catalogue_fact"):
+            return self._fact_answer(doc, w, confidence)
+        if doc.kind == "thematic_table":
+            return self._table_answer(doc, w, confidence)
+        if doc.kind == "passage":
+            return self._passage_answer(doc, w, confidence)
+        return None
+
+    # --- answers: plans, commitments, hitos, activities --------------------------------------
+
+    def _entity_answer(self, found: Located, aspect: str, w: Writer, intent: Intent | None,
+                       assumed: bool = False, confidence: float = 1.0) -> Answer:
+        c, h, a = found.commitment, found.hito, found.activity
+        source = (a or h or c).source
+        refs = [found.ref]
+        tail = [w.plan_line(found.plan, assumed), w.source_line(source)]
+        label = w.of_label(c, h, a)
+        title = self._entity_title(found, w)
+        if aspect in ("responsible", "participation") or (aspect == "supporters" and a is not None):
+            names = (a or h or c).responsible
+            head = w._("Responsable {what}: {names}.", what=label, names=w.names(names))
+            body = [title]
+            if h is None and len(c.hitos) > 1:
+                by_hito = {w.names(x.responsible) for x in c.hitos}
+                if len(by_hito) > 1:
+                    body.append(w._("Por hito:") + "\n" + "\n".join(
+                        w._("- Hito {n}: {names}", n=x.number, names=w.names(x.responsible)) for x in c.hitos))
+            text, facts = head, {"responsible": w.names(names)}
+        elif aspect == "supporters":
+            text, body, facts = self._supporters_text(found, label, w, intent.sector if intent else None), [title], {}
+        elif aspect == "dates":
+            text, body, facts = self._dates_text(found, label, w, intent), [title], {}
+        elif aspect == "status":
+            text, body, facts = self._status_text(found, label, w), [title], {}
+        elif aspect == "results":
+            results = (h.expected_results if h else c.expected_results) if not a else [a.product or ""]
+            if not any(results):
+                return self._lacks(w._("Las fuentes no indican resultados esperados {what}.", what=label), found, w, source)
+            text = w._("Resultados esperados {what}:", what=label) + "\n" + w.bullets(results)
+            body, facts = [title], {}
+        elif aspect in ("products", "activities") and h is not None:
+            text, body, facts = self._activities_text(found, label, w, aspect), [title], {}
+        elif aspect == "hitos" or (aspect == "activities" and h is None):
+            text, body, facts = self._hitos_text(found, w), [], {}
+        elif aspect == "count":
+            text, body, facts = self._count_text(found, intent, w), [title], {}
+        elif aspect == "budget":
+            if not c.resources or h is not None:
+                return self._lacks(w._("Las fuentes no indican el presupuesto {what}.", what=label), found, w, source)
+            text, body, facts = w._("Recursos {what}: {text}", what=label, text=c.resources), [title], {}
+        elif aspect in ("person", "contact"):
+            return self._lacks(w._("Las fuentes no dan ese dato {what}.", what=label), found, w, source)
+        elif aspect in ("problem", "solution", "objective", "modifications") and h is None:
+            text, body, facts = self._commitment_section(c, aspect, label, w), [], {}
+        else:
+            return self._entity_card(found, w, assumed, confidence)
+        return make_answer(paragraphs(text, *body, *tail), w.locale, refs=refs, confidence=confidence,
+                           source=self._source_label(found.plan, source), facts=facts)
+
+    def _entity_title(self, found: Located, w: Writer) -> str:
+        c, h, a = found.commitment, found.hito, found.activity
+        if a and h:
+            return w._("Actividad {a} del hito {h} (compromiso {c}): {text}", a=a.number, h=h.number, c=c.number,
+                       text=shorten(a.text, 200))
+        if h:
+            return w._("Hito {h} del compromiso {c}: {text}", h=h.number, c=c.number, text=shorten(h.text, 220))
+        return w._("Compromiso {n}: {title}", n=c.number, title=shorten(c.title, 220))
+
+    def _entity_card(self, found: Located, w: Writer, assumed: bool, confidence: float = 1.0) -> Answer:
+        c, h, a = found.commitment, found.hito, found.activity
+        source = (a or h or c).source
+        lines: list[str] = []
+        if a and h:
+            lines.append(w._("Responsable: {names}", names=w.names(a.responsible)))
+            lines.append(w._("Periodo: {period}", period=a.period_text or w.period(a.start, a.end)))
+            if a.product:
+                lines.append(w._("Producto: {text}", text=shorten(a.product, 300)))
+            if a.verification:
+                lines.append(w._("Medio de verificación: {text}", text=shorten(a.verification, 300)))
+            head = self._entity_title(found, w)
+        elif h:
+            lines.append(w._("Responsable: {names}", names=w.names(h.responsible)))
+            lines.append(w._("Periodo: {period}", period=h.period_text or w.period(h.start, h.end)))
+            lines.append(self._status_line(h, w))
+            if h.expected_results:
+                lines.append(w._("Resultados esperados:") + "\n" + w.bullets(h.expected_results, 5))
+            if h.activities:
+                lines.append(w.n_("Tiene {n} actividad.", "Tiene {n} actividades.", len(h.activities)))
+            head = self._entity_title(found, w)
+        else:
+            head = w._("Compromiso {n}: {title}", n=c.number, title=c.title)
+            if c.description or c.objective:
+                lines.append(shorten(c.description or c.objective, 500))
+            lines.append(w._("Responsable: {names}", names=w.names(c.responsible)))
+            period = w.period(c.start, c.end) if (c.start or c.end) else None
+            if period:
+                lines.append(w._("Periodo: {period}", period=period))
+            lines.append(w.n_("Tiene {n} hito.", "Tiene {n} hitos.", len(c.hitos)))
+            progress = self.progress(c)
+            if progress is not None:
+                lines.append(w._("Avance estimado: {p} %", p=progress))
+        text = paragraphs(head, "\n".join(lines), w.plan_line(found.plan, assumed), w.source_line(source))
+        return make_answer(text, w.locale, refs=[found.ref], confidence=confidence,
+                           source=self._source_label(found.plan, source))
+
+    def _supporters_text(self, found: Located, label: str, w: Writer, sector: str | None) -> str:
+        c, h = found.commitment, found.hito
+        if h is not None:
+            groups = [("government", w._("Gobierno"), h.supporters.government), ("osc", w._("OSC"), h.supporters.osc),
+                      ("other", w._("Otros"), h.supporters.other)]
+            if sector:
+                groups = [g for g in groups if g[0] == sector]
+            lines = [f"{name}: {w.names(actors)}" for _, name, actors in groups if actors]
+            if not lines:
+                return w._("Las fuentes no nombran partes interesadas de apoyo {what} en ese sector.", what=label)
+            return w._("Partes interesadas de apoyo {what}:", what=label) + "\n" + "\n".join(lines)
+        lines = []
+        for group in c.osc_and_other_actors:
+            lines.append(f"{group.label}: {w.names(group.actors)}")
+        if c.other_actors:
+            lines.append(w._("Otros actores: {names}", names=w.names(c.other_actors)))
+        if not lines:
+            merged: dict[str, list[str]] = {"government": [], "osc": [], "other": []}
+            for x in c.hitos:
+                for key, names in (("government", x.supporters.government), ("osc", x.supporters.osc),
+                                   ("other", x.supporters.other)):
+                    merged[key] += [n for n in names if n not in merged[key]]
+            lines = [f"{lbl}: {w.names(merged[k])}" for k, lbl in (("government", w._("Gobierno")), ("osc", w._("OSC")),
+                                                                    ("other", w._("Otros"))) if merged[k]]
+        if not lines:
+            return w._("Las fuentes no nombran organizaciones de apoyo {what}.", what=label)
+        return w._("Organizaciones de sociedad civil y otros actores {what}:", what=label) + "\n" + "\n".join(lines)
+
+    def _dates_text(self, found: Located, label: str, w: Writer, intent: Intent | None) -> str:
+        item = found.activity or found.hito or found.commitment
+        start, end = item.start, item.end
+        original = getattr(item, "end_original", None)
+        part = intent.date_part if intent else "both"
+        period_text = getattr(item, "period_text", None)
+        if not start and not end:
+            if period_text:
+                return w._("Periodo {what} (como lo da la fuente): {text}", what=label, text=period_text)
+            return w._("Las fuentes no dan fechas {what}.", what=label)
+        if part == "start" and start:
+            text = w._("{what} inicia en {date}.", what=w.subject_label(found.commitment, found.hito, found.activity), date=w.date(start)) if start.precision != "day" else \
+                w._("{what} inicia el {date}.", what=w.subject_label(found.commitment, found.hito, found.activity), date=w.date(start))
+        elif part == "end" and end:
+            text = w._("{what} termina en {date}.", what=w.subject_label(found.commitment, found.hito, found.activity), date=w.date(end)) if end.precision != "day" else \
+                w._("{what} termina el {date}.", what=w.subject_label(found.commitment, found.hito, found.activity), date=w.date(end))
+        else:
+            text = w._("{what} va {period}.", what=w.subject_label(found.commitment, found.hito, found.activity), period=w.period(start, end))
+        if original and end:
+            text += " " + w._("La fecha de término fue revisada: antes era {old}; ahora es {new}.",
+                              old=w.date(original), new=w.date(end))
+        if period_text:
+            text += " " + w._("Periodo como lo da la fuente: {text}", text=period_text)
+        return text
+
+    def _status_line(self, h: Hito, w: Writer) -> str:
+        if h.current is not None:
+            st = self._statuses.get(h.current.status)
+            progress = self.hito_progress(h)
+            line = w._("Estado: {status}", status=w.status_name(st, h.current.status))
+            if progress is not None:
+                line += f" ({progress} %)"
+            if h.current.note:
+                line += " — " + shorten(h.current.note, 160)
+            return line
+        if h.status is not None:
+            st = self._statuses.get(h.status.status)
+            return w._("Estado según la fuente: {status} («{quote}»)", status=w.status_name(st, h.status.status),
+                       quote=shorten(h.status.quote, 200))
+        st = self._statuses.get("sin_informacion")
+        return w._("Estado: {status}", status=w.status_name(st, "sin_informacion") if st else w._("sin información"))
+
+    def _status_text(self, found: Located, label: str, w: Writer) -> str:
+        c, h = found.commitment, found.hito
+        if h is not None:
+            return w._("Estado {what}:", what=label) + " " + self._status_line(h, w).split(": ", 1)[-1]
+        progress = self.progress(c)
+        head = (w._("Avance estimado {what}: {p} %.", what=label, p=progress) if progress is not None
+                else w._("Las fuentes no dan el avance {what} en conjunto.", what=label))
+        lines = [w._("- Hito {n}: {status}", n=x.number, status=self._status_line(x, w).split(": ", 1)[-1]) for x in c.hitos]
+        return head + "\n" + "\n".join(lines)
+
+    def _activities_text(self, found: Located, label: str, w: Writer, aspect: str) -> str:
+        h = found.hito
+        assert h is not None
+        items = [found.activity] if found.activity else h.activities
+        if not items:
+            return w._("Las fuentes no detallan actividades {what}.", what=label)
+        lines = []
+        for a in items:
+            if a is None:
+                continue
+            line = w._("- Actividad {n}: {text}", n=a.number, text=shorten(a.text, 160))
+            if aspect == "products":
+                if a.product:
+                    line += "\n  " + w._("Producto: {text}", text=shorten(a.product, 200))
+                if a.verification:
+                    line += "\n  " + w._("Medio de verificación: {text}", text=shorten(a.verification, 200))
+            lines.append(line)
+        head = (w._("Productos y medios de verificación {what}:", what=label) if aspect == "products"
+                else w.n_("{what} tiene {n} actividad:", "{what} tiene {n} actividades:", len(h.activities), what=w.subject_label(found.commitment, h)))
+        return head + "\n" + "\n".join(lines)
+
+    def _hitos_text(self, found: Located, w: Writer) -> str:
+        c = found.commitment
+        if found.hito is not None:
+            return self._activities_text(found, w.of_label(c, found.hito), w, "activities")
+        head = w.n_("El compromiso {c} tiene {n} hito:", "El compromiso {c} tiene {n} hitos:", len(c.hitos), c=c.number)
+        return head + "\n" + "\n".join(w._("{n}. {text}", n=x.number, text=shorten(x.text, 140)) for x in c.hitos)
+
+    def _count_text(self, found: Located, intent: Intent | None, w: Writer) -> str:
+        c, h = found.commitment, found.hito
+        target = intent.count_target if intent else None
+        if h is not None and target in (None, "activities"):
+            return w.n_("{what} tiene {n} actividad.", "{what} tiene {n} actividades.", len(h.activities),
+                        what=w.subject_label(c, h))
+        if target == "activities":
+            n = sum(len(x.activities) for x in c.hitos)
+            return w.n_("El compromiso {c} tiene {n} actividad en total.", "El compromiso {c} tiene {n} actividades en total.", n, c=c.number)
+        if target == "organizations":
+            names = {self.actors.resolve(n) or n for g in c.osc_and_other_actors for n in g.actors}
+            if not names:
+                names = {self.actors.resolve(n) or n for x in c.hitos for n in x.supporters.osc}
+            return w.n_("El compromiso {c} nombra {n} organización de sociedad civil y otros actores.",
+                        "El compromiso {c} nombra {n} organizaciones de sociedad civil y otros actores.", len(names), c=c.number)
+        return w.n_("El compromiso {c} tiene {n} hito.", "El compromiso {c} tiene {n} hitos.", len(c.hitos), c=c.number) + \
+            "\n" + "\n".join(w._("{n}. {text}", n=x.number, text=shorten(x.text, 110)) for x in c.hitos)
+
+    def _commitment_section(self, c: Commitment, aspect: str, label: str, w: Writer) -> str:
+        if aspect == "problem":
+            body = [c.problem or ""] + [w._("Causas:")] + c.causes if c.causes else [c.problem or ""]
+            head = w._("Problema {what}:", what=label)
+        elif aspect == "solution":
+            body, head = [c.solution or ""], w._("Solución propuesta {what}:", what=label)
+        elif aspect == "objective":
+            body, head = [c.objective or c.description or ""], w._("Objetivo {what}:", what=label)
+        else:
+            body, head = c.modifications, w._("Modificaciones {what}:", what=label)
+        if not any(body):
+            return w._("Las fuentes no dan ese dato {what}.", what=label)
+        return head + "\n" + "\n".join(shorten(b, 600) for b in body if b)
+
+    def _plan_answer(self, plan: Plan | None, aspect: str, w: Writer, intent: Intent | None,
+                     assumed: bool = False) -> Answer:
+        if plan is None:
+            return self._no_answer(intent, w) if intent else self._invalid(w)
+        tail = [w.plan_line(plan, assumed) if assumed else "", w.source_line(plan.source)]
+        if aspect == "dates":
+            if plan.start or plan.end:
+                part = intent.date_part if intent else "both"
+                if part == "end" and plan.end:
+                    head = w._("El {title} termina el {date}.", title=plan.title, date=w.date(plan.end))
+                elif part == "start" and plan.start:
+                    head = w._("El {title} inicia el {date}.", title=plan.title, date=w.date(plan.start))
+                else:
+                    head = w._("El {title} va {period}.", title=plan.title, period=w.period(plan.start, plan.end))
+            else:
+                head = w._("El {title} cubre el periodo {period}.", title=plan.title, period=plan.period_label)
+            body = []
+        elif aspect in ("count", "hitos") and (intent is None or intent.count_target in (None, "commitments", "hitos")):
+            if intent and intent.count_target == "hitos":
+                n = sum(len(c.hitos) for c in plan.commitments)
+                head = w.n_("El {title} tiene {n} hito en total.", "El {title} tiene {n} hitos en total.", n, title=plan.title)
+            else:
+                head = w.n_("El {title} tiene {n} compromiso en las fuentes.", "El {title} tiene {n} compromisos en las fuentes.",
+                            len(plan.commitments), title=plan.title)
+            body = ["\n".join(w._("{n}. {text}", n=c.number, text=shorten(c.title, 120)) for c in plan.commitments)]
+        elif aspect in ("budget", "person", "contact"):
+            return self._missing(w._("Las fuentes no dan ese dato del {title}.", title=plan.title), [], w)
+        else:
+            head = w._("{title} ({period})", title=plan.title, period=plan.period_label)
+            body = [plan.summary or ""]
+            if plan.start or plan.end:
+                body.append(w._("Vigencia: {period}.", period=w.period(plan.start, plan.end)))
+            if plan.commitments:
+                body.append(w.n_("Compromisos: {n}.", "Compromisos: {n}.", len(plan.commitments)) + "\n" + "\n".join(
+                    w._("{n}. {text}", n=c.number, text=shorten(c.title, 120)) for c in plan.commitments))
+        return make_answer(paragraphs(head, *body, *tail), w.locale, refs=[f"plan:{plan.key}"],
+                           source=self._source_label(plan, plan.source))
+
+    def _count_without_entity(self, intent: Intent, w: Writer) -> Answer:
+        target = intent.count_target
+        if target in ("practices", "institutions") and self.data.catalogue:
+            return self._catalogue_answer(self.data.catalogue, "count", intent, w)
+        if target == "plans":
+            head = w.n_("Tengo información de {n} plan:", "Tengo información de {n} planes:", len(self.data.plans))
+            body = "\n".join(f"- {p.title}" for p in self.plans())
+            return make_answer(paragraphs(head, body), w.locale, refs=[f"plan:{p.key}" for p in self.plans()])
+        plan = self.current_plan
+        if plan is None or target not in ("commitments", "hitos"):
+            found = self._retrieve(intent, [], w)
+            return found or self._no_answer(intent, w)
+        return self._plan_answer(plan, "count", w, intent, assumed=True)
+
+    # --- answers: actors, acronyms, projects, practices, catalogue, facts --------------------
+
+    def _meaning_for(self, intent: Intent, w: Writer) -> Answer:
+        if intent.acronyms:
+            return self._meaning_answer(intent.acronyms, w)
+        actor = self.actors.actors[intent.actors[0]]
+        records = [a for a in self.data.acronyms if a.actor == actor.key]
+        if records:
+            return self._meaning_answer(records, w)
+        return self._actor_answer(actor.key, "about", w, intent)
+
+    def _meaning_answer(self, records: list[Acronym], w: Writer) -> Answer:
+        first = records[0]
+        same = [r for r in records if fold_simple(r.acronym) == fold_simple(first.acronym)]
+        expansions = list(dict.fromkeys(r.expansion for r in same))
+        if len(expansions) == 1:
+            head = w._("{acronym} significa {expansion}.", acronym=first.acronym, expansion=expansions[0])
+            body = ""
+        else:
+            head = w._("{acronym} aparece con estos significados en las fuentes:", acronym=first.acronym)
+            body = "\n".join(f"- {e}" for e in expansions)
+        refs = [f"a:{acronym_key(first.acronym)}"]
+        if first.actor and first.actor in self.actors.actors:
+            refs.append(f"i:{first.actor}")
+        sources = "\n".join(dict.fromkeys(w.source_line(r.source) for r in same))
+        return make_answer(paragraphs(head, body, sources), w.locale, refs=refs, source=first.source.document,
+                           facts={"expansion": expansions[0]})
+
+    def _actor_answer(self, key: str, aspect: str, w: Writer, intent: Intent | None,
+                      confidence: float = 1.0) -> Answer:
+        actor = self.actors.actors[key]
+        name = w.names([actor.name]) if not actor.acronym else f"{actor.name} ({actor.acronym})"
+        roles = self.actors.roles.get(key, [])
+        if aspect in ("person", "contact", "budget"):
+            fact = self._fact_about(actor, aspect)
+            if fact is None:
+                return self._missing(w._("Las fuentes no dan ese dato de {name}.", name=name), [], w)
+            return self._fact_answer(fact, w, confidence)
+        if aspect == "meaning" and actor.acronym:
+            return make_answer(paragraphs(w._("{acronym} significa {expansion}.", acronym=actor.acronym, expansion=actor.name),
+                                          w.source_line(actor.source)), w.locale, refs=[f"i:{key}"])
+        responsible = [r for r in roles if r.role == "responsible"]
+        if aspect == "count" and intent and intent.count_target in ("commitments", "hitos"):
+            want_hitos = intent.count_target == "hitos"
+            refs = [r.ref for r in responsible if ("h" in r.ref) == want_hitos and "a" not in r.ref.split("h")[-1]]
+            head = (w.n_("{name} es responsable de {n} hito.", "{name} es responsable de {n} hitos.", len(refs), name=name)
+                    if want_hitos else
+                    w.n_("{name} es responsable de {n} compromiso.", "{name} es responsable de {n} compromisos.", len(refs), name=name))
+            body = "\n".join(f"- {self._ref_title(r)}" for r in refs)
+            return make_answer(paragraphs(head, body), w.locale, refs=[f"i:{key}", *refs], confidence=confidence)
+        if aspect == "responsible":
+            commitments = [r for r in responsible if "h" not in r.ref and not r.ref.startswith(("p", "pr"))]
+            hitos = [r for r in responsible if "h" in r.ref and "a" not in r.ref.split("h")[-1]]
+            if not commitments and not hitos:
+                head = w._("{name} no es responsable de ningún compromiso ni hito en las fuentes.", name=name)
+            else:
+                head = w._("{name} es responsable de:", name=name)
+            lines = [f"- {self._ref_title(r.ref)}" for r in commitments]
+            lines += [f"- {self._ref_title(r.ref)}" for r in hitos if not any(r.ref.startswith(c.ref + "h") for c in commitments)]
+            other = [r for r in roles if r.role != "responsible"]
+            tail = w._("También aparece como apoyo en {n} lugares más.", n=len({r.ref for r in other})) if other else ""
+            return make_answer(paragraphs(head, "\n".join(lines[:15]), tail, w.source_line(actor.source)), w.locale,
+                               refs=[f"i:{key}", *(r.ref for r in commitments)], confidence=confidence)
+        # about / participation / supporters / anything else: where the actor appears
+        head = name
+        if actor.description:
+            head += "\n" + shorten(actor.description, 300)
+        lines = []
+        labels = {"responsible": w._("responsable"), "government": w._("apoyo (gobierno)"), "osc": w._("apoyo (OSC)"),
+                  "other": w._("apoyo (otros)"), "osc_group": w._("OSC y otros actores"),
+                  "other_actor": w._("otros actores"), "partner": w._("socio"), "institution": w._("institución")}
+        by_ref: dict[str, list[str]] = {}
+        for r in roles:
+            by_ref.setdefault(r.ref, []).append(labels.get(r.role, r.role))
+        for ref, rs in list(by_ref.items())[:15]:
+            lines.append(f"- {shorten(self._ref_title(ref), 90)} ({', '.join(dict.fromkeys(rs))})")
+        if len(by_ref) > 15:
+            lines.append(w._("y {n} más", n=len(by_ref) - 15))
+        if lines:
+            summary = w.n_("Aparece en {n} lugar de los planes y proyectos:", "Aparece en {n} lugares de los planes y proyectos:", len(by_ref))
+        else:
+            summary = w._("No aparece como responsable ni como apoyo en los planes que conozco.")
+        return make_answer(paragraphs(head, summary, "\n".join(lines), w.source_line(actor.source)), w.locale,
+                           refs=[f"i:{key}"], confidence=confidence)
+
+    def _fact_about(self, actor: Actor, aspect: str) -> Doc | None:
+        """A plan or catalogue fact that names the actor and the asked role word (a person, a phone)."""
+        words = {"person": ("secretari", "ministr", "director", "comisionad", "president", "jefe"),
+                 "contact": ("telefon", "correo", "direccion", "www", "http"),
+                 "budget": ("presupuest", "monto", "eur", "q.")}[aspect]
+        names = {fold_simple(actor.name), fold_simple(actor.acronym or "")} - {""}
+        for doc in self.docs:
+            if doc.kind not in ("plan_fact", "catalogue_fact"):
+                continue
+            text = fold_simple(doc.snippet)
+            if any(n in text for n in names) and any(wd in text for wd in words):
+                return doc
+        return None
+
+    def _fact_answer(self, doc: Doc, w: Writer, confidence: float = 1.0) -> Answer:
+        fact: PlanFact = doc.payload  # type: ignore[assignment]
+        plan = self._plans.get(doc.plan or "")
+        lines = [fact.text, w._("Plan: {title}.", title=plan.title) if plan else "", w.source_line(fact.source)]
+        return make_answer(paragraphs(*lines), w.locale, refs=[doc.ref], confidence=confidence,
+                           source=self._source_label(plan, fact.source))
+
+    def _table_answer(self, doc: Doc, w: Writer, confidence: float) -> Answer:
+        table: ThematicTable = doc.payload  # type: ignore[assignment]
+        plan = self._plans.get(doc.plan or "")
+        head = w._("La mesa temática {n} ({topic}) fue el {date}.", n=table.number, topic=table.topic, date=w.date(table.date))
+        if table.place:
+            head += " " + w._("Lugar: {place}.", place=table.place)
+        return make_answer(paragraphs(head, w.plan_line(plan, False), w.source_line(plan.source if plan else None)),
+                           w.locale, refs=[doc.ref], confidence=confidence)
+
+    def _passage_answer(self, doc: Doc, w: Writer, confidence: float) -> Answer:
+        parsed = parse_ref(doc.ref)
+        found = self.locate(parsed) if parsed else None
+        if found:
+            where, source, plan = self._entity_title(found, w), found.commitment.source, found.plan
+        else:
+            pr = next((p for p in self.data.projects if f"pr:{p.key}" == doc.ref), None)
+            where, source, plan = (pr.title if pr else ""), (pr.source if pr else None), None
+        head = w._("Según la fuente: «{text}»", text=doc.snippet)
+        return make_answer(paragraphs(head, where, w.plan_line(plan, False), w.source_line(source)), w.locale,
+                           refs=[doc.ref], confidence=confidence * 0.9, source=self._source_label(plan, source))
+
+    def _project_answer(self, pr: Project, aspect: str, w: Writer, confidence: float = 1.0) -> Answer:
+        head = pr.title + (f" ({pr.short_name})" if pr.short_name and pr.short_name not in pr.title else "")
+        period = pr.period_text or (w.period(pr.start, pr.end) if pr.start or pr.end else "")
+        partners = [f"{p.actor}" + (f" ({p.country})" if p.country else "") + (f": {p.role}" if p.role else "") for p in pr.partners]
+        if aspect == "budget":
+            if not pr.amount:
+                return self._missing(w._("Las fuentes no dan el monto de {title}.", title=pr.title), [], w)
+            lines = [w._("Monto de {title}: {amount}.", title=pr.title, amount=pr.amount)]
+        elif aspect == "dates":
+            lines = [w._("Periodo de {title}: {period}.", title=pr.title, period=period or w._("(sin fecha en la fuente)"))]
+        elif aspect in ("supporters", "responsible", "participation"):
+            lines = [w._("Socios de {title}:", title=pr.title) + "\n" + w.bullets(partners)] if partners else \
+                [w._("Las fuentes no nombran socios de {title}.", title=pr.title)]
+            if pr.countries:
+                lines.append(w._("Países: {names}", names=", ".join(pr.countries)))
+        elif aspect == "results":
+            lines = [w._("Resultados esperados de {title}:", title=pr.title) + "\n" + w.bullets(pr.expected_results or
+                     [r for comp in pr.components for r in comp.expected_results])]
+        elif aspect in ("person", "contact"):
+            return self._missing(w._("Las fuentes no dan ese dato de {title}.", title=pr.title), [], w)
+        else:
+            lines = [head]
+            if pr.objective:
+                lines.append(w._("Objetivo: {text}", text=shorten(pr.objective, 400)))
+            if period:
+                lines.append(w._("Periodo: {period}", period=period))
+            if pr.countries:
+                lines.append(w._("Países: {names}", names=", ".join(pr.countries)))
+            if pr.amount:
+                lines.append(w._("Monto: {amount}", amount=pr.amount))
+            if partners:
+                lines.append(w._("Socios:") + "\n" + w.bullets(partners, 6))
+        return make_answer(paragraphs(*lines, w.source_line(pr.source)), w.locale, refs=[f"pr:{pr.key}"],
+                           confidence=confidence, source=pr.source.document)
+
+    def _practice_answer(self, pa: Practice, aspect: str, w: Writer, confidence: float = 1.0) -> Answer:
+        lines = [pa.title, w._("Institución: {name}", name=w.names([pa.institution]))]
+        if aspect == "contact":
+            lines = [w._("Contacto de la práctica «{title}»: {contact}", title=pa.title,
+                         contact=pa.contact or w._("(sin dato en la fuente)"))]
+        else:
+            for label, value in ((w._("Esfera"), pa.sphere), (w._("Descripción"), pa.description),
+                                 (w._("Resultados"), pa.results), (w._("Beneficiarios"), pa.beneficiaries)):
+                if value:
+                    lines.append(f"{label}: {shorten(value, 400)}")
+            if pa.ods:
+                lines.append(w._("ODS: {list}", list=", ".join(str(n) for n in pa.ods)))
+        source = w.source_line(pa.source) if pa.source else (pa.import_file or "")
+        return make_answer(paragraphs(*lines, source), w.locale, refs=[f"p{pa.id}"], confidence=confidence)
+
+    def _catalogue_answer(self, cat: CatalogueInfo, aspect: str, intent: Intent | None, w: Writer) -> Answer:
+        publisher = w.names([cat.publisher]) if self.actors.resolve(cat.publisher) else cat.publisher
+        if aspect == "count":
+            if intent and intent.count_target == "institutions":
+                head = w._("El {title} reúne prácticas de {n} instituciones públicas.", title=cat.title, n=cat.institution_count)
+                body = w.bullets(cat.institution_breakdown)
+            else:
+                head = w._("El {title} contiene {n} buenas prácticas de {m} instituciones públicas.",
+                           title=cat.title, n=cat.practice_count, m=cat.institution_count)
+                body = ""
+        elif aspect in ("responsible", "participation"):
+            head, body = w._("El {title} lo publica {name}.", title=cat.title, name=publisher), ""
+        elif aspect in ("person", "contact", "budget"):
+            return self._missing(w._("Las fuentes no dan ese dato del catálogo."), [], w)
+        else:
+            head = w._("{title}: {n} buenas prácticas de {m} instituciones públicas, publicado por {name}.",
+                       title=cat.title, n=cat.practice_count, m=cat.institution_count, name=publisher)
+            body = paragraphs(w._("Esferas: {list}", list=", ".join(cat.spheres)),
+                              w._("Instituciones: {list}", list="; ".join(cat.institution_breakdown)))
+        if self.data.practices:
+            body = paragraphs(body, w.n_("Hay {n} práctica cargada en la base de datos.",
+                                         "Hay {n} prácticas cargadas en la base de datos.", len(self.data.practices)))
+        return make_answer(paragraphs(head, body, w.source_line(cat.source)), w.locale, refs=["cat"],
+                           source=cat.source.document)
+
+    # --- no answer, choices -----------------------------------------------------------------
+
+    def _lacks(self, text: str, found: Located, w: Writer, source: Source) -> Answer:
+        body = paragraphs(text, self._entity_title(found, w), w.source_line(source))
+        return make_answer(body, w.locale, kind="no_answer", refs=[found.ref], confidence=0.0,
+                           choices=[Choice(shorten(self._ref_title(found.ref), 60), found.ref)])
+
+    def _missing(self, text: str, choices: list[Choice], w: Writer) -> Answer:
+        return make_answer(text, w.locale, kind="no_answer", confidence=0.0, choices=choices[:8])
+
+    def _no_plan(self, number: int, w: Writer) -> Answer:
+        known = ", ".join(p.title for p in self.plans())
+        return self._missing(w._("No tengo información del plan {n}. Conozco: {known}.", n=number, known=known),
+                             [Choice(shorten(p.title, 60), f"plan:{p.key}") for p in self.plans()], w)
+
+    def _no_answer(self, intent: Intent | None, w: Writer) -> Answer:
+        suggestions: list[Choice] = []
+        if intent is not None:
+            tokens = self._content(intent.normalized.canonical)
+            seen: set[str] = set()
+            for s in self.index.search(tokens, limit=20) if tokens else []:
+                ref = s.doc.ref
+                parsed = parse_ref(ref)
+                if parsed and parsed.kind in ("hito", "activity"):
+                    ref = f"c{parsed.commitment}"
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                suggestions.append(Choice(shorten(self._ref_title(ref), 60), ref))
+                if len(suggestions) == 3:
+                    break
+        if not suggestions:
+            suggestions = self._commitment_choices(w)[:4]
+        text = paragraphs(
+            w._("Las fuentes que tengo no responden eso (los planes de acción de Gobierno Abierto, el catálogo de "
+                "cooperación y dos proyectos de cooperación). No quiero inventar una respuesta."),
+            w._("Temas cercanos:") + "\n" + "\n".join(f"- {c.label}" for c in suggestions))
+        return make_answer(text, w.locale, kind="no_answer", confidence=0.0, choices=suggestions)
+
+    def _choices(self, text: str, choices: list[Choice], w: Writer, confidence: float = 0.5) -> Answer:
+        listing = "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
+        return make_answer(paragraphs(text, listing), w.locale, kind="choices", choices=choices, confidence=confidence)
+
+    def _commitment_choices(self, w: Writer) -> list[Choice]:
+        return [Choice(shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60), f"c{c.number}")
+                for p in self.plans() for c in p.commitments]
+
+    def _choice_label(self, found: Located, w: Writer) -> str:
+        c, h, a = found.commitment, found.hito, found.activity
+        if a and h:
+            return shorten(w._("Compromiso {c}, hito {h}, actividad {a}: {text}", c=c.number, h=h.number, a=a.number, text=a.text), 60)
+        if h:
+            return shorten(w._("Compromiso {c}, hito {h}: {text}", c=c.number, h=h.number, text=h.text), 60)
+        return shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60)
+
+    def _ref_title(self, ref: str) -> str:
+        """A one-line human title for any ref (Spanish, as the source)."""
+        parsed = parse_ref(ref)
+        if parsed is None:
+            return ref
+        if parsed.kind in ("commitment", "hito", "activity"):
+            found = self.locate(parsed)
+            if not found:
+                return ref
+            return self._choice_label(found, Writer("es", self.actors))
+        if parsed.kind == "actor" and parsed.key in self.actors.actors:
+            a = self.actors.actors[parsed.key]
+            return a.name + (f" ({a.acronym})" if a.acronym else "")
+        if parsed.kind == "plan" and parsed.key in self._plans:
+            return self._plans[parsed.key].title
+        if parsed.kind == "project":
+            pr = next((p for p in self.data.projects if p.key == parsed.key), None)
+            return pr.title if pr else ref
+        if parsed.kind == "practice":
+            pa = next((p for p in self.data.practices if p.id == parsed.practice), None)
+            return pa.title if pa else ref
+        if parsed.kind == "catalogue" and self.data.catalogue:
+            return self.data.catalogue.title
+        if parsed.kind == "acronym" and parsed.key in self._acronyms:
+            a = self._acronyms[parsed.key]
+            return f"{a.acronym}: {a.expansion}"
+        return ref
+
+    def _source_label(self, plan: Plan | None, source: Source | None) -> str | None:
+        if source is None:
+            return None
+        prefix = f"{plan.title} ({source.document})" if plan else source.document
+        return f"{prefix}, {source.section}"

@@ -1,0 +1,302 @@
+"""Normalisation of everyday questions: how people type on phones -> tokens the core can match.
+
+Steps, in order (each one small and testable):
+1. `fold`: lower case, accents and ¿¡ and punctuation away (ñ -> n), "3°" -> "3o", repeated
+   letters squeezed ("holaaa" -> "hola"), compact references spelled out
+   ("c3h2", "c3 h2", "hito 3.2" -> "compromiso 3 hito 2"; "pan6" -> "plan 6").
+2. chat abbreviations ("q" -> "que", "xfa" -> "por favor", "resp" -> "responsable").
+3. numbers in words, ordinals and Roman numerals -> digits ("tercer" -> "3", "6to" -> "6",
+   "plan iv" -> "plan 4").
+4. typos: a word not in the vocabulary is replaced by the closest vocabulary word within one or
+   two edits (`Speller`, a symmetric-delete index verified with rapidfuzz; no typo list).
+5. fillers (greetings, "por favor", "quisiera saber") removed.
+6. `canonical`: English words mapped to the Spanish words the sources use and everyday Spanish
+   synonyms to the sources' words ("who leads" -> "quien lidera").
+The lexicon (knowledge/lexicon/*.yaml) is data; this module only applies it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import OSA
+
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+MAX_QUESTION_CHARS = 500  # longer input is cut: nobody asks a 10,000-character question
+
+_NON_WORD = re.compile(r"[^a-z0-9.]+")
+_LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_DEGREE = re.compile(r"(\d)\s*[°º]")
+_ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:ro|ra|er|ero|era|do|da|to|ta|vo|va|no|na|mo|ma|st|nd|rd|th|o|a)$")
+_HITO_DOTTED = re.compile(r"\b(?:hito|h)\s*(\d{1,3})\.(\d{1,3})\b")
+_COMPACT_REF = re.compile(
+    r"\bc\s?(\d{1,3})\s?(?:h\s?(\d{1,3}))(?:\s?a\s?(\d{1,3}))?\b"
+)
+_GLUED = re.compile(
+    r"\b(c|h|comp|compr|compromiso|hito|pan|plan|act|actividad)(\d{1,3})\b"
+)
+_GLUED_WORDS = {"c": "compromiso", "comp": "compromiso", "compr": "compromiso", "compromiso": "compromiso",
+                "h": "hito", "hito": "hito", "pan": "plan", "plan": "plan", "act": "actividad",
+                "actividad": "actividad"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of knowledge/lexicon/, folded and ready to apply."""
+
+    abbreviations: dict[str, tuple[str, ...]]
+    fillers: tuple[tuple[str, ...], ...]
+    cardinals: dict[str, int]
+    ordinals: dict[str, int]
+    roman: dict[str, int]
+    numbered_words: frozenset[str]
+    english: dict[str, str]
+    spanish: dict[str, str]
+    stop_es: frozenset[str]
+    stop_en: frozenset[str]
+    topics: dict[str, tuple[str, ...]]  # ref -> phrases
+    aspects: dict[str, tuple[str, ...]]  # aspect -> phrases (in priority order)
+    cues: dict[str, tuple[str, ...]]  # date_start, date_end, date_revised, sector_*
+
+    def words(self) -> set[str]:
+        """Every word the lexicon knows (part of the speller's vocabulary)."""
+        out: set[str] = set()
+        out.update(self.abbreviations)
+        for exp in self.abbreviations.values():
+            out.update(exp)
+        for phrase in self.fillers:
+            out.update(phrase)
+        out.update(self.cardinals, self.ordinals, self.numbered_words)
+        out.update(self.english)
+        out.update(self.english.values())
+        out.update(self.spanish)
+        out.update(self.spanish.values())
+        out.update(self.stop_es, self.stop_en)
+        for phrases in (*self.topics.values(), *self.aspects.values(), *self.cues.values()):
+            for p in phrases:
+                out.update(p.split())
+        return {w for w in out if w}
+
+
+def _read(name: str) -> dict:
+    with (LEXICON_DIR / name).open(encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+@functools.cache
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Read knowledge/lexicon/*.yaml once per process."""
+    del directory  # the files are read through _read (one directory per install)
+    ab = _read("abbreviations.yaml")
+    nums = _read("numbers.yaml")
+    syn = _read("synonyms.yaml")
+    stop = _read("stopwords.yaml")
+    top = _read("topics.yaml")
+    asp = _read("aspects.yaml")
+    order = asp["priority"]
+    return Lexicon(
+        abbreviations={fold_simple(k): tuple(fold_simple(v or "").split()) for k, v in ab["abbreviations"].items()},
+        fillers=tuple(sorted((tuple(fold_simple(p).split()) for p in ab.get("fillers", [])), key=len, reverse=True)),
+        cardinals={fold_simple(k): int(v) for k, v in nums["cardinals"].items()},
+        ordinals={fold_simple(k): int(v) for k, v in nums["ordinals"].items()},
+        roman={k.lower(): int(v) for k, v in nums["roman"].items()},
+        numbered_words=frozenset(nums["numbered_words"]),
+        english={fold_simple(k): fold_simple(v) for k, v in syn["english"].items()},
+        spanish={fold_simple(k): fold_simple(v) for k, v in syn["spanish"].items()},
+        stop_es=frozenset(fold_simple(w) for w in stop["es"]),
+        stop_en=frozenset(fold_simple(w) for w in stop["en"]),
+        topics={t["ref"]: tuple(fold_simple(p) for p in t["phrases"]) for t in top["topics"]},
+        aspects={a: tuple(fold_simple(p) for p in asp["aspects"][a]) for a in order},
+        cues={k: tuple(fold_simple(p) for p in v) for k, v in asp.items() if k not in ("priority", "aspects")},
+    )
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold_simple(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces (no reference rewriting)."""
+    t = strip_accents(str(text).lower())
+    t = _NON_WORD.sub(" ", t)
+    t = _LONE_DOT.sub(" ", t)
+    return " ".join(t.split())
+
+
+def fold(text: str) -> str:
+    """fold_simple plus the chat-specific rewrites: degrees, repeated letters, compact refs."""
+    t = _DEGREE.sub(r"\1o ", str(text)[:MAX_QUESTION_CHARS])
+    t = fold_simple(t)
+    t = _REPEATS.sub(r"\1", t)
+    t = _HITO_DOTTED.sub(r"compromiso \1 hito \2", t)
+    t = _COMPACT_REF.sub(_spell_compact_ref, t)
+    t = _GLUED.sub(lambda m: f"{_GLUED_WORDS[m[1]]} {m[2]}", t)
+    t = re.sub(r"\bh (\d{1,3})\b", r"hito \1", t)
+    t = re.sub(r"\bc (\d{1,3})\b", r"compromiso \1", t)
+    return " ".join(t.replace(".", " ").split())
+
+
+def _spell_compact_ref(m: re.Match[str]) -> str:
+    out = f"compromiso {m[1]} hito {m[2]}"
+    if m[3]:
+        out += f" actividad {m[3]}"
+    return out
+
+
+class Speller:
+    """Corrects a word to the closest vocabulary word (symmetric deletes, verified with OSA).
+
+    Building it costs one pass over the vocabulary; a lookup generates the deletes of the
+    word (at most two edits), so it stays cheap however large the vocabulary grows.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self.vocabulary = vocabulary  # word -> frequency
+        self._deletes: dict[str, list[str]] = {}
+        for word in vocabulary:
+            if len(word) < 4 or word.isdigit():
+                continue
+            for d in _deletes(word):
+                self._deletes.setdefault(d, []).append(word)
+
+    def knows(self, word: str) -> bool:
+        return word in self.vocabulary
+
+    def correct(self, word: str) -> str:
+        if word in self.vocabulary or len(word) < 4 or not word.isalpha():
+            return word
+        max_edits = 1 if len(word) < 7 else 2
+        probes = {word, *_deletes(word)}
+        if max_edits == 2:
+            probes.update(d2 for d1 in _deletes(word) for d2 in _deletes(d1))
+        candidates: set[str] = set()
+        for p in probes:
+            if p in self.vocabulary:
+                candidates.add(p)
+            candidates.update(self._deletes.get(p, ()))
+        best, best_key = word, None
+        for cand in candidates:
+            dist = OSA.distance(word, cand)
+            if dist > max_edits:
+                continue
+            key = (dist, cand[0] != word[0], -self.vocabulary.get(cand, 0), cand)
+            if best_key is None or key < best_key:
+                best, best_key = cand, key
+        return best
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A question after normalisation."""
+
+    original: str
+    tokens: tuple[str, ...]  # folded, abbreviations, numbers, typos fixed, fillers removed
+    canonical: tuple[str, ...]  # tokens with English and everyday words mapped to the sources' words
+    english: bool
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def canonical_text(self) -> str:
+        return " ".join(self.canonical)
+
+
+class Normalizer:
+    """Applies the lexicon and the speller to a question."""
+
+    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] | dict[str, int] = ()):
+        self.lexicon = lexicon
+        vocab: dict[str, int] = dict(vocabulary) if isinstance(vocabulary, dict) else {w: 1 for w in vocabulary}
+        for w in lexicon.words():
+            vocab[w] = vocab.get(w, 0) + 5  # lexicon words win ties (question words, topics)
+        self.speller = Speller(vocab)
+        es_markers = set(lexicon.stop_es) | set(lexicon.spanish) | {
+            w for phrases in lexicon.aspects.values() for p in phrases for w in p.split()
+        }
+        en_markers = set(lexicon.stop_en) | set(lexicon.english)
+        self._es_only = frozenset(es_markers - en_markers)
+        self._en_only = frozenset(en_markers - es_markers)
+
+    def normalize(self, question: str) -> Normalized:
+        raw = fold(question).split()
+        english = self.is_english(raw)
+        tokens = self._expand_abbreviations(raw)
+        tokens = self._numbers_to_digits(tokens)
+        corrections: dict[str, str] = {}
+        fixed = []
+        for t in tokens:
+            c = self.speller.correct(t)
+            if c != t:
+                corrections[t] = c
+            fixed.append(c)
+        tokens = self._remove_fillers(fixed)
+        canonical = tuple(self._canonical_word(t) for t in tokens)
+        return Normalized(question, tuple(tokens), canonical, english, corrections)
+
+    def is_english(self, tokens: list[str]) -> bool:
+        en = sum(1 for t in tokens if t in self._en_only)
+        es = sum(1 for t in tokens if t in self._es_only or t in self.lexicon.abbreviations)
+        return en > es
+
+    def _expand_abbreviations(self, tokens: list[str]) -> list[str]:
+        out: list[str] = []
+        for t in tokens:
+            out.extend(self.lexicon.abbreviations.get(t, (t,)))
+        return out
+
+    def _numbers_to_digits(self, tokens: list[str]) -> list[str]:
+        lex = self.lexicon
+        out: list[str] = []
+        for t in tokens:
+            if t in lex.cardinals:
+                out.append(str(lex.cardinals[t]))
+            elif t in lex.ordinals:
+                out.append(str(lex.ordinals[t]))
+            elif m := _ORDINAL_DIGITS.match(t):
+                out.append(m[1])
+            elif t in lex.roman and out and out[-1] in lex.numbered_words:
+                out.append(str(lex.roman[t]))
+            else:
+                out.append(t)
+        return out
+
+    def _remove_fillers(self, tokens: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for phrase in self.lexicon.fillers:
+                n = len(phrase)
+                if tuple(tokens[i:i + n]) == phrase:
+                    i += n
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def _canonical_word(self, token: str) -> str:
+        return self.lexicon.spanish.get(token) or self.lexicon.english.get(token) or token
+
+
+def contains_phrase(tokens: tuple[str, ...] | list[str], phrase: str) -> bool:
+    """Whether the words of `phrase` occur consecutively in tokens ("a cargo" in "quien a cargo")."""
+    words = phrase.split()
+    n = len(words)
+    if n == 1:
+        return words[0] in tokens
+    return any(list(tokens[i:i + n]) == words for i in range(len(tokens) - n + 1))
