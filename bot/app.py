@@ -39,7 +39,7 @@ from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
 from handlers.flood import FLOOD_KEY, flood_gate
-from knowledge.i18n import translations
+from knowledge.i18n import N_, translations
 from knowledge.schema import KnowledgeData
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,15 @@ _DEFAULT = object()
 
 # (command, Spanish description msgid) — the menu Telegram shows, in both languages.
 MENU: tuple[tuple[str, str], ...] = (
-    ("start", "Inicio y menú principal"),
-    ("compromisos", "Explorar planes, compromisos e hitos"),
-    ("buscar", "Buscar por palabras"),
-    ("avance", "Gráfica del avance de un compromiso"),
-    ("catalogo", "Catálogo de buenas prácticas"),
-    ("siglas", "Qué significa una sigla"),
-    ("idioma", "Cambiar el idioma"),
-    ("ayuda", "Lo que puedo hacer"),
-    ("cancelar", "Cancelar lo que estés haciendo"),
+    ("start", N_("Inicio y menú principal")),
+    ("compromisos", N_("Explorar planes, compromisos e hitos")),
+    ("buscar", N_("Buscar por palabras")),
+    ("avance", N_("Gráfica del avance de un compromiso")),
+    ("catalogo", N_("Catálogo de buenas prácticas")),
+    ("siglas", N_("Qué significa una sigla")),
+    ("idioma", N_("Cambiar el idioma")),
+    ("ayuda", N_("Lo que puedo hacer")),
+    ("cancelar", N_("Cancelar lo que estés haciendo")),
 )
 
 

@@ -10,3 +10,63 @@ if str(ROOT) not in sys.path:  # `tests.emulator` is imported as a package from 
     sys.path.insert(0, str(ROOT))
 
 from tests.emulator.fixtures import emu, emulator  # noqa: E402,F401
+
+import pytest  # noqa: E402
+from telegram import Update  # noqa: E402
+
+from bot.app import build_application  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from tests.bot.fakes import FakeKnowledge, synthetic_data  # noqa: E402
+from tests.emulator.local_request import LocalRequest  # noqa: E402
+
+
+class OfflineBot:
+    """An Application on a local transport: feed updates, read what the bot sent."""
+
+    def __init__(self, application, request: LocalRequest, knowledge: FakeKnowledge):
+        self.app = application
+        self.request = request
+        self.knowledge = knowledge
+        self._ids = iter(range(1, 10**9))
+
+    async def process(self, payload: dict) -> None:
+        payload = {"update_id": next(self._ids), **payload}
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+
+    @staticmethod
+    def user(user_id: int, language_code: str | None = "es") -> dict:
+        user = {"id": user_id, "is_bot": False, "first_name": f"Persona <{user_id}>"}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    async def say(self, text: str, user_id: int = 1001, language_code: str | None = "es") -> None:
+        message = {"message_id": next(self._ids), "date": 1_700_000_000, "text": text,
+                   "from": self.user(user_id, language_code), "chat": {"id": user_id, "type": "private"}}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        await self.process({"message": message})
+
+    async def press(self, data: str, user_id: int = 1001, language_code: str | None = "es") -> None:
+        message = {"message_id": 1, "date": 1_700_000_000, "text": "x",
+                   "chat": {"id": user_id, "type": "private"}}
+        await self.process({"callback_query": {"id": f"q{next(self._ids)}", "data": data, "chat_instance": "ci",
+                                               "from": self.user(user_id, language_code), "message": message}})
+
+    async def inline(self, query: str, offset: str = "", user_id: int = 1001) -> None:
+        await self.process({"inline_query": {"id": f"i{next(self._ids)}", "query": query, "offset": offset,
+                                             "from": self.user(user_id)}})
+
+
+@pytest.fixture
+async def offline_bot():
+    data = synthetic_data()
+    knowledge = FakeKnowledge(data)
+    request = LocalRequest()
+    settings = Settings(telegram_token="123456:OFFLINE", telegram_base_url="http://127.0.0.1:9/bot")
+    application = build_application(settings, knowledge=knowledge, data=data, request=request,
+                                    rate_limiter=None, persistence=None)
+    async with application:
+        await application.post_init(application)
+        request.clear()
+        yield OfflineBot(application, request, knowledge)
