@@ -1,0 +1,72 @@
+"""Participation: roles, OSC registration, subscriptions, focal-point updates, monitoring feedback.
+
+`register(application)` adds this room's handlers to the bot (called by bot.app before the
+free-text fallback), schedules the reminder and digest jobs, and runs the outbox delivery worker
+as a repeating job inside the bot process.  Callback data of this room starts with "pa:".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from handlers.participation.common import CONFIG_KEY, ParticipationConfig
+from handlers.participation.subscriptions import remember_database, subscription_button
+
+log = logging.getLogger(__name__)
+
+__all__ = ["register", "subscription_button"]
+
+DELIVERY_INTERVAL = 1.0  # seconds between delivery rounds in the bot process
+DELIVERY_ROUND_BUDGET = 0.9  # a round sends for at most this long, so rounds never overlap
+
+
+def _admin_ids(application: Any, settings: Any | None) -> tuple[int, ...]:
+    if settings is None:
+        settings = application.bot_data.get("settings")
+    if settings is None:
+        from bot.config import Settings
+
+        try:
+            settings = Settings.from_env()
+        except Exception:
+            return ()
+    return tuple(getattr(settings, "admin_ids", ()) or ())
+
+
+async def delivery_job(context: Any) -> None:
+    """One delivery round: send what is due in the outbox for up to ~1 s."""
+    from bot.delivery import BotApiSender, DeliverySettings, DeliveryWorker
+
+    application = context.application
+    services = application.bot_data.get("services")
+    if services is None or services.database is None:
+        return
+    remember_database(services.database)
+    cfg: ParticipationConfig = application.bot_data.setdefault(CONFIG_KEY, ParticipationConfig())
+    if cfg.sender is None:
+        cfg.sender = BotApiSender("", application.bot.base_url + "/")
+    worker = cfg.extra.get("worker")
+    if worker is None:
+        worker = DeliveryWorker(services.database.session, cfg.sender, cfg.delivery or DeliverySettings())
+        cfg.extra["worker"] = worker
+    await worker.run(until_idle=True, time_budget=DELIVERY_ROUND_BUDGET)
+
+
+def register(application: Any, settings: Any | None = None) -> None:
+    from handlers.participation import monitoring, privacy, registration, subscriptions, updates
+
+    application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=_admin_ids(application, settings))
+    # Order inside the group: conversations first (they only take updates of a conversation in
+    # progress or their entry command), then plain commands and buttons.
+    for module in (registration, updates, monitoring, subscriptions, privacy):
+        for handler in module.handlers():
+            application.add_handler(handler)
+    if application.job_queue is not None:
+        from bot import reminders
+
+        reminders.schedule(application)
+        application.job_queue.run_repeating(delivery_job, interval=DELIVERY_INTERVAL, first=1.0,
+                                            name="pa-delivery")
+    else:
+        log.warning("no JobQueue: run `hitobot deliver` next to the bot to send notices")

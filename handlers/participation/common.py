@@ -1,0 +1,259 @@
+"""Participation handlers' shared pieces: services, roles checked on the server, texts, lookups.
+
+Every privileged handler asks `role_check(...)` with the person's Telegram id taken from the
+update itself (never from callback data), so a forged button cannot borrow someone's role.
+Callback data of this room starts with "pa:" and is parsed by `parse_pa` (64 bytes, validated).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from knowledge.actors import ActorIndex, fold_name
+from knowledge.i18n import normalize_locale, translations
+from knowledge.refs import parse_ref
+from knowledge.schema import Actor, Commitment, Hito, KnowledgeData, Plan, StatusDef
+from storage.repositories import participation as repo
+
+PREFIX = "pa"
+CONFIG_KEY = "participation"
+_SAFE_ARG = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
+
+
+@dataclass
+class ParticipationConfig:
+    """What this room keeps in bot_data: configured admins and the delivery job's settings."""
+
+    admin_ids: tuple[int, ...] = ()
+    delivery: object | None = None  # bot.delivery.DeliverySettings
+    sender: object | None = None  # built lazily from the application's bot
+    extra: dict = field(default_factory=dict)
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def config(context: ContextTypes.DEFAULT_TYPE) -> ParticipationConfig:
+    return context.application.bot_data.setdefault(CONFIG_KEY, ParticipationConfig())
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE):
+    from handlers.context import SERVICES_KEY
+
+    return context.application.bot_data[SERVICES_KEY]
+
+
+def database(context: ContextTypes.DEFAULT_TYPE):
+    db = _services(context).database
+    if db is None:
+        raise RuntimeError("participation needs the database (services.database is None)")
+    return db
+
+
+@contextlib.contextmanager
+def session_for(context: ContextTypes.DEFAULT_TYPE) -> Iterator[Session]:
+    with database(context).session() as session:
+        yield session
+
+
+def data(context: ContextTypes.DEFAULT_TYPE) -> KnowledgeData:
+    return _services(context).data
+
+
+def locale_of(update: Update | None, context: ContextTypes.DEFAULT_TYPE) -> str:
+    from handlers.context import person_locale
+
+    return person_locale(update, context)
+
+
+def gettext_for(locale: str) -> Callable[[str], str]:
+    return translations(normalize_locale(locale)).gettext
+
+
+def texts(update: Update | None, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, Callable[[str], str]]:
+    locale = locale_of(update, context)
+    return locale, gettext_for(locale)
+
+
+# --- callback data ------------------------------------------------------------------------------
+
+
+def cb(*parts: object) -> str:
+    data = ":".join([PREFIX, *(str(p) for p in parts)])
+    if len(data.encode()) > 64:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def parse_pa(data: object, kind: str, arity: int) -> list[str] | None:
+    """Arguments of "pa:<kind>:a1:..." when it has exactly `arity` safe arguments, else None."""
+    if not isinstance(data, str) or len(data.encode()) > 64:
+        return None
+    parts = data.split(":")
+    if len(parts) != 2 + arity or parts[0] != PREFIX or parts[1] != kind:
+        return None
+    args = parts[2:]
+    if not all(_SAFE_ARG.match(a) for a in args):
+        return None
+    return args
+
+
+def int_arg(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"-?\d{1,15}", text) else None
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(rows)
+
+
+async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, html_text: str,
+              markup: InlineKeyboardMarkup | None = None) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, html_text[:4096], reply_markup=markup,
+                                       parse_mode=ParseMode.HTML)
+
+
+async def answer_press(update: Update, text: str | None = None, alert: bool = False) -> None:
+    query = update.callback_query
+    if query is not None:
+        with contextlib.suppress(Exception):
+            await query.answer(text, show_alert=alert)
+
+
+# --- roles (always from the update's own user id) -----------------------------------------------
+
+
+def user_id_of(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+    if user_id is None:
+        return False
+    with session_for(context) as s:
+        return repo.is_admin(s, user_id, config(context).admin_ids)
+
+
+def is_osc_member(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+    if user_id is None:
+        return False
+    with session_for(context) as s:
+        return repo.is_osc_member(s, user_id)
+
+
+def institutions_of(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> list[str]:
+    if user_id is None:
+        return []
+    with session_for(context) as s:
+        return repo.focal_point_institutions(s, user_id)
+
+
+async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, why: str) -> None:
+    """Tell the person politely that this is not for their role (button presses too)."""
+    _, _ = texts(update, context)
+    await answer_press(update, why, alert=True)
+    if update.callback_query is None:
+        await say(update, context, esc(why))
+
+
+def touch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    with session_for(context) as s:
+        repo.touch_person(s, user.id, user.full_name or "", user.username, locale_of(update, context))
+
+
+# --- knowledge lookups ---------------------------------------------------------------------------
+
+
+def all_commitments(kd: KnowledgeData) -> list[tuple[Plan, Commitment]]:
+    return [(p, c) for p in kd.plans for c in p.commitments]
+
+
+def find_commitment(kd: KnowledgeData, number: int) -> tuple[Plan, Commitment] | None:
+    for plan, commitment in all_commitments(kd):
+        if commitment.number == number:
+            return plan, commitment
+    return None
+
+
+def find_hito(kd: KnowledgeData, commitment_number: int, hito_number: int) -> tuple[Plan, Commitment, Hito] | None:
+    found = find_commitment(kd, commitment_number)
+    if not found:
+        return None
+    plan, commitment = found
+    for hito in commitment.hitos:
+        if hito.number == hito_number:
+            return plan, commitment, hito
+    return None
+
+
+def actor_index(kd: KnowledgeData) -> ActorIndex:
+    return ActorIndex(kd.actors)
+
+
+def responsible_keys(kd: KnowledgeData, commitment: Commitment, hito: Hito | None = None,
+                     index: ActorIndex | None = None) -> set[str]:
+    """Actor keys responsible for a hito (its own list, else its commitment's), parents included."""
+    index = index or actor_index(kd)
+    names = (hito.responsible if hito and hito.responsible else commitment.responsible)
+    keys: set[str] = set()
+    for name in names:
+        actor = index.resolve(name)
+        while actor is not None and actor.key not in keys:
+            keys.add(actor.key)
+            actor = index.by_key(actor.parent) if actor.parent else None
+    return keys
+
+
+def hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple[Commitment, Hito]]:
+    index = actor_index(kd)
+    return [(c, h) for _, c in all_commitments(kd) for h in c.hitos
+            if responsible_keys(kd, c, h, index) & actor_keys]
+
+
+def civil_society(kd: KnowledgeData) -> list[Actor]:
+    return sorted((a for a in kd.actors if a.sector == "civil_society"), key=lambda a: fold_name(a.name))
+
+
+def ref_title(kd: KnowledgeData, ref: str, locale: str) -> str:
+    """A short human name for a ref: "Compromiso 3, hito 2", "SESAN"."""
+    _ = gettext_for(locale)
+    parsed = parse_ref(ref)
+    if parsed is None:
+        return ref
+    if parsed.kind == "hito":
+        return _("Compromiso {c}, hito {h}").format(c=parsed.commitment, h=parsed.hito)
+    if parsed.kind == "commitment":
+        return _("Compromiso {c}").format(c=parsed.commitment)
+    if parsed.kind == "actor":
+        actor = actor_index(kd).by_key(parsed.key or "")
+        return (actor.acronym or actor.name) if actor else ref
+    return ref
+
+
+def statuses(kd: KnowledgeData) -> list[StatusDef]:
+    return sorted(kd.statuses, key=lambda s: s.order)
+
+
+def status_name(kd: KnowledgeData, key: str, locale: str) -> str:
+    for status in kd.statuses:
+        if status.key == key:
+            return status.name_en if normalize_locale(locale) == "en" else status.name_es
+    return key

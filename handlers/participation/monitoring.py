@@ -1,0 +1,441 @@
+"""Monitoring feedback of OSC members (/monitoreo, /mis_reportes), answers and moderation.
+
+/monitoreo: commitment or hito -> what they observe (on track / delayed / not started / other)
+-> text -> optional photo or document (EXIF stripped) -> may their name be shown -> confirm.
+The report gets a reference (RM-2026-00042); the responsible institution's focal points are
+notified with a "Responder" button and their answer reaches the member; admins publish or hide
+it (/moderar) with a reason the member sees.  Every step re-checks the role on the server.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.participation import notify
+from handlers.participation.common import (
+    all_commitments,
+    answer_press,
+    button,
+    cb,
+    config,
+    data,
+    esc,
+    find_commitment,
+    find_hito,
+    institutions_of,
+    int_arg,
+    is_admin,
+    is_osc_member,
+    keyboard,
+    parse_pa,
+    ref_title,
+    refuse,
+    responsible_keys,
+    say,
+    session_for,
+    texts,
+    user_id_of,
+)
+from handlers.participation.media import clean_attachment
+from knowledge.i18n import N_, format_day
+from knowledge.refs import parse_ref
+from storage.repositories import participation as repo
+
+TARGET, OBSERVATION, TEXT, ATTACHMENT, SHOW_NAME, CONFIRM = range(20, 26)
+ANSWER, REASON = 30, 31
+DRAFT, ANSWERING, MODERATING = "pa_report", "pa_answer", "pa_moderation"
+
+OBSERVATION_LABELS = {
+    "on_track": N_("Va según lo previsto"),
+    "delayed": N_("Está atrasado"),
+    "not_started": N_("No ha iniciado"),
+    "other": N_("Otra observación"),
+}
+STATE_LABELS = {
+    "received": N_("recibido"),
+    "answered": N_("respondido por la institución"),
+    "published": N_("publicado"),
+    "hidden": N_("no publicado"),
+}
+
+
+def _responsible_of(context: ContextTypes.DEFAULT_TYPE, ref: str) -> set[str]:
+    parsed = parse_ref(ref)
+    kd = data(context)
+    if parsed is None:
+        return set()
+    if parsed.kind == "hito":
+        found = find_hito(kd, parsed.commitment, parsed.hito)
+        return responsible_keys(kd, found[1], found[2]) if found else set()
+    found_c = find_commitment(kd, parsed.commitment) if parsed.kind == "commitment" else None
+    return responsible_keys(kd, found_c[1]) if found_c else set()
+
+
+async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    if not is_osc_member(context, user_id_of(update)):
+        await refuse(update, context, _("El monitoreo es para miembros de OSC registrados. "
+                                        "Regístrate con /registro."))
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {}
+    rows = [[button(f"{c.number}. {c.short_title or c.title}"[:60], cb("fc", c.number))]
+            for _p, c in all_commitments(data(context))]
+    await say(update, context, esc(_("¿Sobre qué compromiso es tu reporte? (/cancelar para salir)")),
+              keyboard(rows))
+    return TARGET
+
+
+async def picked_commitment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    locale, _ = texts(update, context)
+    await answer_press(update)
+    args = parse_pa(update.callback_query.data, "fc", 1)
+    found = find_commitment(data(context), int_arg(args[0]) or -1) if args else None
+    if found is None:
+        return TARGET
+    commitment = found[1]
+    rows = [[button(_("Todo el compromiso {c}").format(c=commitment.number), cb("fr", f"c{commitment.number}"))]]
+    rows += [[button(f"{_('Hito {h}').format(h=h.number)}: {h.text}"[:60], cb("fr", f"c{commitment.number}h{h.number}"))]
+             for h in commitment.hitos]
+    await say(update, context, esc(_("¿Todo el compromiso o un hito?")), keyboard(rows))
+    return TARGET
+
+
+async def picked_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    locale, _ = texts(update, context)
+    await answer_press(update)
+    args = parse_pa(update.callback_query.data, "fr", 1)
+    parsed = parse_ref(args[0]) if args else None
+    kd = data(context)
+    valid = parsed is not None and (
+        (parsed.kind == "commitment" and find_commitment(kd, parsed.commitment)) or
+        (parsed.kind == "hito" and find_hito(kd, parsed.commitment, parsed.hito)))
+    if not valid:
+        return TARGET
+    context.user_data.setdefault(DRAFT, {})["ref"] = str(parsed)
+    rows = [[button(_(label), cb("fo", key))] for key, label in OBSERVATION_LABELS.items()]
+    await say(update, context, esc(_("¿Qué observas en {title}?").format(title=ref_title(kd, str(parsed), locale))),
+              keyboard(rows))
+    return OBSERVATION
+
+
+async def picked_observation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    await answer_press(update)
+    args = parse_pa(update.callback_query.data, "fo", 1)
+    if not args or args[0] not in OBSERVATION_LABELS:
+        return OBSERVATION
+    context.user_data.setdefault(DRAFT, {})["observation"] = args[0]
+    await say(update, context, esc(_("Cuéntanos lo que observas (hechos, fechas, lugares).")))
+    return TEXT
+
+
+async def typed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    text = (update.message.text or "").strip()
+    if len(text) < 5:
+        await say(update, context, esc(_("Escribe un poco más (al menos 5 caracteres).")))
+        return TEXT
+    context.user_data.setdefault(DRAFT, {})["text"] = text[:3500]
+    await say(update, context, esc(_("Si tienes una foto o documento, envíalo ahora.")),
+              keyboard([[button(_("Sin adjunto"), cb("fa", "skip"))]]))
+    return ATTACHMENT
+
+
+async def _ask_show_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    await say(update, context, esc(_("Si el reporte se publica, ¿podemos mostrar tu nombre? Por defecto "
+                                     "se publica sin nombre.")),
+              keyboard([[button(_("Sí, con mi nombre"), cb("fn", "yes")),
+                         button(_("No, anónimo"), cb("fn", "no"))]]))
+    return SHOW_NAME
+
+
+async def got_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    clean = await clean_attachment(update, context, esc(_("Adjunto que se guardará (sin metadatos).")))
+    if clean is None:
+        await say(update, context, esc(_("No pude leer ese archivo. Envía otra foto o un documento.")))
+        return ATTACHMENT
+    context.user_data.setdefault(DRAFT, {}).update(attachment_kind=clean[0], attachment_file_id=clean[1])
+    return await _ask_show_name(update, context)
+
+
+async def skipped_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await answer_press(update)
+    return await _ask_show_name(update, context)
+
+
+async def picked_show_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    locale, _ = texts(update, context)
+    await answer_press(update)
+    args = parse_pa(update.callback_query.data, "fn", 1)
+    if not args or args[0] not in ("yes", "no"):
+        return SHOW_NAME
+    draft = context.user_data.setdefault(DRAFT, {})
+    draft["show_name"] = args[0] == "yes"
+    lines = [f"<b>{esc(_('Confirma tu reporte'))}</b>",
+             esc(ref_title(data(context), draft.get("ref", ""), locale)),
+             esc(_(OBSERVATION_LABELS.get(draft.get("observation", ""), "?"))),
+             esc(draft.get("text", "")),
+             esc(_("Con tu nombre") if draft["show_name"] else _("Anónimo"))]
+    await say(update, context, "\n".join(lines),
+              keyboard([[button(_("Enviar"), cb("fk", "yes")), button(_("Cancelar"), cb("fk", "no"))]]))
+    return CONFIRM
+
+
+async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    await answer_press(update)
+    args = parse_pa(update.callback_query.data, "fk", 1)
+    draft = context.user_data.pop(DRAFT, {})
+    user_id = user_id_of(update)
+    if not args or args[0] != "yes" or not {"ref", "observation", "text"} <= draft.keys():
+        await say(update, context, esc(_("Reporte cancelado. No se guardó nada.")))
+        return ConversationHandler.END
+    if not is_osc_member(context, user_id):
+        await refuse(update, context, _("El monitoreo es para miembros de OSC registrados."))
+        return ConversationHandler.END
+    kd = data(context)
+    with session_for(context) as s:
+        report = repo.create_report(s, user_id, draft["ref"], draft["observation"], draft["text"],
+                                    draft.get("attachment_kind"), draft.get("attachment_file_id"),
+                                    draft.get("show_name", False))
+        reference, report_id = report.reference, report.id
+        focal = notify.locales_of(s, repo.focal_points_of(s, _responsible_of(context, draft["ref"])))
+        admins = notify.locales_of(s, repo.admin_ids(s, config(context).admin_ids))
+
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            return "\n".join([
+                f"<b>{esc(t('Nuevo reporte de monitoreo {ref}').format(ref=reference))}</b>",
+                esc(ref_title(kd, draft["ref"], locale)) + " — " + esc(t(OBSERVATION_LABELS[draft["observation"]])),
+                esc(draft["text"]),
+            ])
+
+        def answer_markup(locale: str) -> dict:
+            t = notify._gettext(locale)
+            return {"inline_keyboard": [[{"text": t("Responder"), "callback_data": cb("fx", report_id)}]]}
+
+        def moderation_markup(locale: str) -> dict:
+            t = notify._gettext(locale)
+            return {"inline_keyboard": [[{"text": t("Publicar"), "callback_data": cb("fp", report_id)},
+                                         {"text": t("Ocultar"), "callback_data": cb("fh", report_id)}]]}
+
+        notify.notify_people(s, focal, f"report:{report_id}", render, "feedback", answer_markup)
+        notify.notify_people(s, admins, f"moderate:{report_id}", render, "admin", moderation_markup)
+    await say(update, context, esc(_("Gracias. Tu reporte quedó registrado con la referencia {ref}. "
+                                     "Sigue su estado con /mis_reportes.").format(ref=reference)))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    for key in (DRAFT, ANSWERING, MODERATING):
+        context.user_data.pop(key, None)
+    await say(update, context, esc(_("Cancelado.")))
+    return ConversationHandler.END
+
+
+def report_conversation() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("monitoreo", start_report)],
+        states={
+            TARGET: [CallbackQueryHandler(picked_commitment, pattern=r"^pa:fc:"),
+                     CallbackQueryHandler(picked_target, pattern=r"^pa:fr:")],
+            OBSERVATION: [CallbackQueryHandler(picked_observation, pattern=r"^pa:fo:")],
+            TEXT: [MessageHandler(text, typed_text)],
+            ATTACHMENT: [CallbackQueryHandler(skipped_attachment, pattern=r"^pa:fa:"),
+                         MessageHandler(filters.PHOTO | filters.Document.ALL, got_attachment)],
+            SHOW_NAME: [CallbackQueryHandler(picked_show_name, pattern=r"^pa:fn:")],
+            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^pa:fk:")],
+        },
+        fallbacks=[CommandHandler("cancelar", cancel)],
+        name="pa_report",
+        allow_reentry=True,
+    )
+
+
+# --- /mis_reportes -------------------------------------------------------------------------------
+
+
+async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    locale, _ = texts(update, context)
+    kd = data(context)
+    with session_for(context) as s:
+        reports = repo.reports_of(s, user_id_of(update))
+        lines = [f"<b>{esc(_('Tus reportes de monitoreo'))}</b>"]
+        for r in reports[:30]:
+            lines.append(esc(f"{r.reference} · {ref_title(kd, r.ref, locale)} · "
+                             f"{format_day(r.created_at.date(), locale)} · {_(STATE_LABELS.get(r.state, r.state))}"))
+            if r.state_reason:
+                lines.append("   " + esc(_("Motivo: {reason}").format(reason=r.state_reason)))
+            for event in repo.report_events(s, r.id):
+                if event.kind == "answer":
+                    lines.append("   " + esc(_("Respuesta de la institución: {text}").format(text=event.text)))
+    if len(lines) == 1:
+        lines.append(esc(_("Aún no has enviado reportes. Usa /monitoreo.")))
+    await say(update, context, "\n".join(lines))
+
+
+# --- focal points answer ---------------------------------------------------------------------------
+
+
+def _may_answer(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, report_id: int) -> bool:
+    with session_for(context) as s:
+        report = repo.report_by_id(s, report_id)
+        ref = report.ref if report else None
+    return ref is not None and bool(_responsible_of(context, ref) & set(institutions_of(context, user_id)))
+
+
+async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "fx", 1)
+    report_id = int_arg(args[0]) if args else None
+    if report_id is None or not _may_answer(context, user_id_of(update), report_id):
+        await refuse(update, context, _("Solo los enlaces de la institución responsable pueden responder."))
+        return ConversationHandler.END
+    await answer_press(update)
+    context.user_data[ANSWERING] = report_id
+    await say(update, context, esc(_("Escribe tu respuesta al reporte; la recibirá quien lo envió.")))
+    return ANSWER
+
+
+async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    report_id = context.user_data.pop(ANSWERING, None)
+    user_id = user_id_of(update)
+    if report_id is None or not _may_answer(context, user_id, report_id):
+        await refuse(update, context, _("Solo los enlaces de la institución responsable pueden responder."))
+        return ConversationHandler.END
+    answer = (update.message.text or "").strip()[:3000]
+    with session_for(context) as s:
+        report = repo.answer_report(s, report_id, user_id, answer)
+        if report and report.person_id:
+            member = notify.locales_of(s, [report.person_id])
+            reference = report.reference
+            count = len(repo.report_events(s, report_id))
+
+            def render(locale: str) -> str:
+                t = notify._gettext(locale)
+                return "\n".join([f"<b>{esc(t('Respuesta a tu reporte {ref}').format(ref=reference))}</b>",
+                                  esc(answer)])
+
+            notify.notify_people(s, member, f"answer:{report_id}:{count}", render, "feedback")
+    await say(update, context, esc(_("Respuesta enviada.")))
+    return ConversationHandler.END
+
+
+def answer_conversation() -> ConversationHandler:
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(start_answer, pattern=r"^pa:fx:")],
+        states={ANSWER: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer)]},
+        fallbacks=[CommandHandler("cancelar", cancel)],
+        name="pa_answer",
+        allow_reentry=True,
+    )
+
+
+# --- moderation (admins) -------------------------------------------------------------------------
+
+
+async def moderation_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    locale, _ = texts(update, context)
+    if not is_admin(context, user_id_of(update)):
+        await refuse(update, context, _("Este comando es solo para administradores."))
+        return
+    kd = data(context)
+    with session_for(context) as s:
+        reports = [(r.id, r.reference, r.ref, r.observation, r.text) for r in repo.reports_awaiting_moderation(s)]
+    if not reports:
+        await say(update, context, esc(_("No hay reportes por moderar.")))
+        return
+    for rid, reference, ref, observation, text in reports:
+        body = f"<b>{esc(reference)}</b> · {esc(ref_title(kd, ref, locale))} · {esc(_(OBSERVATION_LABELS[observation]))}\n{esc(text)}"
+        await say(update, context, body, keyboard([[button(_("Publicar"), cb("fp", rid)),
+                                                    button(_("Ocultar"), cb("fh", rid))]]))
+
+
+async def start_moderation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    data_text = update.callback_query.data
+    publish = data_text.startswith("pa:fp:")
+    args = parse_pa(data_text, "fp" if publish else "fh", 1)
+    report_id = int_arg(args[0]) if args else None
+    if not is_admin(context, user_id_of(update)):
+        await refuse(update, context, _("Solo un administrador puede moderar reportes."))
+        return ConversationHandler.END
+    if report_id is None:
+        await answer_press(update, _("Este botón ya no es válido."))
+        return ConversationHandler.END
+    await answer_press(update)
+    context.user_data[MODERATING] = (report_id, publish)
+    await say(update, context, esc(_("Escribe el motivo (lo verá quien envió el reporte).")),
+              keyboard([[button(_("Sin motivo"), cb("fm", "skip"))]]))
+    return REASON
+
+
+async def _moderate(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: str | None) -> int:
+    _locale, _ = texts(update, context)
+    pending = context.user_data.pop(MODERATING, None)
+    admin_id = user_id_of(update)
+    if pending is None or not is_admin(context, admin_id):
+        await refuse(update, context, _("Solo un administrador puede moderar reportes."))
+        return ConversationHandler.END
+    report_id, publish = pending
+    with session_for(context) as s:
+        report = repo.moderate_report(s, report_id, admin_id, publish, reason)
+        if report is not None and report.person_id:
+            member = notify.locales_of(s, [report.person_id])
+            reference = report.reference
+
+            def render(locale: str) -> str:
+                t = notify._gettext(locale)
+                text = (t("Tu reporte {ref} fue publicado.") if publish
+                        else t("Tu reporte {ref} no se publicará.")).format(ref=reference)
+                if reason:
+                    text += "\n" + t("Motivo: {reason}").format(reason=reason)
+                return esc(text)
+
+            notify.notify_people(s, member, f"moderated:{report_id}:{report.state}:{len(repo.report_events(s, report_id))}",
+                                 render, "feedback")
+    await say(update, context, esc(_("Reporte publicado.") if publish else _("Reporte ocultado.")))
+    return ConversationHandler.END
+
+
+async def typed_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    return await _moderate(update, context, (update.message.text or "").strip()[:1000] or None)
+
+
+async def skipped_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await answer_press(update)
+    return await _moderate(update, context, None)
+
+
+def moderation_conversation() -> ConversationHandler:
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(start_moderation, pattern=r"^pa:f[ph]:")],
+        states={REASON: [CallbackQueryHandler(skipped_reason, pattern=r"^pa:fm:"),
+                         MessageHandler(filters.TEXT & ~filters.COMMAND, typed_reason)]},
+        fallbacks=[CommandHandler("cancelar", cancel)],
+        name="pa_moderation",
+        allow_reentry=True,
+    )
+
+
+def handlers() -> list:
+    return [
+        report_conversation(),
+        answer_conversation(),
+        moderation_conversation(),
+        CommandHandler("mis_reportes", my_reports),
+        CommandHandler("moderar", moderation_queue),
+    ]

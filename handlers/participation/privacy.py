@@ -1,0 +1,87 @@
+"""Personal and open data: /mis_datos, /borrar_mis_datos (with confirmation) and /exportar (admins)."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from pathlib import Path
+
+from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers.participation.common import (
+    answer_press,
+    button,
+    cb,
+    esc,
+    is_admin,
+    keyboard,
+    parse_pa,
+    refuse,
+    say,
+    session_for,
+    texts,
+    user_id_of,
+)
+from handlers.participation.opendata import write_open_data
+from storage.repositories import participation as repo
+
+
+async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = texts(update, context)
+    user_id = user_id_of(update)
+    with session_for(context) as s:
+        stored = repo.personal_data(s, user_id)
+    if not stored:
+        await say(update, context, esc(_("No tenemos datos guardados sobre ti.")))
+        return
+    payload = json.dumps(stored, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    await context.bot.send_document(update.effective_chat.id, InputFile(io.BytesIO(payload), filename="mis_datos.json"),
+                                    caption=esc(_("Todo lo que guardamos sobre ti. Para borrarlo usa "
+                                                  "/borrar_mis_datos.")))
+
+
+async def ask_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = texts(update, context)
+    await say(update, context, esc(_("¿Borrar todos tus datos? Se eliminan tu registro, tus suscripciones, "
+                                     "tus roles y tus reportes no publicados. Los reportes ya publicados "
+                                     "quedan, pero sin tu nombre. No se puede deshacer.")),
+              keyboard([[button(_("Sí, borrar todo"), cb("dx", "yes")), button(_("No"), cb("dx", "no"))]]))
+
+
+async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "dx", 1)
+    await answer_press(update)
+    if not args or args[0] != "yes":
+        await say(update, context, esc(_("No se borró nada.")))
+        return
+    with session_for(context) as s:  # the person is the one pressing: never an id from the button
+        repo.erase_person(s, user_id_of(update))
+    for key in [k for k in context.user_data if str(k).startswith("pa_")]:
+        context.user_data.pop(key, None)
+    await say(update, context, esc(_("Listo: borramos tus datos.")))
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = texts(update, context)
+    if not is_admin(context, user_id_of(update)):
+        await refuse(update, context, _("Este comando es solo para administradores."))
+        return
+    with tempfile.TemporaryDirectory() as tmp, session_for(context) as s:
+        paths = write_open_data(s, Path(tmp))
+        for path in paths:
+            await context.bot.send_document(update.effective_chat.id,
+                                            InputFile(path.read_bytes(), filename=path.name))
+    await say(update, context, esc(_("Datos abiertos exportados: estados de los hitos con su historial y "
+                                     "reportes publicados.")))
+
+
+def handlers() -> list:
+    return [
+        CommandHandler("mis_datos", my_data),
+        CommandHandler("borrar_mis_datos", ask_erase),
+        CallbackQueryHandler(erase, pattern=r"^pa:dx:"),
+        CommandHandler("exportar", export),
+    ]

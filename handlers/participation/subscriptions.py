@@ -1,0 +1,169 @@
+"""Subscriptions: follow a commitment, hito or institution; instant notices or a daily digest.
+
+`subscription_button(user_id, ref, locale)` is what the bot room puts on commitment, hito and
+institution cards; its press ("pa:t:<ref>") toggles the subscription and relabels the button
+in place.  Every notice carries "pa:u:<ref>" (one-tap unsubscribe).  /suscripciones lists what
+the person follows and lets them choose instant notices or a digest at an hour they pick.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers.participation.common import (
+    answer_press,
+    button,
+    cb,
+    data,
+    database,
+    esc,
+    gettext_for,
+    int_arg,
+    keyboard,
+    parse_pa,
+    ref_title,
+    say,
+    session_for,
+    texts,
+    user_id_of,
+)
+from knowledge.refs import parse_ref
+from storage.repositories import participation as repo
+
+FOLLOWABLE = ("commitment", "hito", "actor")
+DIGEST_HOURS = (6, 8, 10, 12, 14, 16, 18, 20)
+TIMEZONE_NOTE = "America/Guatemala"
+_known_database = None  # set by the first participation handler or job; see remember_database
+
+
+def remember_database(db) -> None:
+    global _known_database
+    _known_database = db
+
+
+def followable(ref: str) -> str | None:
+    """The canonical form of a ref people can follow, or None."""
+    parsed = parse_ref(ref)
+    if parsed is None or parsed.kind not in FOLLOWABLE:
+        return None
+    return str(parsed)
+
+
+def subscription_button(user_id: int, ref: str, locale: str, database=None) -> InlineKeyboardButton | None:
+    """The follow / unfollow button for a card (None for refs that cannot be followed)."""
+    canonical = followable(ref)
+    if canonical is None:
+        return None
+    _ = gettext_for(locale)
+    db = database or _known_database
+    following = False
+    if db is not None:
+        with db.session() as s:
+            following = repo.is_subscribed(s, user_id, canonical)
+    label = _("🔕 Dejar de seguir") if following else _("🔔 Seguir")
+    return InlineKeyboardButton(label, callback_data=cb("t", canonical))
+
+
+def _relabelled(markup: InlineKeyboardMarkup | None, data_prefix: str, new: InlineKeyboardButton
+                ) -> InlineKeyboardMarkup | None:
+    if markup is None:
+        return None
+    rows = [[new if (b.callback_data or "") == data_prefix else b for b in row]
+            for row in markup.inline_keyboard]
+    return InlineKeyboardMarkup(rows)
+
+
+async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    locale, _ = texts(update, context)
+    query = update.callback_query
+    args = parse_pa(query.data, "t", 1)
+    ref = followable(args[0]) if args else None
+    if ref is None:
+        await answer_press(update, _("Este botón ya no es válido."))
+        return
+    user_id = user_id_of(update)
+    with session_for(context) as s:
+        repo.touch_person(s, user_id, update.effective_user.full_name or "", update.effective_user.username, locale)
+        now_following = repo.subscribe(s, user_id, ref) or not repo.unsubscribe(s, user_id, ref)
+    title = ref_title(data(context), ref, locale)
+    await answer_press(update, (_("Ahora sigues: {title}") if now_following
+                                else _("Ya no sigues: {title}")).format(title=title))
+    new = subscription_button(user_id, ref, locale, database(context))
+    markup = _relabelled(query.message.reply_markup if query.message else None, query.data, new)
+    if markup is not None:
+        try:
+            await query.edit_message_reply_markup(markup)
+        except Exception:  # an old message or not modified: the toast already said it
+            pass
+
+
+async def unsubscribe_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "u", 1)
+    ref = followable(args[0]) if args else None
+    if ref is None:
+        await answer_press(update, _("Este botón ya no es válido."))
+        return
+    with session_for(context) as s:
+        removed = repo.unsubscribe(s, user_id_of(update), ref)
+    title = ref_title(data(context), ref, locale)
+    await answer_press(update, (_("Ya no sigues: {title}") if removed
+                                else _("No seguías: {title}")).format(title=title))
+
+
+def _mode_text(mode: str, hour: int, _) -> str:
+    if mode == "digest":
+        return _("Recibes un resumen diario a las {hour}:00 (hora de Guatemala).").format(hour=hour)
+    return _("Recibes los avisos al momento.")
+
+
+async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    locale, _ = texts(update, context)
+    user_id = user_id_of(update)
+    hour_arg = int_arg(context.args[0]) if context.args else None
+    with session_for(context) as s:
+        person = repo.touch_person(s, user_id, update.effective_user.full_name or "",
+                                   update.effective_user.username, locale)
+        if hour_arg is not None and 0 <= hour_arg <= 23:
+            repo.set_notify_mode(s, user_id, "digest", hour_arg)
+            s.refresh(person)
+        refs = repo.subscriptions_of(s, user_id)
+        mode, hour = person.notify_mode, person.digest_hour
+    kd = data(context)
+    lines = [f"<b>{esc(_('Tus suscripciones'))}</b>", esc(_mode_text(mode, hour, _))]
+    rows = []
+    if not refs:
+        lines.append(esc(_("Todavía no sigues nada. Usa el botón «Seguir» en un compromiso, un hito "
+                           "o una institución.")))
+    for ref in refs:
+        title = ref_title(kd, ref, locale)
+        lines.append(f"• {esc(title)}")
+        rows.append([button(_("Dejar de seguir: {title}").format(title=title)[:60], cb("u", ref))])
+    rows.append([button(_("Avisos al momento"), cb("n", "i"))])
+    rows.append([button(f"{h}:00", cb("n", f"d{h}")) for h in DIGEST_HOURS[:4]])
+    rows.append([button(f"{h}:00", cb("n", f"d{h}")) for h in DIGEST_HOURS[4:]])
+    lines.append(esc(_("Para un resumen diario elige la hora (o escribe /suscripciones 21).")))
+    await say(update, context, "\n".join(lines), keyboard(rows))
+
+
+async def choose_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "n", 1)
+    choice = args[0] if args else ""
+    hour = int_arg(choice[1:]) if choice.startswith("d") else None
+    if choice != "i" and (hour is None or not 0 <= hour <= 23):
+        await answer_press(update, _("Este botón ya no es válido."))
+        return
+    with session_for(context) as s:
+        repo.set_notify_mode(s, user_id_of(update), "instant" if choice == "i" else "digest", hour)
+    await answer_press(update, _mode_text("instant" if choice == "i" else "digest", hour or 0, _))
+
+
+def handlers() -> list:
+    return [
+        CommandHandler("suscripciones", list_subscriptions),
+        CallbackQueryHandler(toggle, pattern=r"^pa:t:"),
+        CallbackQueryHandler(unsubscribe_press, pattern=r"^pa:u:"),
+        CallbackQueryHandler(choose_mode, pattern=r"^pa:n:"),
+    ]

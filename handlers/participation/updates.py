@@ -1,0 +1,331 @@
+"""Focal-point updates (/actualizar): hito -> status -> progress % -> note -> evidence -> confirm.
+
+Only hitos of the focal point's own institutions are offered, and the same check runs again on
+every press and at confirmation (a forged or stale button is refused).  The update is stored
+as a new row of the status history (record_status_change: author and time; nothing is
+overwritten), the commitment's progress is recomputed, and subscribers are notified through
+the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.participation import notify
+from handlers.participation.common import (
+    answer_press,
+    button,
+    cb,
+    data,
+    esc,
+    find_hito,
+    hitos_of_institutions,
+    institutions_of,
+    int_arg,
+    keyboard,
+    parse_pa,
+    ref_title,
+    refuse,
+    responsible_keys,
+    say,
+    session_for,
+    status_name,
+    statuses,
+    texts,
+    user_id_of,
+)
+from handlers.participation.media import clean_attachment
+from knowledge.refs import parse_ref
+
+HITO, STATUS, PROGRESS, NOTE, EVIDENCE, CONFIRM = range(10, 16)
+DRAFT = "pa_update"
+_URL = re.compile(r"^https?://\S{3,500}$")
+
+
+def may_update(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, ref: str) -> bool:
+    """Server-side rule: a focal point may update only hitos of their own institutions."""
+    parsed = parse_ref(ref)
+    if parsed is None or parsed.kind != "hito":
+        return False
+    found = find_hito(data(context), parsed.commitment, parsed.hito)
+    if found is None:
+        return False
+    _, commitment, hito = found
+    return bool(responsible_keys(data(context), commitment, hito) & set(institutions_of(context, user_id)))
+
+
+async def start_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    locale, _ = texts(update, context)
+    institutions = set(institutions_of(context, user_id_of(update)))
+    if not institutions:
+        await refuse(update, context, _("Este comando es solo para enlaces institucionales."))
+        return ConversationHandler.END
+    pairs = hitos_of_institutions(data(context), institutions)
+    if not pairs:
+        await say(update, context, esc(_("Tus instituciones no tienen hitos a su cargo en los planes.")))
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {}
+    rows = [[button(f"{ref_title(data(context), f'c{c.number}h{h.number}', locale)}: {h.text}"[:60],
+                    cb("uh", f"c{c.number}h{h.number}"))] for c, h in pairs[:40]]
+    await say(update, context, esc(_("¿Qué hito quieres actualizar? (/cancelar para salir)")), keyboard(rows))
+    return HITO
+
+
+async def _guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The draft's hito if the person may still update it; refuses and returns None otherwise."""
+    _locale, _ = texts(update, context)
+    ref = context.user_data.get(DRAFT, {}).get("ref")
+    if ref is None or not may_update(context, user_id_of(update), ref):
+        await refuse(update, context, _("No puedes actualizar este hito: no es de tu institución."))
+        return None
+    return ref
+
+
+async def picked_hito(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "uh", 1)
+    ref = args[0] if args else ""
+    if not may_update(context, user_id_of(update), ref):
+        await refuse(update, context, _("No puedes actualizar este hito: no es de tu institución."))
+        return HITO
+    await answer_press(update)
+    context.user_data.setdefault(DRAFT, {})["ref"] = ref
+    kd = data(context)
+    rows = [[button(status_name(kd, s.key, locale), cb("us", s.key))] for s in statuses(kd)]
+    await say(update, context, esc(_("{title}: ¿cuál es su estado ahora?").format(
+        title=ref_title(kd, ref, locale))), keyboard(rows))
+    return STATUS
+
+
+async def picked_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    args = parse_pa(update.callback_query.data, "us", 1)
+    status = next((s for s in statuses(data(context)) if args and s.key == args[0]), None)
+    await answer_press(update)
+    if status is None:
+        return STATUS
+    context.user_data[DRAFT].update(status=status.key, progress=status.progress)
+    if status.final or status.progress is None:  # completed = 100; unknown = no percentage
+        return await _ask_note(update, context)
+    rows = [[button(f"{p}%", cb("up", p)) for p in (0, 25, 50, 75, 100)]]
+    await say(update, context, esc(_("¿Qué porcentaje de avance tiene? Elige o escribe un número de 0 a "
+                                     "100.")), keyboard(rows))
+    return PROGRESS
+
+
+async def _ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    await say(update, context, esc(_("Escribe una nota breve sobre el avance (qué se hizo, qué falta).")),
+              keyboard([[button(_("Sin nota"), cb("un", "skip"))]]))
+    return NOTE
+
+
+async def _set_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, value: int | None) -> int:
+    _locale, _ = texts(update, context)
+    if value is None or not 0 <= value <= 100:
+        await say(update, context, esc(_("Escribe un número de 0 a 100.")))
+        return PROGRESS
+    context.user_data[DRAFT]["progress"] = value
+    return await _ask_note(update, context)
+
+
+async def picked_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    await answer_press(update)
+    args = parse_pa(update.callback_query.data, "up", 1)
+    return await _set_progress(update, context, int_arg(args[0]) if args else None)
+
+
+async def typed_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    return await _set_progress(update, context, int_arg((update.message.text or "").strip().rstrip("%")))
+
+
+async def _ask_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    await say(update, context, esc(_("¿Tienes evidencia? Envía una foto, un documento o un enlace.")),
+              keyboard([[button(_("Sin evidencia"), cb("ue", "skip"))]]))
+    return EVIDENCE
+
+
+async def typed_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    context.user_data[DRAFT]["note"] = (update.message.text or "").strip()[:2000]
+    return await _ask_evidence(update, context)
+
+
+async def skipped_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await answer_press(update)
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    context.user_data[DRAFT]["note"] = None
+    return await _ask_evidence(update, context)
+
+
+async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    locale, _ = texts(update, context)
+    draft, kd = context.user_data[DRAFT], data(context)
+    progress = draft.get("progress")
+    lines = [
+        f"<b>{esc(_('Confirma la actualización'))}</b>",
+        esc(ref_title(kd, draft["ref"], locale)),
+        esc(_("Estado: {status}").format(status=status_name(kd, draft["status"], locale))),
+        esc(_("Avance: {progress}").format(progress=f"{progress}%" if progress is not None else "—")),
+        esc(_("Nota: {note}").format(note=draft.get("note") or "—")),
+        esc(_("Evidencia: {evidence}").format(evidence=_("sí") if draft.get("evidence") else _("no"))),
+    ]
+    await say(update, context, "\n".join(lines),
+              keyboard([[button(_("Confirmar"), cb("uc", "yes")), button(_("Cancelar"), cb("uc", "no"))]]))
+    return CONFIRM
+
+
+async def got_evidence_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    clean = await clean_attachment(update, context, esc(_("Evidencia que se guardará (sin metadatos).")))
+    if clean is None:
+        await say(update, context, esc(_("No pude leer ese archivo. Envía otra foto o un documento.")))
+        return EVIDENCE
+    context.user_data[DRAFT]["evidence"] = f"{clean[0]}:{clean[1]}"
+    return await _ask_confirm(update, context)
+
+
+async def got_evidence_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    link = (update.message.text or "").strip()
+    if not _URL.match(link):
+        await say(update, context, esc(_("Envía un enlace que empiece con http:// o https://, una foto "
+                                         "o un documento.")))
+        return EVIDENCE
+    context.user_data[DRAFT]["evidence"] = link
+    return await _ask_confirm(update, context)
+
+
+async def skipped_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await answer_press(update)
+    if await _guard(update, context) is None:
+        return ConversationHandler.END
+    context.user_data[DRAFT]["evidence"] = None
+    return await _ask_confirm(update, context)
+
+
+def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> int | None:
+    """Store the change, notify subscribers; returns the commitment's new progress."""
+    from storage.repositories import knowledge as kr
+
+    kd = data(context)
+    parsed = parse_ref(draft["ref"])
+    plan, commitment, hito = find_hito(kd, parsed.commitment, parsed.hito)
+    user = update.effective_user
+    institutions = sorted(responsible_keys(kd, commitment, hito) & set(institutions_of(context, user.id)))
+    label = f"{user.full_name} ({', '.join(institutions)})"
+    with session_for(context) as s:
+        change = kr.record_status_change(
+            s, plan.key, commitment.number, hito.number, draft["status"], draft.get("progress"),
+            draft.get("note"), "user", user.id, label, None, draft.get("evidence"))
+        try:
+            progress = kr.commitment_progress(s, plan.key, commitment.number)
+        except TypeError:
+            progress = None
+        change_id = getattr(change, "id", None) or f"{draft['ref']}:{draft['status']}:{draft.get('progress')}"
+        refs = [draft["ref"], f"c{commitment.number}", *(f"i:{k}" for k in sorted(responsible_keys(kd, commitment, hito)))]
+
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            lines = [f"<b>{esc(ref_title(kd, draft['ref'], locale))}</b>: {esc(hito.text[:200])}",
+                     esc(t("Nuevo estado: {status}").format(status=status_name(kd, draft["status"], locale)))]
+            if draft.get("progress") is not None:
+                lines.append(esc(t("Avance del hito: {p}%").format(p=draft["progress"])))
+            if progress is not None:
+                lines.append(esc(t("Avance del compromiso {c}: {p}%").format(c=commitment.number, p=progress)))
+            if draft.get("note"):
+                lines.append(esc(t("Nota del enlace: {note}").format(note=draft["note"])))
+            return "\n".join(lines)
+
+        notify.notify_subscribers(s, refs, f"status:{change_id}", render, skip=[user.id])
+    services = context.application.bot_data.get("services")
+    refresh = getattr(getattr(services, "knowledge", None), "refresh_statuses", None)
+    if callable(refresh):
+        try:
+            refresh()
+        except Exception:  # the next rebuild will pick it up; the update itself is stored
+            pass
+    return progress
+
+
+async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "uc", 1)
+    await answer_press(update)
+    if not args or args[0] != "yes":
+        context.user_data.pop(DRAFT, None)
+        await say(update, context, esc(_("Actualización cancelada. No se guardó nada.")))
+        return ConversationHandler.END
+    if await _guard(update, context) is None:  # rights re-checked at the moment of writing
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
+    draft = context.user_data.pop(DRAFT)
+    if "status" not in draft:
+        return ConversationHandler.END
+    progress = _record(context, update, draft)
+    text = _("Actualización guardada. Avisamos a quienes siguen este hito.")
+    if progress is not None:
+        text += " " + _("El compromiso va en {p}%.").format(p=progress)
+    await say(update, context, esc(text))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    context.user_data.pop(DRAFT, None)
+    await say(update, context, esc(_("Cancelado.")))
+    return ConversationHandler.END
+
+
+def update_conversation() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("actualizar", start_update)],
+        states={
+            HITO: [CallbackQueryHandler(picked_hito, pattern=r"^pa:uh:")],
+            STATUS: [CallbackQueryHandler(picked_status, pattern=r"^pa:us:")],
+            PROGRESS: [CallbackQueryHandler(picked_progress, pattern=r"^pa:up:"),
+                       MessageHandler(text, typed_progress)],
+            NOTE: [CallbackQueryHandler(skipped_note, pattern=r"^pa:un:"), MessageHandler(text, typed_note)],
+            EVIDENCE: [CallbackQueryHandler(skipped_evidence, pattern=r"^pa:ue:"),
+                       MessageHandler(filters.PHOTO | filters.Document.ALL, got_evidence_file),
+                       MessageHandler(text, got_evidence_link)],
+            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^pa:uc:")],
+        },
+        fallbacks=[CommandHandler("cancelar", cancel)],
+        name="pa_update",
+        allow_reentry=True,
+    )
+
+
+async def forged_update_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An /actualizar button pressed outside the conversation (old or forged): refuse it."""
+    _locale, _ = texts(update, context)
+    await refuse(update, context, _("Este botón ya no es válido. Empieza de nuevo con /actualizar."))
+
+
+def handlers() -> list:
+    return [update_conversation(), CallbackQueryHandler(forged_update_press, pattern=r"^pa:u[hspnec]:")]
