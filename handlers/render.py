@@ -81,9 +81,15 @@ def answer_html(answer: Answer) -> str:
     text = answer.text.strip()
     first, _, rest = text.partition("\n")
     body = f"<b>{esc(first)}</b>" + (f"\n{esc(rest)}" if rest else "")
-    if answer.source and answer.source not in text:
+    if answer.source and not _names_its_source(text, answer.source):
         body += f"\n\n<i>{esc(answer.source)}</i>"
     return body
+
+
+def _names_its_source(text: str, source: str) -> bool:
+    """True when the answer text already cites its source (the core usually does)."""
+    return source in text or any(line.lstrip().startswith(("Fuente", "Source"))
+                                 for line in text.splitlines())
 
 
 def truncate(text: str, limit: int) -> str:

@@ -150,7 +150,11 @@ def plan_of(services: Services, commitment_number: int) -> Plan | None:
 
 
 def card_text(services: Services, ref: str, locale: str, _: Gettext) -> str | None:
-    answer = services.knowledge.card(ref, locale)
+    try:
+        answer = services.knowledge.card(ref, locale)
+    except Exception:  # a broken card must not hide the navigation: fall back to the title
+        log.exception("Knowledge.card(%r) failed", ref)
+        return None
     return answer_html(answer) if answer is not None else None
 
 

@@ -1,0 +1,167 @@
+"""End to end: the real bot process (`hitobot run`) against the Bot API emulator, over HTTP.
+
+One bot process serves the whole module (each test is a different person), with a temporary
+SQLite database.  Expected texts come from the knowledge base itself, never hard-coded.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.emulator import EmulatorClient, EmulatorServer
+
+pytestmark = pytest.mark.e2e
+TOKEN = "123456:E2E-synthetic-token"
+
+
+def _hitobot_command() -> list[str]:
+    script = Path(sys.executable).with_name("hitobot")
+    args = ["run", "--poll-timeout", "1"]  # a short long-poll: a quick shutdown at the end
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "bot.cli", *args]
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    from knowledge.core import Knowledge
+    from knowledge.loader import load_data_dir
+
+    return Knowledge(load_data_dir())
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """(EmulatorClient, log path): the emulator in this process, the bot in another."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    server = EmulatorServer().start()
+    client = server.client()
+    env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
+           "DATABASE_URL": f"sqlite:///{tmp / 'bot.sqlite3'}", "DEFAULT_LOCALE": "es",
+           "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
+    env.pop("WEBHOOK_URL", None)
+    log_path = tmp / "bot.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(_hitobot_command(), cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        # ready = the command menu is set (the last step of post_init) and polling has begun
+        client.wait_for(lambda: len(client.commands()) >= 3 and client.counters().get("calls:getUpdates"),
+                        timeout=30, what="the bot to start")
+    except TimeoutError:
+        proc.kill()
+        pytest.fail("the bot did not start:\n" + log_path.read_text()[-3000:])
+    yield client, log_path
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    client.close()
+    server.stop()
+
+
+def plain(message: dict) -> str:
+    return message.get("text") or message.get("caption") or ""
+
+
+def buttons(message: dict) -> list[dict]:
+    return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+def converse(client: EmulatorClient, user: int, text: str, language: str = "es") -> dict:
+    before = len(client.sent(user))
+    client.send_message(text, user_id=user, language_code=language)
+    return client.wait_for_reply(user, before)
+
+
+def test_start_shows_the_menu_and_the_command_menus_exist(live):
+    client, _ = live
+    reply = converse(client, 2001, "/start")
+    assert "hitobot" in plain(reply)
+    assert any(b.get("callback_data") == "v1:pl" for b in buttons(reply))
+    menus = {c["language_code"]: [x["command"] for x in c["commands"]] for c in client.commands()}
+    assert {"es", "en"} <= set(menus) and "compromisos" in menus["en"]
+
+
+def test_deep_link_opens_the_hito(live, knowledge):
+    client, _ = live
+    hito = knowledge.hito(3, 2)
+    reply = converse(client, 2002, "/start c3h2")
+    assert " ".join(hito.text.split())[:40] in " ".join(plain(reply).split())
+    assert any("start%3Dc3h2" in b.get("url", "") for b in buttons(reply))
+
+
+def test_navigation_by_buttons_down_to_a_hito(live, knowledge):
+    client, _ = live
+    user = 2003
+    menu = converse(client, user, "/start")
+    plan = next(p for p in knowledge.plans() if p.current)
+    commitment = sorted(plan.commitments, key=lambda c: c.number)[0]
+    hito = sorted(commitment.hitos, key=lambda h: h.number)[0]
+    steps = ["v1:pl", f"v1:p:{plan.key}:0", f"v1:c:{commitment.number}:0", f"v1:h:{commitment.number}:{hito.number}"]
+    for expected_edits, data in enumerate(steps, start=1):
+        client.press(user, data=data, message_id=menu["message_id"])
+        screen = client.wait_for_edit(user, menu["message_id"], expected_edits)
+    assert any(b.get("callback_data") == f"v1:c:{commitment.number}:0" for b in buttons(screen))  # back
+    assert any(f"start%3Dc{commitment.number}h{hito.number}" in b.get("url", "") for b in buttons(screen))
+
+
+def test_free_text_questions_get_the_cores_answer(live, knowledge):
+    client, _ = live
+    for question in ("quien es responsable del hito 2 del compromiso 3", "icefi q significa"):
+        expected = knowledge.ask(question).text.split("\n")[0]
+        reply = converse(client, 2004, question)
+        assert expected.strip() in plain(reply)
+
+
+def test_inline_query_lists_cards_with_deep_links(live):
+    client, _ = live
+    update = client.inline_query("datos abiertos", user_id=2005)
+    answer = client.wait_for_inline_answer(update["inline_query"]["id"])
+    assert 0 < len(answer["results"]) <= 50
+    card = answer["results"][0]["input_message_content"]["message_text"]
+    assert "?start=" in card
+
+
+def test_idioma_switches_the_language_of_the_next_answer(live):
+    client, _ = live
+    user = 2006
+    spanish = plain(converse(client, user, "/ayuda"))
+    confirmation = converse(client, user, "/idioma en")
+    assert "English" in plain(confirmation)
+    english = plain(converse(client, user, "/ayuda"))
+    assert english != spanish and "What I can do" in english
+
+
+def test_a_429_and_a_5xx_from_the_api_do_not_lose_the_answer(live):
+    client, _ = live
+    counters = client.counters()
+    client.fail_next("sendMessage", "429", count=1, retry_after=1)
+    first = converse(client, 2007, "/ayuda")
+    client.fail_next("sendMessage", "5xx", count=1, status=502)
+    second = converse(client, 2007, "/ayuda")
+    assert plain(first) == plain(second) != ""
+    after = client.counters()
+    assert after["faults:429"] - counters.get("faults:429", 0) == 1
+    assert after["faults:5xx"] - counters.get("faults:5xx", 0) == 1
+
+
+def test_tampered_and_stale_buttons_get_a_polite_answer(live):
+    client, _ = live
+    user = 2008
+    menu = converse(client, user, "/start")
+    for data in ("v1:h:3:999", "v1:h:drop:table", "not-ours-at-all"):
+        query = client.press(user, data=data, message_id=menu["message_id"], force=True)
+        answer = client.wait_for_callback_answer(query["callback_query"]["id"])
+        assert answer.get("show_alert") and answer.get("text")
+    assert plain(converse(client, user, "/ayuda"))  # still serving
+
+
+def test_the_whole_module_was_quick(live):
+    client, log_path = live
+    assert "Traceback" not in log_path.read_text() or "synthetic" in log_path.read_text()
+    assert client.counters().get("errors:400", 0) == 0  # Telegram would have accepted every call
