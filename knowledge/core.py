@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from knowledge.answers import Answer, Choice, Hit
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.i18n import normalize_locale
-from knowledge.index import ActorDirectory, Doc, Scored, SearchIndex, acronym_key, build_documents
+from knowledge.index import ActorDirectory, Doc, Scored, SearchIndex, acronym_key, build_documents, content_stems
 from knowledge.normalize import Normalizer, fold_simple, load_lexicon
 from knowledge.refs import Ref, parse_ref
 from knowledge.schema import (
@@ -42,6 +42,11 @@ from knowledge.understand import Intent, Understander
 log = logging.getLogger(__name__)
 
 MIN_COVERAGE = 0.6  # share of the question's meaningful words a record must contain
+ROLE_WORDS = {  # what a text must contain to answer a person / contact / money question
+    "person": ("secretari", "ministr", "director", "comisionad", "president", "jefe", "alcald"),
+    "contact": ("telefon", "correo", "direccion", "www", "http", "@"),
+    "budget": ("presupuest", "monto", "eur ", "q ", "quetzal", "dolar", "recursos financieros"),
+}
 STRUCTURED_ASPECTS = {"responsible", "supporters", "dates", "status", "results", "hitos", "activities",
                       "products", "participation"}
 
@@ -74,16 +79,18 @@ class Knowledge:
         stop = self.lexicon.stop_es | self.lexicon.stop_en
         self.docs = build_documents(data)
         self.index = SearchIndex(self.docs, stopwords=stop)
-        self.actors = ActorDirectory(data, stopwords=stop)
+        common = stop | set(self.lexicon.english) | {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}
+        self.actors = ActorDirectory(data, stopwords=common)
         vocabulary = dict(self.index.vocabulary)
         for phrase in self.actors.by_phrase:
             for word in phrase.split():
                 vocabulary[word] = vocabulary.get(word, 0) + 1
         self.normalizer = Normalizer(self.lexicon, vocabulary)
-        self.understander = Understander(self.lexicon, self.normalizer, self.actors, data.acronyms)
+        self.understander = Understander(self.lexicon, self.normalizer, self.actors, data.acronyms, common)
         self._aspect_words = {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}
         self._aspect_words |= {w for ps in self.lexicon.cues.values() for p in ps for w in p.split()}
         self._plans = {p.key: p for p in data.plans}
+        self._kinds = {d.kind for d in self.docs}
         self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
         self._statuses: dict[str, StatusDef] = {}
         self.refresh_statuses()
@@ -258,11 +265,15 @@ class Knowledge:
             return self._hito_without_commitment(intent, plan_key, w)
         if intent.aspect == "meaning" and (intent.acronyms or intent.actors):
             return self._meaning_for(intent, w)
+        extra = self._content(intent.rest)
         if intent.actors and not (intent.topics and intent.aspect in ("dates", "status", "results", "hitos")):
             return self._actor_answer(intent.actors[0], intent.aspect, w, intent)
         if intent.acronyms:
-            return self._meaning_answer(intent.acronyms, w)
-        extra = self._content(intent.rest)
+            if intent.aspect in ("meaning", "about") and not extra:
+                return self._meaning_answer(intent.acronyms, w)
+            found = self._retrieve(intent, [], w, extra_tokens=[fold_simple(a.acronym) for a in intent.acronyms],
+                                   kinds=self._kinds - {"acronym"})
+            return found or self._meaning_answer(intent.acronyms, w)
         if intent.topics:
             better = self._retrieve(intent, intent.topics, w) if extra else None
             if better is not None:
@@ -278,9 +289,10 @@ class Knowledge:
         return found if found is not None else self._no_answer(intent, w)
 
     def _content(self, tokens: Iterable[str], drop: set[str] = frozenset()) -> list[str]:
+        """The words that say what the question is about (no function, aspect or entity words)."""
         stop = self.lexicon.stop_es | self.lexicon.stop_en
         return [t for t in tokens if t not in stop and t not in self._aspect_words and t not in drop
-                and not t.isdigit() and len(t) > 1]
+                and t not in self.lexicon.numbered_words and not t.isdigit() and len(t) > 1]
 
     def _explicit(self, intent: Intent, plan_key: str | None, assumed: bool, w: Writer) -> Answer:
         found = self._locate_commitment(intent.commitment or 0, plan_key)
@@ -355,22 +367,35 @@ class Knowledge:
 
     # --- retrieval --------------------------------------------------------------------------
 
-    def _retrieve(self, intent: Intent, topic_refs: list[str], w: Writer) -> Answer | None:
-        """Answer from the best record retrieval finds, or None when nothing matches well enough."""
-        tokens = self._content(intent.rest)
+    def _retrieve(self, intent: Intent, topic_refs: list[str], w: Writer,
+                  extra_tokens: list[str] | None = None, kinds: set[str] | None = None) -> Answer | None:
+        """Answer from the best record retrieval finds, or None when nothing matches well enough.
+
+        With topic_refs, retrieval only overrides the topic when the question's other words name
+        something more precise (a thematic table, a plan fact) and that record contains them all."""
+        tokens = self._content(intent.rest) + list(extra_tokens or [])
         if topic_refs:
+            extra_stems = [st for st in content_stems(tokens, set()) if st in self.index.postings]
+            if not extra_stems:
+                return None
             tokens = self._content(intent.normalized.canonical)
         if not tokens:
             return None
-        results = self.index.search(tokens, limit=8, query_text=" ".join(tokens))
+        results = self.index.search(tokens, limit=8, query_text=" ".join(tokens), kinds=kinds)
         if not results:
             return None
+        if intent.plan_number is not None:  # "del 6to plan": that plan's records first
+            plan_key = f"pan{intent.plan_number}"
+            results.sort(key=lambda r: (r.doc.plan == plan_key and r.coverage >= MIN_COVERAGE), reverse=True)
         best = results[0]
         threshold = 0.8 if topic_refs else MIN_COVERAGE
         if best.coverage < threshold:
             return None
-        if topic_refs and best.doc.kind in ("commitment", "hito", "activity", "actor", "acronym"):
-            return None  # the topic already names that tree; let the topic answer it
+        if topic_refs:
+            if best.doc.kind in ("commitment", "hito", "activity", "actor", "acronym", "passage"):
+                return None  # the topic already names that tree; let the topic answer it
+            if not set(extra_stems) <= self.index.stems_of(best.doc.id):
+                return None
         ambiguous = [s for s in results[1:5] if s.doc.ref != best.doc.ref and s.coverage >= best.coverage - 1e-9
                      and s.score >= best.score * 0.92 and s.doc.kind == best.doc.kind
                      and s.doc.kind in ("hito", "commitment", "activity", "project", "practice")]
@@ -385,6 +410,9 @@ class Knowledge:
         doc = hit.doc
         confidence = 0.5 + 0.5 * hit.coverage
         aspect = intent.aspect
+        if aspect in ROLE_WORDS and doc.kind in ("plan_fact", "catalogue_fact", "thematic_table", "passage", "plan"):
+            if not any(word in fold_simple(doc.snippet) for word in ROLE_WORDS[aspect]):
+                return None  # the record is on topic but does not give a name, a phone or an amount
         if doc.kind in ("commitment", "hito", "activity") or (doc.kind == "passage" and aspect in STRUCTURED_ASPECTS):
             parsed = parse_ref(doc.ref)
             if parsed and parsed.kind == "project":
@@ -424,7 +452,9 @@ class Knowledge:
         tail = [w.plan_line(found.plan, assumed), w.source_line(source)]
         label = w.of_label(c, h, a)
         title = self._entity_title(found, w)
-        if aspect in ("responsible", "participation") or (aspect == "supporters" and a is not None):
+        if aspect == "participation":
+            aspect = "responsible" if a is not None else "supporters"
+        if aspect == "responsible" or (aspect == "supporters" and a is not None):
             names = (a or h or c).responsible
             head = w._("Responsable {what}: {names}.", what=label, names=w.names(names))
             body = [title]
@@ -744,6 +774,11 @@ class Knowledge:
         if aspect == "meaning" and actor.acronym:
             return make_answer(paragraphs(w._("{acronym} significa {expansion}.", acronym=actor.acronym, expansion=actor.name),
                                           w.source_line(actor.source)), w.locale, refs=[f"i:{key}"])
+        projects = {r.ref for r in roles if r.ref.startswith("pr:")}
+        if roles and len(projects) == 1 and all(r.ref.startswith("pr:") for r in roles) and aspect in (
+                "supporters", "dates", "budget", "results", "objective", "participation"):
+            pr = next(p for p in self.data.projects if f"pr:{p.key}" == next(iter(projects)))
+            return self._project_answer(pr, aspect, w, confidence)
         responsible = [r for r in roles if r.role == "responsible"]
         if aspect == "count" and intent and intent.count_target in ("commitments", "hitos"):
             want_hitos = intent.count_target == "hitos"
@@ -760,8 +795,13 @@ class Knowledge:
                 head = w._("{name} no es responsable de ningún compromiso ni hito en las fuentes.", name=name)
             else:
                 head = w._("{name} es responsable de:", name=name)
-            lines = [f"- {self._ref_title(r.ref)}" for r in commitments]
-            lines += [f"- {self._ref_title(r.ref)}" for r in hitos if not any(r.ref.startswith(c.ref + "h") for c in commitments)]
+            asks_hitos = intent is not None and any(t in ("hito", "hitos") for t in intent.normalized.tokens)
+            if asks_hitos and hitos:
+                lines = [f"- {self._ref_title(r.ref)}" for r in hitos]
+            else:
+                lines = [f"- {self._ref_title(r.ref)}" for r in commitments]
+                lines += [f"- {self._ref_title(r.ref)}" for r in hitos
+                          if not any(r.ref.startswith(c.ref + "h") for c in commitments)]
             other = [r for r in roles if r.role != "responsible"]
             tail = w._("También aparece como apoyo en {n} lugares más.", n=len({r.ref for r in other})) if other else ""
             return make_answer(paragraphs(head, "\n".join(lines[:15]), tail, w.source_line(actor.source)), w.locale,
@@ -790,9 +830,7 @@ class Knowledge:
 
     def _fact_about(self, actor: Actor, aspect: str) -> Doc | None:
         """A plan or catalogue fact that names the actor and the asked role word (a person, a phone)."""
-        words = {"person": ("secretari", "ministr", "director", "comisionad", "president", "jefe"),
-                 "contact": ("telefon", "correo", "direccion", "www", "http"),
-                 "budget": ("presupuest", "monto", "eur", "q.")}[aspect]
+        words = ROLE_WORDS[aspect]
         names = {fold_simple(actor.name), fold_simple(actor.acronym or "")} - {""}
         for doc in self.docs:
             if doc.kind not in ("plan_fact", "catalogue_fact"):
@@ -860,6 +898,8 @@ class Knowledge:
                 lines.append(w._("Países: {names}", names=", ".join(pr.countries)))
             if pr.amount:
                 lines.append(w._("Monto: {amount}", amount=pr.amount))
+            if pr.pilot_ministries:
+                lines.append(w._("Ministerios piloto: {names}", names="; ".join(pr.pilot_ministries)))
             if partners:
                 lines.append(w._("Socios:") + "\n" + w.bullets(partners, 6))
         return make_answer(paragraphs(*lines, w.source_line(pr.source)), w.locale, refs=[f"pr:{pr.key}"],

@@ -81,7 +81,7 @@ class SearchIndex:
         self.stopwords = frozenset(stopwords)
         self.vocabulary: Counter[str] = Counter()
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._doc_stems: list[frozenset[str]] = []
+        self._doc_stems: list[dict[str, float]] = []  # stem -> weighted frequency
         lengths: list[float] = []
         for doc in docs:
             tf: dict[str, float] = defaultdict(float)
@@ -92,7 +92,7 @@ class SearchIndex:
                         continue
                     tf[stem(word)] += weight
             doc.title_folded = fold_simple(doc.title)
-            self._doc_stems.append(frozenset(tf))
+            self._doc_stems.append(dict(tf))
             lengths.append(sum(tf.values()) or 1.0)
             for s, w in tf.items():
                 self.postings[s].append((doc.id, w))
@@ -101,24 +101,32 @@ class SearchIndex:
         self._avg_len = sum(lengths) / n if lengths else 1.0
         self._norm = [BM25_K1 * (1 - BM25_B + BM25_B * ln / self._avg_len) for ln in lengths]
         self.idf = {s: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in self.postings.items()}
+        self.max_idf = max(self.idf.values(), default=1.0)
+
+    def stems_of(self, doc_id: int) -> set[str]:
+        return set(self._doc_stems[doc_id])
 
     def search(self, tokens: Iterable[str], limit: int = 10, kinds: set[str] | None = None,
                query_text: str | None = None) -> list[Scored]:
         """Best records for the (normalised) query tokens; kinds restricts the record kinds."""
-        stems = [s for s in content_stems(tokens, self.stopwords) if s in self.postings]
+        tokens = list(tokens)
+        all_stems = content_stems(tokens, self.stopwords)
+        stems = [s for s in all_stems if s in self.postings]
         if not stems:
             return []
+        unknown = len(all_stems) - len(stems)  # words the knowledge base never uses
         scores = self._bm25(stems, kinds)
         if not scores:
             return []
         top = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:RERANK]
-        total_idf = sum(self.idf[s] for s in stems) or 1.0
+        total_idf = (sum(self.idf[s] for s in stems) + unknown * self.max_idf) or 1.0
         query = query_text if query_text is not None else " ".join(tokens)
         out = []
         for doc_id, bm25 in top:
             doc = self.docs[doc_id]
             have = self._doc_stems[doc_id]
-            coverage = sum(self.idf[s] for s in stems if s in have) / total_idf
+            # a word found only in a record's minor fields (weight < 1) counts in proportion
+            coverage = sum(self.idf[s] * min(1.0, have.get(s, 0.0)) for s in stems) / total_idf
             similarity = fuzz.token_set_ratio(query, doc.title_folded) if doc.title_folded else 0.0
             out.append(Scored(doc, bm25 + similarity / 25.0, coverage, similarity))
         out.sort(key=lambda s: (s.coverage >= 0.99, s.score), reverse=True)
@@ -219,6 +227,8 @@ def build_documents(data: KnowledgeData) -> list[Doc]:
             fields=[(pr.title, 3.0), (pr.short_name or "", 3.0), (pr.reference_code or "", 3.0),
                     (pr.objective or "", 1.0), (_join(pr.specific_objectives), 0.5), (_join(pr.countries), 1.0),
                     (_join(p.actor for p in pr.partners), 1.0), (_join(pr.context), 0.3), (_join(pr.activities), 0.3),
+                    ("ministerios piloto " + _join(pr.pilot_ministries), 1.0 if pr.pilot_ministries else 0.0),
+                    (_join(c.title for c in pr.components), 0.5), (_join(pr.expected_results), 0.3),
                     ("proyecto cooperacion", 0.5)])
     if data.catalogue:
         cat = data.catalogue
@@ -382,5 +392,10 @@ class ActorDirectory:
                         note(a.responsible, f"{ref}a{a.number}", "responsible", plan.key)
         for pr in data.projects:
             note((p.actor for p in pr.partners), f"pr:{pr.key}", "partner", None)
+            for p in pr.partners:  # "DGPCI de la AMEXCID": every actor named inside the partner
+                text = f"{p.actor} {p.role or ''}"
+                for _, _, key in self.find(fold_simple(text).split(), text):
+                    if Role(f"pr:{pr.key}", "partner", None) not in self.roles[key]:
+                        self.roles[key].append(Role(f"pr:{pr.key}", "partner", None))
         for p in data.practices:
             note([p.institution], f"p{p.id}", "institution", None)

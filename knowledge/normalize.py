@@ -33,6 +33,7 @@ MAX_QUESTION_CHARS = 500  # longer input is cut: nobody asks a 10,000-character 
 _NON_WORD = re.compile(r"[^a-z0-9.]+")
 _LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_ROMAN_KEEP = {"iii", "viii", "xiii", "xviii"}
 _DEGREE = re.compile(r"(\d)\s*[°º]")
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:ro|ra|er|ero|era|do|da|to|ta|vo|va|no|na|mo|ma|st|nd|rd|th|o|a)$")
 _HITO_DOTTED = re.compile(r"\b(?:hito|h)\s*(\d{1,3})\.(\d{1,3})\b")
@@ -135,7 +136,7 @@ def fold(text: str) -> str:
     """fold_simple plus the chat-specific rewrites: degrees, repeated letters, compact refs."""
     t = _DEGREE.sub(r"\1o ", str(text)[:MAX_QUESTION_CHARS])
     t = fold_simple(t)
-    t = _REPEATS.sub(r"\1", t)
+    t = " ".join(w if w in _ROMAN_KEEP else _REPEATS.sub(r"\1", w) for w in t.split())
     t = _HITO_DOTTED.sub(r"compromiso \1 hito \2", t)
     t = _COMPACT_REF.sub(_spell_compact_ref, t)
     t = _GLUED.sub(lambda m: f"{_GLUED_WORDS[m[1]]} {m[2]}", t)
@@ -171,9 +172,9 @@ class Speller:
         return word in self.vocabulary
 
     def correct(self, word: str) -> str:
-        if word in self.vocabulary or len(word) < 4 or not word.isalpha():
+        if word in self.vocabulary or len(word) < 5 or not word.isalpha():
             return word
-        max_edits = 1 if len(word) < 7 else 2
+        max_edits = 1 if len(word) < 8 else 2
         probes = {word, *_deletes(word)}
         if max_edits == 2:
             probes.update(d2 for d1 in _deletes(word) for d2 in _deletes(d1))
@@ -187,6 +188,8 @@ class Speller:
             dist = OSA.distance(word, cand)
             if dist > max_edits:
                 continue
+            if cand[0] != word[0] and len(word) < 8:
+                continue  # short words: a different first letter is a different word ("gano" is not "mano")
             key = (dist, cand[0] != word[0], -self.vocabulary.get(cand, 0), cand)
             if best_key is None or key < best_key:
                 best, best_key = cand, key
@@ -262,7 +265,7 @@ class Normalizer:
     def _numbers_to_digits(self, tokens: list[str]) -> list[str]:
         lex = self.lexicon
         out: list[str] = []
-        for t in tokens:
+        for i, t in enumerate(tokens):
             if t in lex.cardinals:
                 out.append(str(lex.cardinals[t]))
             elif t in lex.ordinals:
@@ -271,6 +274,8 @@ class Normalizer:
                 out.append(m[1])
             elif t in lex.roman and out and out[-1] in lex.numbered_words:
                 out.append(str(lex.roman[t]))
+            elif t in lex.roman and len(t) > 1 and i + 1 < len(tokens) and tokens[i + 1] in lex.numbered_words:
+                out.append(str(lex.roman[t]))  # "III hito": a Roman ordinal before its noun
             else:
                 out.append(t)
         return out

@@ -56,8 +56,9 @@ class Intent:
 
 class Understander:
     def __init__(self, lexicon: Lexicon, normalizer: Normalizer, actors: ActorDirectory,
-                 acronyms: list[Acronym]):
+                 acronyms: list[Acronym], common_words: set[str] | frozenset[str] = frozenset()):
         self.lexicon = lexicon
+        self.common_words = frozenset(common_words) | lexicon.stop_es | lexicon.stop_en
         self.normalizer = normalizer
         self.actors = actors
         self.acronyms: dict[str, list[Acronym]] = {}
@@ -124,7 +125,7 @@ class Understander:
             records = self.acronyms.get(phrase)
             if not records or used.intersection(range(start, end)):
                 continue
-            short = len(phrase) <= 2 or phrase in self.lexicon.stop_es or phrase in self.lexicon.stop_en
+            short = len(phrase) <= 2 or phrase in self.common_words  # "OSC", "CoST": upper case only
             if short and not any(w.lower() == phrase and not w.islower() for w in words):
                 continue
             intent.acronyms.extend(r for r in records if r not in intent.acronyms)
