@@ -226,7 +226,7 @@ class Knowledge:
             seen.add(s.doc.ref)
             kind = {"plan_fact": "plan", "thematic_table": "plan", "catalogue_fact": "catalogue",
                     "passage": parse_ref(s.doc.ref).kind if parse_ref(s.doc.ref) else "commitment"}.get(s.doc.kind, s.doc.kind)
-            title = s.doc.title if s.doc.kind != "passage" else self._ref_title(s.doc.ref)
+            title = s.doc.title if s.doc.kind != "passage" else self._ref_title(s.doc.ref, normalize_locale(locale))
             hits.append(Hit(ref=s.doc.ref, kind=kind, title=shorten(title, 100), snippet=shorten(s.doc.snippet, 200),
                             score=round(s.score, 3)))
         return hits[offset:offset + limit]
@@ -351,7 +351,7 @@ class Knowledge:
         if len(refs) > 1:
             choices = []
             for ref in refs:
-                label = self._ref_title(ref)
+                label = self._ref_title(ref, w.locale)
                 choices.append(Choice(shorten(label, 60), ref))
             return self._choices(w._("Tu pregunta toca varios temas. ¿Cuál de estos?"), choices, w)
         ref = refs[0]
@@ -402,7 +402,7 @@ class Knowledge:
         if ambiguous:
             options = [best, *ambiguous]
             return self._choices(w._("Encontré varias coincidencias. ¿Cuál buscas?"),
-                                 [Choice(shorten(self._ref_title(s.doc.ref), 60), s.doc.ref) for s in options], w,
+                                 [Choice(shorten(self._ref_title(s.doc.ref, w.locale), 60), s.doc.ref) for s in options], w,
                                  confidence=best.coverage * 0.8)
         return self._doc_answer(best, intent, w)
 
@@ -786,7 +786,7 @@ class Knowledge:
             head = (w.n_("{name} es responsable de {n} hito.", "{name} es responsable de {n} hitos.", len(refs), name=name)
                     if want_hitos else
                     w.n_("{name} es responsable de {n} compromiso.", "{name} es responsable de {n} compromisos.", len(refs), name=name))
-            body = "\n".join(f"- {self._ref_title(r)}" for r in refs)
+            body = "\n".join(f"- {self._ref_title(r, w.locale)}" for r in refs)
             return make_answer(paragraphs(head, body), w.locale, refs=[f"i:{key}", *refs], confidence=confidence)
         if aspect == "responsible":
             commitments = [r for r in responsible if "h" not in r.ref and not r.ref.startswith(("p", "pr"))]
@@ -797,10 +797,10 @@ class Knowledge:
                 head = w._("{name} es responsable de:", name=name)
             asks_hitos = intent is not None and any(t in ("hito", "hitos") for t in intent.normalized.tokens)
             if asks_hitos and hitos:
-                lines = [f"- {self._ref_title(r.ref)}" for r in hitos]
+                lines = [f"- {self._ref_title(r.ref, w.locale)}" for r in hitos]
             else:
-                lines = [f"- {self._ref_title(r.ref)}" for r in commitments]
-                lines += [f"- {self._ref_title(r.ref)}" for r in hitos
+                lines = [f"- {self._ref_title(r.ref, w.locale)}" for r in commitments]
+                lines += [f"- {self._ref_title(r.ref, w.locale)}" for r in hitos
                           if not any(r.ref.startswith(c.ref + "h") for c in commitments)]
             other = [r for r in roles if r.role != "responsible"]
             tail = w._("También aparece como apoyo en {n} lugares más.", n=len({r.ref for r in other})) if other else ""
@@ -818,7 +818,7 @@ class Knowledge:
         for r in roles:
             by_ref.setdefault(r.ref, []).append(labels.get(r.role, r.role))
         for ref, rs in list(by_ref.items())[:15]:
-            lines.append(f"- {shorten(self._ref_title(ref), 90)} ({', '.join(dict.fromkeys(rs))})")
+            lines.append(f"- {shorten(self._ref_title(ref, w.locale), 90)} ({', '.join(dict.fromkeys(rs))})")
         if len(by_ref) > 15:
             lines.append(w._("y {n} más", n=len(by_ref) - 15))
         if lines:
@@ -950,7 +950,7 @@ class Knowledge:
     def _lacks(self, text: str, found: Located, w: Writer, source: Source) -> Answer:
         body = paragraphs(text, self._entity_title(found, w), w.source_line(source))
         return make_answer(body, w.locale, kind="no_answer", refs=[found.ref], confidence=0.0,
-                           choices=[Choice(shorten(self._ref_title(found.ref), 60), found.ref)])
+                           choices=[Choice(shorten(self._ref_title(found.ref, w.locale), 60), found.ref)])
 
     def _missing(self, text: str, choices: list[Choice], w: Writer) -> Answer:
         return make_answer(text, w.locale, kind="no_answer", confidence=0.0, choices=choices[:8])
@@ -973,7 +973,7 @@ class Knowledge:
                 if ref in seen:
                     continue
                 seen.add(ref)
-                suggestions.append(Choice(shorten(self._ref_title(ref), 60), ref))
+                suggestions.append(Choice(shorten(self._ref_title(ref, w.locale), 60), ref))
                 if len(suggestions) == 3:
                     break
         if not suggestions:
@@ -1000,7 +1000,7 @@ class Knowledge:
             return shorten(w._("Compromiso {c}, hito {h}: {text}", c=c.number, h=h.number, text=h.text), 60)
         return shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60)
 
-    def _ref_title(self, ref: str) -> str:
+    def _ref_title(self, ref: str, locale: str = "es") -> str:
         """A one-line human title for any ref (Spanish, as the source)."""
         parsed = parse_ref(ref)
         if parsed is None:
@@ -1009,7 +1009,7 @@ class Knowledge:
             found = self.locate(parsed)
             if not found:
                 return ref
-            return self._choice_label(found, Writer("es", self.actors))
+            return self._choice_label(found, Writer(locale, self.actors))
         if parsed.kind == "actor" and parsed.key in self.actors.actors:
             a = self.actors.actors[parsed.key]
             return a.name + (f" ({a.acronym})" if a.acronym else "")

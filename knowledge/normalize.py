@@ -231,7 +231,7 @@ class Normalizer:
         es_markers = set(lexicon.stop_es) | set(lexicon.spanish) | {
             w for phrases in lexicon.aspects.values() for p in phrases for w in p.split()
         }
-        en_markers = set(lexicon.stop_en) | set(lexicon.english)
+        en_markers = set(lexicon.stop_en) | {k for k, v in lexicon.english.items() if k != v}
         self._es_only = frozenset(es_markers - en_markers)
         self._en_only = frozenset(en_markers - es_markers)
 
@@ -253,7 +253,7 @@ class Normalizer:
 
     def is_english(self, tokens: list[str]) -> bool:
         en = sum(1 for t in tokens if t in self._en_only)
-        es = sum(1 for t in tokens if t in self._es_only or t in self.lexicon.abbreviations)
+        es = sum(1 for t in tokens if t in self._es_only or (t in self.lexicon.abbreviations and t not in self._en_only))
         return en > es
 
     def _expand_abbreviations(self, tokens: list[str]) -> list[str]:
