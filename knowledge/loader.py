@@ -170,13 +170,26 @@ def _duplicate_mapping_keys(node: yaml.Node | None, loc: Loc = ()) -> Iterator[t
             yield from _duplicate_mapping_keys(item, loc + (i,))
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers) and the plain data built from it."""
+    loader = _FAST_LOADER(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+        return root, data
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, issues: IssueCollector) -> YamlFile | None:
     """Parse one file; malformed YAML becomes an issue with its line, and None is returned."""
     label = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _compose_and_construct(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

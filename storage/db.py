@@ -53,6 +53,13 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _quiet_alembic() -> None:
+    """Alembic logs every step at INFO; keep that for DEBUG runs only."""
+    alembic_log = logging.getLogger("alembic")
+    if alembic_log.level == logging.NOTSET and not logging.getLogger().isEnabledFor(logging.DEBUG):
+        alembic_log.setLevel(logging.WARNING)
+
+
 class Database:
     """An engine, its sessionmaker, and the schema upgrade."""
 
@@ -95,6 +102,7 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to `revision` (default: the newest)."""
+        _quiet_alembic()
         with self.engine.connect() as connection:
             if self.is_postgresql:
                 connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})

@@ -65,19 +65,19 @@ from storage.models.knowledge import (
     utcnow,
 )
 
-# Kinds in report order, with their Spanish plural (singular, plural) for summaries.
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "plans": ("plan", "planes"),
-    "commitments": ("compromiso", "compromisos"),
-    "hitos": ("hito", "hitos"),
-    "activities": ("actividad", "actividades"),
-    "actors": ("actor", "actores"),
-    "acronyms": ("sigla", "siglas"),
-    "projects": ("proyecto", "proyectos"),
-    "catalogue": ("ficha del catálogo", "fichas del catálogo"),
-    "practices": ("práctica", "prácticas"),
-    "statuses": ("estado", "estados"),
-    "status_claims": ("estado según la fuente", "estados según la fuente"),
+# Kinds in report order: Spanish (singular, plural, grammatical gender) for summaries.
+KIND_NAMES: dict[str, tuple[str, str, str]] = {
+    "plans": ("plan", "planes", "m"),
+    "commitments": ("compromiso", "compromisos", "m"),
+    "hitos": ("hito", "hitos", "m"),
+    "activities": ("actividad", "actividades", "f"),
+    "actors": ("actor", "actores", "m"),
+    "acronyms": ("sigla", "siglas", "f"),
+    "projects": ("proyecto", "proyectos", "m"),
+    "catalogue": ("ficha del catálogo", "fichas del catálogo", "f"),
+    "practices": ("práctica", "prácticas", "f"),
+    "statuses": ("estado", "estados", "m"),
+    "status_claims": ("estado según la fuente", "estados según la fuente", "m"),
 }
 # Tables whose rows name knowledge entities by ref (participation: subscriptions, feedback).
 REF_COLUMN = "ref"
@@ -130,16 +130,27 @@ class LoadReport:
             c = self.counts.get(kind)
             if c is None or not (c.changed or c.unchanged):
                 continue
-            parts = [f"{n} {label}" for n, label in (
-                (c.inserted, "nuevos"), (c.updated, "actualizados"), (c.unchanged, "sin cambios"),
-                (c.removed, "eliminados"), (c.retired, "retirados (con historial o seguimiento)"),
+            gender = KIND_NAMES[kind][2]
+            parts = [f"{n} {_participle(stem, n, gender)}" for n, stem in (
+                (c.inserted, "nuev"), (c.updated, "actualizad"), (c.removed, "eliminad"),
+                (c.retired, "retirad"),
             ) if n]
+            if c.unchanged:
+                parts.append(f"{c.unchanged} sin cambios")
             lines.append(f"- {KIND_NAMES[kind][1]}: {', '.join(parts)}")
+        if any(self.counts[k].retired for k in self.counts):
+            lines.append("(retirados: ya no están en los archivos, pero se conservan porque tienen "
+                         "historial o seguimiento)")
         return "\n".join(lines)
 
 
+def _participle(stem: str, n: int, gender: str) -> str:
+    """nuevo / nuevas / actualizados ... agreeing with the noun."""
+    return stem + ("a" if gender == "f" else "o") + ("s" if n != 1 else "")
+
+
 def _count_phrase(locale: str, kind: str, n: int) -> str:
-    singular, plural = KIND_NAMES[kind]
+    singular, plural, _ = KIND_NAMES[kind]
     return f"{n} {ngettext(locale, singular, plural, n)}"
 
 

@@ -1,0 +1,43 @@
+"""`hitobot load [PATH]`: validate the data files and upsert them into the database.
+
+Every problem of every file is printed (file:line: record.field: reason) and nothing is
+written unless all files are valid.  A second load of the same files says nothing changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from knowledge.loader import DataError, load_data_dir
+from storage.db import Database
+from storage.sync import load_knowledge
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=Path,
+                        help="data directory (default: HITOBOT_DATA_DIR or the shipped knowledge/data)")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    path = args.path or settings.data_dir
+    try:
+        data = load_data_dir(path)
+    except DataError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        n = len(exc.issues)
+        print(f"No se cargó nada: {n} problema{'s' if n != 1 else ''} en los datos "
+              f"(la base de datos no se tocó).", file=sys.stderr)
+        return 1
+    db = Database(settings.database_url)
+    try:
+        db.upgrade()
+        with db.session() as session:
+            report = load_knowledge(session, data, label=str(path or "knowledge/data"))
+    finally:
+        db.dispose()
+    print(report.summary(settings.default_locale))
+    return 0
