@@ -187,13 +187,20 @@ class Knowledge:
 
     def card(self, ref: Ref | str, locale: str = "es") -> Answer | None:
         """The detail card of an entity (navigation, deep links); None for an unknown ref."""
+        try:
+            return self._card(ref, locale)
+        except Exception:  # noqa: BLE001 - a stale or forged ref must never crash the bot
+            log.exception("could not build the card of %r", ref)
+            return None
+
+    def _card(self, ref: Ref | str, locale: str) -> Answer | None:
         parsed = parse_ref(ref) if isinstance(ref, str) else ref
         if parsed is None:
             return None
         w = Writer(normalize_locale(locale), self.actors)
         if parsed.kind in ("commitment", "hito", "activity"):
             found = self.locate(parsed)
-            return self._entity_answer(found, "about", w, None, assumed_plan=False) if found else None
+            return self._entity_answer(found, "about", w, None, assumed=False) if found else None
         if parsed.kind == "plan":
             plan = self.plan(parsed.key or "")
             return self._plan_answer(plan, "about", w, None) if plan else None
@@ -981,7 +988,7 @@ class Knowledge:
         text = paragraphs(
             w._("Las fuentes que tengo no responden eso (los planes de acción de Gobierno Abierto, el catálogo de "
                 "cooperación y dos proyectos de cooperación). No quiero inventar una respuesta."),
-            w._("Temas cercanos:") + "\n" + "\n".join(f"- {c.label}" for c in suggestions))
+            w._("Temas cercanos:") + "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(suggestions, 1)))
         return make_answer(text, w.locale, kind="no_answer", confidence=0.0, choices=suggestions)
 
     def _choices(self, text: str, choices: list[Choice], w: Writer, confidence: float = 0.5) -> Answer:
