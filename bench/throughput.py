@@ -1,0 +1,249 @@
+"""Bench: how many updates per second the whole bot Application handles, cold start, memory.
+
+Run from the repo root: `.venv/bin/python bench/throughput.py [--updates 3000]`.
+
+1. Throughput: free-text questions go through the full Application (update queue, flood
+   control, handlers, Knowledge.ask, rendering, sendMessage) on an in-process fake transport
+   (tests.emulator.local_request.LocalRequest: no sockets), against a bare echo bot measured
+   in the same run the same way.  The rate limiter is off in both: Telegram's own 30 msg/s
+   would otherwise be what is measured.  Goals: >= 1000 updates/s and >= 0.5x the echo bot.
+2. Cold start to ready: `hitobot run` against the Bot API emulator, from process start to the
+   command menu being set (the end of post_init); first start (empty database: migrate + load)
+   and restart.  Goal <= 2 s.
+3. Resident memory of a process holding the Application with a SYNTHETIC knowledge base 100x
+   the shipped one (generated here, never shipped).  Goal <= 150 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TOKEN = "123456:BENCH-synthetic-token"
+USERS = 2000  # distinct people, so flood control (per person) never drops a bench update
+
+
+def questions() -> list[str]:
+    """Everyday questions from the knowledge room's question set (or a generic fallback)."""
+    path = ROOT / "tests" / "knowledge" / "questions.yaml"
+    try:
+        import yaml
+
+        return [q["q"] for q in yaml.safe_load(path.read_text())["questions"]]
+    except Exception:
+        return [f"quien es responsable del hito {h} del compromiso {c}" for c in range(1, 7) for h in range(1, 4)]
+
+
+def message_update(update_id: int, text: str) -> dict:
+    user = 10_000 + update_id % USERS
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": 1_700_000_000, "text": text,
+        "from": {"id": user, "is_bot": False, "first_name": "Bench", "language_code": "es"},
+        "chat": {"id": user, "type": "private"}}}
+
+
+async def drive(application, request, texts: list[str]) -> float:
+    """Put every update on the queue of a started Application; seconds until all answered."""
+    from telegram import Update
+
+    updates = [Update.de_json(message_update(i + 1, t), application.bot) for i, t in enumerate(texts)]
+    async with application:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        request.counts.clear()
+        start = time.perf_counter()
+        for update in updates:
+            application.update_queue.put_nowait(update)
+        while request.counts.get("sendMessage", 0) < len(texts):
+            await asyncio.sleep(0.001)
+        elapsed = time.perf_counter() - start
+        await application.stop()
+    return elapsed
+
+
+def echo_application(request):
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(update.effective_message.text)
+
+    app = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request).updater(None).build()
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    return app
+
+
+def hitobot_application(request, knowledge, data):
+    from bot.app import build_application
+    from bot.config import Settings
+
+    settings = Settings(telegram_token=TOKEN, telegram_base_url="http://127.0.0.1:9/bot")
+    return build_application(settings, knowledge=knowledge, data=data, request=request,
+                             rate_limiter=None, persistence=None)
+
+
+def bench_throughput(n: int) -> dict[str, float]:
+    from knowledge.core import Knowledge
+    from knowledge.loader import load_data_dir
+    from tests.emulator.local_request import LocalRequest
+
+    data = load_data_dir()
+    knowledge = Knowledge(data)
+    pool = questions()
+    texts = [pool[i % len(pool)] for i in range(n)]
+    for question in pool:  # warm caches the same way for both runs
+        knowledge.ask(question)
+    echo_request = LocalRequest(record=False)
+    echo_seconds = asyncio.run(drive(echo_application(echo_request), echo_request, texts))
+    bot_request = LocalRequest(record=False)
+    bot_seconds = asyncio.run(drive(hitobot_application(bot_request, knowledge, data), bot_request, texts))
+    return {"updates": n, "echo_per_s": n / echo_seconds, "bot_per_s": n / bot_seconds}
+
+
+def bench_cold_start() -> dict[str, float]:
+    from tests.emulator import EmulatorServer
+
+    results = {}
+    with EmulatorServer() as server, tempfile.TemporaryDirectory() as tmp:
+        client = server.client()
+        env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
+               "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "LOG_LEVEL": "WARNING"}
+        env.pop("WEBHOOK_URL", None)
+        hitobot = str(Path(sys.executable).with_name("hitobot"))
+        for label in ("first_start_s", "restart_s"):
+            client.reset()
+            client.http.post("/_emu/reset")
+            server.emulator.state.commands.clear()
+            start = time.perf_counter()
+            proc = subprocess.Popen([hitobot, "run", "--poll-timeout", "1"], cwd=tmp, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                client.wait_for(lambda: len(client.commands()) >= 3, timeout=60, interval=0.01,
+                                what="the bot to be ready")
+                results[label] = time.perf_counter() - start
+            finally:
+                proc.terminate()
+                proc.wait(20)
+        client.close()
+    return results
+
+
+# --- the synthetic 100x knowledge base ---------------------------------------------------------
+
+def synthetic_knowledge_100x():
+    """SYNTHETIC: the shipped knowledge base copied 100 times with renumbered commitments,
+    renamed plans and acronyms, and generated practices.  Never shipped."""
+    try:  # the knowledge room's generator, when its bench is there
+        sys.path.insert(0, str(ROOT / "bench"))
+        import answer_latency  # type: ignore[import-not-found]
+
+        for name in ("synthetic_data", "synthetic_knowledge", "make_synthetic", "scaled_data"):
+            if hasattr(answer_latency, name):
+                return getattr(answer_latency, name)(100)
+    except Exception:
+        pass
+    from knowledge.loader import load_data_dir
+    from knowledge.schema import Acronym, KnowledgeData, Practice
+
+    base = load_data_dir()
+    plans, acronyms, practices = [], [], []
+    for copy in range(100):
+        for plan in base.plans:
+            clone = plan.model_copy(deep=True)
+            clone.key = f"pan{100 + copy * len(base.plans) + base.plans.index(plan)}"
+            clone.current = plan.current and copy == 0
+            clone.title = f"{plan.title} (copia sintética {copy})"
+            for commitment in clone.commitments:
+                commitment.number = 1 + (copy * 9 + commitment.number) % 999
+                commitment.title = f"{commitment.title} [sintético {copy}]"
+            plans.append(clone)
+        acronyms += [Acronym(acronym=f"{a.acronym}{copy}", expansion=f"{a.expansion} {copy}", source=a.source)
+                     for a in base.acronyms]
+        practices += [Practice(id=1 + copy * 20 + i, title=f"Práctica sintética {copy}-{i} de cooperación",
+                               institution="Institución sintética", sphere="social",
+                               description="Descripción sintética de una buena práctica " * 3)
+                      for i in range(20)]
+    # commitment numbers must stay unique across plans: renumber in order
+    number = 0
+    for plan in plans:
+        for commitment in plan.commitments:
+            number += 1
+            commitment.number = number
+    return KnowledgeData(actors=base.actors, acronyms=base.acronyms + acronyms, plans=plans,
+                         catalogue=base.catalogue, practices=practices, projects=base.projects,
+                         statuses=base.statuses)
+
+
+def memory_probe() -> None:
+    """(Run in a child process.) Build the 100x knowledge base and the Application; print RSS."""
+    from knowledge.core import Knowledge
+    from tests.emulator.local_request import LocalRequest
+
+    data = synthetic_knowledge_100x()
+    knowledge = Knowledge(data)
+    request = LocalRequest(record=False)
+    application = hitobot_application(request, knowledge, data)
+
+    async def a_few_questions() -> None:
+        await drive(application, request, questions()[:50])
+
+    asyncio.run(a_few_questions())
+    rss_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                  if line.startswith("VmRSS:"))
+    hitos = sum(len(c.hitos) for p in data.plans for c in p.commitments)
+    print(json.dumps({"rss_mb": rss_kb / 1024, "plans": len(data.plans), "hitos": hitos,
+                      "practices": len(data.practices)}))
+
+
+def bench_memory() -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--memory-probe"], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=3000)
+    parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_probe:
+        memory_probe()
+        return
+    import logging
+
+    logging.disable(logging.WARNING)
+    t = bench_throughput(args.updates)
+    c = bench_cold_start()
+    m = bench_memory()
+    rows = [
+        ("echo bot (same transport)", f"{t['echo_per_s']:.0f} updates/s", "", ""),
+        ("hitobot, free-text questions", f"{t['bot_per_s']:.0f} updates/s", ">= 1000/s",
+         f"{t['bot_per_s'] / 1000:.2f}x goal"),
+        ("hitobot / echo", f"{t['bot_per_s'] / t['echo_per_s']:.2f}x", ">= 0.5x",
+         f"{t['bot_per_s'] / t['echo_per_s'] / 0.5:.2f}x goal"),
+        ("cold start, empty database", f"{c['first_start_s']:.2f} s", "<= 2 s", f"{c['first_start_s'] / 2:.2f}x budget"),
+        ("cold start, restart", f"{c['restart_s']:.2f} s", "<= 2 s", f"{c['restart_s'] / 2:.2f}x budget"),
+        (f"RSS, 100x synthetic KB ({m['hitos']} hitos, {m['practices']} practices)",
+         f"{m['rss_mb']:.0f} MB", "<= 150 MB", f"{m['rss_mb'] / 150:.2f}x budget"),
+    ]
+    print(f"hitobot throughput bench ({t['updates']} updates, fake in-process transport, rate limiter off)")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'value':>16}  {'goal':>10}  ratio")
+    for name, value, goal, ratio in rows:
+        print(f"{name.ljust(width)}  {value:>16}  {goal:>10}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
