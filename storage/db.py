@@ -65,6 +65,10 @@ class Database:
 
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = normalize_url(url)
+        if make_url(self.url).get_backend_name() == "postgresql":
+            # A restarted server or a killed backend leaves dead connections in the pool:
+            # test each one on checkout (one cheap round trip) instead of failing a request.
+            engine_options.setdefault("pool_pre_ping", True)
         self.engine: Engine = create_engine(self.url, **engine_options)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _tune_sqlite)

@@ -27,7 +27,8 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import column, delete, exists, inspect, select, table as table_clause
+from sqlalchemy import column, delete, exists, inspect, select
+from sqlalchemy import table as table_clause
 from sqlalchemy.orm import Session
 
 from knowledge.actors import ActorIndex

@@ -149,8 +149,8 @@ def _links_by_owner(session: Session, owner_column: str) -> dict[int, list[Actor
 
 
 def _names(links: list[ActorLinkRow], role: str, **match: Any) -> list[str]:
-    return [l.printed_name for l in links if l.role == role
-            and all(getattr(l, k) == v for k, v in match.items())]
+    return [link.printed_name for link in links if link.role == role
+            and all(getattr(link, k) == v for k, v in match.items())]
 
 
 # --- the whole knowledge base ------------------------------------------------------------------
@@ -272,8 +272,8 @@ def _read_projects(session: Session) -> list[Project]:
                 components=[Component.model_validate(c) for c in r.components],
                 activities=r.activities, expected_results=r.expected_results,
                 achievements=r.achievements, lessons_learned=r.lessons_learned,
-                partners=[Partner(country=l.partner_country, actor=l.printed_name, role=l.partner_role)
-                          for l in links[r.id] if l.role == "partner"],
+                partners=[Partner(country=link.partner_country, actor=link.printed_name, role=link.partner_role)
+                          for link in links[r.id] if link.role == "partner"],
                 countries=r.countries, period_text=r.period_text, start=_pdate(r.start),
                 end=_pdate(r.end), amount=r.amount, pilot_ministries=r.pilot_ministries, **_sourced(r))
         for r in session.scalars(select(ProjectRow).where(ProjectRow.retired.is_(False)).order_by(ProjectRow.id))
@@ -400,8 +400,8 @@ def hitos_due_between(session: Session, start: dt.date, end: dt.date) -> list[Du
     actor_keys = dict(session.execute(select(ActorRow.id, ActorRow.key)).all())
     out = []
     for h, c, p in rows:
-        responsible = tuple(dict.fromkeys(actor_keys[l.actor_id] for l in links[h.id]
-                                          if l.role == "responsible" and l.actor_id))
+        responsible = tuple(dict.fromkeys(actor_keys[link.actor_id] for link in links[h.id]
+                                          if link.role == "responsible" and link.actor_id))
         out.append(DueHito(p.key, c.number, c.title, _hito(h, links[h.id], activity_rows[h.id],
                                                            newest.get(h.id)), h.due_date, responsible))
     return out

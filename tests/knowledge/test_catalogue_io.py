@@ -73,8 +73,8 @@ def test_every_bad_row_is_listed_with_spreadsheet_row_numbers(tmp_path: Path) ->
         read_practices(path)
     lines = str(excinfo.value).splitlines()
     assert "malo.csv:row 3: column title: required, but the cell is empty" in lines
-    assert any(l.startswith("malo.csv:row 4: column sphere:") and "cultural" in l for l in lines)
-    assert any(l.startswith("malo.csv:row 4: column ods:") and "18" in l for l in lines)
+    assert any(line.startswith("malo.csv:row 4: column sphere:") and "cultural" in line for line in lines)
+    assert any(line.startswith("malo.csv:row 4: column ods:") and "18" in line for line in lines)
     assert "malo.csv:row 5: column id: 1 is already used by row 2" in lines
     assert len(lines) == 4
 

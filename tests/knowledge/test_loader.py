@@ -104,14 +104,14 @@ def test_every_problem_of_every_file_is_reported_at_once(make_synthetic_data_dir
     text = str(excinfo.value)
     lines = text.splitlines()
     assert len(lines) == len(excinfo.value.issues) == 7
-    assert any("actors.yaml" in l and "actors[1].sector" in l for l in lines)
-    assert any("actor key 'agencia-x' is used twice" in l for l in lines)
-    assert any("acronyms.yaml" in l and "'nadie' is no actor key" in l for l in lines)
-    assert any("hitos[0].status.status" in l and "'terminado'" in l for l in lines)
-    assert any("Colectivo Desconocido" in l for l in lines)
-    assert any("projects[0].titel: unknown field" in l for l in lines)
-    assert any("commitment_2.yaml" in l and "'pan8' names no plan" in l for l in lines)
-    assert all(":" in l.split(" ")[0] for l in lines)  # every line starts with file:line
+    assert any("actors.yaml" in line and "actors[1].sector" in line for line in lines)
+    assert any("actor key 'agencia-x' is used twice" in line for line in lines)
+    assert any("acronyms.yaml" in line and "'nadie' is no actor key" in line for line in lines)
+    assert any("hitos[0].status.status" in line and "'terminado'" in line for line in lines)
+    assert any("Colectivo Desconocido" in line for line in lines)
+    assert any("projects[0].titel: unknown field" in line for line in lines)
+    assert any("commitment_2.yaml" in line and "'pan8' names no plan" in line for line in lines)
+    assert all(":" in line.split(" ")[0] for line in lines)  # every line starts with file:line
 
 
 def test_a_key_written_twice_in_one_block_is_reported(make_synthetic_data_dir) -> None:

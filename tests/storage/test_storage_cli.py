@@ -59,8 +59,8 @@ def test_load_of_bad_files_prints_every_issue_and_touches_nothing(
     bad = make_synthetic_data_dir(edit)
     assert main(["load", str(bad)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert any("commitment_1.yaml:" in l and "commitment.hitos[0].end" in l and "'Junio'" in l for l in err)
-    assert any("commitment_2.yaml:" in l and "Oficina Inexistente" in l for l in err)
+    assert any("commitment_1.yaml:" in line and "commitment.hitos[0].end" in line and "'Junio'" in line for line in err)
+    assert any("commitment_2.yaml:" in line and "Oficina Inexistente" in line for line in err)
     assert "No se cargó nada: 2 problemas" in err[-1]
     with cli_env.session() as session:
         assert read_knowledge(session).plans[0].title == "Plan sintético de prueba"
