@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -164,6 +164,37 @@ def mark_sent(
             .execution_options(synchronize_session=False)
         )
     return bool(done)
+
+
+def mark_sent_many(
+    session: Session, worker_id: str, deliveries: Sequence[tuple[int, int | None, int, dt.datetime]],
+    per_chat_interval: float = 1.0,
+) -> int:
+    """Record many deliveries (id, telegram message id, chat id, time) in two statements."""
+    if not deliveries:
+        return 0
+    table = OutboxMessage.__table__
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.lease_owner == worker_id, table.c.state == SENDING)
+        .values(state=SENT, sent_at=bindparam("b_at"), telegram_message_id=bindparam("b_mid"),
+                lease_owner=None, lease_expires_at=None, last_error=None)
+    )
+    done = session.connection().execute(
+        stmt, [{"b_id": i, "b_mid": mid, "b_at": at} for i, mid, _c, at in deliveries]
+    ).rowcount
+    if per_chat_interval > 0:
+        next_slot = max(at for *_x, at in deliveries) + dt.timedelta(seconds=per_chat_interval)
+        chats = sorted({c for _i, _m, c, _a in deliveries})
+        for start in range(0, len(chats), 500):
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.chat_id.in_(chats[start:start + 500]), OutboxMessage.state == PENDING,
+                       OutboxMessage.not_before < next_slot)
+                .values(not_before=next_slot)
+                .execution_options(synchronize_session=False)
+            )
+    return done if done is not None and done >= 0 else len(deliveries)
 
 
 def mark_retry(
