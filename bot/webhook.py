@@ -37,6 +37,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from bot.config import ConfigError
 from bot.health import HealthProbe
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ MAX_BODY_BYTES = 1024 * 1024  # an update is a few KB; Telegram never sends more
 _SECRET_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
-class WebhookConfigError(ValueError):
+class WebhookConfigError(ConfigError):
     """WEBHOOK_* settings that cannot work; the message says which and why."""
 
 
@@ -293,3 +294,82 @@ async def serve_health_only(probe: HealthProbe, listen: str) -> HttpServer:
     await server.start()
     log.info("health endpoint on http://%s:%s%s", host, server.port, HEALTH_PATH)
     return server
+
+
+# --- entry points for `hitobot run` (bot/commands/run.py) ------------------------------------
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not on this platform / not main thread
+            pass
+
+
+async def _serve_until_signal(runner: WebhookRunner) -> None:
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    await runner.run_until(stop)
+
+
+def run_webhook_mode(settings: Any, drop_pending_updates: bool = False) -> int:
+    """`hitobot run` with WEBHOOK_URL set: the real Application behind our webhook server."""
+    from bot.app import build_application
+    from bot.health import Activity
+    from bot.logging import install_update_logging, user_key_from_token
+    from storage.db import Database
+
+    config = WebhookConfig.from_settings(settings.webhook_url, settings.webhook_listen,
+                                         settings.webhook_secret)
+    if not settings.webhook_secret:
+        log.warning("WEBHOOK_SECRET is not set: using a random secret for this run")
+    application = build_application(settings)
+    activity = Activity()
+    install_update_logging(application, activity, user_key_from_token(settings.telegram_token))
+    health_db = Database(settings.database_url)
+    try:
+        runner = WebhookRunner(application, config, HealthProbe(health_db, activity),
+                               drop_pending_updates=drop_pending_updates)
+        asyncio.run(_serve_until_signal(runner))
+    finally:
+        health_db.dispose()
+    return 0
+
+
+def instrument_polling(application: Application, settings: Any) -> None:
+    """Polling mode: the per-update log lines, and `/healthz` on HEALTH_LISTEN when it is set
+    (started after the Application's post_init, stopped before its post_shutdown)."""
+    from bot.health import Activity
+    from bot.logging import install_update_logging, user_key_from_token
+
+    activity = Activity()
+    install_update_logging(application, activity, user_key_from_token(settings.telegram_token))
+    if not settings.health_listen:
+        return
+    from storage.db import Database
+
+    parse_listen(settings.health_listen, default_port=8080)  # fail now, not after start
+    previous_init, previous_shutdown = application.post_init, application.post_shutdown
+    state: dict[str, Any] = {}
+
+    async def post_init(app: Application) -> None:
+        if previous_init:
+            await previous_init(app)
+        state["db"] = Database(settings.database_url)
+        state["server"] = await serve_health_only(HealthProbe(state["db"], activity),
+                                                  settings.health_listen)
+
+    async def post_shutdown(app: Application) -> None:
+        if "server" in state:
+            await state.pop("server").stop()
+        if "db" in state:
+            state.pop("db").dispose()
+        if previous_shutdown:
+            await previous_shutdown(app)
+
+    application.post_init = post_init
+    application.post_shutdown = post_shutdown

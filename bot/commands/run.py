@@ -23,6 +23,9 @@ def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> 
     from bot.app import build_application
 
     application = build_application(settings)
+    from bot.webhook import instrument_polling  # per-update logs; /healthz on HEALTH_LISTEN
+
+    instrument_polling(application, settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=int(poll_timeout),
                             drop_pending_updates=drop_pending)
     return 0
@@ -31,7 +34,8 @@ def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_token()  # a clear one-line error before anything heavy is imported
     if settings.webhook_url:
-        # Webhook mode (WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_SECRET, /healthz) plugs in here:
-        # build_application(settings) is transport-agnostic; call application.run_webhook(...).
-        log.warning("WEBHOOK_URL is set but webhook mode is not built yet; using long polling")
+        # Webhook mode: our own server (secret check, /healthz), see bot/webhook.py.
+        from bot.webhook import run_webhook_mode
+
+        return run_webhook_mode(settings, drop_pending_updates=args.drop_pending)
     return run_polling(settings, args.poll_timeout, args.drop_pending)
