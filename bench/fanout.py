@@ -20,7 +20,6 @@ import argparse
 import collections
 import datetime as dt
 import os
-import re
 import signal
 import socket
 import subprocess

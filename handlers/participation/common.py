@@ -26,7 +26,7 @@ from storage.repositories import participation as repo
 
 PREFIX = "pa"
 CONFIG_KEY = "participation"
-_SAFE_ARG = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
+_SAFE_ARG = re.compile(r"^[A-Za-z0-9_.:\-]{1,40}$")  # ":" for refs like i:sesan (last argument)
 
 
 @dataclass
@@ -99,7 +99,7 @@ def parse_pa(data: object, kind: str, arity: int) -> list[str] | None:
     """Arguments of "pa:<kind>:a1:..." when it has exactly `arity` safe arguments, else None."""
     if not isinstance(data, str) or len(data.encode()) > 64:
         return None
-    parts = data.split(":")
+    parts = data.split(":", 1 + arity)  # the last argument keeps its own colons (i:sesan)
     if len(parts) != 2 + arity or parts[0] != PREFIX or parts[1] != kind:
         return None
     args = parts[2:]

@@ -9,6 +9,8 @@ it (/moderar) with a reason the member sees.  Every step re-checks the role on t
 
 from __future__ import annotations
 
+import warnings
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -18,6 +20,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from handlers.participation import notify
 from handlers.participation.common import (
@@ -65,6 +68,9 @@ STATE_LABELS = {
     "published": N_("publicado"),
     "hidden": N_("no publicado"),
 }
+
+# Buttons of a conversation are tracked per person and chat, not per message, on purpose.
+warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 
 def _responsible_of(context: ContextTypes.DEFAULT_TYPE, ref: str) -> set[str]:

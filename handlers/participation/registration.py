@@ -8,6 +8,8 @@ contact -> consent (what is stored and why) and files an application.  Admins de
 
 from __future__ import annotations
 
+import warnings
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -17,6 +19,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from handlers.participation import notify
 from handlers.participation.common import (
@@ -53,6 +56,9 @@ CONSENT_TEXT = N_(
     "reportes tu nombre aparece solo si tú lo autorizas. Puedes ver tus datos con /mis_datos y "
     "borrarlos con /borrar_mis_datos. ¿Aceptas?"
 )
+
+# Buttons of a conversation are tracked per person and chat, not per message, on purpose.
+warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 
 async def start_registration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -10,6 +10,7 @@ the outbox in the same transaction.
 from __future__ import annotations
 
 import re
+import warnings
 
 from telegram import Update
 from telegram.ext import (
@@ -20,6 +21,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from handlers.participation import notify
 from handlers.participation.common import (
@@ -50,6 +52,9 @@ from knowledge.refs import parse_ref
 HITO, STATUS, PROGRESS, NOTE, EVIDENCE, CONFIRM = range(10, 16)
 DRAFT = "pa_update"
 _URL = re.compile(r"^https?://\S{3,500}$")
+
+# Buttons of a conversation are tracked per person and chat, not per message, on purpose.
+warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 
 def may_update(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, ref: str) -> bool:
