@@ -94,6 +94,21 @@ def hitobot_application(request, knowledge, data):
                              rate_limiter=None, persistence=None)
 
 
+class ConstantCore:
+    """A stub core that answers every question with one prepared Answer: isolates the cost of
+    the bot itself (queue, flood control, handlers, rendering, sending) from Knowledge.ask."""
+
+    def __init__(self, knowledge, question: str) -> None:
+        self._knowledge = knowledge
+        self._answer = knowledge.ask(question)
+
+    def ask(self, question: str, locale: str | None = None):
+        return self._answer
+
+    def __getattr__(self, name: str):
+        return getattr(self._knowledge, name)
+
+
 def bench_throughput(n: int) -> dict[str, float]:
     from knowledge.core import Knowledge
     from knowledge.loader import load_data_dir
@@ -109,7 +124,15 @@ def bench_throughput(n: int) -> dict[str, float]:
     echo_seconds = asyncio.run(drive(echo_application(echo_request), echo_request, texts))
     bot_request = LocalRequest(record=False)
     bot_seconds = asyncio.run(drive(hitobot_application(bot_request, knowledge, data), bot_request, texts))
-    return {"updates": n, "echo_per_s": n / echo_seconds, "bot_per_s": n / bot_seconds}
+    stub_request = LocalRequest(record=False)
+    stub = ConstantCore(knowledge, pool[0])
+    stub_seconds = asyncio.run(drive(hitobot_application(stub_request, stub, data), stub_request, texts))
+    start = time.perf_counter()
+    for text in texts:
+        knowledge.ask(text)
+    ask_ms = (time.perf_counter() - start) / n * 1000
+    return {"updates": n, "echo_per_s": n / echo_seconds, "bot_per_s": n / bot_seconds,
+            "stub_per_s": n / stub_seconds, "ask_ms": ask_ms}
 
 
 def bench_cold_start() -> dict[str, float]:
@@ -186,13 +209,22 @@ def synthetic_knowledge_100x():
                          statuses=base.statuses)
 
 
+def rss_mb() -> float:
+    return next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmRSS:")) / 1024
+
+
 def memory_probe() -> None:
     """(Run in a child process.) Build the 100x knowledge base and the Application; print RSS."""
+    import bot.app  # noqa: F401  (the imports alone, measured first)
     from knowledge.core import Knowledge
     from tests.emulator.local_request import LocalRequest
 
+    after_imports = rss_mb()
     data = synthetic_knowledge_100x()
+    after_data = rss_mb()
     knowledge = Knowledge(data)
+    after_core = rss_mb()
     request = LocalRequest(record=False)
     application = hitobot_application(request, knowledge, data)
 
@@ -200,10 +232,9 @@ def memory_probe() -> None:
         await drive(application, request, questions()[:50])
 
     asyncio.run(a_few_questions())
-    rss_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
-                  if line.startswith("VmRSS:"))
     hitos = sum(len(c.hitos) for p in data.plans for c in p.commitments)
-    print(json.dumps({"rss_mb": rss_kb / 1024, "plans": len(data.plans), "hitos": hitos,
+    print(json.dumps({"rss_mb": rss_mb(), "imports_mb": after_imports, "data_mb": after_data - after_imports,
+                      "core_mb": after_core - after_data, "plans": len(data.plans), "hitos": hitos,
                       "practices": len(data.practices)}))
 
 
@@ -231,12 +262,17 @@ def main() -> None:
         ("echo bot (same transport)", f"{t['echo_per_s']:.0f} updates/s", "", ""),
         ("hitobot, free-text questions", f"{t['bot_per_s']:.0f} updates/s", ">= 1000/s",
          f"{t['bot_per_s'] / 1000:.2f}x goal"),
+        ("hitobot with a constant-time core stub", f"{t['stub_per_s']:.0f} updates/s", ">= 1000/s",
+         f"{t['stub_per_s'] / 1000:.2f}x goal"),
+        ("  (Knowledge.ask alone, mean)", f"{t['ask_ms']:.2f} ms", "", f"<= {1000 / t['ask_ms']:.0f} q/s ceiling"),
         ("hitobot / echo", f"{t['bot_per_s'] / t['echo_per_s']:.2f}x", ">= 0.5x",
          f"{t['bot_per_s'] / t['echo_per_s'] / 0.5:.2f}x goal"),
         ("cold start, empty database", f"{c['first_start_s']:.2f} s", "<= 2 s", f"{c['first_start_s'] / 2:.2f}x budget"),
         ("cold start, restart", f"{c['restart_s']:.2f} s", "<= 2 s", f"{c['restart_s'] / 2:.2f}x budget"),
         (f"RSS, 100x synthetic KB ({m['hitos']} hitos, {m['practices']} practices)",
          f"{m['rss_mb']:.0f} MB", "<= 150 MB", f"{m['rss_mb'] / 150:.2f}x budget"),
+        ("  of which: imports / KB objects / core index",
+         f"{m['imports_mb']:.0f}/{m['data_mb']:.0f}/{m['core_mb']:.0f} MB", "", ""),
     ]
     print(f"hitobot throughput bench ({t['updates']} updates, fake in-process transport, rate limiter off)")
     width = max(len(r[0]) for r in rows)

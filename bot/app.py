@@ -135,7 +135,7 @@ async def post_shutdown(application: Application) -> None:
         svc.close()
 
 
-def register_handlers(application: Application) -> None:
+def register_handlers(application: Application, settings: Settings | None = None) -> None:
     """All handlers, in the order that matters."""
     # Gatekeeping first: flood control may stop an update before any other handler sees it.
     application.add_handler(TypeHandler(Update, flood_gate), group=GATEKEEPING_GROUP)
@@ -167,7 +167,7 @@ def register_handlers(application: Application) -> None:
     except ImportError:
         participation = None
     if participation is not None and hasattr(participation, "register"):
-        participation.register(application)
+        participation.register(application, settings)
 
     # Fallbacks, last in MAIN_GROUP: /cancelar outside a conversation, any button nobody
     # understood (tampered or stale), and free text, which goes to the knowledge core.
@@ -218,5 +218,6 @@ def build_application(
                             default_locale=settings.default_locale)
     builder = builder.post_init(_post_init_for(settings, prepared))
     application = builder.build()
-    register_handlers(application)
+    application.bot_data["settings"] = settings  # read-only configuration for every room
+    register_handlers(application, settings)
     return application

@@ -12,7 +12,15 @@ from handlers.commands import set_language
 from handlers.context import services, tr
 from handlers.messaging import show
 from handlers.progress import send_chart
-from handlers.views import Screen, commitment_screen, hito_screen, main_menu, plan_screen, plans_screen, ref_screen
+from handlers.views import (
+    Screen,
+    commitment_screen,
+    hito_screen,
+    main_menu,
+    plan_screen,
+    plans_screen,
+    ref_screen,
+)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,7 +4,13 @@ acronyms (50 per page, next_offset paging); picking one inserts a short card wit
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.ext import ContextTypes
 
 from handlers.context import Services, services, tr

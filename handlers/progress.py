@@ -17,7 +17,13 @@ import handlers.callback_data as cb
 from handlers.context import Services, services, tr
 from handlers.messaging import reply
 from handlers.render import MAX_CAPTION, esc, truncate
-from knowledge.charts import chart_fingerprint, commitment_bars, hito_progress, hito_status, render_progress_chart
+from knowledge.charts import (
+    chart_fingerprint,
+    commitment_bars,
+    hito_progress,
+    hito_status,
+    render_progress_chart,
+)
 from knowledge.schema import Commitment
 
 MAX_CACHED_CHARTS = 256

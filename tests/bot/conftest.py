@@ -9,14 +9,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `tests.emulator` is imported as a package from the repo root
     sys.path.insert(0, str(ROOT))
 
-from tests.emulator.fixtures import emu, emulator  # noqa: E402,F401
-
 import pytest  # noqa: E402
 from telegram import Update  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from tests.bot.fakes import FakeKnowledge, synthetic_data  # noqa: E402
+from tests.emulator.fixtures import emu, emulator  # noqa: E402,F401
 from tests.emulator.local_request import LocalRequest  # noqa: E402
 
 

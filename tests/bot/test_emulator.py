@@ -6,7 +6,13 @@ import asyncio
 import io
 
 import pytest
-from telegram import Bot, BotCommand, BotCommandScopeDefault, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
