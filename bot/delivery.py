@@ -73,8 +73,8 @@ class DeliverySettings:
 
     @property
     def permit_chunk(self) -> int:
-        """Permits taken per trip to the bucket: ~20 ms of sending (at least 1)."""
-        return max(1, int(self.global_rate * 0.02))
+        """Permits taken per trip to the bucket: ~50 ms of sending (at least 1)."""
+        return max(1, int(self.global_rate * 0.05))
 
     @property
     def burst(self) -> float:
@@ -222,6 +222,7 @@ class DeliveryWorker:
         self.stats = DeliveryStats()
         self._permits = 0
         self._marks: asyncio.Queue[_Mark] | None = None
+        self._prefetch: asyncio.Future[list[outbox.ClaimedMessage]] | None = None
 
     # database steps, each one short transaction, run off the event loop
     def _claim(self) -> list[outbox.ClaimedMessage]:
@@ -322,12 +323,16 @@ class DeliveryWorker:
 
     async def run_batch(self, slots: asyncio.Semaphore, tasks: set[asyncio.Task]) -> int:
         """Claim one batch and start sending it; returns how many messages were claimed."""
-        batch = await asyncio.to_thread(self._claim)
+        prefetched, self._prefetch = self._prefetch, None
+        batch = await prefetched if prefetched is not None else await asyncio.to_thread(self._claim)
         if not batch:
             return 0
         self.stats.claims += 1
         margin = dt.timedelta(seconds=self.settings.effective_margin)
         for index, message in enumerate(batch):
+            if index == len(batch) // 2 and len(batch) == self.settings.claim_size:
+                # a full batch means more is probably due: claim the next one while this one is sent
+                self._prefetch = asyncio.ensure_future(asyncio.to_thread(self._claim))
             await self._acquire_permit()
             await slots.acquire()
             if utcnow() >= message.lease_expires_at - margin:  # too late: let the lease lapse cleanly
@@ -366,6 +371,11 @@ class DeliveryWorker:
                 else:
                     await _sleep_or_stop(stop, self.settings.idle_sleep)
         finally:
+            if self._prefetch is not None:  # claimed ahead but never started: give the rows back
+                with contextlib.suppress(Exception):
+                    unsent = await self._prefetch
+                    await asyncio.to_thread(self._release, [m.id for m in unsent])
+                self._prefetch = None
             if tasks:
                 await asyncio.gather(*list(tasks), return_exceptions=True)
             await self._marks.join()
