@@ -208,6 +208,7 @@ class _Mark:
     message: outbox.ClaimedMessage
     outcome: SendOutcome
     at: dt.datetime
+    slots: asyncio.Semaphore
 
 
 class DeliveryWorker:
@@ -292,15 +293,15 @@ class DeliveryWorker:
         self._permits -= 1
 
     async def _send_one(self, message: outbox.ClaimedMessage, slots: asyncio.Semaphore) -> None:
+        """Send one message; its slot is freed only once the outcome is committed (see _mark_loop),
+        so at most `concurrency` messages are ever sent-but-not-marked (the duplicate window)."""
         try:
             outcome = await self.sender.send(message.chat_id, message.text, message.reply_markup)
         except Exception as exc:  # a bug in a sender must not lose the message
             log.exception("sender raised for outbox message %s", message.id)
             outcome = SendOutcome("retry", error=f"sender error: {exc!r}")
-        finally:
-            slots.release()
         assert self._marks is not None
-        self._marks.put_nowait(_Mark(message, outcome, utcnow()))
+        self._marks.put_nowait(_Mark(message, outcome, utcnow(), slots))
 
     async def _mark_loop(self) -> None:
         """Group commit: every mark waiting when the last commit ended goes in the next one."""
@@ -317,6 +318,9 @@ class DeliveryWorker:
                 await asyncio.sleep(0.5)
                 for mark in batch:
                     self._marks.put_nowait(mark)
+            else:
+                for mark in batch:
+                    mark.slots.release()
             finally:
                 for _ in batch:
                     self._marks.task_done()
