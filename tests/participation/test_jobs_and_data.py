@@ -111,3 +111,16 @@ def test_photos_lose_their_exif_but_keep_their_picture():
     assert ext == "jpg" and out.size == (40, 30)
     assert not out.getexif() and "exif" not in out.info
     assert out.getpixel((20, 15))[0] > 150  # still the red picture
+
+
+def test_hitobot_export_writes_the_open_data_files(loaded_db, tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+    from storage.repositories.knowledge import record_status_change
+
+    with loaded_db.session() as s:
+        record_status_change(s, "pan9", 1, 3, "no_iniciado", None, None, "system", None, "sintético")
+    monkeypatch.setenv("DATABASE_URL", loaded_db.url)
+    assert main(["export", str(tmp_path / "abiertos")]) == 0
+    assert "archivos de datos abiertos" in capsys.readouterr().out
+    rows = json.loads((tmp_path / "abiertos" / "hito_status_current.json").read_text("utf-8"))
+    assert [(r["ref"], r["status"]) for r in rows] == [("c1h3", "no_iniciado")]
