@@ -1,0 +1,34 @@
+"""`hitobot ask` and `hitobot chat`: the same core in a terminal, answering from the database."""
+
+from __future__ import annotations
+
+import io
+
+from bot.cli import main
+from bot.commands.chat import converse
+from knowledge.core import Knowledge
+
+
+def test_ask_prints_the_answer_from_the_database(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no .env from the checkout
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'ask.sqlite3'}")
+    assert main(["ask", "quien", "es", "responsable", "del", "compromiso", "6"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Responsable del compromiso 6")
+    assert "MINTRAB" in out
+
+
+def test_chat_numbered_choices_and_exit(make_synthetic_data):
+    core = Knowledge(make_synthetic_data())
+    stdin = io.StringIO("hito 2\n2\nsalir\nno se lee\n")
+    stdout = io.StringIO()
+    assert converse(core, stdin, stdout) == 0
+    text = stdout.getvalue()
+    assert "1. Compromiso 1, hito 2" in text
+    assert "Portal de queserías con mapa" in text  # choice 2 opened as a card
+    assert "no se lee" not in text
+
+
+def test_chat_ends_on_ctrl_d(make_synthetic_data):
+    core = Knowledge(make_synthetic_data())
+    assert converse(core, io.StringIO("c1h1\n"), io.StringIO()) == 0
