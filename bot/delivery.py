@@ -222,6 +222,7 @@ class DeliveryWorker:
         self.worker_id = worker_id or default_worker_id()
         self.stats = DeliveryStats()
         self._permits = 0
+        self._next_send = 0.0
         self._marks: asyncio.Queue[_Mark] | None = None
         self._prefetch: asyncio.Future[list[outbox.ClaimedMessage]] | None = None
 
@@ -291,6 +292,12 @@ class DeliveryWorker:
             else:
                 await asyncio.sleep(min(max(wait, 0.001), 1.0))
         self._permits -= 1
+        # pace this worker's sends evenly (no bursts of a whole permit chunk at once)
+        now = time.monotonic()
+        self._next_send = max(self._next_send, now - 0.05)
+        if self._next_send > now:
+            await asyncio.sleep(self._next_send - now)
+        self._next_send += 1.0 / self.settings.global_rate
 
     async def _send_one(self, message: outbox.ClaimedMessage, slots: asyncio.Semaphore) -> None:
         """Send one message; its slot is freed only once the outcome is committed (see _mark_loop),
