@@ -91,6 +91,7 @@ class Knowledge:
         self._aspect_words |= {w for ps in self.lexicon.cues.values() for p in ps for w in p.split()}
         self._plans = {p.key: p for p in data.plans}
         self._kinds = {d.kind for d in self.docs}
+        self._fact_texts = [(d, fold_simple(d.snippet)) for d in self.docs if d.kind in ("plan_fact", "catalogue_fact")]
         self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
         self._statuses: dict[str, StatusDef] = {}
         self.refresh_statuses()
@@ -839,10 +840,7 @@ class Knowledge:
         """A plan or catalogue fact that names the actor and the asked role word (a person, a phone)."""
         words = ROLE_WORDS[aspect]
         names = {fold_simple(actor.name), fold_simple(actor.acronym or "")} - {""}
-        for doc in self.docs:
-            if doc.kind not in ("plan_fact", "catalogue_fact"):
-                continue
-            text = fold_simple(doc.snippet)
+        for doc, text in self._fact_texts:
             if any(n in text for n in names) and any(wd in text for wd in words):
                 return doc
         return None

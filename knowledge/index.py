@@ -11,6 +11,7 @@ baseline bench/answer_latency.py compares against.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -32,10 +33,13 @@ BM25_B = 0.6
 RERANK = 40  # candidates re-ranked with rapidfuzz
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """Spanish Snowball stem (cached: the stemmer is pure Python and words repeat a lot)."""
     return _ES.stemWord(word)
 
 
+@functools.lru_cache(maxsize=20_000)
 def stem_english(word: str) -> str:
     return _EN.stemWord(word)
 
@@ -370,10 +374,13 @@ class ActorDirectory:
         return sorted(found)
 
     def _collect_roles(self, data: KnowledgeData) -> None:
+        seen: set[tuple[str, Role]] = set()
+
         def note(names: Iterable[str], ref: str, role: str, plan: str | None) -> None:
             for name in names:
                 key = self.resolve(name)
-                if key and Role(ref, role, plan) not in self.roles[key]:
+                if key and (key, Role(ref, role, plan)) not in seen:
+                    seen.add((key, Role(ref, role, plan)))
                     self.roles[key].append(Role(ref, role, plan))
 
         for plan in data.plans:
@@ -395,7 +402,8 @@ class ActorDirectory:
             for p in pr.partners:  # "DGPCI de la AMEXCID": every actor named inside the partner
                 text = f"{p.actor} {p.role or ''}"
                 for _, _, key in self.find(fold_simple(text).split(), text):
-                    if Role(f"pr:{pr.key}", "partner", None) not in self.roles[key]:
+                    if (key, Role(f"pr:{pr.key}", "partner", None)) not in seen:
+                        seen.add((key, Role(f"pr:{pr.key}", "partner", None)))
                         self.roles[key].append(Role(f"pr:{pr.key}", "partner", None))
         for p in data.practices:
             note([p.institution], f"p{p.id}", "institution", None)

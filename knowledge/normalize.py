@@ -120,8 +120,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
 
 
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """'Educación Niño' -> 'Educacion Nino' (NFKD, then only ASCII is kept: the sources' words
+    are Latin-script; anything else, emoji included, cannot match them anyway)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def fold_simple(text: str) -> str:
@@ -296,6 +297,11 @@ class Normalizer:
 
     def _canonical_word(self, token: str) -> str:
         return self.lexicon.spanish.get(token) or self.lexicon.english.get(token) or token
+
+
+def ngrams(tokens: tuple[str, ...] | list[str], max_len: int = 5) -> set[str]:
+    """Every run of 1..max_len consecutive tokens, joined by spaces (for phrase lookups)."""
+    return {" ".join(tokens[i:i + n]) for n in range(1, max_len + 1) for i in range(len(tokens) - n + 1)}
 
 
 def contains_phrase(tokens: tuple[str, ...] | list[str], phrase: str) -> bool:

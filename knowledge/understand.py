@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.index import ActorDirectory, iter_phrases
-from knowledge.normalize import Lexicon, Normalized, Normalizer, contains_phrase, fold_simple
+from knowledge.normalize import Lexicon, Normalized, Normalizer, fold_simple, ngrams
 from knowledge.schema import Acronym
 
 _NUMBERED = {"compromiso": "commitment", "hito": "hito", "actividad": "activity", "plan": "plan",
@@ -65,9 +65,12 @@ class Understander:
         for a in acronyms:
             self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
         self._max_acronym = max((len(k.split()) for k in self.acronyms), default=1)
-        self._topic_phrases = sorted(
-            ((p, ref) for ref, phrases in lexicon.topics.items() for p in phrases),
-            key=lambda pr: len(pr[0].split()), reverse=True)
+        self._topic_of: dict[str, str] = {}
+        for ref, phrases in lexicon.topics.items():
+            for p in phrases:
+                self._topic_of.setdefault(p, ref)
+        self._max_topic = max((len(p.split()) for p in self._topic_of), default=1)
+        self._max_aspect = max((len(p.split()) for ps in lexicon.aspects.values() for p in ps), default=1)
 
     def read(self, question: str) -> Intent:
         norm = self.normalizer.normalize(question)
@@ -133,27 +136,27 @@ class Understander:
 
     def _topics(self, intent: Intent, used: set[int]) -> None:
         for tokens in (intent.normalized.tokens, intent.normalized.canonical):
-            for phrase, ref in self._topic_phrases:
-                n = len(phrase.split())
-                for i in range(len(tokens) - n + 1):
-                    if " ".join(tokens[i:i + n]) != phrase or used.intersection(range(i, i + n)):
-                        continue
-                    if ref not in intent.topics:
-                        intent.topics.append(ref)
-                    used.update(range(i, i + n))
+            for start, end, phrase in iter_phrases(tokens, self._max_topic):  # longest first
+                ref = self._topic_of.get(phrase)
+                if ref is None or used.intersection(range(start, end)):
+                    continue
+                if ref not in intent.topics:
+                    intent.topics.append(ref)
+                used.update(range(start, end))
 
     def _aspect(self, intent: Intent) -> None:
         toks = intent.normalized.canonical
-        found = [a for a, phrases in self.lexicon.aspects.items() if any(contains_phrase(toks, p) for p in phrases)]
+        grams = ngrams(toks, max(self._max_aspect, 4))
+        found = [a for a, phrases in self.lexicon.aspects.items() if any(p in grams for p in phrases)]
         intent.aspects = found
         intent.aspect = found[0] if found else "about"
         cues = self.lexicon.cues
-        starts = any(contains_phrase(toks, p) for p in cues.get("date_start", ()))
-        ends = any(contains_phrase(toks, p) for p in cues.get("date_end", ()))
+        starts = any(p in grams for p in cues.get("date_start", ()))
+        ends = any(p in grams for p in cues.get("date_end", ()))
         intent.date_part = "start" if starts and not ends else "end" if ends and not starts else "both"
-        intent.revised = any(contains_phrase(toks, p) for p in cues.get("date_revised", ()))
+        intent.revised = any(p in grams for p in cues.get("date_revised", ()))
         for sector in ("osc", "government", "other"):
-            if any(contains_phrase(toks, p) for p in cues.get(f"sector_{sector}", ())):
+            if any(p in grams for p in cues.get(f"sector_{sector}", ())):
                 intent.sector = sector
                 break
         if intent.aspect == "count":
