@@ -66,8 +66,8 @@ def enqueue_many(session: Session, messages: Iterable[NewMessage], now: dt.datet
     added = 0
     for start in range(0, len(rows), 1000):
         stmt = insert(OutboxMessage).values(rows[start:start + 1000])
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-        added += session.execute(stmt).rowcount or 0
+        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+        added += len(session.execute(stmt).all())  # rowcount is -1 for multi-row inserts on psycopg
     return added
 
 

@@ -52,8 +52,12 @@ def _states(db) -> Counter[str]:
 
 
 def test_enqueue_is_idempotent_by_dedupe_key(db):
-    _enqueue(db, range(1, 6))
-    _enqueue(db, range(1, 8))
+    def add(chats: range) -> int:
+        with db.session() as s:
+            return outbox.enqueue_many(s, [outbox.NewMessage(c, "aviso sintético", f"n1:{c}") for c in chats])
+
+    assert add(range(1, 6)) == 5
+    assert add(range(1, 8)) == 2  # only the two new people
     assert _states(db) == Counter({"pending": 7})
 
 
