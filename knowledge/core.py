@@ -11,6 +11,7 @@ otherwise the answer is kind "no_answer" with the closest topics as choices.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,15 @@ from dataclasses import dataclass
 from knowledge.answers import Answer, Choice, Hit
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.i18n import normalize_locale
-from knowledge.index import ActorDirectory, Doc, Scored, SearchIndex, acronym_key, build_documents, content_stems
+from knowledge.index import (
+    ActorDirectory,
+    Doc,
+    Scored,
+    SearchIndex,
+    acronym_key,
+    build_documents,
+    content_stems,
+)
 from knowledge.normalize import Normalizer, fold_simple, load_lexicon
 from knowledge.refs import Ref, parse_ref
 from knowledge.schema import (
@@ -41,6 +50,7 @@ from knowledge.understand import Intent, Understander
 
 log = logging.getLogger(__name__)
 
+MAX_CHOICES = 8
 MIN_COVERAGE = 0.6  # share of the question's meaningful words a record must contain
 ROLE_WORDS = {  # what a text must contain to answer a person / contact / money question
     "person": ("secretari", "ministr", "director", "comisionad", "president", "jefe", "alcald"),
@@ -340,7 +350,7 @@ class Knowledge:
                 candidates.append(found)
         if len(candidates) != 1:
             plans = [self._plans[plan_key]] if plan_key in self._plans else self.plans()
-            candidates = candidates or [Located(p, c) for p in plans for c in p.commitments]
+            candidates = candidates or [Located(p, c) for p in plans for c in p.commitments][:200]
         options = []
         for found in candidates:
             h = next((x for x in found.commitment.hitos if x.number == intent.hito), None)
@@ -990,12 +1000,14 @@ class Knowledge:
         return make_answer(text, w.locale, kind="no_answer", confidence=0.0, choices=suggestions)
 
     def _choices(self, text: str, choices: list[Choice], w: Writer, confidence: float = 0.5) -> Answer:
+        choices = choices[:MAX_CHOICES]
         listing = "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
         return make_answer(paragraphs(text, listing), w.locale, kind="choices", choices=choices, confidence=confidence)
 
-    def _commitment_choices(self, w: Writer) -> list[Choice]:
+    def _commitment_choices(self, w: Writer, limit: int = MAX_CHOICES) -> list[Choice]:
+        commitments = (c for p in self.plans() for c in p.commitments)
         return [Choice(shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60), f"c{c.number}")
-                for p in self.plans() for c in p.commitments]
+                for c in itertools.islice(commitments, limit)]
 
     def _choice_label(self, found: Located, w: Writer) -> str:
         c, h, a = found.commitment, found.hito, found.activity

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 import yaml
-
-import datetime as dt
 
 from knowledge.schema import (
     Acronym,
