@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 import handlers.callback_data as cb
@@ -38,30 +38,36 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_answer(update, context, answer)
 
 
-def _ref_button(label: str, ref: str) -> InlineKeyboardButton | None:
+def _button(label: str, callback_data: str) -> dict[str, str]:
+    return {"text": label, "callback_data": callback_data}
+
+
+def _ref_button(label: str, ref: str) -> dict[str, str] | None:
     if parse_ref(ref) is None:
         return None
     try:
-        return InlineKeyboardButton(truncate(label, 60), callback_data=cb.ref(ref))
+        return _button(truncate(label, 60), cb.ref(ref))
     except ValueError:
         return None
 
 
-def answer_keyboard(answer: Answer, _) -> InlineKeyboardMarkup | None:
-    rows: list[list[InlineKeyboardButton]] = []
+def answer_keyboard(answer: Answer, _) -> dict | None:
+    """The buttons under an answer, as the JSON object Telegram takes (plain dicts: built for
+    every question, so cheaper than InlineKeyboardMarkup objects serialised again)."""
+    rows: list[list[dict[str, str]]] = []
     for choice in answer.choices[:MAX_CHOICE_BUTTONS]:
         button = _ref_button(choice.label, choice.ref)
         if button:
             rows.append([button])
     if answer.kind == "answer" and answer.refs:
         main = parse_ref(answer.refs[0])
-        button = _ref_button(_("📄 Ver ficha"), answer.refs[0])
+        button = _ref_button(_("📄 Ver ficha"), answer.refs[0]) if main is not None else None
         row = [button] if button else []
         if main is not None and main.kind in ("commitment", "hito") and main.commitment:
-            row.append(InlineKeyboardButton(_("📊 Avance"), callback_data=cb.chart(main.commitment)))
+            row.append(_button(_("📊 Avance"), cb.chart(main.commitment)))
         if row:
             rows.append(row)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return {"inline_keyboard": rows} if rows else None
 
 
 async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:

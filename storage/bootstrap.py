@@ -17,11 +17,9 @@ import logging
 from sqlalchemy import func, select, text
 
 from bot.config import Settings
-from knowledge.loader import load_data_dir
 from storage.db import ADVISORY_LOCK_KEY, Database
 from storage.models.knowledge import PracticeRow
 from storage.repositories.knowledge import has_plans
-from storage.sync import load_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +42,10 @@ def _load_if_empty(db: Database, settings: Settings) -> None:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
         if has_plans(session):
             return
+        # Imported only for a first start (start-up time: the loader and sync are not needed later).
+        from knowledge.loader import load_data_dir
+        from storage.sync import load_knowledge
+
         no_practices = not session.scalar(select(func.count()).select_from(PracticeRow))
         data = load_data_dir(settings.data_dir, include_practices=no_practices)
         report = load_knowledge(session, data, label=str(settings.data_dir or "knowledge/data"))
