@@ -19,14 +19,13 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BasePersistence,
     BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
     TypeHandler,
     filters,
 )
@@ -36,7 +35,7 @@ from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
 from handlers import buttons, commands, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
-from handlers.context import SERVICES_KEY, KnowledgeLike, Services
+from handlers.context import LOCALE_KEY, SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
 from handlers.flood import FLOOD_KEY, flood_gate
 from knowledge.i18n import N_, translations
@@ -75,12 +74,39 @@ def base_file_url(settings: Settings) -> str | None:
 
 
 def state_file(settings: Settings) -> Path:
-    """Where per-person preferences (the chosen language) are persisted: next to a SQLite
-    database, else in the working directory."""
+    """Where older versions kept per-person preferences (a PicklePersistence file): next to a
+    SQLite database, else in the working directory.  Now only read once, by
+    `import_legacy_preferences`; preferences live in the database (storage/models/preferences.py)."""
     url = settings.database_url
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         return Path(url[len("sqlite:///"):]).with_suffix(".state.pickle")
     return Path.cwd() / "hitobot.state.pickle"
+
+
+def import_legacy_preferences(settings: Settings, database: Any) -> int:
+    """Once: copy the languages people chose into the preferences table from the pickle file
+    older versions wrote, then rename the file to *.imported.  Returns how many were copied."""
+    path = state_file(settings)
+    if not path.is_file():
+        return 0
+    try:
+        import pickle
+
+        from storage.repositories.preferences import choose_locales
+
+        with path.open("rb") as f:
+            state = pickle.load(f)  # our own file, written by PTB's PicklePersistence
+        user_data = state.get("user_data") or {} if isinstance(state, dict) else {}
+        choices = {int(user): data[LOCALE_KEY] for user, data in user_data.items()
+                   if isinstance(data, dict) and data.get(LOCALE_KEY)}
+        with database.session() as session:
+            copied = choose_locales(session, choices)
+        path.rename(path.with_name(path.name + ".imported"))
+    except Exception:  # never a reason not to start; the file stays for a later attempt
+        log.exception("could not import the preferences in %s", path)
+        return 0
+    log.info("imported %d language choices from %s", copied, path)
+    return copied
 
 
 def load_services(settings: Settings) -> Services:
@@ -96,6 +122,7 @@ def load_services(settings: Settings) -> Services:
         data = load_data_dir(settings.data_dir)
     else:
         database = prepare(settings)
+        import_legacy_preferences(settings, database)
         with database.session() as session:
             data = read_knowledge(session)
     from knowledge.core import Knowledge
@@ -186,10 +213,14 @@ def build_application(
     data: KnowledgeData | None = None,
     request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter | None | object = _DEFAULT,
-    persistence: PicklePersistence | None | object = _DEFAULT,
+    persistence: BasePersistence | None = None,
 ) -> Application:
     """The Application for `settings`.  Tests and benches may pass ready services (db,
-    knowledge, data), a local `request` transport, and rate_limiter/persistence=None."""
+    knowledge, data), a local `request` transport, and rate_limiter=None.
+
+    No persistence by default: the one thing worth keeping across restarts, the person's
+    language, lives in the database (handlers/preferences.py), and a pickle of every person's
+    user_data rewritten every few seconds cost more than it saved."""
     token = settings.require_token()
     builder = (
         ApplicationBuilder()
@@ -204,10 +235,6 @@ def build_application(
     limiter = RetryingRateLimiter(max_retries=3) if rate_limiter is _DEFAULT else rate_limiter
     if limiter is not None:
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
-    if persistence is _DEFAULT:
-        persistence = PicklePersistence(
-            filepath=state_file(settings), update_interval=5,
-            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False))
     if persistence is not None:
         builder = builder.persistence(persistence)  # type: ignore[arg-type]
     if request is not None:

@@ -10,8 +10,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 import handlers.callback_data as cb
-from handlers.context import LOCALE_KEY, services, tr
+from handlers.context import services, tr
 from handlers.messaging import reply
+from handlers.preferences import remember_locale
 from handlers.render import esc, truncate
 from handlers.views import help_screen, main_menu, plans_screen, ref_screen
 from knowledge.refs import from_payload
@@ -129,7 +130,7 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE, locale: str) -> None:
-    context.user_data[LOCALE_KEY] = locale
+    await remember_locale(update, context, locale)
     _locale, _ = tr(update, context)
     await reply(update, context, _("Listo: te responderé en español."))
 

@@ -1,8 +1,10 @@
-"""Gatekeeping in the lowest handler group: per-person flood control.
+"""Gatekeeping in the lowest handler group: per-person flood control, then the person's
+stored preferences (handlers/preferences.py) for everything that follows.
 
 Someone sending too much too fast gets one polite notice and their extra updates are dropped
 (ApplicationHandlerStop), while everybody else is served as usual.  Inline queries are not
-counted: Telegram already debounces them as the person types.
+counted: Telegram already debounces them as the person types.  One handler does both jobs, so
+each update pays for one gatekeeping handler, not two.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.ratelimit import FloodControl
 from handlers.context import tr
+from handlers.preferences import ensure_preferences
 
 FLOOD_KEY = "flood_control"
 
@@ -19,10 +22,14 @@ FLOOD_KEY = "flood_control"
 async def flood_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     flood: FloodControl | None = context.application.bot_data.get(FLOOD_KEY)
-    if user is None or flood is None or update.inline_query is not None:
+    if user is None:
+        return
+    if flood is None or update.inline_query is not None:
+        await ensure_preferences(update, context)
         return
     allowed, warn_now = flood.check(user.id)
     if allowed:
+        await ensure_preferences(update, context)
         return
     if warn_now:
         _locale, _ = tr(update, context)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 
-from telegram import Update
-
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -19,13 +17,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ignore updates that arrived while the bot was off")
 
 
+def instrument(application, settings: Settings) -> None:
+    """Per-update log lines; `/healthz` on HEALTH_LISTEN when it is set.  bot.webhook (and its
+    web server, tornado) is imported only in that case: start-up time."""
+    if settings.health_listen:
+        from bot.webhook import instrument_polling
+
+        instrument_polling(application, settings)
+        return
+    from bot.health import Activity
+    from bot.logging import install_update_logging, user_key_from_token
+
+    install_update_logging(application, Activity(), user_key_from_token(settings.telegram_token))
+
+
 def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> int:
     from bot.app import build_application
 
     application = build_application(settings)
-    from bot.webhook import instrument_polling  # per-update logs; /healthz on HEALTH_LISTEN
+    instrument(application, settings)
+    from telegram import Update
 
-    instrument_polling(application, settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=int(poll_timeout),
                             drop_pending_updates=drop_pending)
     return 0

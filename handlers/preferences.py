@@ -1,0 +1,74 @@
+"""The person's own choices (the language of the answers), kept in the database and cached in
+user_data: read once per person and process, written through on every change.
+
+`ensure_preferences` runs in the gatekeeping group (handlers/flood.py) before any handler that
+answers: the first update of a person after a start costs one small query off the event loop;
+every later update costs a dictionary lookup.  Without a database (offline tests, benches) the
+choice lives in user_data only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.context import LOCALE_KEY, SERVICES_KEY
+
+log = logging.getLogger(__name__)
+
+LOADED_KEY = "_preferences_loaded"
+
+
+def _database(context: ContextTypes.DEFAULT_TYPE) -> Any | None:
+    svc = context.application.bot_data.get(SERVICES_KEY)
+    return getattr(svc, "database", None)
+
+
+def _read_locale(database: Any, user_id: int) -> str | None:
+    from storage.repositories.preferences import chosen_locale
+
+    with database.session() as session:
+        return chosen_locale(session, user_id)
+
+
+def _write_locale(database: Any, user_id: int, locale: str) -> None:
+    from storage.repositories.preferences import choose_locale
+
+    with database.session() as session:
+        choose_locale(session, user_id, locale)
+
+
+async def ensure_preferences(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Put the person's stored choices in user_data, once per person and process."""
+    user_data = context.user_data
+    if user_data is None or user_data.get(LOADED_KEY) or update.effective_user is None:
+        return
+    database = _database(context)
+    if database is not None and LOCALE_KEY not in user_data:
+        try:
+            locale = await asyncio.to_thread(_read_locale, database, update.effective_user.id)
+        except Exception:  # the database is down: answer in the default language, retry later
+            log.exception("could not read the preferences of a person")
+            return
+        if locale:
+            user_data[LOCALE_KEY] = locale
+    user_data[LOADED_KEY] = True
+
+
+async def remember_locale(update: Update, context: ContextTypes.DEFAULT_TYPE, locale: str) -> None:
+    """The person chose a language: effective now (user_data), and stored for later starts."""
+    if context.user_data is not None:
+        context.user_data[LOCALE_KEY] = locale
+        context.user_data[LOADED_KEY] = True
+    database = _database(context)
+    user = update.effective_user
+    if database is None or user is None:
+        return
+    try:
+        await asyncio.to_thread(_write_locale, database, user.id, locale)
+    except Exception:  # still effective for this process; the next /idioma will store it
+        log.exception("could not store the language a person chose")
