@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,20 @@ import yaml
 from knowledge.schema import Acronym, Actor, Commitment, Plan, Project
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "data"
-SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def _find_seeds() -> Path:
+    """The seed texts: $HITOBOT_SEEDS_DIR, else shared/seeds beside the checkout (as in CI)."""
+    if env := os.environ.get("HITOBOT_SEEDS_DIR"):
+        return Path(env)
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError("seed texts not found: set HITOBOT_SEEDS_DIR to the folder of the seed .txt files")
+
+
+SEEDS_DIR = _find_seeds()
 
 
 def _yaml(relpath: str) -> dict:
