@@ -1,10 +1,13 @@
 """Delivery: the outbox worker that sends queued notices within Telegram's limits, reliably.
 
-Protocol (docs/delivery.md): claim a batch with a lease -> take send permits from the token
-bucket every worker shares through the database -> send -> mark each message as soon as Telegram
-answers (group commit: marks waiting together share one transaction, none waits on purpose).
+Protocol (docs/delivery.md): claim a batch with a lease -> book send times on the schedule
+every worker shares through the database (GCRA: evenly spaced, no bursts) -> send each at its
+time -> mark each message as soon as Telegram answers (group commit: marks waiting together share
+one transaction, none waits on purpose). Database errors are retried with backoff; they never
+end the worker.
 
-Outcomes: 200 -> sent; 429 -> retried after `retry_after`; 5xx, timeouts and connection errors
+Outcomes: 200 -> sent; 429 -> that chat waits `retry_after` (everyone pauses only when many
+chats get 429 at once: then the limit is the bot's); 5xx, timeouts and connection errors
 -> retried with exponential backoff and jitter, failed after `max_attempts`; 403 (bot blocked)
 or "chat not found" -> the person is marked inactive and nothing more is sent to them; any other
 4xx -> failed (the message itself is wrong; retrying would not help).
@@ -16,6 +19,7 @@ Runs inside the bot (a JobQueue job, see handlers.participation) and on its own
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -54,7 +58,8 @@ class DeliverySettings:
     global_rate: float = 30.0  # messages per second, all workers together
     per_chat_interval: float = 1.0  # seconds between two messages to one chat
     batch_size: int = 0  # 0 = about half a second of sending at global_rate
-    concurrency: int = 8  # requests in flight per worker
+    concurrency: int = 8  # sent-but-not-yet-recorded messages per worker (the duplicate bound)
+    recovery_concurrency: int = 1  # the same bound for rows retaken from a dead worker's lease
     lease_seconds: float = 60.0
     lease_margin: float = 5.0  # never start a send this close to the lease's end
     max_attempts: int = 8
@@ -62,6 +67,11 @@ class DeliverySettings:
     backoff_max: float = 300.0
     idle_sleep: float = 0.5
     request_timeout: float = 15.0
+    late_tolerance: float = 0.02  # a send slot missed by more than this is skipped, not crammed in
+    db_retry_base: float = 0.1  # database errors: first retry after this, doubling...
+    db_retry_max: float = 5.0  # ...up to this
+    global_429_chats: int = 5  # 429s for this many chats within a second, and...
+    global_429_share: float = 0.25  # ...this share of the answers: the limit is the bot's, pause all
 
     @property
     def effective_margin(self) -> float:
@@ -72,14 +82,14 @@ class DeliverySettings:
         return self.batch_size or max(1, min(500, int(self.global_rate * 0.5)))
 
     @property
-    def permit_chunk(self) -> int:
-        """Permits taken per trip to the bucket: ~50 ms of sending (at least 1)."""
-        return max(1, int(self.global_rate * 0.05))
+    def slot_chunk(self) -> int:
+        """Send slots booked per trip to the shared schedule: ~20 ms of sending (at least 1)."""
+        return max(1, round(self.global_rate * 0.02))
 
     @property
-    def burst(self) -> float:
-        """Bucket capacity: three trips' worth, so permits are not lost while a trip is under way."""
-        return float(max(1, 3 * self.permit_chunk))
+    def max_ahead(self) -> float:
+        """How far ahead of now the shared schedule may be booked before a worker waits."""
+        return max(0.1, 4 * self.slot_chunk / self.global_rate)
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -185,6 +195,10 @@ def outcome_from_response(status: int, data: dict[str, Any]) -> SendOutcome:
 # --- the worker ----------------------------------------------------------------------------
 
 
+class _Stopped(Exception):
+    """The worker must stop (stop event or time budget) while it was waiting for the database."""
+
+
 @dataclass
 class DeliveryStats:
     sent: int = 0
@@ -193,6 +207,10 @@ class DeliveryStats:
     blocked: int = 0
     lost_lease: int = 0
     claims: int = 0
+    recovered: int = 0  # rows retaken from an expired lease (a dead or stalled worker's)
+    db_errors: int = 0  # database steps that failed and were retried
+    slots_missed: int = 0  # send slots skipped because this worker was late for them
+    global_pauses: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def as_dict(self) -> dict[str, Any]:
@@ -208,11 +226,15 @@ class _Mark:
     message: outbox.ClaimedMessage
     outcome: SendOutcome
     at: dt.datetime
-    slots: asyncio.Semaphore
+    holds: tuple[asyncio.Semaphore, ...]  # in-flight slots freed once this outcome is committed
 
 
 class DeliveryWorker:
-    """Claims due outbox messages and sends them; safe to run as several processes at once."""
+    """Claims due outbox messages and sends them; safe to run as several processes at once.
+
+    Database errors (a lost connection, a locked SQLite file) never end `run`: every database
+    step is retried with exponential backoff until it works or the worker is told to stop.
+    """
 
     def __init__(self, session_factory: SessionFactory, sender: Sender,
                  settings: DeliverySettings | None = None, worker_id: str | None = None) -> None:
@@ -221,10 +243,15 @@ class DeliveryWorker:
         self.settings = settings or DeliverySettings()
         self.worker_id = worker_id or default_worker_id()
         self.stats = DeliveryStats()
-        self._permits = 0
-        self._next_send = 0.0
+        self._slots: collections.deque[float] = collections.deque()  # booked send times (epoch)
+        self._booked_until = 0.0
+        self._booking: asyncio.Future[None] | None = None
         self._marks: asyncio.Queue[_Mark] | None = None
         self._prefetch: asyncio.Future[list[outbox.ClaimedMessage]] | None = None
+        self._stop = asyncio.Event()
+        self._deadline: float | None = None
+        self._answers: collections.deque[tuple[float, int, bool]] = collections.deque()
+        self._paused_until = 0.0
 
     # database steps, each one short transaction, run off the event loop
     def _claim(self) -> list[outbox.ClaimedMessage]:
@@ -232,172 +259,51 @@ class DeliveryWorker:
             return outbox.claim_batch(session, self.worker_id, self.settings.claim_size,
                                       self.settings.lease_seconds)
 
-    def _take_permits(self, want: int) -> tuple[int, float]:
+    def _reserve(self, want: int) -> tuple[float, int, float]:
         s = self.settings
         with self.session_factory() as session:
-            return outbox.take_tokens(session, want, s.global_rate, s.burst,
-                                     min_grant=max(1, min(want, s.permit_chunk) // 2))
+            return outbox.reserve_send_slots(session, want, s.global_rate, s.max_ahead)
 
-    def _return_permits(self, count: int) -> None:
+    def _give_back_slots(self, booked_until: float, count: int) -> None:
         with self.session_factory() as session:
-            outbox.return_tokens(session, count, self.settings.burst)
+            outbox.release_send_slots(session, booked_until, count, self.settings.global_rate)
+
+    def _pause_everyone(self, until_epoch: float) -> None:
+        with self.session_factory() as session:
+            outbox.pause_sending(session, until_epoch)
 
     def _release(self, ids: list[int]) -> None:
         with self.session_factory() as session:
             outbox.release_claims(session, self.worker_id, ids)
 
-    def _apply_marks(self, marks: list[_Mark]) -> None:
+    def _apply_marks(self, marks: list[_Mark]) -> collections.Counter[str]:
+        """Record outcomes in one transaction; returns what happened (counted once it commits)."""
+        counts: collections.Counter[str] = collections.Counter()
         sent = [(m.message.id, m.outcome.message_id, m.message.chat_id, m.at)
                 for m in marks if m.outcome.kind == "sent"]
         with self.session_factory() as session:
             if sent:
                 done = outbox.mark_sent_many(session, self.worker_id, sent, self.settings.per_chat_interval)
-                self.stats.sent += done
-                self.stats.lost_lease += len(sent) - done
+                counts["sent"] += done
+                counts["lost_lease"] += len(sent) - done
             for mark in marks:
                 if mark.outcome.kind != "sent":
-                    self._apply_mark(session, mark)
+                    counts[self._apply_mark(session, mark)] += 1
+        return counts
 
-    def _apply_mark(self, session: Session, mark: _Mark) -> None:
+    def _apply_mark(self, session: Session, mark: _Mark) -> str:
         m, o, s = mark.message, mark.outcome, self.settings
-        if o.kind == "sent":
-            ok = outbox.mark_sent(session, m.id, self.worker_id, o.message_id, m.chat_id,
-                                  s.per_chat_interval, now=mark.at)
-            self.stats.sent += ok
-            self.stats.lost_lease += not ok
-        elif o.kind == "blocked":
+        if o.kind == "blocked":
             outbox.mark_chat_blocked(session, m.id, self.worker_id, m.chat_id, o.error, now=mark.at)
-            self.stats.blocked += 1
-        elif o.kind == "retry" and m.attempts < s.max_attempts:
+            return "blocked"
+        if o.kind == "retry" and m.attempts < s.max_attempts:
+            # a 429 holds back this chat's other messages too, and no other chat
+            chat = m.chat_id if o.retry_after is not None else None
             outbox.mark_retry(session, m.id, self.worker_id, self.retry_delay(m.attempts, o), o.error,
-                              now=mark.at)
-            self.stats.retried += 1
-        else:
-            outbox.mark_failed(session, m.id, self.worker_id, o.error or "too many attempts")
-            self.stats.failed += 1
-
-    def retry_delay(self, attempts: int, outcome: SendOutcome) -> float:
-        if outcome.retry_after is not None:
-            return max(outcome.retry_after, 0.0)
-        s = self.settings
-        base = min(s.backoff_max, s.backoff_base * 2 ** max(0, attempts - 1))
-        return base * random.uniform(0.5, 1.0)
-
-    # the event-loop side
-    async def _acquire_permit(self) -> None:
-        while self._permits <= 0:
-            granted, wait = await asyncio.to_thread(self._take_permits, self.settings.permit_chunk)
-            if granted:
-                self._permits += granted
-            else:
-                await asyncio.sleep(min(max(wait, 0.001), 1.0))
-        self._permits -= 1
-        # pace this worker's sends evenly (no bursts of a whole permit chunk at once)
-        now = time.monotonic()
-        self._next_send = max(self._next_send, now - 0.05)
-        if self._next_send > now:
-            await asyncio.sleep(self._next_send - now)
-        self._next_send += 1.0 / self.settings.global_rate
-
-    async def _send_one(self, message: outbox.ClaimedMessage, slots: asyncio.Semaphore) -> None:
-        """Send one message; its slot is freed only once the outcome is committed (see _mark_loop),
-        so at most `concurrency` messages are ever sent-but-not-marked (the duplicate window)."""
-        try:
-            outcome = await self.sender.send(message.chat_id, message.text, message.reply_markup)
-        except Exception as exc:  # a bug in a sender must not lose the message
-            log.exception("sender raised for outbox message %s", message.id)
-            outcome = SendOutcome("retry", error=f"sender error: {exc!r}")
-        assert self._marks is not None
-        self._marks.put_nowait(_Mark(message, outcome, utcnow(), slots))
-
-    async def _mark_loop(self) -> None:
-        """Group commit: every mark waiting when the last commit ended goes in the next one."""
-        assert self._marks is not None
-        while True:
-            first = await self._marks.get()
-            batch = [first]
-            while not self._marks.empty():
-                batch.append(self._marks.get_nowait())
-            try:
-                await asyncio.to_thread(self._apply_marks, batch)
-            except Exception:
-                log.exception("could not record %d deliveries; retrying", len(batch))
-                await asyncio.sleep(0.5)
-                for mark in batch:
-                    self._marks.put_nowait(mark)
-            else:
-                for mark in batch:
-                    mark.slots.release()
-            finally:
-                for _ in batch:
-                    self._marks.task_done()
-
-    async def run_batch(self, slots: asyncio.Semaphore, tasks: set[asyncio.Task]) -> int:
-        """Claim one batch and start sending it; returns how many messages were claimed."""
-        prefetched, self._prefetch = self._prefetch, None
-        batch = await prefetched if prefetched is not None else await asyncio.to_thread(self._claim)
-        if not batch:
-            return 0
-        self.stats.claims += 1
-        margin = dt.timedelta(seconds=self.settings.effective_margin)
-        for index, message in enumerate(batch):
-            if index == len(batch) // 2 and len(batch) == self.settings.claim_size:
-                # a full batch means more is probably due: claim the next one while this one is sent
-                self._prefetch = asyncio.ensure_future(asyncio.to_thread(self._claim))
-            await self._acquire_permit()
-            await slots.acquire()
-            if utcnow() >= message.lease_expires_at - margin:  # too late: let the lease lapse cleanly
-                slots.release()
-                self._permits += 1
-                await asyncio.to_thread(self._release, [m.id for m in batch[index:]])
-                break
-            task = asyncio.create_task(self._send_one(message, slots))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        return len(batch)
-
-    async def run(self, stop: asyncio.Event | None = None, until_idle: bool = False,
-                  time_budget: float | None = None) -> DeliveryStats:
-        """Deliver until `stop` is set (or, with until_idle, until nothing is due; or the budget ends)."""
-        stop = stop or asyncio.Event()
-        deadline = time.monotonic() + time_budget if time_budget else None
-        slots = asyncio.Semaphore(self.settings.concurrency)
-        tasks: set[asyncio.Task] = set()
-        self._marks = asyncio.Queue()
-        marker = asyncio.create_task(self._mark_loop())
-        try:
-            while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
-                claimed = await self.run_batch(slots, tasks)
-                if claimed:
-                    continue
-                if until_idle:
-                    if tasks:
-                        await asyncio.gather(*list(tasks))
-                        await self._marks.join()
-                        continue
-                    due_in = await asyncio.to_thread(self._due_in)
-                    if due_in is None:
-                        break
-                    await _sleep_or_stop(stop, min(due_in, 1.0) or 0.01)
-                else:
-                    await _sleep_or_stop(stop, self.settings.idle_sleep)
-        finally:
-            if self._prefetch is not None:  # claimed ahead but never started: give the rows back
-                with contextlib.suppress(Exception):
-                    unsent = await self._prefetch
-                    await asyncio.to_thread(self._release, [m.id for m in unsent])
-                self._prefetch = None
-            if tasks:
-                await asyncio.gather(*list(tasks), return_exceptions=True)
-            await self._marks.join()
-            marker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await marker
-            if self._permits:
-                with contextlib.suppress(Exception):
-                    await asyncio.to_thread(self._return_permits, self._permits)
-                self._permits = 0
-        return self.stats
+                              now=mark.at, chat_id=chat)
+            return "retried"
+        outbox.mark_failed(session, m.id, self.worker_id, o.error or "too many attempts")
+        return "failed"
 
     def _due_in(self) -> float | None:
         with self.session_factory() as session:
@@ -406,6 +312,259 @@ class DeliveryWorker:
             if due is None and counts.get(outbox.SENDING):
                 return self.settings.idle_sleep  # someone else's lease may lapse
             return due
+
+    def retry_delay(self, attempts: int, outcome: SendOutcome) -> float:
+        if outcome.retry_after is not None:
+            return max(outcome.retry_after, 0.0)
+        s = self.settings
+        base = min(s.backoff_max, s.backoff_base * 2 ** max(0, attempts - 1))
+        return base * random.uniform(0.5, 1.0)
+
+    # surviving the database
+    def _should_stop(self) -> bool:
+        return self._stop.is_set() or (self._deadline is not None and time.monotonic() >= self._deadline)
+
+    async def _db(self, what: str, step: Callable[..., Any], *args: Any, persist: bool = False,
+                  attempts: int | None = None) -> Any:
+        """Run a database step in a thread; on errors log, back off (with jitter) and retry.
+
+        Gives up with _Stopped when the worker is stopping (unless `persist`), or re-raises after
+        `attempts` failures. The first failure of an outage is logged as a warning, the rest at
+        debug level, and recovery once more as a warning.
+        """
+        s = self.settings
+        delay, failures = s.db_retry_base, 0
+        while True:
+            try:
+                result = await asyncio.to_thread(step, *args)
+            except Exception as exc:
+                failures += 1
+                self.stats.db_errors += 1
+                (log.warning if failures == 1 else log.debug)(
+                    "delivery worker %s: %s failed (%s: %s); retrying", self.worker_id, what,
+                    type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+                if attempts is not None and failures >= attempts:
+                    raise
+                if not persist and self._should_stop():
+                    raise _Stopped from exc
+                pause = delay * random.uniform(0.5, 1.0)
+                if persist:
+                    await asyncio.sleep(pause)
+                else:
+                    await _sleep_or_stop(self._stop, pause)
+                delay = min(delay * 2, s.db_retry_max)
+            else:
+                if failures:
+                    log.warning("delivery worker %s: %s works again after %d failed attempts",
+                                self.worker_id, what, failures)
+                return result
+
+    # the shared send schedule
+    async def _book_slots(self) -> None:
+        s = self.settings
+        while True:
+            start, granted, wait = await self._db("book send slots", self._reserve, s.slot_chunk)
+            if granted:
+                self._slots.extend(start + i / s.global_rate for i in range(granted))
+                self._booked_until = start + granted / s.global_rate
+                return
+            if self._should_stop():
+                raise _Stopped
+            await asyncio.sleep(min(max(wait, 0.001), 0.5))
+
+    async def _next_send_slot(self) -> None:
+        """Wait for this worker's next booked send time; book more before they run out."""
+        s = self.settings
+        while True:
+            now = time.time()
+            while self._slots and self._slots[0] < now - s.late_tolerance:
+                self._slots.popleft()  # too late for it: sending now would crowd the next slots
+                self.stats.slots_missed += 1
+            if len(self._slots) <= s.slot_chunk // 2 and (self._booking is None or self._booking.done()):
+                if self._booking is not None:
+                    self._booking.result()  # re-raises _Stopped from a booking made ahead
+                self._booking = asyncio.ensure_future(self._book_slots())
+            if self._slots:
+                slot = self._slots.popleft()
+                if slot > now:
+                    await asyncio.sleep(slot - now)
+                return
+            assert self._booking is not None
+            await asyncio.shield(self._booking)
+
+    def _note_answer(self, chat_id: int, outcome: SendOutcome) -> None:
+        """Watch 429s: many chats limited at once means the bot's own limit -> everyone pauses."""
+        s, now = self.settings, time.monotonic()
+        self._answers.append((now, chat_id, outcome.retry_after is not None))
+        while self._answers and now - self._answers[0][0] > 1.0:
+            self._answers.popleft()
+        if outcome.retry_after is None:
+            return
+        limited = {chat for _t, chat, was_429 in self._answers if was_429}
+        if len(limited) < s.global_429_chats or len(limited) < s.global_429_share * len(self._answers):
+            return
+        until = time.time() + outcome.retry_after
+        if until <= self._paused_until:
+            return
+        self._paused_until = until
+        self.stats.global_pauses += 1
+        self._slots.clear()
+        self._answers.clear()
+        log.warning("delivery worker %s: 429 for %d chats within a second: all workers pause %.1f s",
+                    self.worker_id, len(limited), outcome.retry_after)
+        pause = asyncio.ensure_future(self._db("pause sending", self._pause_everyone, until, attempts=3))
+        pause.add_done_callback(lambda f: f.cancelled() or f.exception())
+
+    # sending and recording
+    async def _send_one(self, message: outbox.ClaimedMessage, holds: tuple[asyncio.Semaphore, ...]) -> None:
+        """Send one message; its in-flight slots are freed only once the outcome is committed
+        (see _mark_loop), so at most `concurrency` messages are ever sent-but-not-recorded."""
+        try:
+            outcome = await self.sender.send(message.chat_id, message.text, message.reply_markup)
+        except Exception as exc:  # a bug in a sender must not lose the message
+            log.exception("sender raised for outbox message %s", message.id)
+            outcome = SendOutcome("retry", error=f"sender error: {exc!r}")
+        self._note_answer(message.chat_id, outcome)
+        assert self._marks is not None
+        self._marks.put_nowait(_Mark(message, outcome, utcnow(), holds))
+
+    async def _mark_loop(self) -> None:
+        """Group commit: every outcome waiting when the last commit ended goes in the next one.
+        A failed commit is retried (backoff) until it works; slots stay held meanwhile, so a
+        database outage stops new sends instead of piling up unrecorded ones."""
+        assert self._marks is not None
+        while True:
+            batch = [await self._marks.get()]
+            while not self._marks.empty():
+                batch.append(self._marks.get_nowait())
+            try:
+                counts = await self._db("record deliveries", self._apply_marks, batch, persist=True)
+                for key, value in counts.items():
+                    setattr(self.stats, key, getattr(self.stats, key) + value)
+            finally:
+                for mark in batch:
+                    for hold in mark.holds:
+                        hold.release()
+                    self._marks.task_done()
+
+    async def run_batch(self, slots: asyncio.Semaphore, tasks: set[asyncio.Task],
+                        recovery: asyncio.Semaphore | None = None) -> int:
+        """Claim one batch and start sending it; returns how many messages were claimed."""
+        recovery = recovery or asyncio.Semaphore(self.settings.recovery_concurrency)
+        prefetched, self._prefetch = self._prefetch, None
+        batch = await (prefetched if prefetched is not None else self._db("claim messages", self._claim))
+        if not batch:
+            return 0
+        self.stats.claims += 1
+        margin = dt.timedelta(seconds=self.settings.effective_margin)
+        index = 0
+        try:
+            for index, message in enumerate(batch):
+                if index == len(batch) // 2 and len(batch) == self.settings.claim_size:
+                    # a full batch means more is probably due: claim the next one while this one is sent
+                    self._prefetch = asyncio.ensure_future(self._db("claim messages", self._claim))
+                holds = (slots, recovery) if message.recovered else (slots,)
+                for hold in holds:
+                    await hold.acquire()
+                try:
+                    await self._next_send_slot()
+                except BaseException:
+                    for hold in holds:
+                        hold.release()
+                    raise
+                if utcnow() >= message.lease_expires_at - margin:  # too late: give the rest back
+                    for hold in holds:
+                        hold.release()
+                    await self._give_back(batch[index:])
+                    break
+                self.stats.recovered += message.recovered
+                task = asyncio.create_task(self._send_one(message, holds))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+        except _Stopped:
+            with contextlib.suppress(Exception):
+                await self._give_back(batch[index:])
+            raise
+        return len(batch)
+
+    async def _give_back(self, messages: list[outbox.ClaimedMessage]) -> None:
+        """Return claimed rows that were never started (if this fails, their lease lapses)."""
+        if messages:
+            await self._db("give back claims", self._release, [m.id for m in messages],
+                           persist=True, attempts=3)
+
+    async def run(self, stop: asyncio.Event | None = None, until_idle: bool = False,
+                  time_budget: float | None = None) -> DeliveryStats:
+        """Deliver until `stop` is set (or, with until_idle, until nothing is due; or the budget ends).
+
+        Never ends because of a database error: the failing step is retried with backoff.
+        """
+        self._stop = stop = stop or asyncio.Event()
+        self._deadline = time.monotonic() + time_budget if time_budget else None
+        slots = asyncio.Semaphore(self.settings.concurrency)
+        recovery = asyncio.Semaphore(self.settings.recovery_concurrency)
+        tasks: set[asyncio.Task] = set()
+        self._marks = asyncio.Queue()
+        marker = asyncio.create_task(self._mark_loop())
+        failures = 0
+        try:
+            while not self._should_stop():
+                try:
+                    if await self.run_batch(slots, tasks, recovery):
+                        failures = 0
+                        continue
+                    if until_idle:
+                        if tasks:
+                            await asyncio.gather(*list(tasks))
+                            await self._marks.join()
+                            continue
+                        due_in = await self._db("look for due messages", self._due_in)
+                        if due_in is None:
+                            break
+                        await _sleep_or_stop(stop, min(due_in, 1.0) or 0.01)
+                    else:
+                        await _sleep_or_stop(stop, self.settings.idle_sleep)
+                    failures = 0
+                except _Stopped:
+                    break
+                except Exception:  # a bug, not the database (_db handles that): log, slow down, go on
+                    failures += 1
+                    log.exception("delivery worker %s: unexpected error; carrying on", self.worker_id)
+                    await _sleep_or_stop(stop, min(self.settings.db_retry_max,
+                                                   self.settings.db_retry_base * 2 ** failures))
+        finally:
+            await self._finish(tasks, marker)
+        return self.stats
+
+    async def _finish(self, tasks: set[asyncio.Task], marker: asyncio.Task) -> None:
+        """Graceful end: give back unstarted claims, wait for sends in flight and their marks."""
+        assert self._marks is not None
+        if self._prefetch is not None:  # claimed ahead but never started: give the rows back
+            with contextlib.suppress(Exception):
+                await self._give_back(await self._prefetch)
+            self._prefetch = None
+        if self._booking is not None:
+            self._booking.cancel()
+            with contextlib.suppress(BaseException):
+                await self._booking
+            self._booking = None
+        if tasks:
+            await asyncio.gather(*list(tasks), return_exceptions=True)
+        try:  # marks retry until the database answers; past the lease they cannot help anyway
+            await asyncio.wait_for(self._marks.join(), timeout=self.settings.lease_seconds)
+        except TimeoutError:
+            log.error("delivery worker %s: %d outcomes could not be recorded; those messages are "
+                      "retaken when their lease ends (they may arrive twice)", self.worker_id,
+                      self._marks.qsize())
+        marker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await marker
+        if self._slots:  # unused send slots go back to the other workers when nobody booked after
+            count, until = len(self._slots), self._booked_until
+            self._slots.clear()
+            with contextlib.suppress(Exception):
+                await self._db("give back send slots", self._give_back_slots, until, count,
+                               persist=True, attempts=1)
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

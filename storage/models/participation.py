@@ -10,7 +10,7 @@ Aggregates (one table each unless said):
   public state history (answers of focal points, moderation).
 - `DigestItem`: a notice held for a person who chose a daily digest.
 - `OutboxMessage`: every message the bot sends on its own initiative, durable until delivered
-  (see docs/delivery.md); `DeliveryRate`: the token bucket the delivery workers share.
+  (see docs/delivery.md); `DeliveryRate`: the send schedule the delivery workers share.
 
 Foreign keys point only inside this aggregate: refs and actor keys are plain strings (see
 knowledge.refs), so the knowledge base can be reloaded without touching participation rows.
@@ -172,10 +172,14 @@ class OutboxMessage(Base):
 
 
 class DeliveryRate(Base):
-    """A token bucket shared by every delivery worker (one row per limit, e.g. 'global')."""
+    """The send schedule every delivery worker shares (one row per limit, e.g. 'global').
+
+    `updated_at` is the next free send time in epoch seconds (GCRA, see
+    storage.repositories.outbox.reserve_send_slots); `tokens` is no longer used (kept at 0).
+    """
 
     __tablename__ = "delivery_rate"
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     tokens: Mapped[float] = mapped_column(Float, default=0.0)
-    updated_at: Mapped[float] = mapped_column(Float, default=0.0)  # epoch seconds
+    updated_at: Mapped[float] = mapped_column(Float, default=0.0)  # next free send time (epoch s)

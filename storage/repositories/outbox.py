@@ -11,6 +11,7 @@ All times are UTC; `now` is passed in so the functions are deterministic under t
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ class ClaimedMessage:
     reply_markup: dict[str, Any] | None
     attempts: int
     lease_expires_at: dt.datetime
+    recovered: bool = False  # retaken from a worker whose lease expired: it may have been sent
 
 
 def _insert_for(session: Session):
@@ -99,7 +101,7 @@ def claim_batch(
         and_(OutboxMessage.state == SENDING, OutboxMessage.lease_expires_at < now),
     )
     query = (
-        select(OutboxMessage.id, OutboxMessage.chat_id)
+        select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.state)
         .where(due, ~chat_busy)
         .order_by(OutboxMessage.id)
         .limit(limit * 2)
@@ -108,12 +110,15 @@ def claim_batch(
         query = query.with_for_update(skip_locked=True, of=OutboxMessage)
     candidates = session.execute(query).all()
     chosen: list[int] = []
+    recovered: set[int] = set()
     seen_chats: set[int] = set()
-    for row_id, chat_id in candidates:
+    for row_id, chat_id, state in candidates:
         if chat_id in seen_chats:
             continue
         seen_chats.add(chat_id)
         chosen.append(row_id)
+        if state == SENDING:
+            recovered.add(row_id)
         if len(chosen) == limit:
             break
     if not chosen:
@@ -132,7 +137,7 @@ def claim_batch(
         .order_by(OutboxMessage.id)
     ).scalars()
     return [
-        ClaimedMessage(m.id, m.chat_id, m.text, m.reply_markup, m.attempts, expires)
+        ClaimedMessage(m.id, m.chat_id, m.text, m.reply_markup, m.attempts, expires, m.id in recovered)
         for m in claimed
     ]
 
@@ -199,15 +204,27 @@ def mark_sent_many(
 
 def mark_retry(
     session: Session, message_id: int, worker_id: str, delay_seconds: float, error: str,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, chat_id: int | None = None,
 ) -> bool:
+    """Back to pending after `delay_seconds`; with `chat_id` (a 429 for that chat) the chat's
+    other pending messages wait at least as long, and no other chat is held back."""
     now = now or utcnow()
-    return bool(session.execute(
+    not_before = now + dt.timedelta(seconds=delay_seconds)
+    done = bool(session.execute(
         update(OutboxMessage).where(_owned(message_id, worker_id))
-        .values(state=PENDING, not_before=now + dt.timedelta(seconds=delay_seconds),
+        .values(state=PENDING, not_before=not_before,
                 lease_owner=None, lease_expires_at=None, last_error=error[:500])
         .execution_options(synchronize_session=False)
     ).rowcount)
+    if done and chat_id is not None:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.state == PENDING,
+                   OutboxMessage.not_before < not_before)
+            .values(not_before=not_before)
+            .execution_options(synchronize_session=False)
+        )
+    return done
 
 
 def mark_failed(session: Session, message_id: int, worker_id: str, error: str) -> bool:
@@ -257,52 +274,62 @@ def release_claims(session: Session, worker_id: str, message_ids: Sequence[int])
     ).rowcount or 0
 
 
-def take_tokens(
-    session: Session, want: int, rate: float, burst: float, min_grant: int = 1,
-    now_epoch: float | None = None, name: str = "global",
-) -> tuple[int, float]:
-    """Take up to `want` send permits from the shared token bucket.
-
-    Returns (granted, wait_seconds): when fewer than `min_grant` permits are available, nothing
-    is granted and wait_seconds says when they will be.  The bucket row is locked (PostgreSQL
-    FOR UPDATE; SQLite's write lock) so concurrent workers together stay under `rate`.
-    The caller commits.
-    """
-    import time
-
-    now_epoch = time.time() if now_epoch is None else now_epoch
+def _locked_schedule(session: Session, name: str, now_epoch: float) -> DeliveryRate:
+    """The shared send schedule's row, locked for this transaction (created on first use)."""
     query = select(DeliveryRate).where(DeliveryRate.name == name)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     else:  # take SQLite's write lock before reading, so two processes cannot both read the row
         session.execute(update(DeliveryRate).where(DeliveryRate.name == name)
                         .values(name=DeliveryRate.name))
-    bucket = session.execute(query).scalar_one_or_none()
-    if bucket is None:
-        _insert = _insert_for(session)
-        session.execute(_insert(DeliveryRate).values(name=name, tokens=burst, updated_at=now_epoch)
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        session.execute(_insert_for(session)(DeliveryRate)
+                        .values(name=name, tokens=0.0, updated_at=now_epoch)
                         .on_conflict_do_nothing(index_elements=["name"]))
-        bucket = session.execute(query).scalar_one()
-    elapsed = max(0.0, now_epoch - bucket.updated_at)
-    tokens = min(burst, bucket.tokens + elapsed * rate)
-    need = max(1, min(want, min_grant))
-    if tokens < need:
-        bucket.tokens, bucket.updated_at = tokens, now_epoch
-        return 0, (need - tokens) / rate
-    granted = min(want, int(tokens))
-    bucket.tokens, bucket.updated_at = tokens - granted, now_epoch
-    return granted, 0.0
+        row = session.execute(query).scalar_one()
+    return row
 
 
-def return_tokens(session: Session, count: int, burst: float, name: str = "global") -> None:
-    """Give back permits taken but not used (so a short batch does not waste the rate)."""
-    if count > 0:
-        session.execute(
-            update(DeliveryRate).where(DeliveryRate.name == name)
-            .values(tokens=func.min(DeliveryRate.tokens + count, burst)
-                    if session.get_bind().dialect.name == "sqlite"
-                    else func.least(DeliveryRate.tokens + count, burst))
-        )
+def reserve_send_slots(
+    session: Session, want: int, rate: float, max_ahead: float, now_epoch: float | None = None,
+    name: str = "global",
+) -> tuple[float, int, float]:
+    """Book `want` consecutive send times on the schedule every worker shares (GCRA).
+
+    The row's `updated_at` holds the next free send time (epoch seconds). A booking gets the
+    times start, start + 1/rate, ..., start = max(next free, now); the next free time moves
+    past them. Slots never pile up while nobody sends (no burst after idle), so however many
+    workers book, no one-second window holds more than `rate` sends made on time.
+    Returns (start, granted, wait): nothing is granted when the schedule is already booked
+    more than `max_ahead` seconds ahead; `wait` says for how long. The caller commits.
+    """
+    now_epoch = time.time() if now_epoch is None else now_epoch
+    row = _locked_schedule(session, name, now_epoch)
+    start = max(row.updated_at, now_epoch)
+    if start - now_epoch > max_ahead:
+        return start, 0, start - now_epoch - max_ahead
+    granted = max(1, want)
+    row.updated_at = start + granted / rate
+    row.tokens = 0.0
+    return start, granted, 0.0
+
+
+def release_send_slots(session: Session, booked_until: float, count: int, rate: float,
+                       now_epoch: float | None = None, name: str = "global") -> bool:
+    """Give back the last `count` booked slots, if nobody booked after them (graceful stop)."""
+    now_epoch = time.time() if now_epoch is None else now_epoch
+    row = _locked_schedule(session, name, now_epoch)
+    if count <= 0 or abs(row.updated_at - booked_until) > 1e-6:
+        return False
+    row.updated_at = max(now_epoch, booked_until - count / rate)
+    return True
+
+
+def pause_sending(session: Session, until_epoch: float, name: str = "global") -> None:
+    """Nobody sends before `until_epoch` (a 429 that looks global: the whole bot must wait)."""
+    row = _locked_schedule(session, name, until_epoch)
+    row.updated_at = max(row.updated_at, until_epoch)
 
 
 def outbox_counts(session: Session) -> dict[str, int]:
