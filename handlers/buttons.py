@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.callback_data import Press, parse_callback
-from handlers.commands import set_language
+from handlers.commands import LAST_SEARCH_KEY, search_screen, set_language
 from handlers.context import services, tr
 from handlers.messaging import show
 from handlers.progress import send_chart
@@ -64,6 +64,9 @@ def screen_for(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press)
         return hito_screen(svc, press.commitment or 0, press.hito or 0, locale, _, user_id)
     if press.action == "ref":
         return ref_screen(svc, press.ref or "", locale, _, user_id)
+    if press.action == "search":
+        words = press.words or (context.user_data or {}).get(LAST_SEARCH_KEY)
+        return search_screen(svc, words, press.page, locale, _) if words else None
     return None
 
 

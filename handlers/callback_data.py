@@ -8,6 +8,8 @@ goes through `parse_callback`, which returns None for anything it does not fully
     v1:p:pan6:0       plan, commitments page  v1:c:3:0          commitment 3, hitos page 0
     v1:h:3:2          hito 2 of commitment 3  v1:g:3            progress chart of commitment 3
     v1:r:<ref>        any knowledge ref       v1:l:en           switch the language
+    v1:s:2:<words>    /buscar results, page 2 (the words are left out when they do not fit
+                      in 64 bytes: then they come from the person's last search, in user_data)
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from knowledge.refs import parse_ref
 VERSION = "v1"
 MAX_BYTES = 64
 
-Action = Literal["menu", "plans", "plan", "commitment", "hito", "chart", "ref", "language"]
+Action = Literal["menu", "plans", "plan", "commitment", "hito", "chart", "ref", "language", "search"]
 
 _PLAN_KEY = re.compile(r"^pan\d{1,2}$")
 _SMALL_INT = re.compile(r"^\d{1,3}$")
@@ -38,6 +40,7 @@ class Press:
     page: int = 0
     ref: str | None = None
     locale: str | None = None
+    words: str | None = None  # search words ("" = the person's last search)
 
 
 def _join(*parts: object) -> str:
@@ -77,6 +80,14 @@ def ref(any_ref: str) -> str:
 
 def language(locale: str) -> str:
     return _join("l", locale)
+
+
+def search(page: int, words: str = "") -> str:
+    """A page of /buscar results; the words ride along when they fit in the 64 bytes."""
+    with_words = ":".join([VERSION, "s", str(page), words])
+    if words and len(with_words.encode()) <= MAX_BYTES:
+        return with_words
+    return _join("s", page)
 
 
 def _int(text: str) -> int | None:
@@ -144,9 +155,18 @@ def _parse_language(args: list[str]) -> Press | None:
     return Press("language", locale=locale) if locale in ("es", "en") else None
 
 
+def _parse_search(args: list[str]) -> Press | None:
+    if not args:
+        return None
+    page = _int(args[0])
+    words = ":".join(args[1:]).strip()  # words may contain colons
+    return Press("search", page=page, words=words) if page is not None else None
+
+
 _PARSERS = {
     "m": _parse_menu, "pl": _parse_plans, "p": _parse_plan, "c": _parse_commitment,
     "h": _parse_hito, "g": _parse_chart, "r": _parse_ref, "l": _parse_language,
+    "s": _parse_search,
 }
 
 # PTB pattern for the navigation CallbackQueryHandler: anything claiming to be ours.

@@ -6,15 +6,15 @@ Each command is a small `async def` that picks a screen from handlers/views.py a
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 import handlers.callback_data as cb
-from handlers.context import services, tr
+from handlers.context import Services, services, tr
 from handlers.messaging import reply
 from handlers.preferences import remember_locale
 from handlers.render import esc, truncate
-from handlers.views import help_screen, main_menu, plans_screen, ref_screen
+from handlers.views import Screen, help_screen, main_menu, plans_screen, ref_screen
 from knowledge.refs import from_payload
 
 AWAITING_KEY = "awaiting"
@@ -62,22 +62,47 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_search_results(update, context, words)
 
 
-async def send_search_results(update: Update, context: ContextTypes.DEFAULT_TYPE, words: str) -> None:
-    locale, _ = tr(update, context)
-    hits = services(context).knowledge.search(words, limit=SEARCH_RESULTS, offset=0, locale=locale)
+LAST_SEARCH_KEY = "last_search"
+MAX_SEARCH_PAGE = 99
+
+
+def search_screen(svc: Services, words: str, page: int, locale: str, _) -> Screen:
+    """One page of /buscar results with numbered buttons and ◀️/▶️ paging (like inline mode's)."""
+    page = min(max(page, 0), MAX_SEARCH_PAGE)
+    found = svc.knowledge.search(words, limit=SEARCH_RESULTS + 1, offset=page * SEARCH_RESULTS,
+                                 locale=locale)
+    hits, has_next = found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
+    shown_words = esc(truncate(words, 80))
     if not hits:
-        await reply(update, context, _("No encontré nada con «{words}». Prueba con otras palabras.").format(
-            words=esc(truncate(words, 80))))
-        return
-    lines = [_("Resultados para «{words}»:").format(words=esc(truncate(words, 80)))]
-    rows = []
-    for index, hit in enumerate(hits, start=1):
+        text = (_("No encontré nada con «{words}». Prueba con otras palabras.") if page == 0
+                else _("No hay más resultados para «{words}».")).format(words=shown_words)
+        rows = [] if page == 0 else [[{"text": _("◀️ Anterior"), "callback_data": cb.search(page - 1, words)}]]
+        return Screen(text, {"inline_keyboard": rows} if rows else None)
+    lines = [_("Resultados para «{words}»:").format(words=shown_words)]
+    rows: list[list[dict[str, str]]] = []
+    first = page * SEARCH_RESULTS + 1
+    for index, hit in enumerate(hits, start=first):
         lines.append(f"{index}. <b>{esc(hit.title)}</b>\n{esc(truncate(hit.snippet, 160))}")
         try:
-            rows.append([InlineKeyboardButton(truncate(f"{index}. {hit.title}", 60), callback_data=cb.ref(hit.ref))])
+            rows.append([{"text": truncate(f"{index}. {hit.title}", 60), "callback_data": cb.ref(hit.ref)}])
         except ValueError:
             continue  # a ref too long for a button: listed in the text only
-    await reply(update, context, "\n\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+    pager = []
+    if page > 0:
+        pager.append({"text": _("◀️ Anterior"), "callback_data": cb.search(page - 1, words)})
+    if has_next and page < MAX_SEARCH_PAGE:
+        pager.append({"text": _("Siguiente ▶️"), "callback_data": cb.search(page + 1, words)})
+    if pager:
+        rows.append(pager)
+        lines.append(_("Página {page}").format(page=page + 1))
+    return Screen("\n\n".join(lines), {"inline_keyboard": rows})
+
+
+async def send_search_results(update: Update, context: ContextTypes.DEFAULT_TYPE, words: str) -> None:
+    locale, _ = tr(update, context)
+    context.user_data[LAST_SEARCH_KEY] = words  # for page buttons whose words did not fit
+    screen = search_screen(services(context), words, 0, locale, _)
+    await reply(update, context, screen.text, screen.keyboard)
 
 
 async def catalogue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -30,7 +30,7 @@ Gettext = Callable[[str], str]
 @dataclass(frozen=True)
 class Screen:
     text: str
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: InlineKeyboardMarkup | dict | None = None  # a dict is Telegram's JSON as is
 
 
 def deep_link(bot_username: str, ref: str) -> str:

@@ -1,7 +1,8 @@
 """End to end: the real bot process (`hitobot run`) against the Bot API emulator, over HTTP.
 
-One bot process serves the whole module (each test is a different person), with a temporary
-SQLite database.  Expected texts come from the knowledge base itself, never hard-coded.
+One bot process serves the whole module (each test is a different person), with a database of
+its own: SQLite, or PostgreSQL when HITOBOT_TEST_DATABASE_URL is set.  Expected texts come from
+the knowledge base itself, never hard-coded.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,13 +36,13 @@ def knowledge():
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, fresh_database_url):
     """(EmulatorClient, log path): the emulator in this process, the bot in another."""
     tmp = tmp_path_factory.mktemp("e2e")
     server = EmulatorServer().start()
     client = server.client()
     env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
-           "DATABASE_URL": f"sqlite:///{tmp / 'bot.sqlite3'}", "DEFAULT_LOCALE": "es",
+           "DATABASE_URL": fresh_database_url, "DEFAULT_LOCALE": "es",
            "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
     env.pop("WEBHOOK_URL", None)
     log_path = tmp / "bot.log"
@@ -147,6 +149,36 @@ def test_a_429_and_a_5xx_from_the_api_do_not_lose_the_answer(live):
     after = client.counters()
     assert after["faults:429"] - counters.get("faults:429", 0) == 1
     assert after["faults:5xx"] - counters.get("faults:5xx", 0) == 1
+
+
+def test_buscar_pages_forward_and_back_in_place(live):
+    client, _ = live
+    user = 2009
+    first = converse(client, user, "/buscar datos")
+    pager = [b for b in buttons(first) if b.get("callback_data", "").startswith("v1:s:")]
+    assert pager, "a common word should give more than one page"
+    client.press(user, data=pager[-1]["callback_data"], message_id=first["message_id"])
+    second = client.wait_for_edit(user, first["message_id"], 1)
+    assert plain(second) != plain(first)
+    back = [b for b in buttons(second) if b.get("callback_data", "").startswith("v1:s:0")]
+    client.press(user, data=back[0]["callback_data"], message_id=first["message_id"])
+    assert plain(client.wait_for_edit(user, first["message_id"], 2)) == plain(first)
+
+
+def test_an_answer_is_delivered_after_the_bot_api_was_down_for_seconds(live):
+    client, log_path = live
+    user = 2010
+    expected = plain(converse(client, user, "/ayuda"))
+    before = len(client.sent(user))
+    client.fail_for("sendMessage", seconds=4)  # longer than the rate limiter's retries
+    started = time.monotonic()
+    client.send_message("/ayuda", user_id=user)
+    reply = client.wait_for_reply(user, before, timeout=40)
+    assert time.monotonic() - started >= 3.5  # it really came after the outage...
+    assert plain(reply) == expected  # ...and it is the answer itself
+    time.sleep(1.5)
+    assert len(client.sent(user)) == before + 1  # exactly once
+    assert "queued in the outbox" in log_path.read_text()
 
 
 def test_tampered_and_stale_buttons_get_a_polite_answer(live):

@@ -128,6 +128,11 @@ class EmulatorClient:
         return self._post("faults", {"method": method, "kind": kind, "count": count,
                                      "retry_after": retry_after, "status": status, "delay": delay})
 
+    def fail_for(self, method: str, seconds: float, kind: str = "5xx", status: int = 502) -> dict:
+        """Every call of `method` fails for `seconds` from now (the Bot API is down)."""
+        return self._post("faults", {"method": method, "kind": kind, "count": 0,
+                                     "status": status, "seconds": seconds})
+
     def clear_faults(self) -> dict:
         return self._post("faults", {"clear": True})
 

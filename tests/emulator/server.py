@@ -116,6 +116,7 @@ class Fault:
     retry_after: int = 1
     status: int = 502
     delay: float = 0.0
+    until: float = 0.0  # bot-room addition: also fail every call until this time.monotonic()
 
 
 @dataclass
@@ -264,8 +265,11 @@ class BotApiEmulator:
 
     async def _apply_faults(self, method: str) -> None:
         for fault in self.state.faults:
-            if fault.count > 0 and fault.method.lower() in (method, "*"):
-                fault.count -= 1
+            # (bot room) a fault with `until` fails every call until then: "the API is down"
+            down = fault.until > time.monotonic()
+            if (fault.count > 0 or down) and fault.method.lower() in (method, "*"):
+                if not down:
+                    fault.count -= 1
                 self.state.counters[f"faults:{fault.kind}"] += 1
                 if fault.kind == "delay":
                     await asyncio.sleep(fault.delay)
@@ -704,7 +708,9 @@ class BotApiEmulator:
             self.state.faults.append(Fault(
                 method=str(body["method"]), kind=str(body["kind"]), count=int(body.get("count", 1)),
                 retry_after=int(body.get("retry_after", 1)), status=int(body.get("status", 502)),
-                delay=float(body.get("delay", 0.0))))
+                delay=float(body.get("delay", 0.0)),
+                # (bot room) {"seconds": s}: fail every call for s seconds from now
+                until=time.monotonic() + float(body["seconds"]) if body.get("seconds") else 0.0))
         return web.json_response({"faults": [f.__dict__ for f in self.state.faults]})
 
     async def emu_rate(self, request: web.Request) -> web.Response:
