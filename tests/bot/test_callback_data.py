@@ -22,6 +22,16 @@ def test_every_button_kind_round_trips():
     assert parse_callback(cb.menu()).action == "menu"
 
 
+def test_search_pages_carry_the_words_when_they_fit():
+    press = parse_callback(cb.search(3, "datos abiertos: salud"))
+    assert (press.action, press.page, press.words) == ("search", 3, "datos abiertos: salud")
+    long_words = "transparencia " * 10
+    data = cb.search(1, long_words)
+    assert len(data.encode()) <= 64
+    assert parse_callback(data).words == ""  # taken from the person's last search instead
+    assert len(cb.search(2, "ñandú " * 12).encode()) <= 64  # bytes, not characters, count
+
+
 def test_buttons_fit_in_telegrams_64_bytes():
     longest_ref = "pan12.c999h999a999"
     for data in (cb.hito(999, 999), cb.plan("pan99", 999), cb.ref(longest_ref), cb.commitment(999, 999)):
@@ -31,7 +41,7 @@ def test_buttons_fit_in_telegrams_64_bytes():
 def test_tampered_or_stale_data_is_rejected():
     for data in ["", "h:3:2", "v0:h:3:2", "v2:h:3:2", "v1:h:3", "v1:h:3:2:1", "v1:h:x:2",
                  "v1:h:-1:2", "v1:h:0:2", "v1:h:3:1000", "v1:p:drop table:0", "v1:l:fr",
-                 "v1:r:<script>", "v1:zz", "v1:m:extra", "v1:" + "9" * 70, None, 42, b"v1:m"]:
+                 "v1:r:<script>", "v1:zz", "v1:m:extra", "v1:s", "v1:s:x:datos", "v1:s:-1", "v1:" + "9" * 70, None, 42, b"v1:m"]:
         assert parse_callback(data) is None, data
 
 

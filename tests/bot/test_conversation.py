@@ -108,3 +108,46 @@ async def test_inline_query_pages_of_fifty(offline_bot):
     assert len(final["results"]) == 20 and not final.get("next_offset")
     card = final["results"][0]["input_message_content"]["message_text"]
     assert "?start=c" in card
+
+
+def _pager(sent: dict) -> dict[str, str]:
+    return {b["text"]: b["callback_data"] for b in buttons(sent) if b["callback_data"].startswith("v1:s:")}
+
+
+async def test_buscar_pages_through_the_results_in_place(offline_bot):
+    await offline_bot.say("/buscar ciudadanía")
+    first = last(offline_bot)
+    assert "1. <b>" in first["text"] and "11. <b>" not in first["text"]
+    pager = _pager(first)
+    assert list(pager) == ["Siguiente ▶️"]  # no "previous" on the first page
+    await offline_bot.press(pager["Siguiente ▶️"])
+    second = last(offline_bot, "editMessageText")
+    assert "11. <b>" in second["text"] and "ciudadanía" in second["text"]
+    assert set(_pager(second)) == {"◀️ Anterior", "Siguiente ▶️"}
+    await offline_bot.press(_pager(second)["◀️ Anterior"])
+    assert last(offline_bot, "editMessageText")["text"] == first["text"]
+
+
+async def test_buscar_last_page_has_no_next_button(offline_bot):
+    from bot.ratelimit import FloodControl
+    from handlers.flood import FLOOD_KEY
+
+    offline_bot.app.bot_data[FLOOD_KEY] = FloodControl(burst=100)  # a dozen presses in a row
+    await offline_bot.say("/buscar x")
+    data = _pager(last(offline_bot))["Siguiente ▶️"]
+    pages = 0
+    while data is not None and pages < 30:
+        await offline_bot.press(data)
+        pages += 1
+        data = _pager(last(offline_bot, "editMessageText")).get("Siguiente ▶️")
+    total = len(offline_bot.knowledge.search("x", limit=10_000))
+    assert pages == -(-total // 10) - 1  # every page was reachable, and then it stopped
+
+
+async def test_buscar_with_long_words_pages_from_the_last_search(offline_bot):
+    words = "transparencia presupuestaria municipal " * 2
+    await offline_bot.say(f"/buscar {words}")
+    data = _pager(last(offline_bot))["Siguiente ▶️"]
+    assert words.strip() not in data  # did not fit in the button
+    await offline_bot.press(data)
+    assert "11. <b>" in last(offline_bot, "editMessageText")["text"]
