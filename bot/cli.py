@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             level=getattr(logging, settings.log_level, logging.INFO),
             format="%(asctime)s %(levelname)s %(name)s %(message)s",
         )
+        for noisy in ("alembic", "httpx", "apscheduler"):  # chatty at INFO, useful at WARNING
+            logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
         return int(importlib.import_module(args._module).run(args, settings) or 0)
     except ConfigError as exc:
         print(f"hitobot: {exc}", file=sys.stderr)
