@@ -86,12 +86,17 @@ def echo_application(request):
 
 
 def hitobot_application(request, knowledge, data):
+    """The Application as `hitobot run` builds it, with its per-update log wrapper (the log
+    lines themselves are filtered out by logging.disable below, their fields are computed)."""
     from bot.app import build_application
+    from bot.commands.run import instrument
     from bot.config import Settings
 
     settings = Settings(telegram_token=TOKEN, telegram_base_url="http://127.0.0.1:9/bot")
-    return build_application(settings, knowledge=knowledge, data=data, request=request,
-                             rate_limiter=None, persistence=None)
+    application = build_application(settings, knowledge=knowledge, data=data, request=request,
+                                    rate_limiter=None)
+    instrument(application, settings)
+    return application
 
 
 class ConstantCore:
