@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.schema import Acronym, Actor
+from knowledge.schema import Actor
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 SIGLAS = "SIGLAS Y ACRÓNIMOS"

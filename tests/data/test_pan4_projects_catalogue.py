@@ -278,7 +278,7 @@ def test_catalogue_sample_invents_no_practice():
         rows = list(csv.reader(f))
     assert rows[0] == SAMPLE_HEADER
     for row in rows[1:]:  # should a seed ever name one, it must validate and cite a seed
-        record = dict(zip(SAMPLE_HEADER, row))
+        record = dict(zip(SAMPLE_HEADER, row, strict=True))
         practice = Practice.model_validate(
             {
                 "id": int(record["id"]),
