@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import math
 import os
 import signal
 import socket
@@ -99,8 +100,14 @@ def fan_out(db: Database, subscribers: int) -> float:
 
 def worker_cmd(args: argparse.Namespace, index: int) -> list[str]:
     return [sys.executable, "-m", "bot.cli", "deliver", "--once", "--rate", str(args.rate * args.headroom),
-            "--per-chat-interval", "1", "--concurrency", str(args.concurrency), "--lease", str(args.lease),
-            "--backoff-base", "0.2", "--worker-id", f"bench-{index}-{uuid.uuid4().hex[:4]}"]
+            "--per-chat-interval", "1", "--concurrency", str(in_flight(args)), "--lease", str(args.lease),
+            "--backoff-base", "0.2", "--stats", "--worker-id", f"bench-{index}-{uuid.uuid4().hex[:4]}"]
+
+
+def in_flight(args: argparse.Namespace) -> int:
+    """Sends in flight per worker: enough for ~150 ms of answers at its share of the rate (the
+    emulator answers in 5-60 ms on a busy machine, plus the mark's commit), at least 16."""
+    return args.concurrency or max(16, math.ceil(args.rate * 0.15 / args.workers))
 
 
 def inject_faults(emu: EmulatorClient, fraction: float, stop: threading.Event) -> None:
@@ -213,7 +220,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000.0, help="allowed rate the emulator enforces")
     parser.add_argument("--headroom", type=float, default=0.99, help="workers' rate as a fraction of it")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="sends in flight per worker (default: ~150 ms of its share of the rate)")
     parser.add_argument("--lease", type=float, default=4.0)
     parser.add_argument("--faults", type=float, default=0.01, help="fraction of 429s and of 5xx injected")
     parser.add_argument("--kill", action="store_true", help="SIGKILL the first worker at 40%% and restart it")
@@ -224,7 +232,8 @@ def main() -> None:
     ok = r["lost"] == 0 and r["duplicated"] == 0 and r["steady_rate"] >= 0.95 * r["allowed_rate"]
     print(f"fan-out bench (synthetic subscribers): {r['subscribers']} on {r['db']}, {r['workers']} worker(s)"
           + (f", worker SIGKILLed after {r['killed_after_calls']} sendMessage calls and restarted" if args.kill else ""))
-    print(f"  allowed rate {r['allowed_rate']:.0f}/s (workers aim at {r['worker_rate']:.0f}/s); "
+    print(f"  allowed rate {r['allowed_rate']:.0f}/s (workers aim at {r['worker_rate']:.0f}/s, "
+          f"{in_flight(args)} in flight each); "
           f"injected {r['injected_429']} x 429 and {r['injected_5xx']} x 5xx; rate-cap 429s: {r['rate_cap_429']}")
     print(f"  queued in {r['enqueue_s']:.2f} s; delivered in {r['delivery_span_s']:.2f} s "
           f"(first to last delivery), whole run {r['elapsed_s']:.2f} s")

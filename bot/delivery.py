@@ -83,13 +83,15 @@ class DeliverySettings:
 
     @property
     def slot_chunk(self) -> int:
-        """Send slots booked per trip to the shared schedule: ~20 ms of sending (at least 1)."""
-        return max(1, round(self.global_rate * 0.02))
+        """Send slots booked per trip to the shared schedule: ~50 ms of sending (at least 1).
+        A worker books its next chunk while it still holds one, so a slow trip costs no slots."""
+        return max(1, round(self.global_rate * 0.05))
 
     @property
     def max_ahead(self) -> float:
-        """How far ahead of now the shared schedule may be booked before a worker waits."""
-        return max(0.1, 4 * self.slot_chunk / self.global_rate)
+        """How far ahead of now the shared schedule may be booked before a worker waits
+        (room for several workers to each hold two chunks; evenly spaced, so never a burst)."""
+        return max(0.5, 10 * self.slot_chunk / self.global_rate)
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -211,6 +213,8 @@ class DeliveryStats:
     db_errors: int = 0  # database steps that failed and were retried
     slots_missed: int = 0  # send slots skipped because this worker was late for them
     global_pauses: int = 0
+    waited_claim_s: float = 0.0  # time the send loop waited for a claim
+    waited_in_flight_s: float = 0.0  # time it waited for an in-flight slot (answers or marks slow)
     started: float = field(default_factory=time.monotonic)
 
     def as_dict(self) -> dict[str, Any]:
@@ -380,7 +384,7 @@ class DeliveryWorker:
             while self._slots and self._slots[0] < now - s.late_tolerance:
                 self._slots.popleft()  # too late for it: sending now would crowd the next slots
                 self.stats.slots_missed += 1
-            if len(self._slots) <= s.slot_chunk // 2 and (self._booking is None or self._booking.done()):
+            if len(self._slots) <= s.slot_chunk and (self._booking is None or self._booking.done()):
                 if self._booking is not None:
                     self._booking.result()  # re-raises _Stopped from a booking made ahead
                 self._booking = asyncio.ensure_future(self._book_slots())
@@ -452,7 +456,9 @@ class DeliveryWorker:
         """Claim one batch and start sending it; returns how many messages were claimed."""
         recovery = recovery or asyncio.Semaphore(self.settings.recovery_concurrency)
         prefetched, self._prefetch = self._prefetch, None
+        waiting = time.monotonic()
         batch = await (prefetched if prefetched is not None else self._db("claim messages", self._claim))
+        self.stats.waited_claim_s += time.monotonic() - waiting
         if not batch:
             return 0
         self.stats.claims += 1
@@ -464,8 +470,10 @@ class DeliveryWorker:
                     # a full batch means more is probably due: claim the next one while this one is sent
                     self._prefetch = asyncio.ensure_future(self._db("claim messages", self._claim))
                 holds = (slots, recovery) if message.recovered else (slots,)
+                waiting = time.monotonic()
                 for hold in holds:
                     await hold.acquire()
+                self.stats.waited_in_flight_s += time.monotonic() - waiting
                 try:
                     await self._next_send_slot()
                 except BaseException:

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import signal
+import sys
 
 from bot.config import Settings
 
@@ -62,4 +63,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    # Database steps run in threads; a short GIL switch interval keeps the event loop, which
+    # paces the sends, from waiting up to 5 ms behind them (fewer late, skipped send slots).
+    sys.setswitchinterval(0.0005)
     return asyncio.run(_main(args, settings))

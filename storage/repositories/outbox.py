@@ -130,15 +130,16 @@ def claim_batch(
                 attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    claimed = session.execute(
-        select(OutboxMessage)
+    claimed = session.execute(  # plain rows, no ORM objects: claims run while the loop paces sends
+        select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.text, OutboxMessage.reply_markup,
+               OutboxMessage.attempts)
         .where(OutboxMessage.id.in_(chosen), OutboxMessage.lease_owner == worker_id,
                OutboxMessage.state == SENDING, OutboxMessage.lease_expires_at == expires)
         .order_by(OutboxMessage.id)
-    ).scalars()
+    ).all()
     return [
-        ClaimedMessage(m.id, m.chat_id, m.text, m.reply_markup, m.attempts, expires, m.id in recovered)
-        for m in claimed
+        ClaimedMessage(row_id, chat_id, text, markup, attempts, expires, row_id in recovered)
+        for row_id, chat_id, text, markup, attempts in claimed
     ]
 
 
