@@ -107,15 +107,20 @@ def help_screen(bot_username: str, _: Gettext) -> Screen:
     return Screen("\n".join(lines), InlineKeyboardMarkup([[InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())]]))
 
 
+def _plan_title(plan: Plan) -> str:
+    """The plan's title, with its period only when the title does not already say it."""
+    return plan.title if plan.period_label in plan.title else f"{plan.title} ({plan.period_label})"
+
+
 def _plan_label(plan: Plan, _: Gettext) -> str:
     current = " ⭐" if plan.current else ""
-    return truncate(f"{plan.title} ({plan.period_label}){current}", 60)
+    return truncate(_plan_title(plan) + current, 60)
 
 
 def plans_screen(services: Services, _: Gettext) -> Screen:
     plans = sorted(services.knowledge.plans(), key=lambda p: (not p.current, -p.number))
     text = "<b>" + _("Planes de acción de Gobierno Abierto") + "</b>\n\n" + "\n".join(
-        f"• {esc(p.title)} ({esc(p.period_label)})" + (" — " + _("plan vigente") if p.current else "")
+        f"• {esc(_plan_title(p))}" + (" — " + _("plan vigente") if p.current else "")
         for p in plans)
     rows = [[InlineKeyboardButton(_plan_label(p, _), callback_data=cb.plan(p.key))] for p in plans]
     rows.append([InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
@@ -127,7 +132,7 @@ def plan_screen(services: Services, plan: Plan, page: int, _: Gettext) -> Screen
     pages = _pages(len(commitments), COMMITMENTS_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = commitments[page * COMMITMENTS_PER_PAGE:(page + 1) * COMMITMENTS_PER_PAGE]
-    header = f"<b>{esc(plan.title)}</b> ({esc(plan.period_label)})"
+    header = f"<b>{esc(_plan_title(plan))}</b>"
     listing = "\n".join(f"{c.number}. {esc(c.short_title or c.title)}" for c in shown)
     text = header + "\n\n" + (listing or _("Este plan no tiene compromisos registrados."))
     if pages > 1:
