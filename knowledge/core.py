@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,8 +26,6 @@ from knowledge.index import (
     Scored,
     SearchIndex,
     acronym_key,
-    build_documents,
-    content_stems,
 )
 from knowledge.normalize import Normalizer, fold_simple, load_lexicon
 from knowledge.refs import Ref, parse_ref
@@ -57,6 +56,14 @@ ROLE_WORDS = {  # what a text must contain to answer a person / contact / money 
     "contact": ("telefon", "correo", "direccion", "www", "http", "@"),
     "budget": ("presupuest", "monto", "eur ", "q ", "quetzal", "dolar", "recursos financieros"),
 }
+FACT_KINDS = {"plan_fact", "catalogue_fact", "thematic_table"}
+FACT_QUERY_NOISE = {"plan", "planes", "pan", "accion", "nacional", "compromisos", "compromiso", "hitos", "hito",
+                    "actividades", "gobierno", "abierto", "tiene", "tienen", "hay", "6to", "sexto"}
+PROJECT_ASPECTS = {"pilots", "lessons", "components", "achievements"}
+SECTION_ASPECTS = {"problem", "solution", "objective", "done", "modifications"}  # a commitment's own texts
+PROJECT_COUNT_WORDS = {"pilots": ("piloto", "pilotos", "ministerios"), "supporters": ("socios", "paises"),
+                       "components": ("componentes",), "lessons": ("lecciones",), "achievements": ("logros",)}
+COMMITMENT_ASPECTS = SECTION_ASPECTS | {"dates", "status", "results", "hitos", "count"}
 STRUCTURED_ASPECTS = {"responsible", "supporters", "dates", "status", "results", "hitos", "activities",
                       "products", "participation"}
 
@@ -87,16 +94,17 @@ class Knowledge:
         self.data = data
         self.lexicon = load_lexicon()
         stop = self.lexicon.stop_es | self.lexicon.stop_en
-        self.docs = build_documents(data)
-        self.index = SearchIndex(self.docs, stopwords=stop)
+        self.index = SearchIndex.from_data(data, stopwords=stop)
+        self.docs = self.index.docs
         common = stop | set(self.lexicon.english) | {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}
         self.actors = ActorDirectory(data, stopwords=common)
         vocabulary = dict(self.index.vocabulary)
         for phrase in self.actors.by_phrase:
             for word in phrase.split():
                 vocabulary[word] = vocabulary.get(word, 0) + 1
-        self.normalizer = Normalizer(self.lexicon, vocabulary)
-        self.understander = Understander(self.lexicon, self.normalizer, self.actors, data.acronyms, common)
+        self.normalizer = Normalizer(self.lexicon, vocabulary, known=self.index.knows_stem_of)
+        self.understander = Understander(self.lexicon, self.normalizer, self.actors, data.acronyms, common,
+                                         projects=data.projects)
         self._aspect_words = {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}
         self._aspect_words |= {w for ps in self.lexicon.cues.values() for p in ps for w in p.split()}
         self._plans = {p.key: p for p in data.plans}
@@ -276,23 +284,55 @@ class Knowledge:
     def _route(self, intent: Intent, w: Writer) -> Answer:
         plan_key, assumed = self._plan_key(intent)
         if plan_key and plan_key not in self._plans:
-            return self._no_plan(intent.plan_number or 0, w)
+            return self._other_plan(intent, w)
+        if intent.missing:
+            refused = self._unanswerable(intent, w)
+            if refused is not None:
+                return refused
         if intent.commitment is not None:
             return self._explicit(intent, plan_key, assumed, w)
         if intent.hito is not None:
             return self._hito_without_commitment(intent, plan_key, w)
         if intent.aspect == "meaning" and (intent.acronyms or intent.actors):
             return self._meaning_for(intent, w)
+        if intent.projects:
+            pr = self._project(intent.projects[0])
+            if pr is not None:
+                return self._project_answer(pr, intent.aspect, w, intent=intent)
+        if intent.aspect in PROJECT_ASPECTS:
+            pr = self._project_by_aspect(intent.aspect)
+            if pr is not None:
+                return self._project_answer(pr, intent.aspect, w, intent=intent)
+        named_hito = self._hito_by_content(intent, w) if intent.says("hito") else None
+        if named_hito is not None:
+            return named_hito
         extra = self._content(intent.rest)
+        commitment_refs = [t for t in intent.topics if t.startswith("c") and t != "cat"]
+        if intent.actors and commitment_refs and intent.aspect in COMMITMENT_ASPECTS:
+            return self._topic_answer(intent, plan_key, assumed, w)  # "q ha hecho el MINTRAB en movilidad laboral"
+        if intent.actors and intent.aspect in SECTION_ASPECTS:
+            led = self._led_commitment(intent.actors[0])
+            if led is not None:
+                return self._entity_answer(led, intent.aspect, w, intent, assumed=led.plan.current)
         if intent.actors and not (intent.topics and intent.aspect in ("dates", "status", "results", "hitos")):
             return self._actor_answer(intent.actors[0], intent.aspect, w, intent)
+        if intent.aspect in ("count", "dates") and not intent.topics:
+            fact = self._fact_with_number(intent, w)
+            if fact is not None:
+                return fact
         if intent.acronyms:
             if intent.aspect in ("meaning", "about") and not extra:
                 return self._meaning_answer(intent.acronyms, w)
             found = self._retrieve(intent, [], w, extra_tokens=[fold_simple(a.acronym) for a in intent.acronyms],
                                    kinds=self._kinds - {"acronym"})
             return found or self._meaning_answer(intent.acronyms, w)
+        if not intent.topics and intent.says("compromiso") and extra:
+            named = self._commitment_by_content(intent, extra, w)
+            if named is not None:
+                return named
         if intent.topics:
+            if intent.topics == ["cat"] and self.data.catalogue is not None:
+                return self._catalogue_answer(self.data.catalogue, intent.aspect, intent, w)
             better = self._retrieve(intent, intent.topics, w) if extra else None
             if better is not None:
                 return better
@@ -305,6 +345,160 @@ class Knowledge:
             return self._count_without_entity(intent, w)
         found = self._retrieve(intent, [], w)
         return found if found is not None else self._no_answer(intent, w)
+
+    # --- routing helpers ----------------------------------------------------------------------
+
+    def _project(self, key: str) -> Project | None:
+        return next((p for p in self.data.projects if p.key == key), None)
+
+    def _project_by_aspect(self, aspect: str) -> Project | None:
+        """The one project that has the asked field ('q ministerios fueron piloto' -> the one with pilots)."""
+        field_of = {"pilots": "pilot_ministries", "lessons": "lessons_learned", "components": "components",
+                    "achievements": "achievements"}
+        having = [p for p in self.data.projects if getattr(p, field_of[aspect], None)]
+        return having[0] if len(having) == 1 else None
+
+    def _led_commitment(self, actor_key: str) -> Located | None:
+        """The one commitment an actor is responsible for (None when it leads none or several)."""
+        refs = {r.ref for r in self.actors.roles.get(actor_key, []) if r.role == "responsible"
+                and parse_ref(r.ref) is not None and parse_ref(r.ref).kind == "commitment"}
+        if len(refs) != 1:
+            return None
+        parsed = parse_ref(next(iter(refs)))
+        return self.locate(parsed) if parsed else None
+
+    def _hito_by_content(self, intent: Intent, w: Writer) -> Answer | None:
+        """'el hito del observatorio cuando termina': the hito whose text has the question's words."""
+        words = [t for t in self._content(intent.normalized.canonical) if t not in ("hito", "hitos")]
+        if not words:
+            return None
+        results = self.index.search(words, limit=8, kinds={"hito"}, query_text=" ".join(words))
+        topic_commitments = {t for t in intent.topics if t.startswith("c") and t != "cat"}
+        if topic_commitments:
+            results = [r for r in results if r.doc.ref.split("h")[0] in topic_commitments] or results
+        good = [r for r in results if r.coverage >= MIN_COVERAGE]
+        if not good:
+            return None
+        best = good[0]
+        close = [r for r in good[1:4] if r.coverage >= best.coverage - 1e-9 and r.score >= best.score * 0.9]
+        if close:
+            return self._choices(w._("Encontré varios hitos con esas palabras. ¿Cuál buscas?"),
+                                 [Choice(shorten(self._ref_title(r.doc.ref, w.locale), 60), r.doc.ref)
+                                  for r in [best, *close]], w, confidence=best.coverage * 0.8)
+        parsed = parse_ref(best.doc.ref)
+        found = self.locate(parsed) if parsed else None
+        if found is None:
+            return None
+        return self._entity_answer(found, intent.aspect, w, intent, assumed=found.plan.current,
+                                   confidence=0.5 + 0.5 * best.coverage)
+
+    def _commitment_by_content(self, intent: Intent, words: list[str], w: Writer) -> Answer | None:
+        """'el problema del compromiso de datos': the commitment whose title has the other words."""
+        results = self.index.search(words, limit=4, kinds={"commitment"}, query_text=" ".join(words))
+        if not results or results[0].coverage < MIN_COVERAGE:
+            return None
+        best = results[0]
+        if len(results) > 1 and results[1].coverage >= best.coverage and results[1].score >= best.score * 0.9:
+            return None
+        parsed = parse_ref(best.doc.ref)
+        found = self.locate(parsed) if parsed else None
+        if found is None:
+            return None
+        return self._entity_answer(found, intent.aspect, w, intent, assumed=found.plan.current,
+                                   confidence=0.5 + 0.5 * best.coverage)
+
+    def _fact_with_number(self, intent: Intent, w: Writer) -> Answer | None:
+        """'cuantas OSC participaron en la cocreacion', 'cuando se valido la actualizacion': the plan or
+        catalogue fact with the question's content words that states a number or a date."""
+        words = self._content(intent.normalized.canonical, drop=FACT_QUERY_NOISE)
+        if not words:
+            return None
+        results = self.index.search(words, limit=8, kinds=FACT_KINDS, query_text=" ".join(words))
+        results = [r for r in results if r.coverage >= MIN_COVERAGE and any(ch.isdigit() for ch in r.doc.snippet)]
+        if not results:
+            return None
+        best = max(results, key=lambda r: (round(r.coverage, 2), r.score))
+        return self._doc_answer(best, intent, w)
+
+    def _unanswerable(self, intent: Intent, w: Writer) -> Answer | None:
+        """A question for an attribute the sources never give: refuse and say what is missing.
+        Office holders and budgets are answered where a record states them (None: route on)."""
+        attribute = intent.missing or ""
+        if attribute == "official" and intent.actors:
+            actor = self.actors.actors[intent.actors[0]]
+            fact = self._fact_about(actor, "person")
+            if fact is not None:
+                return self._fact_answer(fact, w)
+        return self._refusal(attribute, self._entity_name(intent, w), w)
+
+    def _refusal(self, attribute: str, entity: str, w: Writer) -> Answer:
+        """'No tengo el teléfono de SEGEPLAN en mis fuentes.' (kind no_answer)."""
+        what = self._missing_label(attribute, w)
+        if entity:
+            text = w._("No tengo {what} de {entity} en mis fuentes.", what=what, entity=entity)
+        else:
+            text = w._("No tengo {what} en mis fuentes.", what=what)
+        text = paragraphs(text, w._("Mis fuentes son los planes de acción de Gobierno Abierto, el catálogo de "
+                                    "cooperación y dos proyectos de cooperación; no quiero inventar ese dato."))
+        return make_answer(text, w.locale, kind="no_answer", confidence=0.0, facts={"missing": attribute})
+
+    def _missing_label(self, attribute: str, w: Writer) -> str:
+        labels = {
+            "phone": w._("el teléfono"), "email": w._("el correo electrónico"), "address": w._("la dirección"),
+            "website": w._("el sitio web"), "schedule": w._("el horario de atención"),
+            "staff": w._("el número de empleados"), "salary": w._("los salarios"),
+            "population": w._("la población"), "weather": w._("el clima"),
+            "official": w._("el nombre de quien ocupa ese cargo"), "budget": w._("el presupuesto"),
+            "contact": w._("los datos de contacto"),
+        }
+        return labels.get(attribute, w._("ese dato"))
+
+    def _entity_name(self, intent: Intent, w: Writer) -> str:
+        """A short name for the entity a question is about ('SEGEPLAN', 'el compromiso 3'), or ''."""
+        if intent.actors:
+            a = self.actors.actors[intent.actors[0]]
+            return a.acronym or a.name
+        if intent.acronyms:
+            return intent.acronyms[0].acronym
+        if intent.projects:
+            pr = self._project(intent.projects[0])
+            return (pr.short_name or pr.title) if pr else ""
+        if intent.commitment is not None:
+            found = self._locate_commitment(intent.commitment)
+            if found:
+                h = next((x for x in found.commitment.hitos if x.number == intent.hito), None)
+                return w.subject_label(found.commitment, h).lower() if w.locale == "es" else \
+                    w.subject_label(found.commitment, h)
+        if "cat" in intent.topics and self.data.catalogue:
+            return self.data.catalogue.title
+        return ""
+
+    def _other_plan(self, intent: Intent, w: Writer) -> Answer:
+        """A plan the knowledge base does not hold: the records that mention it, else a refusal."""
+        number = intent.plan_number or 0
+        mentions = self._plan_mentions(number)
+        if not mentions:
+            return self._no_plan(number, w)
+        head = w.n_("No tengo el plan {p}, pero {n} registro lo menciona:", "No tengo el plan {p}, pero {n} registros lo mencionan:",
+                    len(mentions), p=number)
+        lines = [f"- {self._ref_title(ref, w.locale, long=True)}" for ref in mentions]
+        return make_answer(paragraphs(head, "\n".join(lines)), w.locale, refs=mentions, confidence=0.7)
+
+    def _plan_mentions(self, number: int) -> list[str]:
+        """Refs of the hitos, activities and commitments whose text names the plan number `number`."""
+        forms = {str(number)} | {w for w, n in self.lexicon.ordinals.items() if n == number} | \
+                {w for w, n in self.lexicon.roman.items() if n == number and len(w) > 1}
+        forms |= {f"{number}{suffix}" for suffix in ("er", "ro", "o", "to", "do", "vo", "mo", "no")}
+        alternatives = "|".join(sorted(forms, key=len, reverse=True))
+        pattern = re.compile(rf"\b(?:{alternatives})\s+(?:plan|pan)\b|\b(?:plan|pan)\s+(?:de accion nacional\s+)?"
+                             rf"(?:de gobierno abierto\s+)?(?:{alternatives})\b")
+        refs: list[str] = []
+        for plan in self.plans():
+            for c in plan.commitments:
+                for h in c.hitos:
+                    if pattern.search(fold_simple(h.text)):
+                        refs.append(f"c{c.number}h{h.number}")
+        return refs
 
     def _content(self, tokens: Iterable[str], drop: set[str] = frozenset()) -> list[str]:
         """The words that say what the question is about (no function, aspect or entity words)."""
@@ -393,7 +587,7 @@ class Knowledge:
         something more precise (a thematic table, a plan fact) and that record contains them all."""
         tokens = self._content(intent.rest) + list(extra_tokens or [])
         if topic_refs:
-            extra_stems = [st for st in content_stems(tokens, set()) if st in self.index.postings]
+            extra_stems, _ = self.index.query_stems(tokens)
             if not extra_stems:
                 return None
             tokens = self._content(intent.normalized.canonical)
@@ -412,7 +606,7 @@ class Knowledge:
         if topic_refs:
             if best.doc.kind in ("commitment", "hito", "activity", "actor", "acronym", "passage"):
                 return None  # the topic already names that tree; let the topic answer it
-            if not set(extra_stems) <= self.index.stems_of(best.doc.id):
+            if not all(self.index.has(best.doc.id, st) for st in extra_stems):
                 return None
         ambiguous = [s for s in results[1:5] if s.doc.ref != best.doc.ref and s.coverage >= best.coverage - 1e-9
                      and s.score >= best.score * 0.92 and s.doc.kind == best.doc.kind
@@ -506,7 +700,7 @@ class Knowledge:
             text, body, facts = w._("Recursos {what}: {text}", what=label, text=c.resources), [title], {}
         elif aspect in ("person", "contact"):
             return self._lacks(w._("Las fuentes no dan ese dato {what}.", what=label), found, w, source)
-        elif aspect in ("problem", "solution", "objective", "modifications") and h is None:
+        elif aspect in SECTION_ASPECTS and h is None:
             text, body, facts = self._commitment_section(c, aspect, label, w), [], {}
         else:
             return self._entity_card(found, w, assumed, confidence)
@@ -693,6 +887,8 @@ class Knowledge:
             body, head = [c.solution or ""], w._("Solución propuesta {what}:", what=label)
         elif aspect == "objective":
             body, head = [c.objective or c.description or ""], w._("Objetivo {what}:", what=label)
+        elif aspect == "done":
+            body, head = c.done_so_far, w._("Lo que se ha hecho hasta ahora {what}:", what=label)
         else:
             body, head = c.modifications, w._("Modificaciones {what}:", what=label)
         if not any(body):
@@ -766,17 +962,22 @@ class Knowledge:
         first = records[0]
         same = [r for r in records if fold_simple(r.acronym) == fold_simple(first.acronym)]
         expansions = list(dict.fromkeys(r.expansion for r in same))
-        if len(expansions) == 1:
-            head = w._("{acronym} significa {expansion}.", acronym=first.acronym, expansion=expansions[0])
-            body = ""
-        else:
-            head = w._("{acronym} aparece con estos significados en las fuentes:", acronym=first.acronym)
-            body = "\n".join(f"- {e}" for e in expansions)
+        head = w._("{acronym} significa {expansion}.", acronym=first.acronym, expansion=expansions[0])
+        body = ""
+        if len(expansions) > 1:
+            body = w._("En las fuentes también aparece como:") + "\n" + "\n".join(f"- {e}" for e in expansions[1:])
         refs = [f"a:{acronym_key(first.acronym)}"]
+        where = ""
         if first.actor and first.actor in self.actors.actors:
             refs.append(f"i:{first.actor}")
+            where, _ = self._appearances(first.actor, w)
+        project = self.understander.project_named(first.acronym)
+        if project is not None:
+            pr = self._project(project)
+            where = paragraphs(pr.title, w._("Periodo: {period}", period=pr.period_text or w.period(pr.start, pr.end))) if pr else ""
+            refs.append(f"pr:{project}")
         sources = "\n".join(dict.fromkeys(w.source_line(r.source) for r in same))
-        return make_answer(paragraphs(head, body, sources), w.locale, refs=refs, source=first.source.document,
+        return make_answer(paragraphs(head, body, where, sources), w.locale, refs=refs, source=first.source.document,
                            facts={"expansion": expansions[0]})
 
     def _actor_answer(self, key: str, aspect: str, w: Writer, intent: Intent | None,
@@ -787,7 +988,8 @@ class Knowledge:
         if aspect in ("person", "contact", "budget"):
             fact = self._fact_about(actor, aspect)
             if fact is None:
-                return self._missing(w._("Las fuentes no dan ese dato de {name}.", name=name), [], w)
+                attribute = (intent.missing if intent else None) or {"person": "official"}.get(aspect, aspect)
+                return self._refusal(attribute, actor.acronym or actor.name, w)
             return self._fact_answer(fact, w, confidence)
         if aspect == "meaning" and actor.acronym:
             return make_answer(paragraphs(w._("{acronym} significa {expansion}.", acronym=actor.acronym, expansion=actor.name),
@@ -815,10 +1017,10 @@ class Knowledge:
                 head = w._("{name} es responsable de:", name=name)
             asks_hitos = intent is not None and any(t in ("hito", "hitos") for t in intent.normalized.tokens)
             if asks_hitos and hitos:
-                lines = [f"- {self._ref_title(r.ref, w.locale)}" for r in hitos]
+                lines = [f"- {self._ref_title(r.ref, w.locale, long=True)}" for r in hitos]
             else:
                 lines = [f"- {self._ref_title(r.ref, w.locale)}" for r in commitments]
-                lines += [f"- {self._ref_title(r.ref, w.locale)}" for r in hitos
+                lines += [f"- {self._ref_title(r.ref, w.locale, long=True)}" for r in hitos
                           if not any(r.ref.startswith(c.ref + "h") for c in commitments)]
             other = [r for r in roles if r.role != "responsible"]
             tail = w._("También aparece como apoyo en {n} lugares más.", n=len({r.ref for r in other})) if other else ""
@@ -828,23 +1030,47 @@ class Knowledge:
         head = name
         if actor.description:
             head += "\n" + shorten(actor.description, 300)
-        lines = []
+        summary, details = self._appearances(key, w)
+        return make_answer(paragraphs(head, summary, details, w.source_line(actor.source)), w.locale,
+                           refs=[f"i:{key}"], confidence=confidence)
+
+    def _appearances(self, key: str, w: Writer, detail_limit: int = 12) -> tuple[str, str]:
+        """Where an actor appears: one line per commitment / project / practice (every one, with its
+        roles), then the hitos and activities in detail (up to `detail_limit`)."""
+        roles = self.actors.roles.get(key, [])
+        if not roles:
+            return w._("No aparece como responsable ni como apoyo en los planes que conozco."), ""
         labels = {"responsible": w._("responsable"), "government": w._("apoyo (gobierno)"), "osc": w._("apoyo (OSC)"),
                   "other": w._("apoyo (otros)"), "osc_group": w._("OSC y otros actores"),
                   "other_actor": w._("otros actores"), "partner": w._("socio"), "institution": w._("institución")}
-        by_ref: dict[str, list[str]] = {}
+        groups: dict[str, dict[str, list[str]]] = {}  # top ref -> role label -> hito numbers ("" = itself)
+        detail_refs: dict[str, list[str]] = {}
         for r in roles:
-            by_ref.setdefault(r.ref, []).append(labels.get(r.role, r.role))
-        for ref, rs in list(by_ref.items())[:15]:
-            lines.append(f"- {shorten(self._ref_title(ref, w.locale), 90)} ({', '.join(dict.fromkeys(rs))})")
-        if len(by_ref) > 15:
-            lines.append(w._("y {n} más", n=len(by_ref) - 15))
-        if lines:
-            summary = w.n_("Aparece en {n} lugar de los planes y proyectos:", "Aparece en {n} lugares de los planes y proyectos:", len(by_ref))
-        else:
-            summary = w._("No aparece como responsable ni como apoyo en los planes que conozco.")
-        return make_answer(paragraphs(head, summary, "\n".join(lines), w.source_line(actor.source)), w.locale,
-                           refs=[f"i:{key}"], confidence=confidence)
+            parsed = parse_ref(r.ref)
+            top = f"c{parsed.commitment}" if parsed and parsed.commitment is not None else r.ref
+            where = "" if top == r.ref else (str(parsed.hito) if parsed and parsed.activity is None else
+                                               f"{parsed.hito}.{parsed.activity}" if parsed else "")
+            groups.setdefault(top, {}).setdefault(labels.get(r.role, r.role), []).append(where)
+            if top != r.ref:
+                detail_refs.setdefault(r.ref, []).append(labels.get(r.role, r.role))
+        lines = []
+        for top, by_role in groups.items():
+            parts = []
+            for label, places in by_role.items():
+                numbers = [p for p in dict.fromkeys(places) if p]
+                if "" in places or not numbers:
+                    parts.append(label)
+                else:
+                    parts.append(w.n_("{role} en el hito {list}", "{role} en los hitos {list}", len(numbers),
+                                      role=label, list=", ".join(numbers)))
+            lines.append(f"- {shorten(self._ref_title(top, w.locale), 80)}: {'; '.join(parts)}")
+        summary = w.n_("Aparece en {n} compromiso o proyecto:", "Aparece en {n} compromisos o proyectos:", len(groups)) \
+            + "\n" + "\n".join(lines)
+        details = [f"- {self._ref_title(ref, w.locale, long=True)} ({', '.join(dict.fromkeys(rs))})"
+                   for ref, rs in list(detail_refs.items())[:detail_limit]]
+        if len(detail_refs) > detail_limit:
+            details.append(w._("y {n} más", n=len(detail_refs) - detail_limit))
+        return summary, (w._("En detalle:") + "\n" + "\n".join(details)) if details else ""
 
     def _fact_about(self, actor: Actor, aspect: str) -> Doc | None:
         """A plan or catalogue fact that names the actor and the asked role word (a person, a phone)."""
@@ -883,28 +1109,59 @@ class Knowledge:
         return make_answer(paragraphs(head, where, w.plan_line(plan, False), w.source_line(source)), w.locale,
                            refs=[doc.ref], confidence=confidence * 0.9, source=self._source_label(plan, source))
 
-    def _project_answer(self, pr: Project, aspect: str, w: Writer, confidence: float = 1.0) -> Answer:
+    def _project_answer(self, pr: Project, aspect: str, w: Writer, confidence: float = 1.0,
+                        intent: Intent | None = None) -> Answer:
+        name = pr.short_name or pr.title
         head = pr.title + (f" ({pr.short_name})" if pr.short_name and pr.short_name not in pr.title else "")
         period = pr.period_text or (w.period(pr.start, pr.end) if pr.start or pr.end else "")
         partners = [f"{p.actor}" + (f" ({p.country})" if p.country else "") + (f": {p.role}" if p.role else "") for p in pr.partners]
+        components = [c.title + (" — " + "; ".join(c.expected_results) if c.expected_results else "") for c in pr.components]
+        if aspect == "count" and intent is not None:
+            aspect = next((a for a, words in PROJECT_COUNT_WORDS.items() if intent.says(*words)), "components")
         if aspect == "budget":
             if not pr.amount:
-                return self._missing(w._("Las fuentes no dan el monto de {title}.", title=pr.title), [], w)
-            lines = [w._("Monto de {title}: {amount}.", title=pr.title, amount=pr.amount)]
+                return self._missing(w._("Las fuentes no dan el monto de {title}.", title=name), [], w)
+            lines = [w._("Monto de {title}: {amount}.", title=name, amount=pr.amount), head]
         elif aspect == "dates":
-            lines = [w._("Periodo de {title}: {period}.", title=pr.title, period=period or w._("(sin fecha en la fuente)"))]
+            lines = [w._("Periodo de {title}: {period}.", title=name, period=period or w._("(sin fecha en la fuente)")), head]
         elif aspect in ("supporters", "responsible", "participation"):
-            lines = [w._("Socios de {title}:", title=pr.title) + "\n" + w.bullets(partners)] if partners else \
-                [w._("Las fuentes no nombran socios de {title}.", title=pr.title)]
+            lines = [w._("Socios de {title}:", title=name) + "\n" + w.bullets(partners)] if partners else \
+                [w._("Las fuentes no nombran socios de {title}; la ficha no dice quién lo financió.", title=name)]
             if pr.countries:
                 lines.append(w._("Países: {names}", names=", ".join(pr.countries)))
         elif aspect == "results":
-            lines = [w._("Resultados esperados de {title}:", title=pr.title) + "\n" + w.bullets(pr.expected_results or
-                     [r for comp in pr.components for r in comp.expected_results])]
+            results = pr.expected_results or [r for comp in pr.components for r in comp.expected_results]
+            lines = [w._("Resultados esperados de {title}:", title=name) + "\n" + w.bullets(results)]
+        elif aspect == "components":
+            lines = [w.n_("{title} tiene {n} componente:", "{title} tiene {n} componentes:", len(components), title=name)
+                     + "\n" + w.bullets(components)] if components else [w._("Las fuentes no detallan componentes de {title}.", title=name)]
+        elif aspect == "lessons":
+            if not pr.lessons_learned:
+                return self._missing(w._("Las fuentes no dan lecciones aprendidas de {title}.", title=name), [], w)
+            lines = [w._("Lecciones aprendidas de {title}:", title=name) + "\n" + w.bullets(pr.lessons_learned)]
+        elif aspect == "achievements":
+            items = pr.achievements or pr.activities
+            if not items:
+                return self._missing(w._("Las fuentes no dan logros de {title}.", title=name), [], w)
+            lines = [w._("Avances y logros de {title}:", title=name) + "\n" + w.bullets(items, 8)]
+        elif aspect == "pilots":
+            if not pr.pilot_ministries:
+                return self._missing(w._("Las fuentes no nombran ministerios piloto de {title}.", title=name), [], w)
+            lines = [w.n_("{title} tuvo {n} ministerio piloto:", "{title} tuvo {n} ministerios piloto:",
+                          len(pr.pilot_ministries), title=name) + "\n" + w.bullets(pr.pilot_ministries)]
+        elif aspect == "objective":
+            lines = [w._("Objetivo de {title}: {text}", title=name, text=pr.objective or w._("(sin dato en la fuente)"))]
+            if pr.specific_objectives:
+                lines.append(w._("Objetivos específicos:") + "\n" + w.bullets(pr.specific_objectives))
+        elif aspect in ("activities", "products"):
+            items = pr.activities or [c.title for c in pr.components]
+            lines = [w._("Actividades de {title}:", title=name) + "\n" + w.bullets(items, 8)]
         elif aspect in ("person", "contact"):
-            return self._missing(w._("Las fuentes no dan ese dato de {title}.", title=pr.title), [], w)
+            return self._missing(w._("Las fuentes no dan ese dato de {title}.", title=name), [], w)
         else:
             lines = [head]
+            if pr.reference_code:
+                lines.append(w._("Código: {code}", code=pr.reference_code))
             if pr.objective:
                 lines.append(w._("Objetivo: {text}", text=shorten(pr.objective, 400)))
             if period:
@@ -915,6 +1172,8 @@ class Knowledge:
                 lines.append(w._("Monto: {amount}", amount=pr.amount))
             if pr.pilot_ministries:
                 lines.append(w._("Ministerios piloto: {names}", names="; ".join(pr.pilot_ministries)))
+            if components:
+                lines.append(w._("Componentes:") + "\n" + w.bullets([c.title for c in pr.components], 6))
             if partners:
                 lines.append(w._("Socios:") + "\n" + w.bullets(partners, 6))
         return make_answer(paragraphs(*lines, w.source_line(pr.source)), w.locale, refs=[f"pr:{pr.key}"],
@@ -937,18 +1196,23 @@ class Knowledge:
 
     def _catalogue_answer(self, cat: CatalogueInfo, aspect: str, intent: Intent | None, w: Writer) -> Answer:
         publisher = w.names([cat.publisher]) if self.actors.resolve(cat.publisher) else cat.publisher
-        if aspect == "count":
-            if intent and intent.count_target == "institutions":
-                head = w._("El {title} reúne prácticas de {n} instituciones públicas.", title=cat.title, n=cat.institution_count)
+        asks_institutions = intent is not None and intent.says("instituciones", "institucion", "entidades", "institutions")
+        if aspect == "count" or (asks_institutions and aspect in ("about", "responsible", "participation", "hitos")):
+            if asks_institutions:
+                head = w._("El {title} reúne prácticas de {n} instituciones públicas:", title=cat.title, n=cat.institution_count)
                 body = w.bullets(cat.institution_breakdown)
             else:
                 head = w._("El {title} contiene {n} buenas prácticas de {m} instituciones públicas.",
                            title=cat.title, n=cat.practice_count, m=cat.institution_count)
                 body = ""
-        elif aspect in ("responsible", "participation"):
-            head, body = w._("El {title} lo publica {name}.", title=cat.title, name=publisher), ""
         elif aspect in ("person", "contact", "budget"):
             return self._missing(w._("Las fuentes no dan ese dato del catálogo."), [], w)
+        elif (fact := self._catalogue_fact(intent)) is not None:
+            return self._fact_answer(fact, w)
+        elif aspect in ("responsible", "participation"):
+            head, body = w._("El {title} lo publica {name}.", title=cat.title, name=publisher), ""
+        elif aspect == "dates":
+            head, body = w._("El {title} cubre el periodo {period}.", title=cat.title, period=cat.period_label), ""
         else:
             head = w._("{title}: {n} buenas prácticas de {m} instituciones públicas, publicado por {name}.",
                        title=cat.title, n=cat.practice_count, m=cat.institution_count, name=publisher)
@@ -959,6 +1223,17 @@ class Knowledge:
                                          "Hay {n} prácticas cargadas en la base de datos.", len(self.data.practices)))
         return make_answer(paragraphs(head, body, w.source_line(cat.source)), w.locale, refs=["cat"],
                            source=cat.source.document)
+
+    def _catalogue_fact(self, intent: Intent | None) -> Doc | None:
+        """The catalogue fact with the question's other words (ODS, principios, cuerpo diplomático)."""
+        if intent is None:
+            return None
+        words = [t for t in self._content(intent.normalized.canonical)
+                 if t not in ("catalogo", "cooperacion", "buenas", "practicas", "internacional")]
+        if not words:
+            return None
+        results = self.index.search(words, limit=4, kinds={"catalogue_fact"}, query_text=" ".join(words))
+        return results[0].doc if results and results[0].coverage >= MIN_COVERAGE else None
 
     # --- no answer, choices -----------------------------------------------------------------
 
@@ -1009,16 +1284,17 @@ class Knowledge:
         return [Choice(shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60), f"c{c.number}")
                 for c in itertools.islice(commitments, limit)]
 
-    def _choice_label(self, found: Located, w: Writer) -> str:
+    def _choice_label(self, found: Located, w: Writer, width: int = 60) -> str:
         c, h, a = found.commitment, found.hito, found.activity
         if a and h:
-            return shorten(w._("Compromiso {c}, hito {h}, actividad {a}: {text}", c=c.number, h=h.number, a=a.number, text=a.text), 60)
+            return shorten(w._("Compromiso {c}, hito {h}, actividad {a}: {text}", c=c.number, h=h.number, a=a.number, text=a.text), width)
         if h:
-            return shorten(w._("Compromiso {c}, hito {h}: {text}", c=c.number, h=h.number, text=h.text), 60)
-        return shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60)
+            return shorten(w._("Compromiso {c}, hito {h}: {text}", c=c.number, h=h.number, text=h.text), width)
+        return shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), width)
 
-    def _ref_title(self, ref: str, locale: str = "es") -> str:
-        """A one-line human title for any ref (Spanish, as the source)."""
+    def _ref_title(self, ref: str, locale: str = "es", long: bool = False) -> str:
+        """A one-line human title for any ref (Spanish, as the source); `long` keeps more of a
+        hito's or activity's own text (for lists that answer with the texts)."""
         parsed = parse_ref(ref)
         if parsed is None:
             return ref
@@ -1026,7 +1302,7 @@ class Knowledge:
             found = self.locate(parsed)
             if not found:
                 return ref
-            return self._choice_label(found, Writer(locale, self.actors))
+            return self._choice_label(found, Writer(locale, self.actors), 170 if long else 60)
         if parsed.kind == "actor" and parsed.key in self.actors.actors:
             a = self.actors.actors[parsed.key]
             return a.name + (f" ({a.acronym})" if a.acronym else "")

@@ -1,22 +1,28 @@
-"""Retrieval over the knowledge base: one prebuilt inverted index over every record.
+"""Retrieval over the knowledge base: one compact inverted index over every record.
 
 Every record (plan, plan fact, thematic table, commitment, hito, activity, actor, acronym,
-practice, project, catalogue and its facts) becomes a `Doc` with weighted fields. Text is folded
-and stemmed (Snowball, Spanish; English questions arrive translated by the lexicon) into an
-inverted index: stem -> postings. A query touches only the postings of its own stems (BM25
-scores), and rapidfuzz re-ranks only those candidates, so the cost grows with the matches, not
-with the size of the knowledge base. `naive_search` scores every record with rapidfuzz: the
-baseline bench/answer_latency.py compares against.
+practice, project, catalogue and its facts, sentences of the long texts) becomes a `Doc`: a
+small object that points at its schema record and computes its title and snippet only when
+asked. Text is folded and stemmed (Snowball, Spanish; English questions arrive translated by
+the lexicon) into an inverted index kept in flat arrays: stem ids are ints, the postings of all
+stems live in one array of document ids and one of float32 weights (CSR layout), document
+lengths and idf values are float32 arrays; no per-record dicts. A query touches only the
+postings of its own stems (BM25 scores), and rapidfuzz re-ranks only the best candidates, so
+the cost grows with the matches, not with the size of the knowledge base. `NaiveSearch`
+scores every record with rapidfuzz: the baseline bench/answer_latency.py compares against.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
+import sys
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -31,9 +37,14 @@ _ACRONYM_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[-–(]\s*(?P<acr>[^\s\-–()]+
 BM25_K1 = 1.2
 BM25_B = 0.6
 RERANK = 40  # candidates re-ranked with rapidfuzz
+KINDS = ("plan", "plan_fact", "thematic_table", "commitment", "hito", "activity", "actor", "acronym",
+         "practice", "project", "catalogue", "catalogue_fact", "passage")
+_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+
+Fields = list[tuple[str, float]]  # (text, weight): what the index reads of a record
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """Spanish Snowball stem (cached: the stemmer is pure Python and words repeat a lot)."""
     return _ES.stemWord(word)
@@ -44,19 +55,79 @@ def stem_english(word: str) -> str:
     return _EN.stemWord(word)
 
 
-@dataclass(slots=True)
-class Doc:
-    """One searchable record."""
+def _short(text: str | None, n: int = 200) -> str:
+    t = " ".join((text or "").split())
+    return t if len(t) <= n else t[: n - 1].rstrip() + "…"
 
-    id: int
-    ref: str
-    kind: str  # plan, plan_fact, thematic_table, commitment, hito, activity, actor, acronym, practice, project, catalogue, catalogue_fact
-    title: str  # one line, as the source says it
-    snippet: str  # plain text, for search hits
-    plan: str | None = None
-    fields: list[tuple[str, float]] = field(default_factory=list)  # (text, weight)
-    title_folded: str = ""
-    payload: object = None  # the schema object (Commitment, Hito, PlanFact, ...)
+
+class Doc:
+    """One searchable record: a ref, a kind and the schema object; title and snippet are computed
+    from the object when asked (nothing is copied per record)."""
+
+    __slots__ = ("id", "ref", "kind", "plan", "payload")
+
+    def __init__(self, id: int, ref: str, kind: str, payload: object = None, plan: str | None = None):  # noqa: A002
+        self.id = id
+        self.ref = ref
+        self.kind = kind
+        self.plan = plan
+        self.payload = payload  # the schema object; for a passage (label, text, sentence number)
+
+    def __repr__(self) -> str:
+        return f"Doc({self.id}, {self.ref!r}, {self.kind!r})"
+
+    @property
+    def sentence(self) -> str:
+        """A passage's sentence (split again from its text: cheap, and never stored)."""
+        _, text, i = self.payload  # type: ignore[misc]
+        return split_sentences(text)[i]
+
+    @property
+    def label(self) -> str | None:
+        """A passage's section label ("problem", "done_so_far", ...)."""
+        return self.payload[0] if self.kind == "passage" else None  # type: ignore[index]
+
+    @property
+    def title(self) -> str:
+        p, k = self.payload, self.kind
+        if k in ("plan", "commitment", "practice", "project", "catalogue"):
+            return p.title  # type: ignore[union-attr]
+        if k in ("hito", "activity"):
+            return p.text  # type: ignore[union-attr]
+        if k in ("plan_fact", "catalogue_fact"):
+            return _short(p.text, 120)  # type: ignore[union-attr]
+        if k == "thematic_table":
+            return f"Mesa temática {p.number}: {p.topic}"  # type: ignore[union-attr]
+        if k == "actor":
+            return p.name + (f" ({p.acronym})" if p.acronym else "")  # type: ignore[union-attr]
+        if k == "acronym":
+            return f"{p.acronym}: {p.expansion}"  # type: ignore[union-attr]
+        if k == "passage":
+            return _short(self.sentence, 120)
+        return self.ref
+
+    @property
+    def snippet(self) -> str:
+        p, k = self.payload, self.kind
+        if k == "plan":
+            return _short(p.summary or p.title)  # type: ignore[union-attr]
+        if k == "commitment":
+            return _short(p.description or p.objective or p.title)  # type: ignore[union-attr]
+        if k in ("hito", "activity", "plan_fact", "catalogue_fact"):
+            return _short(p.text)  # type: ignore[union-attr]
+        if k == "thematic_table":
+            return _short(f"Mesa temática {p.number}, {p.topic}, {p.date}")  # type: ignore[union-attr]
+        if k == "actor":
+            return _short(p.description or p.name)  # type: ignore[union-attr]
+        if k == "acronym":
+            return _short(p.expansion)  # type: ignore[union-attr]
+        if k == "practice":
+            return _short(p.description or p.title)  # type: ignore[union-attr]
+        if k == "project":
+            return _short(p.objective or p.title)  # type: ignore[union-attr]
+        if k == "passage":
+            return _short(self.sentence, 400)
+        return _short(self.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,78 +149,227 @@ def content_stems(tokens: Iterable[str], stopwords: frozenset[str] | set[str]) -
 
 
 class SearchIndex:
-    """Inverted index (stem -> postings) with BM25 scoring and rapidfuzz re-ranking."""
+    """Inverted index (stem id -> postings in flat arrays) with BM25 scoring and rapidfuzz re-ranking.
 
-    def __init__(self, docs: list[Doc], stopwords: frozenset[str] | set[str] = frozenset()):
-        self.docs = docs
+    Build it with `SearchIndex.from_data(data, stopwords)` (or `SearchIndex(stopwords)`, then
+    `add(doc, fields)` per record and `finish()`)."""
+
+    def __init__(self, stopwords: frozenset[str] | set[str] = frozenset()):
+        self.docs: list[Doc] = []
         self.stopwords = frozenset(stopwords)
-        self.vocabulary: Counter[str] = Counter()
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._doc_stems: list[dict[str, float]] = []  # stem -> weighted frequency
-        lengths: list[float] = []
-        for doc in docs:
-            tf: dict[str, float] = defaultdict(float)
-            for text, weight in doc.fields:
-                for word in fold_simple(text).split():
-                    self.vocabulary[word] += 1
-                    if word in self.stopwords or len(word) < 2:
-                        continue
-                    tf[stem(word)] += weight
-            doc.title_folded = fold_simple(doc.title)
-            self._doc_stems.append(dict(tf))
-            lengths.append(sum(tf.values()) or 1.0)
-            for s, w in tf.items():
-                self.postings[s].append((doc.id, w))
-        self.postings = dict(self.postings)
-        n = max(len(docs), 1)
-        self._avg_len = sum(lengths) / n if lengths else 1.0
-        self._norm = [BM25_K1 * (1 - BM25_B + BM25_B * ln / self._avg_len) for ln in lengths]
-        self.idf = {s: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in self.postings.items()}
-        self.max_idf = max(self.idf.values(), default=1.0)
+        self.vocabulary: Counter[str] = Counter()  # folded word -> occurrences (the speller's vocabulary)
+        self.stem_ids: dict[str, int] = {}
+        self._kind = bytearray()  # per doc: kind code
+        self._length = array("f")  # per doc: weighted length
+        # while building: (stem id, doc id, weight) triples, sorted into the CSR arrays by finish()
+        self._build: list[array] | None = [array("I"), array("I"), array("f")]
+        self._offsets = array("I")  # stem id -> start in _post_docs (len = stems + 1)
+        self._post_docs = array("I")
+        self._post_tf = array("f")
+        self.idf = array("f")
+        self.max_idf = 1.0
+        self._norm = array("f")
+        self._words: list[str] = []  # sorted vocabulary, for prefix lookups of unknown word forms
+
+    @classmethod
+    def from_data(cls, data: KnowledgeData, stopwords: frozenset[str] | set[str] = frozenset()) -> SearchIndex:
+        index = cls(stopwords)
+        build_documents(data, index.add)
+        index.finish()
+        return index
+
+    def add(self, doc: Doc, fields: Fields) -> None:
+        assert self._build is not None, "the index is finished"
+        assert doc.id == len(self.docs), "documents are added in id order"
+        self.docs.append(doc)
+        tf: dict[int, float] = defaultdict(float)
+        vocabulary, stopwords, stem_ids = self.vocabulary, self.stopwords, self.stem_ids
+        for text, weight in fields:
+            if not text or weight <= 0:
+                continue
+            for word in fold_simple(text).split():
+                vocabulary[word] += 1
+                if word in stopwords or len(word) < 2:
+                    continue
+                s = stem(word)
+                sid = stem_ids.get(s)
+                if sid is None:
+                    sid = stem_ids[sys.intern(s)] = len(stem_ids)
+                tf[sid] += weight
+        stems, docs, weights = self._build
+        for sid, w in tf.items():
+            stems.append(sid)
+            docs.append(doc.id)
+            weights.append(w)
+        self._kind.append(_KIND_CODE[doc.kind])
+        self._length.append(sum(tf.values()) or 1.0)
+
+    def finish(self) -> None:
+        """Sort the postings into flat arrays by stem (counting sort) and compute idf and norms."""
+        assert self._build is not None
+        stems, docs, weights = self._build
+        n_stems = len(self.stem_ids)
+        counts = [0] * (n_stems + 1)
+        for sid in stems:
+            counts[sid + 1] += 1
+        for i in range(n_stems):
+            counts[i + 1] += counts[i]
+        self._offsets = array("I", counts)
+        fill = counts[:-1]
+        post_docs = array("I", bytes(4 * len(stems)))
+        post_tf = array("f", bytes(4 * len(stems)))
+        for sid, d, w in zip(stems, docs, weights):
+            at = fill[sid]
+            post_docs[at] = d
+            post_tf[at] = w
+            fill[sid] = at + 1
+        self._post_docs, self._post_tf = post_docs, post_tf
+        self._build = None
+        n = max(len(self.docs), 1)
+        offsets = self._offsets
+        self.idf = array("f", (math.log(1 + (n - df + 0.5) / (df + 0.5))
+                               for df in (offsets[i + 1] - offsets[i] for i in range(n_stems))))
+        self.max_idf = max(self.idf, default=1.0)
+        avg = sum(self._length) / n if self._length else 1.0
+        self._norm = array("f", (BM25_K1 * (1 - BM25_B + BM25_B * ln / avg) for ln in self._length))
+        self._length = array("f")
+        self._words = sorted(self.vocabulary)
+        stem.cache_clear()  # the build's words; questions refill it
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def has_stem(self, s: str) -> bool:
+        return s in self.stem_ids
+
+    def knows_stem_of(self, word: str) -> bool:
+        """Whether another form of the word occurs in the records ('alineado' when only 'alineadas' does)."""
+        return stem(word) in self.stem_ids
+
+    def document_frequency(self, s: str) -> int:
+        sid = self.stem_ids.get(s)
+        return 0 if sid is None else self._offsets[sid + 1] - self._offsets[sid]
+
+    def _postings(self, sid: int) -> tuple[memoryview, memoryview]:
+        a, b = self._offsets[sid], self._offsets[sid + 1]
+        return memoryview(self._post_docs)[a:b], memoryview(self._post_tf)[a:b]
+
+    def has(self, doc_id: int, s: str) -> bool:
+        """Whether the record contains the stem (binary search in the stem's sorted postings)."""
+        sid = self.stem_ids.get(s)
+        if sid is None:
+            return False
+        a, b = self._offsets[sid], self._offsets[sid + 1]
+        i = bisect.bisect_left(self._post_docs, doc_id, a, b)
+        return i < b and self._post_docs[i] == doc_id
 
     def stems_of(self, doc_id: int) -> set[str]:
-        return set(self._doc_stems[doc_id])
+        """Every stem of one record (a scan of all postings: for tests and tools, not for answering)."""
+        names = {sid: s for s, sid in self.stem_ids.items()}
+        return {names[sid] for sid in range(len(names)) if self.has(doc_id, names[sid])}
+
+    def query_stems(self, tokens: Iterable[str]) -> tuple[list[str], int]:
+        """(known stems, number of unknown ones) of the query's content words. A word whose stem
+        the records do not have is matched through a longer indexed word with the same beginning
+        ("valido" -> "validada"), since Snowball cuts some forms shorter than others."""
+        known: dict[str, None] = {}
+        unknown = 0
+        seen: set[str] = set()
+        for t in tokens:
+            if t in self.stopwords or t.isdigit() or len(t) < 2 or t in seen:
+                continue
+            seen.add(t)
+            s = stem(t)
+            if s not in self.stem_ids or len(s) <= 3 < len(t) - 2:  # unknown, or cut too short ("valido" -> "val")
+                s = self._prefix_stem(t) or s
+            if s in self.stem_ids:
+                known.setdefault(s, None)
+            else:
+                unknown += 1
+        return list(known), unknown
+
+    def _prefix_stem(self, word: str) -> str | None:
+        if len(word) < 6 or not word.isalpha():
+            return None
+        prefix = word[: max(5, len(word) - 2)]
+        i = bisect.bisect_left(self._words, prefix)
+        best: str | None = None
+        while i < len(self._words) and self._words[i].startswith(prefix):
+            candidate = self._words[i]
+            if abs(len(candidate) - len(word)) <= 3 and stem(candidate) in self.stem_ids:
+                if best is None or self.vocabulary[candidate] > self.vocabulary[best]:
+                    best = candidate
+            i += 1
+        return stem(best) if best else None
+
+    # --- search -----------------------------------------------------------------------------
 
     def search(self, tokens: Iterable[str], limit: int = 10, kinds: set[str] | None = None,
                query_text: str | None = None) -> list[Scored]:
         """Best records for the (normalised) query tokens; kinds restricts the record kinds."""
         tokens = list(tokens)
-        all_stems = content_stems(tokens, self.stopwords)
-        stems = [s for s in all_stems if s in self.postings]
+        stems, unknown = self.query_stems(tokens)
         if not stems:
             return []
-        unknown = len(all_stems) - len(stems)  # words the knowledge base never uses
-        scores = self._bm25(stems, kinds)
+        sids = [self.stem_ids[s] for s in stems]
+        scores, cover, skipped = self._bm25(sids, kinds)
         if not scores:
             return []
         top = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:RERANK]
-        total_idf = (sum(self.idf[s] for s in stems) + unknown * self.max_idf) or 1.0
+        total_idf = (sum(self.idf[i] for i in sids) + unknown * self.max_idf) or 1.0
         query = query_text if query_text is not None else " ".join(tokens)
         out = []
         for doc_id, bm25 in top:
             doc = self.docs[doc_id]
-            have = self._doc_stems[doc_id]
-            # a word found only in a record's minor fields (weight < 1) counts in proportion
-            coverage = sum(self.idf[s] * min(1.0, have.get(s, 0.0)) for s in stems) / total_idf
-            similarity = fuzz.token_set_ratio(query, doc.title_folded) if doc.title_folded else 0.0
-            out.append(Scored(doc, bm25 + similarity / 25.0, coverage, similarity))
+            coverage = cover[doc_id] + (self._coverage(doc_id, skipped) if skipped else 0.0)
+            title = _folded_title(doc)
+            similarity = fuzz.token_set_ratio(query, title) if title else 0.0
+            out.append(Scored(doc, bm25 + similarity / 25.0, min(1.0, coverage / total_idf), similarity))
         out.sort(key=lambda s: (s.coverage >= 0.99, s.score), reverse=True)
         return out[:limit]
 
-    def _bm25(self, stems: list[str], kinds: set[str] | None) -> dict[int, float]:
+    def _coverage(self, doc_id: int, sids: list[int]) -> float:
+        total = 0.0
+        for sid in sids:
+            a, b = self._offsets[sid], self._offsets[sid + 1]
+            i = bisect.bisect_left(self._post_docs, doc_id, a, b)
+            if i < b and self._post_docs[i] == doc_id:
+                total += self.idf[sid] * min(1.0, self._post_tf[i])
+        return total
+
+    def _bm25(self, sids: list[int], kinds: set[str] | None) -> tuple[dict[int, float], dict[int, float], list[int]]:
+        """BM25 scores and idf-weighted coverage (a word found only in a record's minor fields, of
+        weight < 1, counts in proportion) of the records that contain the query's rarer stems, and
+        the common stems left out (their coverage is added for the re-ranked records only)."""
         # Very common stems add little and cost the most: skip them when rarer ones exist.
         n = len(self.docs)
-        ordered = sorted(stems, key=lambda s: len(self.postings[s]))
-        rare = [s for s in ordered if len(self.postings[s]) <= max(50, n // 5)]
+        offsets = self._offsets
+        ordered = sorted(sids, key=lambda i: offsets[i + 1] - offsets[i])
+        rare = [i for i in ordered if offsets[i + 1] - offsets[i] <= max(50, n // 5)]
         use = rare or ordered[:1]
+        codes = {_KIND_CODE[k] for k in kinds if k in _KIND_CODE} if kinds is not None else None
+        kind_of, norm = self._kind, self._norm
         scores: dict[int, float] = defaultdict(float)
-        for s in use:
-            idf = self.idf[s]
-            for doc_id, tf in self.postings[s]:
-                if kinds is not None and self.docs[doc_id].kind not in kinds:
+        cover: dict[int, float] = defaultdict(float)
+        k1 = BM25_K1 + 1
+        for sid in use:
+            idf = self.idf[sid]
+            docs, tfs = self._postings(sid)
+            for doc_id, tf in zip(docs, tfs):
+                if codes is not None and kind_of[doc_id] not in codes:
                     continue
-                scores[doc_id] += idf * tf * (BM25_K1 + 1) / (tf + self._norm[doc_id])
-        return scores
+                scores[doc_id] += idf * tf * k1 / (tf + norm[doc_id])
+                cover[doc_id] += idf * (tf if tf < 1.0 else 1.0)
+        return scores, cover, [i for i in sids if i not in use]
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_title_of(kind: str, title: str) -> str:
+    del kind
+    return fold_simple(title)
+
+
+def _folded_title(doc: Doc) -> str:
+    return _folded_title_of(doc.kind, doc.title)
 
 
 class NaiveSearch:
@@ -186,69 +406,64 @@ def _join(items: Iterable[str | None]) -> str:
     return " ".join(i for i in items if i)
 
 
-def _short(text: str | None, n: int = 200) -> str:
-    t = " ".join((text or "").split())
-    return t if len(t) <= n else t[: n - 1].rstrip() + "…"
+Sink = Callable[[Doc, Fields], None]
 
 
-def build_documents(data: KnowledgeData) -> list[Doc]:
-    """Every record of the knowledge base as a Doc, ids in order."""
+def build_documents(data: KnowledgeData, sink: Sink | None = None) -> list[Doc]:
+    """Every record of the knowledge base as a Doc, ids in order; `sink(doc, fields)` receives
+    each record's weighted texts as it is made (the index reads them; nothing keeps them)."""
     docs: list[Doc] = []
+    intern = sys.intern
 
-    def add(**kw: object) -> None:
-        docs.append(Doc(id=len(docs), **kw))  # type: ignore[arg-type]
+    def add(ref: str, kind: str, payload: object, fields: Fields, plan: str | None = None) -> None:
+        doc = Doc(len(docs), intern(ref), kind, payload, plan)
+        docs.append(doc)
+        if sink is not None:
+            sink(doc, fields)
 
     for plan in data.plans:
-        add(ref=f"plan:{plan.key}", kind="plan", title=plan.title, snippet=_short(plan.summary or plan.title),
-            plan=plan.key, fields=[(plan.title, 3.0), (plan.summary or "", 1.0), ("plan accion nacional", 1.0)],
-            payload=plan)
+        pref = intern(f"plan:{plan.key}")
+        add(pref, "plan", plan, [(plan.title, 3.0), (plan.summary or "", 1.0), ("plan accion nacional", 1.0)], plan.key)
         for fact in plan.facts:
-            add(ref=f"plan:{plan.key}", kind="plan_fact", title=_short(fact.text, 120), snippet=_short(fact.text),
-                plan=plan.key, fields=[(fact.text, 2.0), (fact.topic.replace("_", " "), 1.0)], payload=fact)
+            add(pref, "plan_fact", fact, [(fact.text, 2.0), (fact.topic.replace("_", " "), 1.0)], plan.key)
         for table in plan.thematic_tables:
-            add(ref=f"plan:{plan.key}", kind="thematic_table", title=f"Mesa temática {table.number}: {table.topic}",
-                snippet=_short(f"Mesa temática {table.number}, {table.topic}, {table.date}"), plan=plan.key,
-                fields=[(table.topic, 3.0), ("mesa tematica", 1.0), (table.place or "", 0.5)], payload=table)
+            add(pref, "thematic_table", table, [(table.topic, 3.0), ("mesa tematica", 1.0), (table.place or "", 0.5)],
+                plan.key)
         for c in plan.commitments:
-            add(ref=f"c{c.number}", kind="commitment", title=c.title, snippet=_short(c.description or c.objective or c.title),
-                plan=plan.key, payload=c, fields=[
-                    (c.title, 3.0), (c.short_title or "", 3.0), (c.description or "", 1.0), (c.objective or "", 1.0),
-                    (c.problem or "", 0.5), (c.solution or "", 0.5), (_join(c.expected_results), 0.5)])
+            add(f"c{c.number}", "commitment", c, [
+                (c.title, 3.0), (c.short_title or "", 3.0), (c.description or "", 1.0), (c.objective or "", 1.0),
+                (c.problem or "", 0.5), (c.solution or "", 0.5), (_join(c.expected_results), 0.5)], plan.key)
             for h in c.hitos:
-                add(ref=f"c{c.number}h{h.number}", kind="hito", title=h.text, snippet=_short(h.text), plan=plan.key,
-                    payload=h, fields=[(h.text, 2.0), (_join(h.expected_results), 1.0), (c.short_title or "", 0.5)])
+                href = f"c{c.number}h{h.number}"
+                add(href, "hito", h, [(h.text, 2.0), (_join(h.expected_results), 1.0), (c.short_title or "", 0.5)],
+                    plan.key)
                 for a in h.activities:
-                    add(ref=f"c{c.number}h{h.number}a{a.number}", kind="activity", title=a.text, snippet=_short(a.text),
-                        plan=plan.key, payload=a,
-                        fields=[(a.text, 2.0), (a.product or "", 1.0), (a.verification or "", 0.5)])
+                    add(f"{href}a{a.number}", "activity", a,
+                        [(a.text, 2.0), (a.product or "", 1.0), (a.verification or "", 0.5)], plan.key)
     for actor in data.actors:
-        add(ref=f"i:{actor.key}", kind="actor", title=actor.name + (f" ({actor.acronym})" if actor.acronym else ""),
-            snippet=_short(actor.description or actor.name), payload=actor,
-            fields=[(actor.name, 3.0), (actor.acronym or "", 3.0), (_join(actor.aliases), 2.0),
-                    (actor.description or "", 0.5)])
+        add(f"i:{actor.key}", "actor", actor, [(actor.name, 3.0), (actor.acronym or "", 3.0),
+                                              (_join(actor.aliases), 2.0), (actor.description or "", 0.5)])
     for acr in data.acronyms:
-        add(ref=f"a:{acronym_key(acr.acronym)}", kind="acronym", title=f"{acr.acronym}: {acr.expansion}",
-            snippet=_short(acr.expansion), payload=acr, fields=[(acr.acronym, 3.0), (acr.expansion, 2.0)])
+        add(f"a:{acronym_key(acr.acronym)}", "acronym", acr, [(acr.acronym, 3.0), (acr.expansion, 2.0)])
     for p in data.practices:
-        add(ref=f"p{p.id}", kind="practice", title=p.title, snippet=_short(p.description or p.title), payload=p,
-            fields=[(p.title, 3.0), (p.institution, 1.0), (p.description or "", 1.0), (p.results or "", 0.5)])
+        add(f"p{p.id}", "practice", p, [(p.title, 3.0), (p.institution, 1.0), (p.description or "", 1.0),
+                                         (p.results or "", 0.5)])
     for pr in data.projects:
-        add(ref=f"pr:{pr.key}", kind="project", title=pr.title, snippet=_short(pr.objective or pr.title), payload=pr,
-            fields=[(pr.title, 3.0), (pr.short_name or "", 3.0), (pr.reference_code or "", 3.0),
-                    (pr.objective or "", 1.0), (_join(pr.specific_objectives), 0.5), (_join(pr.countries), 1.0),
-                    (_join(p.actor for p in pr.partners), 1.0), (_join(pr.context), 0.3), (_join(pr.activities), 0.3),
-                    ("ministerios piloto " + _join(pr.pilot_ministries), 1.0 if pr.pilot_ministries else 0.0),
-                    (_join(c.title for c in pr.components), 0.5), (_join(pr.expected_results), 0.3),
-                    ("proyecto cooperacion", 0.5)])
+        add(f"pr:{pr.key}", "project", pr, [
+            (pr.title, 3.0), (pr.short_name or "", 3.0), (pr.reference_code or "", 3.0),
+            (pr.objective or "", 1.0), (_join(pr.specific_objectives), 0.5), (_join(pr.countries), 1.0),
+            (_join(p.actor for p in pr.partners), 1.0), (_join(pr.context), 0.3), (_join(pr.activities), 0.3),
+            ("ministerios piloto " + _join(pr.pilot_ministries), 1.0 if pr.pilot_ministries else 0.0),
+            (_join(c.title for c in pr.components), 0.5), (_join(pr.expected_results), 0.3),
+            ("proyecto cooperacion", 0.5)])
     if data.catalogue:
         cat = data.catalogue
-        add(ref="cat", kind="catalogue", title=cat.title, snippet=_short(cat.title), payload=cat,
-            fields=[(cat.title, 3.0), ("catalogo buenas practicas cooperacion", 2.0), (_join(cat.spheres), 1.0),
-                    (_join(cat.institution_breakdown), 0.5)])
+        add("cat", "catalogue", cat, [(cat.title, 3.0), ("catalogo buenas practicas cooperacion", 2.0),
+                                      (_join(cat.spheres), 1.0), (_join(cat.institution_breakdown), 0.5)])
         for fact in cat.facts:
-            add(ref="cat", kind="catalogue_fact", title=_short(fact.text, 120), snippet=_short(fact.text),
-                payload=fact, fields=[(fact.text, 2.0), (fact.topic.replace("_", " "), 1.0), ("catalogo", 0.5)])
-    add_passages(docs, data)
+            add("cat", "catalogue_fact", fact, [(fact.text, 2.0), (fact.topic.replace("_", " "), 1.0), ("catalogo", 0.5)])
+    for ref, label, text, i, sentence, plan_key in passages(data):
+        add(ref, "passage", (label, text, i), [(sentence, 1.0)], plan_key)
     return docs
 
 
@@ -260,10 +475,11 @@ def iter_phrases(tokens: tuple[str, ...] | list[str], max_len: int) -> Iterator[
             yield i, i + length, " ".join(tokens[i:i + length])
 
 
-def passages(data: KnowledgeData) -> Iterator[tuple[str, str, str, str | None]]:
-    """(parent ref, section label, sentence, plan key) for the long texts the sources give."""
+def passages(data: KnowledgeData) -> Iterator[tuple[str, str, str, int, str, str | None]]:
+    """(parent ref, section label, text, sentence number, sentence, plan key) for the long texts."""
     for plan in data.plans:
         for c in plan.commitments:
+            ref = sys.intern(f"c{c.number}")
             for label, texts in (
                 ("description", [c.description]), ("problem", [c.problem]), ("causes", c.causes),
                 ("done_so_far", c.done_so_far), ("solution", [c.solution]),
@@ -272,14 +488,15 @@ def passages(data: KnowledgeData) -> Iterator[tuple[str, str, str, str | None]]:
                 ("modifications", c.modifications), ("resources", [c.resources]),
             ):
                 for text in texts:
-                    for sentence in split_sentences(text):
-                        yield f"c{c.number}", label, sentence, plan.key
+                    for i, sentence in enumerate(split_sentences(text)):
+                        yield ref, label, text, i, sentence, plan.key
     for pr in data.projects:
+        ref = sys.intern(f"pr:{pr.key}")
         for label, texts in (("context", pr.context), ("activities", pr.activities),
                              ("achievements", pr.achievements), ("lessons_learned", pr.lessons_learned)):
             for text in texts:
-                for sentence in split_sentences(text):
-                    yield f"pr:{pr.key}", label, sentence, None
+                for i, sentence in enumerate(split_sentences(text)):
+                    yield ref, label, text, i, sentence, None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-ZÁÉÍÓÚÑ¿(\d])")
@@ -289,13 +506,6 @@ def split_sentences(text: str | None) -> list[str]:
     if not text:
         return []
     return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if len(s.strip()) > 20]
-
-
-def add_passages(docs: list[Doc], data: KnowledgeData) -> None:
-    for ref, label, sentence, plan_key in passages(data):
-        docs.append(Doc(id=len(docs), ref=ref, kind="passage", title=_short(sentence, 120),
-                        snippet=_short(sentence, 400), plan=plan_key, fields=[(sentence, 1.0)],
-                        payload=label))
 
 
 @dataclass(frozen=True, slots=True)

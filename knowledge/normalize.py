@@ -17,10 +17,12 @@ The lexicon (knowledge/lexicon/*.yaml) is data; this module only applies it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,7 @@ MAX_QUESTION_CHARS = 500  # longer input is cut: nobody asks a 10,000-character 
 _NON_WORD = re.compile(r"[^a-z0-9.]+")
 _LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_JOINED_PREFIX = re.compile(r"\b(co|re|pre|auto|sub) (?=[a-z]{4,})")  # "co-creación" -> "cocreacion"
 _ROMAN_KEEP = {"iii", "viii", "xiii", "xviii"}
 _DEGREE = re.compile(r"(\d)\s*[°º]")
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:ro|ra|er|ero|era|do|da|to|ta|vo|va|no|na|mo|ma|st|nd|rd|th|o|a)$")
@@ -65,6 +68,7 @@ class Lexicon:
     topics: dict[str, tuple[str, ...]]  # ref -> phrases
     aspects: dict[str, tuple[str, ...]]  # aspect -> phrases (in priority order)
     cues: dict[str, tuple[str, ...]]  # date_start, date_end, date_revised, sector_*
+    unanswerable: dict[str, tuple[str, ...]] = field(default_factory=dict)  # attribute -> phrases
 
     def words(self) -> set[str]:
         """Every word the lexicon knows (part of the speller's vocabulary)."""
@@ -80,7 +84,8 @@ class Lexicon:
         out.update(self.spanish)
         out.update(self.spanish.values())
         out.update(self.stop_es, self.stop_en)
-        for phrases in (*self.topics.values(), *self.aspects.values(), *self.cues.values()):
+        for phrases in (*self.topics.values(), *self.aspects.values(), *self.cues.values(),
+                        *self.unanswerable.values()):
             for p in phrases:
                 out.update(p.split())
         return {w for w in out if w}
@@ -115,13 +120,17 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         stop_en=frozenset(fold_simple(w) for w in stop["en"]),
         topics={t["ref"]: tuple(fold_simple(p) for p in t["phrases"]) for t in top["topics"]},
         aspects={a: tuple(fold_simple(p) for p in asp["aspects"][a]) for a in order},
-        cues={k: tuple(fold_simple(p) for p in v) for k, v in asp.items() if k not in ("priority", "aspects")},
+        cues={k: tuple(fold_simple(p) for p in v) for k, v in asp.items()
+              if k not in ("priority", "aspects", "unanswerable")},
+        unanswerable={k: tuple(fold_simple(p) for p in v) for k, v in asp.get("unanswerable", {}).items()},
     )
 
 
 def strip_accents(text: str) -> str:
     """'Educación Niño' -> 'Educacion Nino' (NFKD, then only ASCII is kept: the sources' words
     are Latin-script; anything else, emoji included, cannot match them anyway)."""
+    if text.isascii():
+        return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
@@ -129,7 +138,10 @@ def fold_simple(text: str) -> str:
     """Lower case, no accents, words separated by single spaces (no reference rewriting)."""
     t = strip_accents(str(text).lower())
     t = _NON_WORD.sub(" ", t)
-    t = _LONE_DOT.sub(" ", t)
+    if "." in t:
+        t = _LONE_DOT.sub(" ", t)
+    if "co " in t or "re " in t or "auto " in t or "sub " in t:
+        t = _JOINED_PREFIX.sub(r"\1", t)
     return " ".join(t.split())
 
 
@@ -157,23 +169,33 @@ class Speller:
     """Corrects a word to the closest vocabulary word (symmetric deletes, verified with OSA).
 
     Building it costs one pass over the vocabulary; a lookup generates the deletes of the
-    word (at most two edits), so it stays cheap however large the vocabulary grows.
+    word (at most two edits), so it stays cheap however large the vocabulary grows. The deletes
+    are kept compactly: the hash of each delete string in one sorted array and the vocabulary
+    word it comes from in another (a hash collision only adds a candidate that OSA rejects).
     """
 
-    def __init__(self, vocabulary: dict[str, int]):
+    def __init__(self, vocabulary: dict[str, int], known: Callable[[str], bool] | None = None):
         self.vocabulary = vocabulary  # word -> frequency
-        self._deletes: dict[str, list[str]] = {}
-        for word in vocabulary:
-            if len(word) < 4 or word.isdigit():
-                continue
-            for d in _deletes(word):
-                self._deletes.setdefault(d, []).append(word)
+        self.known = known  # another form of a known word ("alineado" when only "alineadas" occurs)
+        self._words = [w for w in vocabulary if len(w) >= 4 and w.isalpha()]
+        pairs = sorted((hash(d), i) for i, word in enumerate(self._words) for d in _deletes(word))
+        self._hashes = array("q", (h for h, _ in pairs))
+        self._word_ids = array("I", (i for _, i in pairs))
 
     def knows(self, word: str) -> bool:
         return word in self.vocabulary
 
+    def _words_with_delete(self, probe: str) -> Iterator[str]:
+        h = hash(probe)
+        i = bisect.bisect_left(self._hashes, h)
+        while i < len(self._hashes) and self._hashes[i] == h:
+            yield self._words[self._word_ids[i]]
+            i += 1
+
     def correct(self, word: str) -> str:
         if word in self.vocabulary or len(word) < 5 or not word.isalpha():
+            return word
+        if self.known is not None and self.known(word):
             return word
         max_edits = 1 if len(word) < 8 else 2
         probes = {word, *_deletes(word)}
@@ -183,7 +205,7 @@ class Speller:
         for p in probes:
             if p in self.vocabulary:
                 candidates.add(p)
-            candidates.update(self._deletes.get(p, ()))
+            candidates.update(self._words_with_delete(p))
         best, best_key = word, None
         for cand in candidates:
             dist = OSA.distance(word, cand)
@@ -223,12 +245,13 @@ class Normalized:
 class Normalizer:
     """Applies the lexicon and the speller to a question."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] | dict[str, int] = ()):
+    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] | dict[str, int] = (),
+                 known: Callable[[str], bool] | None = None):
         self.lexicon = lexicon
         vocab: dict[str, int] = dict(vocabulary) if isinstance(vocabulary, dict) else {w: 1 for w in vocabulary}
         for w in lexicon.words():
             vocab[w] = vocab.get(w, 0) + 5  # lexicon words win ties (question words, topics)
-        self.speller = Speller(vocab)
+        self.speller = Speller(vocab, known)
         es_markers = set(lexicon.stop_es) | set(lexicon.spanish) | {
             w for phrases in lexicon.aspects.values() for p in phrases for w in p.split()
         }

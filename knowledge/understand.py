@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from knowledge.index import ActorDirectory, iter_phrases
 from knowledge.normalize import Lexicon, Normalized, Normalizer, fold_simple, ngrams
-from knowledge.schema import Acronym
+from knowledge.schema import Acronym, Project
 
 _NUMBERED = {"compromiso": "commitment", "hito": "hito", "actividad": "activity", "plan": "plan",
              "practica": "practice"}
@@ -39,6 +39,8 @@ class Intent:
     actors: list[str] = field(default_factory=list)  # actor keys, in order of appearance
     acronyms: list[Acronym] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)  # refs from lexicon/topics.yaml
+    projects: list[str] = field(default_factory=list)  # project keys (by name, code, acronym, nickname)
+    missing: str | None = None  # an attribute the sources never give (lexicon aspects.yaml `unanswerable`)
     date_part: str = "both"  # start, end, both
     revised: bool = False
     sector: str | None = None  # government, osc, other
@@ -51,12 +53,17 @@ class Intent:
 
     @property
     def has_entity(self) -> bool:
-        return bool(self.commitment or self.hito or self.actors or self.acronyms or self.topics)
+        return bool(self.commitment or self.hito or self.actors or self.acronyms or self.topics or self.projects)
+
+    def says(self, *words: str) -> bool:
+        """Whether any of the words is in the (normalised) question."""
+        return any(w in self.normalized.tokens or w in self.normalized.canonical for w in words)
 
 
 class Understander:
     def __init__(self, lexicon: Lexicon, normalizer: Normalizer, actors: ActorDirectory,
-                 acronyms: list[Acronym], common_words: set[str] | frozenset[str] = frozenset()):
+                 acronyms: list[Acronym], common_words: set[str] | frozenset[str] = frozenset(),
+                 projects: list[Project] | None = None):
         self.lexicon = lexicon
         self.common_words = frozenset(common_words) | lexicon.stop_es | lexicon.stop_en
         self.normalizer = normalizer
@@ -71,6 +78,21 @@ class Understander:
                 self._topic_of.setdefault(p, ref)
         self._max_topic = max((len(p.split()) for p in self._topic_of), default=1)
         self._max_aspect = max((len(p.split()) for ps in lexicon.aspects.values() for p in ps), default=1)
+        self._project_of: dict[str, str] = {}  # folded name, code or acronym -> project key
+        for pr in projects or []:
+            for name in (pr.short_name, pr.reference_code):
+                if name and len(name.split()) <= 3:
+                    self._project_of.setdefault(fold_simple(name), pr.key)
+        by_title = {fold_simple(pr.title): pr.key for pr in projects or []}
+        for folded, records in self.acronyms.items():
+            for r in records:
+                key = self._project_of.get(folded) or by_title.get(fold_simple(r.expansion))
+                if key:
+                    self._project_of[folded] = key
+        self._max_project = max((len(p.split()) for p in self._project_of), default=1)
+        self._question_words = frozenset({"que", "es", "son", "significa", "quiere", "decir", "sigla", "el", "la",
+                                          "los", "las", "what", "is", "does", "mean", "stand", "for", "the",
+                                          "q", "k", "ke", "sig", "significado", "de", "del", "siglas"})
 
     def read(self, question: str) -> Intent:
         norm = self.normalizer.normalize(question)
@@ -78,8 +100,11 @@ class Understander:
         used: set[int] = set()
         self._numbers(intent, used)
         self._actors_and_acronyms(intent, question, used)
+        self._projects(intent, used)
         self._topics(intent, used)
         self._aspect(intent)
+        self._acronym_question(intent, question)
+        self._missing(intent, used)
         tokens = norm.canonical
         intent.rest = tuple(t for i, t in enumerate(tokens) if i not in used)
         return intent
@@ -107,6 +132,10 @@ class Understander:
                 intent.commitment = number
             elif kind == "hito" and intent.hito is None:
                 intent.hito = number
+                of = self._commitment_after(toks, pos + 1) if pos > i else None
+                if of is not None and intent.commitment is None:  # "hito 2 del 5": hito 2 of commitment 5
+                    intent.commitment, at = of
+                    used.add(at)
             elif kind == "activity" and intent.activity is None:
                 intent.activity = number
             elif kind == "plan" and intent.plan_number is None:
@@ -114,6 +143,18 @@ class Understander:
             else:
                 continue
             used.update((i, pos))
+
+    @staticmethod
+    def _commitment_after(toks: tuple[str, ...], j: int) -> tuple[int, int] | None:
+        """'del 5' / 'de el 5' / 'de 5' right after a hito number: (commitment number, its position)."""
+        for lead in (("del",), ("de", "el"), ("de",), ("en", "el"), ("of",)):
+            n = len(lead)
+            if tuple(toks[j:j + n]) == lead and j + n < len(toks) and toks[j + n].isdigit():
+                if j + n + 1 < len(toks) and toks[j + n + 1] in ("plan", "planes", "pan"):
+                    return None  # "hito 2 del 6 plan" is not a commitment
+                number = int(toks[j + n])
+                return (number, j + n) if 0 < number < 1000 else None
+        return None
 
     def _actors_and_acronyms(self, intent: Intent, question: str, used: set[int]) -> None:
         toks = intent.normalized.tokens
@@ -134,15 +175,65 @@ class Understander:
             intent.acronyms.extend(r for r in records if r not in intent.acronyms)
             used.update(range(start, end))
 
+    def project_named(self, name: str) -> str | None:
+        """The project key a short name, code or acronym names ('PRODEV' -> 'prodev')."""
+        return self._project_of.get(fold_simple(name))
+
+    def _projects(self, intent: Intent, used: set[int]) -> None:
+        """Projects named by short name, code or acronym (also when the acronym was read as one)."""
+        for start, end, phrase in iter_phrases(intent.normalized.tokens, self._max_project):
+            key = self._project_of.get(phrase)
+            if key and key not in intent.projects:
+                intent.projects.append(key)
+                used.update(range(start, end))
+        for acr in intent.acronyms:
+            key = self._project_of.get(fold_simple(acr.acronym))
+            if key and key not in intent.projects:
+                intent.projects.append(key)
+
     def _topics(self, intent: Intent, used: set[int]) -> None:
         for tokens in (intent.normalized.tokens, intent.normalized.canonical):
             for start, end, phrase in iter_phrases(tokens, self._max_topic):  # longest first
                 ref = self._topic_of.get(phrase)
                 if ref is None or used.intersection(range(start, end)):
                     continue
-                if ref not in intent.topics:
+                if ref.startswith("pr:"):
+                    if ref[3:] not in intent.projects:
+                        intent.projects.append(ref[3:])
+                elif ref not in intent.topics:
                     intent.topics.append(ref)
                 used.update(range(start, end))
+
+    def _acronym_question(self, intent: Intent, question: str) -> None:
+        """'q es la mmm', 'q quiere decir osc', 'q significa pan': an acronym question, whatever the
+        case and even when normalisation read the word as something else (pan -> plan)."""
+        if intent.acronyms or intent.aspect not in ("meaning", "about"):
+            return
+        raw = fold_simple(question).split()
+        rest = [t for t in raw if t not in self._question_words]
+        if not rest or len(rest) > 3:
+            return
+        for start, end, phrase in iter_phrases(rest, self._max_acronym):
+            records = self.acronyms.get(phrase)
+            if not records or end < len(rest) and rest[end].isdigit():
+                continue  # "pan 6" is the 6th plan, not the acronym
+            if end - start != len(rest) and intent.aspect != "meaning":
+                continue  # other words besides the acronym: not a bare "what is X"
+            intent.acronyms.extend(records)
+            intent.aspect = "meaning"
+            intent.topics = [t for t in intent.topics if t not in self._topic_of.get(phrase, "")]
+            intent.actors = [k for k in intent.actors if not any(r.actor == k for r in records)]
+            return
+
+    def _missing(self, intent: Intent, used: set[int]) -> None:
+        """An attribute no source gives (a phone, a salary, the weather), from the question's free words."""
+        free = [t for i, t in enumerate(intent.normalized.tokens) if i not in used]
+        free_canonical = [t for i, t in enumerate(intent.normalized.canonical) if i not in used]
+        grams = ngrams(free, 4) | ngrams(free_canonical, 4)
+        for attribute, phrases in self.lexicon.unanswerable.items():
+            if any(p in grams for p in phrases):
+                intent.missing = attribute
+                return
 
     def _aspect(self, intent: Intent) -> None:
         toks = intent.normalized.canonical
