@@ -1,5 +1,9 @@
 """Participation: roles, OSC registration, subscriptions, focal-point updates, monitoring feedback.
 
+Modules: registration (/registro, /pendientes), roles (/admin, /enlace, focal points from the
+queue), updates (/actualizar), monitoring (/monitoreo, /mis_reportes, /moderar), subscriptions,
+privacy (/mis_datos, /borrar_mis_datos, /exportar); notify and the outbox send what they queue.
+
 `register(application)` adds this room's handlers to the bot (called by bot.app before the
 free-text fallback), schedules the reminder and digest jobs, and runs the outbox delivery worker
 as a repeating job inside the bot process.  Callback data of this room starts with "pa:".
@@ -54,12 +58,19 @@ async def delivery_job(context: Any) -> None:
 
 
 def register(application: Any, settings: Any | None = None) -> None:
-    from handlers.participation import monitoring, privacy, registration, subscriptions, updates
+    from handlers.participation import (
+        monitoring,
+        privacy,
+        registration,
+        roles,
+        subscriptions,
+        updates,
+    )
 
     application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=_admin_ids(application, settings))
     # Order inside the group: conversations first (they only take updates of a conversation in
     # progress or their entry command), then plain commands and buttons.
-    for module in (registration, updates, monitoring, subscriptions, privacy):
+    for module in (registration, roles, updates, monitoring, subscriptions, privacy):
         for handler in module.handlers():
             application.add_handler(handler)
     if application.job_queue is not None:

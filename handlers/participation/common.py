@@ -171,6 +171,30 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, why: str) -
         await say(update, context, esc(why))
 
 
+async def private_chat_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True in a private chat; elsewhere says why not (queues and exports hold personal data)."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        return True
+    _locale, _ = texts(update, context)
+    await refuse(update, context, _("Por privacidad, usa este comando en un chat privado con el bot."))
+    return False
+
+
+def resolve_institutions(kd: KnowledgeData, text: str) -> tuple[list[Actor], list[str]]:
+    """Actors named in "SESAN, inst_a, Ministerio ..." (keys, acronyms or names) and the unknown names."""
+    index = actor_index(kd)
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    found, unknown = [], []
+    for name in names:
+        actor = index.by_key(name) or index.resolve(name)
+        if actor is None:
+            unknown.append(name)
+        elif actor not in found:
+            found.append(actor)
+    return found, unknown
+
+
 def touch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:

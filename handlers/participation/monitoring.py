@@ -39,6 +39,7 @@ from handlers.participation.common import (
     is_osc_member,
     keyboard,
     parse_pa,
+    private_chat_only,
     ref_title,
     refuse,
     responsible_keys,
@@ -357,6 +358,8 @@ async def moderation_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     locale, _ = texts(update, context)
     if not is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Este comando es solo para administradores."))
+        return
+    if not await private_chat_only(update, context):  # reports not yet published
         return
     kd = data(context)
     with session_for(context) as s:

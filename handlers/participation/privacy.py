@@ -18,6 +18,7 @@ from handlers.participation.common import (
     is_admin,
     keyboard,
     parse_pa,
+    private_chat_only,
     refuse,
     say,
     session_for,
@@ -30,6 +31,8 @@ from storage.repositories import participation as repo
 
 async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
+    if not await private_chat_only(update, context):  # never a person's data into a group
+        return
     user_id = user_id_of(update)
     with session_for(context) as s:
         stored = repo.personal_data(s, user_id)
@@ -68,6 +71,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
     if not is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Este comando es solo para administradores."))
+        return
+    if not await private_chat_only(update, context):
         return
     with tempfile.TemporaryDirectory() as tmp, session_for(context) as s:
         paths = write_open_data(s, Path(tmp))

@@ -1,9 +1,10 @@
-"""Registration of OSC members (/registro), the admins' queue (/pendientes) and focal points (/enlace).
+"""Registration of OSC members (/registro) and the admins' queue of applications (/pendientes).
 
 /registro asks name -> organisation (a civil-society actor of the plans, or typed) -> optional
 contact -> consent (what is stored and why) and files an application.  Admins decide from
-/pendientes with approve / reject buttons; the applicant hears the outcome through the outbox.
-/enlace <user id> <institution...> appoints a focal point bound to institutions.
+/pendientes with approve / reject buttons, or appoint the applicant focal point of institutions
+("Nombrar enlace", see handlers.participation.roles); the applicant hears the outcome through
+the outbox.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from handlers.participation.common import (
     is_admin,
     keyboard,
     parse_pa,
+    private_chat_only,
     refuse,
     say,
     session_for,
@@ -201,6 +203,8 @@ async def pending_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Este comando es solo para administradores."))
         return
+    if not await private_chat_only(update, context):  # applicants' names and contacts
+        return
     with session_for(context) as s:
         pending = repo.pending_memberships(s)
         rows = [(m.id, m.person_id, m.full_name, m.organisation_name, m.organisation_key, m.contact)
@@ -213,7 +217,8 @@ async def pending_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         text = _("Solicitud {id}: {name}, {org} ({known}). Contacto: {contact}. Usuario: {user}").format(
             id=mid, name=esc(name), org=esc(org), known=known, contact=esc(contact or "-"), user=person_id)
         await say(update, context, text, keyboard([[button(_("Aprobar"), cb("ma", mid)),
-                                                    button(_("Rechazar"), cb("mr", mid))]]))
+                                                    button(_("Rechazar"), cb("mr", mid))],
+                                                   [button(_("Nombrar enlace"), cb("mf", mid))]]))
 
 
 async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -251,47 +256,9 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                     else _("Solicitud {id} rechazada.")).format(id=membership_id)))
 
 
-async def appoint_focal_point(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/enlace <user id> <institution key, acronym or name>[, <another>...]"""
-    _locale, _ = texts(update, context)
-    admin_id = user_id_of(update)
-    if not is_admin(context, admin_id):
-        await refuse(update, context, _("Este comando es solo para administradores."))
-        return
-    args = context.args or []
-    target = int_arg(args[0]) if args else None
-    names = [n.strip() for n in " ".join(args[1:]).split(",") if n.strip()]
-    if target is None or not names:
-        await say(update, context, esc(_("Uso: /enlace <id de usuario> <institución>[, <otra>]. "
-                                         "Ejemplo: /enlace 123456789 SESAN")))
-        return
-    index = actor_index(data(context))
-    actors = [index.by_key(n) or index.resolve(n) for n in names]
-    unknown = [n for n, a in zip(names, actors, strict=True) if a is None]
-    if unknown:
-        await say(update, context, esc(_("No encuentro estas instituciones: {names}").format(
-            names=", ".join(unknown))))
-        return
-    with session_for(context) as s:
-        for actor in actors:
-            repo.appoint_focal_point(s, target, actor.key, admin_id)
-        labels = ", ".join(a.acronym or a.name for a in actors)
-        person = notify.locales_of(s, [target])
-
-        def render(locale: str) -> str:
-            t = notify._gettext(locale)
-            return t("Fuiste nombrado enlace de: {institutions}. Actualiza el avance de sus hitos con "
-                     "/actualizar.").format(institutions=esc(labels))
-
-        notify.notify_people(s, person, f"focal:{target}:{'+'.join(sorted(a.key for a in actors))}", render)
-    await say(update, context, esc(_("Usuario {user} nombrado enlace de: {institutions}.").format(
-        user=target, institutions=labels)))
-
-
 def handlers() -> list:
     return [
         registration_conversation(),
         CommandHandler("pendientes", pending_queue),
-        CommandHandler("enlace", appoint_focal_point),
         CallbackQueryHandler(decide, pattern=r"^pa:m[ar]:"),
     ]

@@ -29,6 +29,7 @@ from storage.models.participation import (
 
 OBSERVATIONS = ("on_track", "delayed", "not_started", "other")
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+FOCAL = "focal"  # an application closed by appointing the applicant focal point of institutions
 
 # --- people and roles --------------------------------------------------------------------------
 
@@ -68,9 +69,23 @@ def admin_ids(session: Session, configured_admins: Collection[int]) -> list[int]
     return sorted(set(configured_admins) | set(appointed))
 
 
-def appoint_admin(session: Session, user_id: int) -> None:
-    touch_person(session, user_id)
-    session.execute(update(Person).where(Person.id == user_id).values(is_admin=True))
+def appoint_admin(session: Session, user_id: int) -> bool:
+    """Make a person an admin (in the database); False if they already were one."""
+    person = touch_person(session, user_id)
+    if person.is_admin:
+        return False
+    person.is_admin = True
+    session.flush()
+    return True
+
+
+def revoke_admin(session: Session, user_id: int) -> bool:
+    """Withdraw an admin appointed in the database; False if they were not one.
+    (Admins configured in ADMIN_IDS are not in the database and cannot be revoked here.)"""
+    return bool(session.execute(
+        update(Person).where(Person.id == user_id, Person.is_admin.is_(True)).values(is_admin=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount)
 
 
 def is_osc_member(session: Session, user_id: int) -> bool:
@@ -135,6 +150,10 @@ def apply_for_membership(session: Session, user_id: int, full_name: str, organis
     return membership
 
 
+def membership_by_id(session: Session, membership_id: int) -> OscMembership | None:
+    return session.get(OscMembership, membership_id)
+
+
 def pending_memberships(session: Session, limit: int = 20) -> list[OscMembership]:
     return list(session.scalars(
         select(OscMembership).where(OscMembership.state == PENDING).order_by(OscMembership.id).limit(limit)
@@ -143,10 +162,17 @@ def pending_memberships(session: Session, limit: int = 20) -> list[OscMembership
 
 def decide_membership(session: Session, membership_id: int, approve: bool, admin_id: int) -> OscMembership | None:
     """Approve or reject a pending application; None if it is not pending (already decided)."""
+    return settle_membership(session, membership_id, APPROVED if approve else REJECTED, admin_id)
+
+
+def settle_membership(session: Session, membership_id: int, state: str, admin_id: int) -> OscMembership | None:
+    """Close a pending application as approved, rejected or focal; None if it is not pending."""
+    if state not in (APPROVED, REJECTED, FOCAL):
+        raise ValueError(f"unknown membership outcome {state!r}")
     done = session.execute(
         update(OscMembership)
         .where(OscMembership.id == membership_id, OscMembership.state == PENDING)
-        .values(state=APPROVED if approve else REJECTED, decided_by=admin_id, decided_at=utcnow())
+        .values(state=state, decided_by=admin_id, decided_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     if not done:

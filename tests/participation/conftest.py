@@ -87,9 +87,10 @@ class ParticipationBot:
     def user(user_id: int, language_code: str = "es") -> dict:
         return {"id": user_id, "is_bot": False, "first_name": f"Persona {user_id}", "language_code": language_code}
 
-    async def say(self, text: str, user_id: int, language_code: str = "es") -> None:
+    async def say(self, text: str, user_id: int, language_code: str = "es", group: int | None = None) -> None:
+        chat = {"id": group, "type": "group", "title": "Grupo sintético"} if group else {"id": user_id, "type": "private"}
         message = {"message_id": next(self._ids), "date": 1_700_000_000, "text": text,
-                   "from": self.user(user_id, language_code), "chat": {"id": user_id, "type": "private"}}
+                   "from": self.user(user_id, language_code), "chat": chat}
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         await self.process({"message": message})

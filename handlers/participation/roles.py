@@ -1,0 +1,263 @@
+"""Roles: admins appoint and revoke admins (/admin) and focal points (/enlace, or from /pendientes).
+
+- `/admin` lists the admins; `/admin <user id>` appoints one in the database; `/admin quitar
+  <user id>` revokes one. Only admins may do it (those of ADMIN_IDS, or already appointed ones).
+  ADMIN_IDS admins are configuration: /admin cannot revoke them, and nobody revokes themselves.
+- `/enlace <user id> <institution>[, <another>]` binds a person to institutions as focal point;
+  `/enlace quitar <user id> <institution>` unbinds them.
+- In the /pendientes queue, "Nombrar enlace" ("pa:mf:<application id>") asks which institutions
+  and appoints the applicant focal point of them (their application is closed as `focal`).
+Every step checks the role of the person who sent the update, on the server; ids in commands
+and buttons only say *whom* to act on, never *who* acts.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from handlers.participation import notify
+from handlers.participation.common import (
+    answer_press,
+    config,
+    data,
+    esc,
+    int_arg,
+    is_admin,
+    parse_pa,
+    refuse,
+    resolve_institutions,
+    say,
+    session_for,
+    texts,
+    user_id_of,
+)
+from knowledge.schema import Actor
+from storage.models.participation import utcnow
+from storage.repositories import participation as repo
+
+INSTITUTIONS = 40
+APPOINTING = "pa_focal_from_queue"
+REVOKE_WORDS = ("quitar", "revocar", "remove", "revoke")
+
+# Buttons of a conversation are tracked per person and chat, not per message, on purpose.
+warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
+
+
+def _event_key(kind: str, target: int) -> str:
+    return f"{kind}:{target}:{utcnow().isoformat()}"  # each appointment is its own event
+
+
+# --- /admin ---------------------------------------------------------------------------------------
+
+
+async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = texts(update, context)
+    actor_id = user_id_of(update)
+    if not is_admin(context, actor_id):
+        await refuse(update, context, _("Este comando es solo para administradores."))
+        return
+    args = context.args or []
+    revoking = bool(args) and args[0].lower() in REVOKE_WORDS
+    target = int_arg(args[1 if revoking else 0]) if len(args) > (1 if revoking else 0) else None
+    if not args:
+        await _list_admins(update, context)
+    elif target is None or target <= 0:
+        await say(update, context, esc(_("Uso: /admin <id de usuario> para nombrar a un administrador; "
+                                         "/admin quitar <id de usuario> para quitarle el rol.")))
+    elif revoking:
+        await _revoke_admin(update, context, actor_id, target)
+    else:
+        await _appoint_admin(update, context, target)
+
+
+async def _list_admins(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _locale, _ = texts(update, context)
+    configured = set(config(context).admin_ids)
+    with session_for(context) as s:
+        everyone = repo.admin_ids(s, configured)
+    lines = [esc(_("Administradores:"))]
+    lines += [f"• {uid}" + (" " + esc(_("(configuración, ADMIN_IDS)")) if uid in configured else "")
+              for uid in everyone]
+    lines.append(esc(_("Nombra con /admin <id de usuario>; quita con /admin quitar <id de usuario>.")))
+    await say(update, context, "\n".join(lines))
+
+
+async def _appoint_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, target: int) -> None:
+    _locale, _ = texts(update, context)
+    with session_for(context) as s:
+        new = target not in config(context).admin_ids and repo.appoint_admin(s, target)
+        if new:
+            def render(locale: str) -> str:
+                t = notify._gettext(locale)
+                return esc(t("Fuiste nombrado administrador de hitobot. Tus comandos: /pendientes, "
+                             "/moderar, /enlace, /admin y /exportar."))
+
+            notify.notify_people(s, notify.locales_of(s, [target]), _event_key("admin", target), render, "admin")
+    text = _("Usuario {user} nombrado administrador.") if new else _("El usuario {user} ya era administrador.")
+    await say(update, context, esc(text.format(user=target)))
+
+
+async def _revoke_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, actor_id: int, target: int) -> None:
+    _locale, _ = texts(update, context)
+    if target in config(context).admin_ids:
+        await say(update, context, esc(_("Los administradores de ADMIN_IDS se cambian en la configuración, "
+                                         "no con /admin.")))
+        return
+    if target == actor_id:
+        await say(update, context, esc(_("No puedes quitarte a ti mismo el rol de administrador.")))
+        return
+    with session_for(context) as s:
+        done = repo.revoke_admin(s, target)
+        if done:
+            def render(locale: str) -> str:
+                return esc(notify._gettext(locale)("Ya no eres administrador de hitobot."))
+
+            notify.notify_people(s, notify.locales_of(s, [target]), _event_key("unadmin", target), render, "admin")
+    text = _("Usuario {user} ya no es administrador.") if done else _("El usuario {user} no era administrador.")
+    await say(update, context, esc(text.format(user=target)))
+
+
+# --- focal points ---------------------------------------------------------------------------------
+
+
+def _labels(actors: list[Actor]) -> str:
+    return ", ".join(a.acronym or a.name for a in actors)
+
+
+def _appoint_focal_point(context: ContextTypes.DEFAULT_TYPE, target: int, actors: list[Actor],
+                         admin_id: int, membership_id: int | None = None) -> bool:
+    """Bind `target` to the institutions and tell them; with an application, close it first
+    (False, and nothing done, if someone already decided it)."""
+    labels = _labels(actors)
+    with session_for(context) as s:
+        if membership_id is not None and repo.settle_membership(s, membership_id, repo.FOCAL, admin_id) is None:
+            return False
+        for actor in actors:
+            repo.appoint_focal_point(s, target, actor.key, admin_id)
+
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            return t("Fuiste nombrado enlace de: {institutions}. Actualiza el avance de sus hitos con "
+                     "/actualizar.").format(institutions=esc(labels))
+
+        notify.notify_people(s, notify.locales_of(s, [target]),
+                             f"focal:{target}:{'+'.join(sorted(a.key for a in actors))}", render)
+    return True
+
+
+async def focal_point_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/enlace <user id> <institution>[, <another>]  |  /enlace quitar <user id> <institution>"""
+    _locale, _ = texts(update, context)
+    admin_id = user_id_of(update)
+    if not is_admin(context, admin_id):
+        await refuse(update, context, _("Este comando es solo para administradores."))
+        return
+    args = list(context.args or [])
+    revoking = bool(args) and args[0].lower() in REVOKE_WORDS
+    if revoking:
+        args = args[1:]
+    target = int_arg(args[0]) if args else None
+    actors, unknown = resolve_institutions(data(context), " ".join(args[1:]))
+    if target is None or target <= 0 or not (actors or unknown):
+        await say(update, context, esc(_("Uso: /enlace <id de usuario> <institución>[, <otra>]. "
+                                         "Ejemplo: /enlace 123456789 SESAN. Para quitarlo: "
+                                         "/enlace quitar 123456789 SESAN")))
+        return
+    if unknown:
+        await say(update, context, esc(_("No encuentro estas instituciones: {names}").format(
+            names=", ".join(unknown))))
+        return
+    if revoking:
+        with session_for(context) as s:
+            removed = [a for a in actors if repo.revoke_focal_point(s, target, a.key)]
+        text = (_("Usuario {user} ya no es enlace de: {institutions}.") if removed
+                else _("El usuario {user} no era enlace de: {institutions}."))
+        await say(update, context, esc(text.format(user=target, institutions=_labels(removed or actors))))
+        return
+    _appoint_focal_point(context, target, actors, admin_id)
+    await say(update, context, esc(_("Usuario {user} nombrado enlace de: {institutions}.").format(
+        user=target, institutions=_labels(actors))))
+
+
+async def focal_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """"Nombrar enlace" on an application in /pendientes: ask which institutions."""
+    _locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "mf", 1)
+    if not is_admin(context, user_id_of(update)):
+        await refuse(update, context, _("Solo un administrador puede nombrar enlaces."))
+        return ConversationHandler.END
+    membership_id = int_arg(args[0]) if args else None
+    with session_for(context) as s:
+        membership = repo.membership_by_id(s, membership_id) if membership_id is not None else None
+        pending = membership is not None and membership.state == repo.PENDING
+        name = membership.full_name if membership else ""
+    if not pending:
+        await answer_press(update, _("Esta solicitud ya fue decidida."))
+        return ConversationHandler.END
+    await answer_press(update)
+    context.user_data[APPOINTING] = membership_id
+    await say(update, context, esc(_("¿De qué institución o instituciones será enlace {name}? Escribe "
+                                     "siglas o nombres separados por comas (/cancelar para salir).").format(
+        name=name)))
+    return INSTITUTIONS
+
+
+async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    admin_id = user_id_of(update)
+    membership_id = context.user_data.get(APPOINTING)
+    if membership_id is None or not is_admin(context, admin_id):  # rights checked again on writing
+        context.user_data.pop(APPOINTING, None)
+        await refuse(update, context, _("Solo un administrador puede nombrar enlaces."))
+        return ConversationHandler.END
+    actors, unknown = resolve_institutions(data(context), update.message.text or "")
+    if unknown or not actors:
+        await say(update, context, esc(_("No encuentro estas instituciones: {names}. Escríbelas de nuevo "
+                                         "o /cancelar.").format(names=", ".join(unknown) or "—")))
+        return INSTITUTIONS
+    context.user_data.pop(APPOINTING, None)
+    with session_for(context) as s:
+        membership = repo.membership_by_id(s, membership_id)
+        target = membership.person_id if membership else None
+    if target is None or not _appoint_focal_point(context, target, actors, admin_id, membership_id):
+        await say(update, context, esc(_("Esta solicitud ya fue decidida.")))
+        return ConversationHandler.END
+    await say(update, context, esc(_("Usuario {user} nombrado enlace de: {institutions}.").format(
+        user=target, institutions=_labels(actors))))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _locale, _ = texts(update, context)
+    context.user_data.pop(APPOINTING, None)
+    await say(update, context, esc(_("Cancelado.")))
+    return ConversationHandler.END
+
+
+def focal_from_queue_conversation() -> ConversationHandler:
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(focal_from_queue, pattern=r"^pa:mf:")],
+        states={INSTITUTIONS: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_institutions)]},
+        fallbacks=[CommandHandler("cancelar", cancel)],
+        name="pa_focal_from_queue",
+        allow_reentry=True,
+    )
+
+
+def handlers() -> list:
+    return [
+        focal_from_queue_conversation(),
+        CommandHandler("admin", admin_command),
+        CommandHandler("enlace", focal_point_command),
+    ]
