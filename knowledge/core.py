@@ -112,6 +112,7 @@ class Knowledge:
         self._fact_texts = [(d, fold_simple(d.snippet)) for d in self.docs if d.kind in ("plan_fact", "catalogue_fact")]
         self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
         self._statuses: dict[str, StatusDef] = {}
+        self._hito_docs: dict[str, Doc] | None = None  # ref -> hito record, made on first use
         self.refresh_statuses()
 
     # --- lookups ----------------------------------------------------------------------------
@@ -307,6 +308,10 @@ class Knowledge:
         if named_hito is not None:
             return named_hito
         extra = self._content(intent.rest)
+        if intent.aspect in ("count", "dates") and not intent.topics and intent.count_target not in ("commitments", "hitos"):
+            fact = self._fact_with_number(intent, w)  # "cuantas OSC participaron en la cocreacion"
+            if fact is not None:
+                return fact
         commitment_refs = [t for t in intent.topics if t.startswith("c") and t != "cat"]
         if intent.actors and commitment_refs and intent.aspect in COMMITMENT_ASPECTS:
             return self._topic_answer(intent, plan_key, assumed, w)  # "q ha hecho el MINTRAB en movilidad laboral"
@@ -316,10 +321,6 @@ class Knowledge:
                 return self._entity_answer(led, intent.aspect, w, intent, assumed=led.plan.current)
         if intent.actors and not (intent.topics and intent.aspect in ("dates", "status", "results", "hitos")):
             return self._actor_answer(intent.actors[0], intent.aspect, w, intent)
-        if intent.aspect in ("count", "dates") and not intent.topics:
-            fact = self._fact_with_number(intent, w)
-            if fact is not None:
-                return fact
         if intent.acronyms:
             if intent.aspect in ("meaning", "about") and not extra:
                 return self._meaning_answer(intent.acronyms, w)
@@ -373,6 +374,13 @@ class Knowledge:
         if not words:
             return None
         results = self.index.search(words, limit=8, kinds={"hito"}, query_text=" ".join(words))
+        if not results or results[0].coverage < MIN_COVERAGE:  # the words may be an activity's: its hito
+            parents: dict[str, Scored] = {}
+            for r in self.index.search(words, limit=8, kinds={"activity"}, query_text=" ".join(words)):
+                hito_ref = r.doc.ref.rsplit("a", 1)[0]
+                if hito_ref not in parents:
+                    parents[hito_ref] = Scored(self._hito_doc(hito_ref) or r.doc, r.score, r.coverage, r.fuzzy)
+            results = list(parents.values()) or results
         topic_commitments = {t for t in intent.topics if t.startswith("c") and t != "cat"}
         if topic_commitments:
             results = [r for r in results if r.doc.ref.split("h")[0] in topic_commitments] or results
@@ -391,6 +399,11 @@ class Knowledge:
             return None
         return self._entity_answer(found, intent.aspect, w, intent, assumed=found.plan.current,
                                    confidence=0.5 + 0.5 * best.coverage)
+
+    def _hito_doc(self, ref: str) -> Doc | None:
+        if self._hito_docs is None:
+            self._hito_docs = {d.ref: d for d in self.docs if d.kind == "hito"}
+        return self._hito_docs.get(ref)
 
     def _commitment_by_content(self, intent: Intent, words: list[str], w: Writer) -> Answer | None:
         """'el problema del compromiso de datos': the commitment whose title has the other words."""
@@ -426,7 +439,7 @@ class Knowledge:
         attribute = intent.missing or ""
         if attribute == "official" and intent.actors:
             actor = self.actors.actors[intent.actors[0]]
-            fact = self._fact_about(actor, "person")
+            fact = self._fact_about(actor, "person", intent.missing_phrase)
             if fact is not None:
                 return self._fact_answer(fact, w)
         return self._refusal(attribute, self._entity_name(intent, w), w)
@@ -477,12 +490,25 @@ class Knowledge:
         """A plan the knowledge base does not hold: the records that mention it, else a refusal."""
         number = intent.plan_number or 0
         mentions = self._plan_mentions(number)
+        if intent.commitment is not None:
+            named = re.compile(rf"\bcompromiso (?:numero )?{intent.commitment}\b")
+            exact = [ref for ref in mentions if named.search(self._record_text(ref))]
+            mentions = exact or mentions
         if not mentions:
             return self._no_plan(number, w)
         head = w.n_("No tengo el plan {p}, pero {n} registro lo menciona:", "No tengo el plan {p}, pero {n} registros lo mencionan:",
                     len(mentions), p=number)
         lines = [f"- {self._ref_title(ref, w.locale, long=True)}" for ref in mentions]
         return make_answer(paragraphs(head, "\n".join(lines)), w.locale, refs=mentions, confidence=0.7)
+
+    def _record_text(self, ref: str) -> str:
+        """The folded own text of a commitment-tree record."""
+        parsed = parse_ref(ref)
+        found = self.locate(parsed) if parsed else None
+        if found is None:
+            return ""
+        item = found.activity or found.hito
+        return fold_simple(item.text if item else found.commitment.title)
 
     def _plan_mentions(self, number: int) -> list[str]:
         """Refs of the hitos, activities and commitments whose text names the plan number `number`."""
@@ -1072,9 +1098,10 @@ class Knowledge:
             details.append(w._("y {n} más", n=len(detail_refs) - detail_limit))
         return summary, (w._("En detalle:") + "\n" + "\n".join(details)) if details else ""
 
-    def _fact_about(self, actor: Actor, aspect: str) -> Doc | None:
-        """A plan or catalogue fact that names the actor and the asked role word (a person, a phone)."""
-        words = ROLE_WORDS[aspect]
+    def _fact_about(self, actor: Actor, aspect: str, phrase: str | None = None) -> Doc | None:
+        """A plan or catalogue fact that names the actor and the asked role word (a person, a phone);
+        with `phrase` (the role as asked: "secretaria general"), the fact must contain it."""
+        words = (phrase,) if phrase else ROLE_WORDS[aspect]
         names = {fold_simple(actor.name), fold_simple(actor.acronym or "")} - {""}
         for doc, text in self._fact_texts:
             if any(n in text for n in names) and any(wd in text for wd in words):
@@ -1114,6 +1141,8 @@ class Knowledge:
         name = pr.short_name or pr.title
         head = pr.title + (f" ({pr.short_name})" if pr.short_name and pr.short_name not in pr.title else "")
         period = pr.period_text or (w.period(pr.start, pr.end) if pr.start or pr.end else "")
+        if w.locale != "es" and (pr.start or pr.end):
+            period = w.period(pr.start, pr.end)  # the printed period is Spanish
         partners = [f"{p.actor}" + (f" ({p.country})" if p.country else "") + (f": {p.role}" if p.role else "") for p in pr.partners]
         components = [c.title + (" — " + "; ".join(c.expected_results) if c.expected_results else "") for c in pr.components]
         if aspect == "count" and intent is not None:

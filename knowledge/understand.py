@@ -41,6 +41,7 @@ class Intent:
     topics: list[str] = field(default_factory=list)  # refs from lexicon/topics.yaml
     projects: list[str] = field(default_factory=list)  # project keys (by name, code, acronym, nickname)
     missing: str | None = None  # an attribute the sources never give (lexicon aspects.yaml `unanswerable`)
+    missing_phrase: str | None = None  # the words that asked for it ("secretaria general")
     date_part: str = "both"  # start, end, both
     revised: bool = False
     sector: str | None = None  # government, osc, other
@@ -231,8 +232,9 @@ class Understander:
         free_canonical = [t for i, t in enumerate(intent.normalized.canonical) if i not in used]
         grams = ngrams(free, 4) | ngrams(free_canonical, 4)
         for attribute, phrases in self.lexicon.unanswerable.items():
-            if any(p in grams for p in phrases):
-                intent.missing = attribute
+            found = next((p for p in phrases if p in grams), None)
+            if found:
+                intent.missing, intent.missing_phrase = attribute, found
                 return
 
     def _aspect(self, intent: Intent) -> None:
