@@ -4,9 +4,13 @@
 speller) and then answers: `.ask(question, locale=None) -> Answer`, `.card(ref, locale)` (the detail
 card of an entity, for the bot's navigation and deep links), `.search(query, ...)` (inline mode),
 and lookups (`plan`, `plans`, `commitment`, `hito`, `actor`, `statuses`, `progress`).
-Routing: explicit numbers ("compromiso 3 hito 2") first, then acronyms and actors, topic
-nicknames, the plan itself, and finally retrieval; an answer only comes from a real match —
-otherwise the answer is kind "no_answer" with the closest topics as choices.
+Routing: a plan the base does not hold (answered from the records that mention it, if any);
+an attribute no source gives (a phone, a salary, the weather: refused, naming what is missing);
+explicit numbers ("compromiso 3 hito 2", "hito 2 del 3"); acronym questions; projects (by name,
+code or nickname, routed to the asked field); hitos and commitments named by their content;
+numeric plan facts; actors, topic nicknames, the catalogue, the plan itself, and finally
+retrieval. An answer only comes from a real match — otherwise the answer is kind "no_answer"
+with the closest topics as choices.
 """
 
 from __future__ import annotations
@@ -342,7 +346,7 @@ class Knowledge:
                 intent.rest, drop={"plan", "planes", "accion", "nacional", "gobierno", "abierto", "vigente", "actual"}):
             plan = self._plans.get(plan_key or "") or self.current_plan
             return self._plan_answer(plan, intent.aspect, w, intent, assumed=plan_key is None)
-        if intent.aspect == "count" and intent.count_target and not extra:
+        if intent.aspect == "count" and intent.count_target and (not extra or intent.count_target == "tables"):
             return self._count_without_entity(intent, w)
         found = self._retrieve(intent, [], w)
         return found if found is not None else self._no_answer(intent, w)
@@ -963,6 +967,12 @@ class Knowledge:
         target = intent.count_target
         if target in ("practices", "institutions") and self.data.catalogue:
             return self._catalogue_answer(self.data.catalogue, "count", intent, w)
+        if target == "tables" and self.current_plan and self.current_plan.thematic_tables:
+            plan = self.current_plan
+            head = w.n_("El {title} tuvo {n} mesa temática:", "El {title} tuvo {n} mesas temáticas:",
+                        len(plan.thematic_tables), title=plan.title)
+            body = "\n".join(f"- {t.number}. {t.topic} ({w.date(t.date)})" for t in plan.thematic_tables)
+            return make_answer(paragraphs(head, body, w.source_line(plan.source)), w.locale, refs=[f"plan:{plan.key}"])
         if target == "plans":
             head = w.n_("Tengo información de {n} plan:", "Tengo información de {n} planes:", len(self.data.plans))
             body = "\n".join(f"- {p.title}" for p in self.plans())
@@ -1056,14 +1066,24 @@ class Knowledge:
         head = name
         if actor.description:
             head += "\n" + shorten(actor.description, 300)
-        summary, details = self._appearances(key, w)
+        within = {t for t in (intent.topics if intent else []) if t.startswith("c") and t != "cat"}
+        summary, details = self._appearances(key, w, within=within)
         return make_answer(paragraphs(head, summary, details, w.source_line(actor.source)), w.locale,
                            refs=[f"i:{key}"], confidence=confidence)
 
-    def _appearances(self, key: str, w: Writer, detail_limit: int = 12) -> tuple[str, str]:
+    def _appearances(self, key: str, w: Writer, detail_limit: int = 12, within: set[str] | None = None) -> tuple[str, str]:
         """Where an actor appears: one line per commitment / project / practice (every one, with its
-        roles), then the hitos and activities in detail (up to `detail_limit`)."""
+        roles), then the hitos and activities in detail (up to `detail_limit`). With `within`
+        (commitment refs the question names), only there when it appears there at all."""
         roles = self.actors.roles.get(key, [])
+        if within:
+            inside = [r for r in roles if any(r.ref == c or r.ref.startswith(c + "h") for c in within)]
+            if not inside and roles:
+                where = ", ".join(self._ref_title(c, w.locale) for c in sorted(within))
+                note = w._("No aparece en {where}.", where=where)
+                summary, details = self._appearances(key, w, detail_limit)
+                return paragraphs(note, summary), details
+            roles = inside
         if not roles:
             return w._("No aparece como responsable ni como apoyo en los planes que conozco."), ""
         labels = {"responsible": w._("responsable"), "government": w._("apoyo (gobierno)"), "osc": w._("apoyo (OSC)"),
@@ -1182,6 +1202,8 @@ class Knowledge:
             lines = [w._("Objetivo de {title}: {text}", title=name, text=pr.objective or w._("(sin dato en la fuente)"))]
             if pr.specific_objectives:
                 lines.append(w._("Objetivos específicos:") + "\n" + w.bullets(pr.specific_objectives))
+        elif aspect == "countries":
+            lines = [w._("Países de {title}: {names}", title=name, names=", ".join(pr.countries) or w._("(sin dato en la fuente)"))]
         elif aspect in ("activities", "products"):
             items = pr.activities or [c.title for c in pr.components]
             lines = [w._("Actividades de {title}:", title=name) + "\n" + w.bullets(items, 8)]

@@ -170,6 +170,7 @@ class SearchIndex:
         self.max_idf = 1.0
         self._norm = array("f")
         self._words: list[str] = []  # sorted vocabulary, for prefix lookups of unknown word forms
+        self._word_sid: dict[str, int] = {}  # while building: word -> stem id (-1: not indexed)
 
     @classmethod
     def from_data(cls, data: KnowledgeData, stopwords: frozenset[str] | set[str] = frozenset()) -> SearchIndex:
@@ -183,19 +184,18 @@ class SearchIndex:
         assert doc.id == len(self.docs), "documents are added in id order"
         self.docs.append(doc)
         tf: dict[int, float] = defaultdict(float)
-        vocabulary, stopwords, stem_ids = self.vocabulary, self.stopwords, self.stem_ids
+        word_sid = self._word_sid
         for text, weight in fields:
             if not text or weight <= 0:
                 continue
-            for word in fold_simple(text).split():
-                vocabulary[word] += 1
-                if word in stopwords or len(word) < 2:
-                    continue
-                s = stem(word)
-                sid = stem_ids.get(s)
+            words = fold_simple(text).split()
+            self.vocabulary.update(words)
+            for word in words:
+                sid = word_sid.get(word)
                 if sid is None:
-                    sid = stem_ids[sys.intern(s)] = len(stem_ids)
-                tf[sid] += weight
+                    sid = word_sid[word] = self._stem_id_of(word)
+                if sid >= 0:
+                    tf[sid] += weight
         stems, docs, weights = self._build
         for sid, w in tf.items():
             stems.append(sid)
@@ -203,6 +203,16 @@ class SearchIndex:
             weights.append(w)
         self._kind.append(_KIND_CODE[doc.kind])
         self._length.append(sum(tf.values()) or 1.0)
+
+    def _stem_id_of(self, word: str) -> int:
+        """The stem id of a record's word (-1 for a stopword or a one-letter word)."""
+        if word in self.stopwords or len(word) < 2:
+            return -1
+        s = stem(word)
+        sid = self.stem_ids.get(s)
+        if sid is None:
+            sid = self.stem_ids[sys.intern(s)] = len(self.stem_ids)
+        return sid
 
     def finish(self) -> None:
         """Sort the postings into flat arrays by stem (counting sort) and compute idf and norms."""
@@ -234,6 +244,7 @@ class SearchIndex:
         self._norm = array("f", (BM25_K1 * (1 - BM25_B + BM25_B * ln / avg) for ln in self._length))
         self._length = array("f")
         self._words = sorted(self.vocabulary)
+        self._word_sid = {}
         stem.cache_clear()  # the build's words; questions refill it
 
     # --- lookups ----------------------------------------------------------------------------

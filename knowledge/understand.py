@@ -23,6 +23,7 @@ COUNT_TARGETS = {
     "actividades": "activities", "actividad": "activities", "practicas": "practices",
     "practica": "practices", "instituciones": "institutions", "institucion": "institutions",
     "organizaciones": "organizations", "osc": "organizations", "planes": "plans",
+    "mesas": "tables", "mesa": "tables",
 }
 
 
