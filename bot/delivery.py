@@ -67,7 +67,7 @@ class DeliverySettings:
     backoff_max: float = 300.0
     idle_sleep: float = 0.5
     request_timeout: float = 15.0
-    late_tolerance: float = 0.02  # a send slot missed by more than this is skipped, not crammed in
+    late_tolerance: float = 0.05  # a send slot missed by more than this is skipped, not crammed in
     db_retry_base: float = 0.1  # database errors: first retry after this, doubling...
     db_retry_max: float = 5.0  # ...up to this
     global_429_chats: int = 5  # 429s for this many chats within a second, and...
