@@ -20,27 +20,33 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=False)
 
 
+def _pack(parts: list[str], separator: str, limit: int, too_long) -> list[str]:
+    """Greedily join parts with separator into chunks of at most limit characters; a part that
+    alone is longer than limit goes through too_long(part) instead."""
+    chunks: list[str] = []
+    current = ""
+    for part in parts:
+        candidate = f"{current}{separator}{part}" if current else part
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        if len(part) <= limit:
+            current = part
+        else:
+            chunks.extend(too_long(part))
+            current = ""
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def _hard_wrap(block: str, limit: int) -> list[str]:
     """Split one paragraph that is too long: on lines, then on spaces, then anywhere."""
-    pieces: list[str] = []
-    current = ""
     for separator in ("\n", " "):
         if separator in block:
-            for part in block.split(separator):
-                candidate = f"{current}{separator}{part}" if current else part
-                if len(candidate) <= limit:
-                    current = candidate
-                    continue
-                if current:
-                    pieces.append(current)
-                if len(part) <= limit:
-                    current = part
-                else:
-                    pieces.extend(_hard_wrap(part, limit))
-                    current = ""
-            if current:
-                pieces.append(current)
-            return pieces
+            return _pack(block.split(separator), separator, limit, lambda p: _hard_wrap(p, limit))
     return [block[i:i + limit] for i in range(0, len(block), limit)]
 
 
@@ -54,26 +60,8 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     text = text.strip()
     if len(text) <= limit:
         return [text] if text else []
-    chunks: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        paragraph = paragraph.strip("\n")
-        if not paragraph:
-            continue
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        if len(paragraph) <= limit:
-            current = paragraph
-        else:
-            chunks.extend(_hard_wrap(paragraph, limit))
-            current = ""
-    if current:
-        chunks.append(current)
-    return chunks
+    paragraphs = [p.strip("\n") for p in text.split("\n\n")]
+    return _pack([p for p in paragraphs if p], "\n\n", limit, lambda p: _hard_wrap(p, limit))
 
 
 def answer_html(answer: Answer) -> str:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,14 +25,16 @@ from storage.db import Database, normalize_url
 TEST_DATABASE_ENV = "HITOBOT_TEST_DATABASE_URL"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def fresh_database(prefix: str, tmp_dir: Path) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file in tmp_dir, or, when
+    HITOBOT_TEST_DATABASE_URL is set, a new PostgreSQL database on that server (dropped after)."""
     server_url = os.environ.get(TEST_DATABASE_ENV, "").strip()
     if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'hitobot_test.sqlite3'}"
+        yield f"sqlite:///{tmp_dir / (prefix + '.sqlite3')}"
         return
     server_url = normalize_url(server_url)
-    name = f"hitobot_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -41,6 +44,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database("hitobot_test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
-from storage.db import normalize_url
 from tests.bot.fakes import FakeKnowledge, synthetic_data
+from tests.conftest import fresh_database
 from tests.emulator.fixtures import emu, emulator  # noqa: F401
 from tests.emulator.local_request import LocalRequest
 
@@ -77,21 +73,6 @@ async def offline_bot():
 
 @pytest.fixture(scope="module")
 def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An empty database of its own for a bot process (its first start migrates and loads it):
-    a SQLite file, or, when HITOBOT_TEST_DATABASE_URL is set (the root conftest's convention),
-    a new PostgreSQL database on that server, dropped at the end."""
-    server_url = os.environ.get(TEST_DATABASE_ENV, "").strip()
-    if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('bot-db') / 'bot.sqlite3'}"
-        return
-    server_url = normalize_url(server_url)
-    name = f"hitobot_e2e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """An empty database of its own for a bot process (its first start migrates and loads it)."""
+    with fresh_database("hitobot_e2e", tmp_path_factory.mktemp("bot-db")) as url:
+        yield url
