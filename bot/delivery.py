@@ -381,6 +381,12 @@ class DeliveryWorker:
         s = self.settings
         while True:
             now = time.time()
+            if self._paused_until > now:  # a global 429: nobody sends until it has passed
+                self._slots.clear()
+                await _sleep_or_stop(self._stop, self._paused_until - now)
+                if self._should_stop():
+                    raise _Stopped
+                continue
             while self._slots and self._slots[0] < now - s.late_tolerance:
                 self._slots.popleft()  # too late for it: sending now would crowd the next slots
                 self.stats.slots_missed += 1
