@@ -72,6 +72,8 @@ class DeliverySettings:
     db_retry_max: float = 5.0  # ...up to this
     global_429_chats: int = 5  # 429s for this many chats within a second, and...
     global_429_share: float = 0.25  # ...this share of the answers: the limit is the bot's, pause all
+    global_429_min_answers: int = 20  # judged only over at least this many answers (a few early
+    # 429s are not a pattern)
 
     @property
     def effective_margin(self) -> float:
@@ -254,7 +256,7 @@ class DeliveryWorker:
         self._prefetch: asyncio.Future[list[outbox.ClaimedMessage]] | None = None
         self._stop = asyncio.Event()
         self._deadline: float | None = None
-        self._answers: collections.deque[tuple[float, int, bool]] = collections.deque()
+        self._answers: collections.deque[tuple[float, int, float | None]] = collections.deque()
         self._paused_until = 0.0
 
     # database steps, each one short transaction, run off the event loop
@@ -405,15 +407,16 @@ class DeliveryWorker:
     def _note_answer(self, chat_id: int, outcome: SendOutcome) -> None:
         """Watch 429s: many chats limited at once means the bot's own limit -> everyone pauses."""
         s, now = self.settings, time.monotonic()
-        self._answers.append((now, chat_id, outcome.retry_after is not None))
+        self._answers.append((now, chat_id, outcome.retry_after))
         while self._answers and now - self._answers[0][0] > 1.0:
             self._answers.popleft()
-        if outcome.retry_after is None:
+        if len(self._answers) < s.global_429_min_answers:
             return
-        limited = {chat for _t, chat, was_429 in self._answers if was_429}
+        limited = {chat: wait for _t, chat, wait in self._answers if wait is not None}
         if len(limited) < s.global_429_chats or len(limited) < s.global_429_share * len(self._answers):
             return
-        until = time.time() + outcome.retry_after
+        wait = max(limited.values())
+        until = time.time() + wait
         if until <= self._paused_until:
             return
         self._paused_until = until
@@ -421,7 +424,7 @@ class DeliveryWorker:
         self._slots.clear()
         self._answers.clear()
         log.warning("delivery worker %s: 429 for %d chats within a second: all workers pause %.1f s",
-                    self.worker_id, len(limited), outcome.retry_after)
+                    self.worker_id, len(limited), wait)
         pause = asyncio.ensure_future(self._db("pause sending", self._pause_everyone, until, attempts=3))
         pause.add_done_callback(lambda f: f.cancelled() or f.exception())
 

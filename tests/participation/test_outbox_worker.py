@@ -208,7 +208,7 @@ async def test_a_429_holds_back_only_its_own_chat(db):
 
 async def test_429s_for_many_chats_at_once_pause_every_worker(db):
     _enqueue(db, range(1, 41))
-    script = {chat: [SendOutcome("retry", retry_after=1.0, error="429")] for chat in range(1, 9)}
+    script = {chat: [SendOutcome("retry", retry_after=1.0, error="429")] for chat in range(1, 17)}
     sender = TimedSender(script)
     settings = dataclasses.replace(FAST, concurrency=8)
     worker = DeliveryWorker(db.session, sender, settings)
@@ -217,7 +217,8 @@ async def test_429s_for_many_chats_at_once_pause_every_worker(db):
     assert worker.stats.global_pauses == 1
     first_429 = min(t for t, _c, kind in sender.answers if kind == "429")
     slipped = [t for t, _c, kind in sender.answers if first_429 < t < first_429 + 0.9 and kind == "sent"]
-    assert len(slipped) <= settings.concurrency  # only sends already under way when it paused
+    # judged after 20 answers (16 of them 429): 4 sent before that, plus those already under way
+    assert len(slipped) <= 4 + settings.concurrency
     assert time.monotonic() - started >= 1.0
     with db.session() as s:  # the shared schedule itself was pushed: other workers pause too
         assert s.scalar(select(DeliveryRate.updated_at)) >= time.time() - 20
