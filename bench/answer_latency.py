@@ -127,7 +127,7 @@ def measure(label: str, data: KnowledgeData, qs: list[str], runs: int, memory: b
     t0 = time.perf_counter()
     knowledge = Knowledge(data)
     build = time.perf_counter() - t0
-    core = time_each(lambda q: knowledge.ask(q), qs, runs)
+    core = time_each(knowledge.ask, qs, runs)
     naive_search = NaiveSearch(knowledge.docs)
     naive = time_each(naive_search.search, qs, 1)
     records = len(knowledge.docs)

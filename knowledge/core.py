@@ -54,6 +54,7 @@ from knowledge.understand import Intent, Understander
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 8
+MAX_SUMMARY_LINES = 30  # commitments / projects listed for one actor (the shipped plans have 7)
 MIN_COVERAGE = 0.6  # share of the question's meaningful words a record must contain
 ROLE_WORDS = {  # what a text must contain to answer a person / contact / money question
     "person": ("secretari", "ministr", "director", "comisionad", "president", "jefe", "alcald"),
@@ -117,6 +118,7 @@ class Knowledge:
         self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
         self._statuses: dict[str, StatusDef] = {}
         self._hito_docs: dict[str, Doc] | None = None  # ref -> hito record, made on first use
+        self._commitments: dict[tuple[str | None, int], Located] | None = None
         self.refresh_statuses()
 
     # --- lookups ----------------------------------------------------------------------------
@@ -175,12 +177,15 @@ class Knowledge:
         return round(sum(v or 0 for v in values) / len(values))
 
     def _locate_commitment(self, number: int, plan_key: str | None = None) -> Located | None:
-        plans = [self._plans[plan_key]] if plan_key in self._plans else self.plans()
-        for plan in plans:
-            for c in plan.commitments:
-                if c.number == number:
-                    return Located(plan, c)
-        return None
+        """Commitment `number` of the plan (default: the first plan, current first, that has one)."""
+        if self._commitments is None:  # (plan key, number) and number -> where, made on first use
+            by_key: dict[tuple[str | None, int], Located] = {}
+            for plan in self.plans():
+                for c in plan.commitments:
+                    by_key.setdefault((plan.key, c.number), Located(plan, c))
+                    by_key.setdefault((None, c.number), Located(plan, c))
+            self._commitments = by_key
+        return self._commitments.get((plan_key if plan_key in self._plans else None, number))
 
     def locate(self, ref: Ref) -> Located | None:
         if ref.commitment is None:
@@ -502,7 +507,9 @@ class Knowledge:
             return self._no_plan(number, w)
         head = w.n_("No tengo el plan {p}, pero {n} registro lo menciona:", "No tengo el plan {p}, pero {n} registros lo mencionan:",
                     len(mentions), p=number)
-        lines = [f"- {self._ref_title(ref, w.locale, long=True)}" for ref in mentions]
+        lines = [f"- {self._ref_title(ref, w.locale, long=True)}" for ref in mentions[:MAX_CHOICES]]
+        if len(mentions) > MAX_CHOICES:
+            lines.append(w._("y {n} más", n=len(mentions) - MAX_CHOICES))
         return make_answer(paragraphs(head, "\n".join(lines)), w.locale, refs=mentions, confidence=0.7)
 
     def _record_text(self, ref: str) -> str:
@@ -523,11 +530,13 @@ class Knowledge:
         pattern = re.compile(rf"\b(?:{alternatives})\s+(?:plan|pan)\b|\b(?:plan|pan)\s+(?:de accion nacional\s+)?"
                              rf"(?:de gobierno abierto\s+)?(?:{alternatives})\b")
         refs: list[str] = []
-        for plan in self.plans():
-            for c in plan.commitments:
-                for h in c.hitos:
-                    if pattern.search(fold_simple(h.text)):
-                        refs.append(f"c{c.number}h{h.number}")
+        # only records that say "plan" and the number (as a word, or as digits when they are indexed)
+        with_plan = set(self.index.docs_with_word("plan", "pan"))
+        with_number = set(self.index.docs_with_word(*(f for f in forms if not f.isdigit() or len(f) > 1)))
+        for doc_id in sorted(with_plan & with_number):
+            doc = self.docs[doc_id]
+            if doc.kind == "hito" and doc.ref not in refs and pattern.search(fold_simple(doc.title)):
+                refs.append(doc.ref)
         return refs
 
     def _content(self, tokens: Iterable[str], drop: set[str] = frozenset()) -> list[str]:
@@ -1053,14 +1062,16 @@ class Knowledge:
                 head = w._("{name} es responsable de:", name=name)
             asks_hitos = intent is not None and any(t in ("hito", "hitos") for t in intent.normalized.tokens)
             if asks_hitos and hitos:
-                lines = [f"- {self._ref_title(r.ref, w.locale, long=True)}" for r in hitos]
+                listed = [r.ref for r in hitos]
             else:
-                lines = [f"- {self._ref_title(r.ref, w.locale)}" for r in commitments]
-                lines += [f"- {self._ref_title(r.ref, w.locale, long=True)}" for r in hitos
-                          if not any(r.ref.startswith(c.ref + "h") for c in commitments)]
+                led = {c.ref for c in commitments}
+                listed = [r.ref for r in commitments] + [r.ref for r in hitos if r.ref.split("h")[0] not in led]
+            lines = [f"- {self._ref_title(ref, w.locale, long='h' in ref)}" for ref in listed[:15]]
+            if len(listed) > 15:
+                lines.append(w._("y {n} más", n=len(listed) - 15))
             other = [r for r in roles if r.role != "responsible"]
             tail = w._("También aparece como apoyo en {n} lugares más.", n=len({r.ref for r in other})) if other else ""
-            return make_answer(paragraphs(head, "\n".join(lines[:15]), tail, w.source_line(actor.source)), w.locale,
+            return make_answer(paragraphs(head, "\n".join(lines), tail, w.source_line(actor.source)), w.locale,
                                refs=[f"i:{key}", *(r.ref for r in commitments)], confidence=confidence)
         # about / participation / supporters / anything else: where the actor appears
         head = name
@@ -1100,7 +1111,7 @@ class Knowledge:
             if top != r.ref:
                 detail_refs.setdefault(r.ref, []).append(labels.get(r.role, r.role))
         lines = []
-        for top, by_role in groups.items():
+        for top, by_role in itertools.islice(groups.items(), MAX_SUMMARY_LINES):
             parts = []
             for label, places in by_role.items():
                 numbers = [p for p in dict.fromkeys(places) if p]
@@ -1110,6 +1121,8 @@ class Knowledge:
                     parts.append(w.n_("{role} en el hito {list}", "{role} en los hitos {list}", len(numbers),
                                       role=label, list=", ".join(numbers)))
             lines.append(f"- {shorten(self._ref_title(top, w.locale), 80)}: {'; '.join(parts)}")
+        if len(groups) > MAX_SUMMARY_LINES:
+            lines.append(w._("y {n} más", n=len(groups) - MAX_SUMMARY_LINES))
         summary = w.n_("Aparece en {n} compromiso o proyecto:", "Aparece en {n} compromisos o proyectos:", len(groups)) \
             + "\n" + "\n".join(lines)
         details = [f"- {self._ref_title(ref, w.locale, long=True)} ({', '.join(dict.fromkeys(rs))})"

@@ -228,7 +228,7 @@ class SearchIndex:
         fill = counts[:-1]
         post_docs = array("I", bytes(4 * len(stems)))
         post_tf = array("f", bytes(4 * len(stems)))
-        for sid, d, w in zip(stems, docs, weights):
+        for sid, d, w in zip(stems, docs, weights, strict=True):
             at = fill[sid]
             post_docs[at] = d
             post_tf[at] = w
@@ -255,6 +255,15 @@ class SearchIndex:
     def knows_stem_of(self, word: str) -> bool:
         """Whether another form of the word occurs in the records ('alineado' when only 'alineadas' does)."""
         return stem(word) in self.stem_ids
+
+    def docs_with_word(self, *words: str) -> list[int]:
+        """Ids of the records that contain any of the words (by stem), in id order."""
+        ids: set[int] = set()
+        for word in words:
+            sid = self.stem_ids.get(stem(word))
+            if sid is not None:
+                ids.update(self._post_docs[self._offsets[sid]:self._offsets[sid + 1]])
+        return sorted(ids)
 
     def document_frequency(self, s: str) -> int:
         sid = self.stem_ids.get(s)
@@ -365,7 +374,7 @@ class SearchIndex:
         for sid in use:
             idf = self.idf[sid]
             docs, tfs = self._postings(sid)
-            for doc_id, tf in zip(docs, tfs):
+            for doc_id, tf in zip(docs, tfs, strict=True):
                 if codes is not None and kind_of[doc_id] not in codes:
                     continue
                 scores[doc_id] += idf * tf * k1 / (tf + norm[doc_id])
