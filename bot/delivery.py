@@ -71,7 +71,7 @@ class DeliverySettings:
     db_retry_base: float = 0.1  # database errors: first retry after this, doubling...
     db_retry_max: float = 5.0  # ...up to this
     global_429_chats: int = 5  # 429s for this many chats within a second, and...
-    global_429_share: float = 0.25  # ...this share of the answers: the limit is the bot's, pause all
+    global_429_share: float = 0.5  # ...this share of the answers: the limit is the bot's, pause all
     global_429_min_answers: int = 20  # judged only over at least this many answers (a few early
     # 429s are not a pattern)
 
