@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
@@ -35,7 +34,7 @@ from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
 from handlers import buttons, commands, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
-from handlers.context import LOCALE_KEY, SERVICES_KEY, KnowledgeLike, Services
+from handlers.context import SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
 from handlers.flood import FLOOD_KEY, flood_gate
 from knowledge.i18n import N_, translations
@@ -77,42 +76,6 @@ def base_file_url(settings: Settings) -> str | None:
     return None
 
 
-def state_file(settings: Settings) -> Path:
-    """Where older versions kept per-person preferences (a PicklePersistence file): next to a
-    SQLite database, else in the working directory.  Now only read once, by
-    `import_legacy_preferences`; preferences live in the database (storage/models/preferences.py)."""
-    url = settings.database_url
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url[len("sqlite:///"):]).with_suffix(".state.pickle")
-    return Path.cwd() / "hitobot.state.pickle"
-
-
-def import_legacy_preferences(settings: Settings, database: Any) -> int:
-    """Once: copy the languages people chose into the preferences table from the pickle file
-    older versions wrote, then rename the file to *.imported.  Returns how many were copied."""
-    path = state_file(settings)
-    if not path.is_file():
-        return 0
-    try:
-        import pickle
-
-        from storage.repositories.preferences import choose_locales
-
-        with path.open("rb") as f:
-            state = pickle.load(f)  # our own file, written by PTB's PicklePersistence
-        user_data = state.get("user_data") or {} if isinstance(state, dict) else {}
-        choices = {int(user): data[LOCALE_KEY] for user, data in user_data.items()
-                   if isinstance(data, dict) and data.get(LOCALE_KEY)}
-        with database.session() as session:
-            copied = choose_locales(session, choices)
-        path.rename(path.with_name(path.name + ".imported"))
-    except Exception:  # never a reason not to start; the file stays for a later attempt
-        log.exception("could not import the preferences in %s", path)
-        return 0
-    log.info("imported %d language choices from %s", copied, path)
-    return copied
-
-
 def load_services(settings: Settings) -> Services:
     """Open the database (migrating and loading it on first start) and build the knowledge core."""
     database: Any | None = None
@@ -126,7 +89,6 @@ def load_services(settings: Settings) -> Services:
         data = load_data_dir(settings.data_dir)
     else:
         database = prepare(settings)
-        import_legacy_preferences(settings, database)
         with database.session() as session:
             data = read_knowledge(session)
     from knowledge.core import Knowledge

@@ -7,13 +7,12 @@ test database (SQLite, or PostgreSQL with HITOBOT_TEST_DATABASE_URL).
 
 from __future__ import annotations
 
-import pickle
 from contextlib import asynccontextmanager
 
 from sqlalchemy import select
 from telegram.error import NetworkError
 
-from bot.app import build_application, import_legacy_preferences, state_file
+from bot.app import build_application
 from bot.config import Settings
 from storage.db import Database, script_heads
 from storage.models.participation import OutboxMessage
@@ -107,19 +106,6 @@ async def test_without_a_database_the_failure_still_reaches_the_error_handler():
         request.down = True
         await bot.say("una pregunta", user_id=8181)
         assert request.counts.get("failed", 0) >= 2  # the answer, then the apology, both failed
-
-
-def test_languages_from_the_old_pickle_file_are_imported_once(db, tmp_path):
-    settings = Settings(telegram_token="1:x", database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    path = state_file(settings)
-    path.write_bytes(pickle.dumps({"user_data": {11: {"locale": "en"}, 12: {"awaiting": "search"},
-                                                 13: {"locale": "xx"}}, "chat_data": {}}))
-    assert import_legacy_preferences(settings, db) == 1
-    with db.session() as session:
-        assert chosen_locale(session, 11) == "en"
-        assert chosen_locale(session, 12) is None and chosen_locale(session, 13) is None
-    assert not path.exists()  # renamed: a second start does not import again
-    assert import_legacy_preferences(settings, db) == 0
 
 
 def test_the_cheap_head_check_agrees_with_alembic(db, tmp_path):
