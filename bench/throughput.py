@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,14 +87,40 @@ def echo_application(request):
     return app
 
 
-def hitobot_application(request, knowledge, data):
+@contextlib.contextmanager
+def bench_database(server_url: str | None, tmp: str, name: str):
+    """A new, empty database for one measurement: a SQLite file in tmp, or a fresh PostgreSQL
+    database on server_url (dropped afterwards)."""
+    if not server_url:
+        yield f"sqlite:///{tmp}/{name}.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from storage.db import normalize_url
+
+    server_url = normalize_url(server_url)
+    db_name = f"hitobot_bench_{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{db_name}"'))
+    try:
+        yield make_url(server_url).set(database=db_name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def hitobot_application(request, knowledge, data, database_url: str):
     """The Application as `hitobot run` builds it, with its per-update log wrapper (the log
     lines themselves are filtered out by logging.disable below, their fields are computed)."""
     from bot.app import build_application
     from bot.commands.run import instrument
     from bot.config import Settings
 
-    settings = Settings(telegram_token=TOKEN, telegram_base_url="http://127.0.0.1:9/bot")
+    settings = Settings(telegram_token=TOKEN, telegram_base_url="http://127.0.0.1:9/bot",
+                        database_url=database_url)
     application = build_application(settings, knowledge=knowledge, data=data, request=request,
                                     rate_limiter=None)
     instrument(application, settings)
@@ -114,7 +142,7 @@ class ConstantCore:
         return getattr(self._knowledge, name)
 
 
-def bench_throughput(n: int) -> dict[str, float]:
+def bench_throughput(n: int, server_url: str | None) -> dict[str, float]:
     from knowledge.core import Knowledge
     from knowledge.loader import load_data_dir
     from tests.emulator.local_request import LocalRequest
@@ -127,11 +155,19 @@ def bench_throughput(n: int) -> dict[str, float]:
         knowledge.ask(question)
     echo_request = LocalRequest(record=False)
     echo_seconds = asyncio.run(drive(echo_application(echo_request), echo_request, texts))
-    bot_request = LocalRequest(record=False)
-    bot_seconds = asyncio.run(drive(hitobot_application(bot_request, knowledge, data), bot_request, texts))
-    stub_request = LocalRequest(record=False)
-    stub = ConstantCore(knowledge, pool[0])
-    stub_seconds = asyncio.run(drive(hitobot_application(stub_request, stub, data), stub_request, texts))
+    with tempfile.TemporaryDirectory() as tmp, bench_database(server_url, tmp, "throughput") as url:
+        from storage.db import Database
+
+        database = Database(url)
+        database.upgrade()  # the bot's own tables (preferences, participation) must exist
+        database.dispose()
+        bot_request = LocalRequest(record=False)
+        bot_seconds = asyncio.run(drive(hitobot_application(bot_request, knowledge, data, url),
+                                        bot_request, texts))
+        stub_request = LocalRequest(record=False)
+        stub = ConstantCore(knowledge, pool[0])
+        stub_seconds = asyncio.run(drive(hitobot_application(stub_request, stub, data, url),
+                                         stub_request, texts))
     start = time.perf_counter()
     for text in texts:
         knowledge.ask(text)
@@ -140,14 +176,15 @@ def bench_throughput(n: int) -> dict[str, float]:
             "stub_per_s": n / stub_seconds, "ask_ms": ask_ms}
 
 
-def bench_cold_start() -> dict[str, float]:
+def bench_cold_start(server_url: str | None) -> dict[str, float]:
     from tests.emulator import EmulatorServer
 
     results = {}
-    with EmulatorServer() as server, tempfile.TemporaryDirectory() as tmp:
+    with EmulatorServer() as server, tempfile.TemporaryDirectory() as tmp, \
+            bench_database(server_url, tmp, "coldstart") as url:
         client = server.client()
         env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
-               "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "LOG_LEVEL": "WARNING"}
+               "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
         env.pop("WEBHOOK_URL", None)
         hitobot = str(Path(sys.executable).with_name("hitobot"))
         for label in ("first_start_s", "restart_s"):
@@ -252,6 +289,9 @@ def bench_memory() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=3000)
+    parser.add_argument("--db", default=None,
+                        help="PostgreSQL server URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test "
+                             "(fresh databases are created on it and dropped; default: temp SQLite files)")
     parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_probe:
@@ -260,8 +300,8 @@ def main() -> None:
     import logging
 
     logging.disable(logging.WARNING)
-    t = bench_throughput(args.updates)
-    c = bench_cold_start()
+    t = bench_throughput(args.updates, args.db)
+    c = bench_cold_start(args.db)
     m = bench_memory()
     rows = [
         ("echo bot (same transport)", f"{t['echo_per_s']:.0f} updates/s", "", ""),
@@ -279,7 +319,8 @@ def main() -> None:
         ("  of which: imports / KB objects / core index",
          f"{m['imports_mb']:.0f}/{m['data_mb']:.0f}/{m['core_mb']:.0f} MB", "", ""),
     ]
-    print(f"hitobot throughput bench ({t['updates']} updates, fake in-process transport, rate limiter off)")
+    backend = "PostgreSQL" if args.db else "SQLite"
+    print(f"hitobot throughput bench on {backend} ({t['updates']} updates, fake in-process transport, rate limiter off)")
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'value':>16}  {'goal':>10}  ratio")
     for name, value, goal, ratio in rows:
