@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,29 +85,12 @@ def echo_application(request):
     return app
 
 
-@contextlib.contextmanager
 def bench_database(server_url: str | None, tmp: str, name: str):
     """A new, empty database for one measurement: a SQLite file in tmp, or a fresh PostgreSQL
     database on server_url (dropped afterwards)."""
-    if not server_url:
-        yield f"sqlite:///{tmp}/{name}.sqlite3"
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from tests.conftest import fresh_database
 
-    from storage.db import normalize_url
-
-    server_url = normalize_url(server_url)
-    db_name = f"hitobot_bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{db_name}"'))
-    try:
-        yield make_url(server_url).set(database=db_name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
-        admin.dispose()
+    return fresh_database(f"hitobot_bench_{name}", Path(tmp), server_url or "")
 
 
 def hitobot_application(request, knowledge, data, database_url: str):

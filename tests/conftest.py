@@ -26,10 +26,11 @@ TEST_DATABASE_ENV = "HITOBOT_TEST_DATABASE_URL"
 
 
 @contextlib.contextmanager
-def fresh_database(prefix: str, tmp_dir: Path) -> Iterator[str]:
-    """The URL of a new, empty database: a SQLite file in tmp_dir, or, when
-    HITOBOT_TEST_DATABASE_URL is set, a new PostgreSQL database on that server (dropped after)."""
-    server_url = os.environ.get(TEST_DATABASE_ENV, "").strip()
+def fresh_database(prefix: str, tmp_dir: Path, server_url: str | None = None) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file in tmp_dir, or a new PostgreSQL database
+    (dropped after) on server_url, which defaults to $HITOBOT_TEST_DATABASE_URL."""
+    if server_url is None:
+        server_url = os.environ.get(TEST_DATABASE_ENV, "").strip()
     if not server_url:
         yield f"sqlite:///{tmp_dir / (prefix + '.sqlite3')}"
         return
