@@ -249,12 +249,13 @@ def memory_probe() -> None:
     knowledge = Knowledge(data)
     after_core = rss_mb()
     request = LocalRequest(record=False)
-    application = hitobot_application(request, knowledge, data)
-
-    async def a_few_questions() -> None:
-        await drive(application, request, questions()[:50])
-
-    asyncio.run(a_few_questions())
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/memory.sqlite3"
+        # migrate in another process, as a bot restart finds its schema at head (no Alembic here)
+        subprocess.run([str(Path(sys.executable).with_name("hitobot")), "db", "upgrade"], check=True,
+                       env={**os.environ, "DATABASE_URL": url}, capture_output=True)
+        application = hitobot_application(request, knowledge, data, url)
+        asyncio.run(drive(application, request, questions()[:50]))
     hitos = sum(len(c.hitos) for p in data.plans for c in p.commitments)
     print(json.dumps({"rss_mb": rss_mb(), "imports_mb": after_imports, "data_mb": after_data - after_imports,
                       "core_mb": after_core - after_data, "plans": len(data.plans), "hitos": hitos,
