@@ -50,7 +50,8 @@ def converse(knowledge, stdin: TextIO, stdout: TextIO, locale: str | None = None
         answer = knowledge.ask(text, locale=locale)
         if answer.kind == "no_answer" and last is not None and len(last.refs) >= 1:
             # a follow-up ("¿y quién lo apoya?") is about what the previous answer was about
-            follow_up = knowledge.ask(f"{text} {last.refs[0]}", locale=locale)
+            # in the language of the conversation so far: the ref appended must not decide it
+            follow_up = knowledge.ask(f"{text} {last.refs[0]}", locale=locale or last.locale)
             if follow_up.kind == "answer":
                 answer = follow_up
         last = answer

@@ -32,3 +32,14 @@ def test_chat_numbered_choices_and_exit(make_synthetic_data):
 def test_chat_ends_on_ctrl_d(make_synthetic_data):
     core = Knowledge(make_synthetic_data())
     assert converse(core, io.StringIO("c1h1\n"), io.StringIO()) == 0
+
+
+def test_chat_follow_up_keeps_the_conversation_language():
+    """A reply like "1" with nothing to pick is read against the last answer, in its language."""
+    from knowledge.loader import load_data_dir
+
+    core = Knowledge(load_data_dir())
+    stdout = io.StringIO()
+    converse(core, io.StringIO("q compromisos lidera sesan\n1\n"), stdout)
+    follow_up = stdout.getvalue().split("\n> ")[-2]
+    assert "Commitment" not in follow_up and "Source:" not in follow_up, follow_up
