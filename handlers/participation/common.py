@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, ConversationHandler
 
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
@@ -281,3 +281,20 @@ def status_name(kd: KnowledgeData, key: str, locale: str) -> str:
         if status.key == key:
             return status.name_en if normalize_locale(locale) == "en" else status.name_es
     return key
+
+
+def conversation(name: str, entry_points: list[BaseHandler], states: dict[object, list[BaseHandler]],
+                 drafts: tuple[str, ...]) -> ConversationHandler:
+    """A participation conversation: /cancelar ends it and drops the drafts it keeps in
+    user_data; starting it again restarts it (allow_reentry)."""
+
+    async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        _locale, _ = texts(update, context)
+        for key in drafts:
+            context.user_data.pop(key, None)
+        await say(update, context, esc(_("Cancelado.")))
+        return ConversationHandler.END
+
+    return ConversationHandler(entry_points=entry_points, states=states,
+                               fallbacks=[CommandHandler("cancelar", cancel)], name=name,
+                               allow_reentry=True)

@@ -29,6 +29,7 @@ from handlers.participation.common import (
     button,
     cb,
     config,
+    conversation,
     data,
     esc,
     find_commitment,
@@ -243,17 +244,9 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    _locale, _ = texts(update, context)
-    for key in (DRAFT, ANSWERING, MODERATING):
-        context.user_data.pop(key, None)
-    await say(update, context, esc(_("Cancelado.")))
-    return ConversationHandler.END
-
-
 def report_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
+    return conversation(
         entry_points=[CommandHandler("monitoreo", start_report)],
         states={
             TARGET: [CallbackQueryHandler(picked_commitment, pattern=r"^pa:fc:"),
@@ -265,9 +258,8 @@ def report_conversation() -> ConversationHandler:
             SHOW_NAME: [CallbackQueryHandler(picked_show_name, pattern=r"^pa:fn:")],
             CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^pa:fk:")],
         },
-        fallbacks=[CommandHandler("cancelar", cancel)],
         name="pa_report",
-        allow_reentry=True,
+        drafts=(DRAFT, ANSWERING, MODERATING),
     )
 
 
@@ -342,12 +334,11 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 def answer_conversation() -> ConversationHandler:
-    return ConversationHandler(
+    return conversation(
         entry_points=[CallbackQueryHandler(start_answer, pattern=r"^pa:fx:")],
         states={ANSWER: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer)]},
-        fallbacks=[CommandHandler("cancelar", cancel)],
         name="pa_answer",
-        allow_reentry=True,
+        drafts=(DRAFT, ANSWERING, MODERATING),
     )
 
 
@@ -430,13 +421,12 @@ async def skipped_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def moderation_conversation() -> ConversationHandler:
-    return ConversationHandler(
+    return conversation(
         entry_points=[CallbackQueryHandler(start_moderation, pattern=r"^pa:f[ph]:")],
         states={REASON: [CallbackQueryHandler(skipped_reason, pattern=r"^pa:fm:"),
                          MessageHandler(filters.TEXT & ~filters.COMMAND, typed_reason)]},
-        fallbacks=[CommandHandler("cancelar", cancel)],
         name="pa_moderation",
-        allow_reentry=True,
+        drafts=(DRAFT, ANSWERING, MODERATING),
     )
 
 

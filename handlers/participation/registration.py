@@ -30,6 +30,7 @@ from handlers.participation.common import (
     cb,
     civil_society,
     config,
+    conversation,
     data,
     esc,
     int_arg,
@@ -170,16 +171,9 @@ async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    _locale, _ = texts(update, context)
-    context.user_data.pop(DRAFT, None)
-    await say(update, context, esc(_("Cancelado.")))
-    return ConversationHandler.END
-
-
 def registration_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
+    return conversation(
         entry_points=[CommandHandler("registro", start_registration)],
         states={
             NAME: [MessageHandler(text, got_name)],
@@ -189,9 +183,8 @@ def registration_conversation() -> ConversationHandler:
                       MessageHandler(text, typed_contact)],
             CONSENT: [CallbackQueryHandler(consent, pattern=r"^pa:rk:")],
         },
-        fallbacks=[CommandHandler("cancelar", cancel)],
         name="pa_registration",
-        allow_reentry=True,
+        drafts=(DRAFT,),
     )
 
 

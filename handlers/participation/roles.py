@@ -30,6 +30,7 @@ from handlers.participation import notify
 from handlers.participation.common import (
     answer_press,
     config,
+    conversation,
     data,
     esc,
     int_arg,
@@ -238,20 +239,12 @@ async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    _locale, _ = texts(update, context)
-    context.user_data.pop(APPOINTING, None)
-    await say(update, context, esc(_("Cancelado.")))
-    return ConversationHandler.END
-
-
 def focal_from_queue_conversation() -> ConversationHandler:
-    return ConversationHandler(
+    return conversation(
         entry_points=[CallbackQueryHandler(focal_from_queue, pattern=r"^pa:mf:")],
         states={INSTITUTIONS: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_institutions)]},
-        fallbacks=[CommandHandler("cancelar", cancel)],
         name="pa_focal_from_queue",
-        allow_reentry=True,
+        drafts=(APPOINTING,),
     )
 
 

@@ -28,6 +28,7 @@ from handlers.participation.common import (
     answer_press,
     button,
     cb,
+    conversation,
     data,
     esc,
     find_hito,
@@ -298,16 +299,9 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    _locale, _ = texts(update, context)
-    context.user_data.pop(DRAFT, None)
-    await say(update, context, esc(_("Cancelado.")))
-    return ConversationHandler.END
-
-
 def update_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
+    return conversation(
         entry_points=[CommandHandler("actualizar", start_update)],
         states={
             HITO: [CallbackQueryHandler(picked_hito, pattern=r"^pa:uh:")],
@@ -320,9 +314,8 @@ def update_conversation() -> ConversationHandler:
                        MessageHandler(text, got_evidence_link)],
             CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^pa:uc:")],
         },
-        fallbacks=[CommandHandler("cancelar", cancel)],
         name="pa_update",
-        allow_reentry=True,
+        drafts=(DRAFT,),
     )
 
 
