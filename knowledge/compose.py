@@ -24,6 +24,7 @@ from knowledge.schema import (
 )
 
 MAX_LIST = 12
+_DATES: dict[tuple[int, int | None, int | None, str], str] = {}  # (y, m, d, locale) -> words
 
 
 class Writer:
@@ -43,7 +44,13 @@ class Writer:
     # --- pieces ---------------------------------------------------------------------------
 
     def date(self, d: PartialDate | None) -> str:
-        return format_partial_date(d, self.locale)
+        if d is None:
+            return ""
+        key = (d.year, d.month, d.day, self.locale)
+        text = _DATES.get(key)
+        if text is None:  # Babel's formatting is the slow part of an answer; dates repeat
+            text = _DATES[key] = format_partial_date(d, self.locale)
+        return text
 
     def names(self, printed: Iterable[str]) -> str:
         shown = [self.actors.display(p) for p in printed if p and p.strip()]

@@ -495,6 +495,50 @@ def iter_phrases(tokens: tuple[str, ...] | list[str], max_len: int) -> Iterator[
             yield i, i + length, " ".join(tokens[i:i + length])
 
 
+class PhraseStarts:
+    """Where the phrases of a lookup table can occur in a question.
+
+    `candidates(tokens)` gives what `iter_phrases(tokens, longest key)` gives, in the same order
+    (longest first, then left to right), but only the runs that start with a key's first word and
+    have one of that word's key lengths: a question of ten words tries a handful of runs instead
+    of every run of up to five words against every table.
+    """
+
+    __slots__ = ("_lengths",)
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for phrase in phrases:
+            words = phrase.split(" ")
+            if words[0]:
+                lengths[words[0]].add(len(words))
+        self._lengths = {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
+
+    def candidates(self, tokens: tuple[str, ...] | list[str]) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        n = len(tokens)
+        lengths = self._lengths
+        for i, token in enumerate(tokens):
+            for length in lengths.get(token, ()):
+                if i + length <= n:
+                    out.append((i, i + length, token if length == 1 else " ".join(tokens[i:i + length])))
+        if len(out) > 1:
+            out.sort(key=_longest_first)
+        return out
+
+
+    def phrases(self, tokens: tuple[str, ...] | list[str]) -> set[str]:
+        """The candidate runs as a set (for "does the question say any of these?")."""
+        lengths = self._lengths
+        n = len(tokens)
+        return {token if length == 1 else " ".join(tokens[i:i + length])
+                for i, token in enumerate(tokens) for length in lengths.get(token, ()) if i + length <= n}
+
+
+def _longest_first(match: tuple[int, int, str]) -> tuple[int, int]:
+    return match[0] - match[1], match[0]
+
+
 def passages(data: KnowledgeData) -> Iterator[tuple[str, str, str, int, str, str | None]]:
     """(parent ref, section label, text, sentence number, sentence, plan key) for the long texts."""
     for plan in data.plans:
@@ -558,6 +602,8 @@ class ActorDirectory:
                 self._add(fold_simple(acr.expansion), acr.actor)
                 self._add_acronym(acr.acronym, acr.actor, stopwords)
         self.max_phrase = max((len(p.split()) for p in self.by_phrase), default=1)
+        self._starts = PhraseStarts(self.by_phrase)
+        self._display: dict[str, str] = {}  # printed name -> shown name (names come from the data)
         self.roles: dict[str, list[Role]] = defaultdict(list)
         self._collect_roles(data)
 
@@ -588,6 +634,12 @@ class ActorDirectory:
 
     def display(self, printed: str) -> str:
         """How an actor name is shown: 'Full name (ACR)' when known, else as printed."""
+        shown = self._display.get(printed)
+        if shown is None:
+            shown = self._display[printed] = self._display_uncached(printed)
+        return shown
+
+    def _display_uncached(self, printed: str) -> str:
         key = self.resolve(printed)
         if key is None:
             return printed.lstrip("~").strip()
@@ -599,7 +651,7 @@ class ActorDirectory:
         taken: set[int] = set()
         found: list[tuple[int, int, str]] = []
         upper_words = set(re.findall(r"[A-Za-z0-9]+", original))
-        for start, end, phrase in iter_phrases(tokens, self.max_phrase):
+        for start, end, phrase in self._starts.candidates(tokens):
             key = self.by_phrase.get(phrase)
             if key is None or taken.intersection(range(start, end)):
                 continue

@@ -38,6 +38,9 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _JOINED_PREFIX = re.compile(r"\b(co|re|pre|auto|sub) (?=[a-z]{4,})")  # "co-creación" -> "cocreacion"
 _ROMAN_KEEP = {"iii", "viii", "xiii", "xviii"}
 _DEGREE = re.compile(r"(\d)\s*[°º]")
+_DIGIT = re.compile(r"\d")
+_H_NUMBER = re.compile(r"\bh (\d{1,3})\b")
+_C_NUMBER = re.compile(r"\bc (\d{1,3})\b")
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:ro|ra|er|ero|era|do|da|to|ta|vo|va|no|na|mo|ma|st|nd|rd|th|o|a)$")
 _HITO_DOTTED = re.compile(r"\b(?:hito|h)\s*(\d{1,3})\.(\d{1,3})\b")
 _COMPACT_REF = re.compile(
@@ -166,14 +169,18 @@ def _fold_simple_reference(text: str) -> str:
 
 def fold(text: str) -> str:
     """fold_simple plus the chat-specific rewrites: degrees, repeated letters, compact refs."""
-    t = _DEGREE.sub(r"\1o ", str(text)[:MAX_QUESTION_CHARS])
+    t = str(text)[:MAX_QUESTION_CHARS]
+    if "°" in t or "º" in t:
+        t = _DEGREE.sub(r"\1o ", t)
     t = fold_simple(t)
-    t = " ".join(w if w in _ROMAN_KEEP else _REPEATS.sub(r"\1", w) for w in t.split())
-    t = _HITO_DOTTED.sub(r"compromiso \1 hito \2", t)
-    t = _COMPACT_REF.sub(_spell_compact_ref, t)
-    t = _GLUED.sub(lambda m: f"{_GLUED_WORDS[m[1]]} {m[2]}", t)
-    t = re.sub(r"\bh (\d{1,3})\b", r"hito \1", t)
-    t = re.sub(r"\bc (\d{1,3})\b", r"compromiso \1", t)
+    if _REPEATS.search(t):  # most questions have no letter three times in a row
+        t = " ".join(w if w in _ROMAN_KEEP else _REPEATS.sub(r"\1", w) for w in t.split())
+    if _DIGIT.search(t):  # every rewrite below needs a number
+        t = _HITO_DOTTED.sub(r"compromiso \1 hito \2", t)
+        t = _COMPACT_REF.sub(_spell_compact_ref, t)
+        t = _GLUED.sub(lambda m: f"{_GLUED_WORDS[m[1]]} {m[2]}", t)
+        t = _H_NUMBER.sub(r"hito \1", t)
+        t = _C_NUMBER.sub(r"compromiso \1", t)
     return " ".join(t.replace(".", " ").split())
 
 
@@ -182,6 +189,9 @@ def _spell_compact_ref(m: re.Match[str]) -> str:
     if m[3]:
         out += f" actividad {m[3]}"
     return out
+
+
+_SPELLER_MEMO = 20_000  # corrections remembered per speller (misspellings repeat)
 
 
 class Speller:
@@ -200,6 +210,7 @@ class Speller:
         pairs = sorted((hash(d), i) for i, word in enumerate(self._words) for d in _deletes(word))
         self._hashes = array("q", (h for h, _ in pairs))
         self._word_ids = array("I", (i for _, i in pairs))
+        self._memo: dict[str, str] = {}  # word -> correction (the vocabulary never changes)
 
     def knows(self, word: str) -> bool:
         return word in self.vocabulary
@@ -214,6 +225,15 @@ class Speller:
     def correct(self, word: str) -> str:
         if word in self.vocabulary or len(word) < 5 or not word.isalpha():
             return word
+        memo = self._memo.get(word)
+        if memo is not None:
+            return memo
+        if len(self._memo) >= _SPELLER_MEMO:
+            self._memo.clear()  # bounded: a flood of random words cannot grow it without end
+        self._memo[word] = best = self._correct(word)
+        return best
+
+    def _correct(self, word: str) -> str:
         if self.known is not None and self.known(word):
             return word
         max_edits = 1 if len(word) < 8 else 2
@@ -275,6 +295,12 @@ class Normalizer:
             w for phrases in lexicon.aspects.values() for p in phrases for w in p.split()
         }
         en_markers = set(lexicon.stop_en) | {k for k, v in lexicon.english.items() if k != v}
+        # fillers by their first word, keeping the lexicon's order (longest first): a position
+        # only tries the phrases that can start there
+        self._fillers_by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for phrase in lexicon.fillers:
+            if phrase:
+                self._fillers_by_first[phrase[0]] = (*self._fillers_by_first.get(phrase[0], ()), phrase)
         self._es_only = frozenset(es_markers - en_markers)
         self._en_only = frozenset(en_markers - es_markers)
 
@@ -324,10 +350,12 @@ class Normalizer:
         return out
 
     def _remove_fillers(self, tokens: list[str]) -> list[str]:
+        """Drop filler phrases, the longest one that starts at each position first."""
+        by_first = self._fillers_by_first
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for phrase in self.lexicon.fillers:
+            for phrase in by_first.get(tokens[i], ()):
                 n = len(phrase)
                 if tuple(tokens[i:i + n]) == phrase:
                     i += n

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.index import ActorDirectory, iter_phrases
-from knowledge.normalize import Lexicon, Normalized, Normalizer, fold_simple, ngrams
+from knowledge.index import ActorDirectory, PhraseStarts, iter_phrases
+from knowledge.normalize import Lexicon, Normalized, Normalizer, fold_simple
 from knowledge.schema import Acronym, Project
 
 _NUMBERED = {"compromiso": "commitment", "hito": "hito", "actividad": "activity", "plan": "plan",
@@ -92,6 +92,21 @@ class Understander:
                 if key:
                     self._project_of[folded] = key
         self._max_project = max((len(p.split()) for p in self._project_of), default=1)
+        self._acronym_starts = PhraseStarts(self.acronyms)
+        self._project_starts = PhraseStarts(self._project_of)
+        self._topic_starts = PhraseStarts(self._topic_of)
+        # aspects and cues as sets: "does the question say any of these?" is one set operation
+        self._aspect_sets = tuple((a, frozenset(ps)) for a, ps in lexicon.aspects.items())
+        self._cue_sets = {name: frozenset(ps) for name, ps in lexicon.cues.items()}
+        self._unanswerable_sets = tuple((attr, ps, frozenset(ps)) for attr, ps in lexicon.unanswerable.items())
+        # the runs of words worth looking up for them (aspects and cues up to the longest aspect
+        # or 4 words, unanswerable attributes up to 4 words: longer phrases never matched)
+        self._aspect_limit = max(self._max_aspect, 4)
+        self._aspect_starts = PhraseStarts(
+            p for ps in (*lexicon.aspects.values(), *lexicon.cues.values()) for p in ps
+            if len(p.split(" ")) <= self._aspect_limit)
+        self._missing_starts = PhraseStarts(
+            p for ps in lexicon.unanswerable.values() for p in ps if len(p.split(" ")) <= 4)
         self._question_words = frozenset({"que", "es", "son", "significa", "quiere", "decir", "sigla", "el", "la",
                                           "los", "las", "what", "is", "does", "mean", "stand", "for", "the",
                                           "q", "k", "ke", "sig", "significado", "de", "del", "siglas"})
@@ -167,7 +182,7 @@ class Understander:
                 intent.actors.append(key)
             used.update(range(start, end))
         words = set(re.findall(r"[A-Za-z0-9]+", question))
-        for start, end, phrase in iter_phrases(toks, self._max_acronym):
+        for start, end, phrase in self._acronym_starts.candidates(toks):
             records = self.acronyms.get(phrase)
             if not records or used.intersection(range(start, end)):
                 continue
@@ -183,7 +198,7 @@ class Understander:
 
     def _projects(self, intent: Intent, used: set[int]) -> None:
         """Projects named by short name, code or acronym (also when the acronym was read as one)."""
-        for start, end, phrase in iter_phrases(intent.normalized.tokens, self._max_project):
+        for start, end, phrase in self._project_starts.candidates(intent.normalized.tokens):
             key = self._project_of.get(phrase)
             if key and key not in intent.projects:
                 intent.projects.append(key)
@@ -195,7 +210,7 @@ class Understander:
 
     def _topics(self, intent: Intent, used: set[int]) -> None:
         for tokens in (intent.normalized.tokens, intent.normalized.canonical):
-            for start, end, phrase in iter_phrases(tokens, self._max_topic):  # longest first
+            for start, end, phrase in self._topic_starts.candidates(tokens):  # longest first
                 ref = self._topic_of.get(phrase)
                 if ref is None or used.intersection(range(start, end)):
                     continue
@@ -231,8 +246,10 @@ class Understander:
         """An attribute no source gives (a phone, a salary, the weather), from the question's free words."""
         free = [t for i, t in enumerate(intent.normalized.tokens) if i not in used]
         free_canonical = [t for i, t in enumerate(intent.normalized.canonical) if i not in used]
-        grams = ngrams(free, 4) | ngrams(free_canonical, 4)
-        for attribute, phrases in self.lexicon.unanswerable.items():
+        grams = self._missing_starts.phrases(free) | self._missing_starts.phrases(free_canonical)
+        for attribute, phrases, phrase_set in self._unanswerable_sets:
+            if phrase_set.isdisjoint(grams):
+                continue
             found = next((p for p in phrases if p in grams), None)
             if found:
                 intent.missing, intent.missing_phrase = attribute, found
@@ -240,17 +257,18 @@ class Understander:
 
     def _aspect(self, intent: Intent) -> None:
         toks = intent.normalized.canonical
-        grams = ngrams(toks, max(self._max_aspect, 4))
-        found = [a for a, phrases in self.lexicon.aspects.items() if any(p in grams for p in phrases)]
+        grams = self._aspect_starts.phrases(toks)
+        found = [a for a, phrases in self._aspect_sets if not phrases.isdisjoint(grams)]
         intent.aspects = found
         intent.aspect = found[0] if found else "about"
-        cues = self.lexicon.cues
-        starts = any(p in grams for p in cues.get("date_start", ()))
-        ends = any(p in grams for p in cues.get("date_end", ()))
+        cues = self._cue_sets
+        empty: frozenset[str] = frozenset()
+        starts = not cues.get("date_start", empty).isdisjoint(grams)
+        ends = not cues.get("date_end", empty).isdisjoint(grams)
         intent.date_part = "start" if starts and not ends else "end" if ends and not starts else "both"
-        intent.revised = any(p in grams for p in cues.get("date_revised", ()))
+        intent.revised = not cues.get("date_revised", empty).isdisjoint(grams)
         for sector in ("osc", "government", "other"):
-            if any(p in grams for p in cues.get(f"sector_{sector}", ())):
+            if not cues.get(f"sector_{sector}", empty).isdisjoint(grams):
                 intent.sector = sector
                 break
         if intent.aspect == "count":
