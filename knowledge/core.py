@@ -126,6 +126,11 @@ class Knowledge:
     def refresh_statuses(self) -> None:
         self._statuses = {s.key: s for s in self.data.statuses}
 
+    def data_changed(self) -> None:
+        """Records of `data` were changed in place (a hito's status now, after a focal point's
+        update): what is derived from them is worked out again."""
+        self.refresh_statuses()
+
     def plans(self) -> list[Plan]:
         return sorted(self.data.plans, key=lambda p: (not p.current, -p.number))
 

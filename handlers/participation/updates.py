@@ -267,13 +267,12 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
             return "\n".join(lines)
 
         notify.notify_subscribers(s, refs, f"status:{change_id}", render, skip=[user.id])
+    # the stored change is the hito's status now: answers, cards and charts show it from here on
+    hito.current = kr.as_current(change)
     services = context.application.bot_data.get("services")
-    refresh = getattr(getattr(services, "knowledge", None), "refresh_statuses", None)
-    if callable(refresh):
-        try:
-            refresh()
-        except Exception:  # the next rebuild will pick it up; the update itself is stored
-            pass
+    changed = getattr(getattr(services, "knowledge", None), "data_changed", None)
+    if callable(changed):
+        changed()
     return progress
 
 

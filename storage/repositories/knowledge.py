@@ -122,11 +122,14 @@ def _change(row: HitoStatusChange) -> StatusChange:
 
 
 def _current(row: HitoStatusChange | None) -> CurrentStatus | None:
-    if row is None:
-        return None
-    author = f"fuente: {row.source}" if row.author_kind == "source" and row.source else row.author_label
-    return CurrentStatus(status=row.status_key, progress=row.progress, since=_aware(row.created_at),
-                         note=row.note, author=author, evidence=row.evidence)
+    return None if row is None else as_current(_change(row))
+
+
+def as_current(change: StatusChange) -> CurrentStatus:
+    """A history entry as the hito's status now (what the knowledge core shows)."""
+    author = f"fuente: {change.source}" if change.author_kind == "source" and change.source else change.author_label
+    return CurrentStatus(status=change.status, progress=change.progress, since=_aware(change.created_at),
+                         note=change.note, author=author, evidence=change.evidence)
 
 
 def _newest_changes(session: Session, hito_ids: list[int] | None = None) -> dict[int, HitoStatusChange]:

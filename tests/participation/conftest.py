@@ -8,6 +8,7 @@ what it queues goes to the outbox in the test database.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -134,15 +135,15 @@ def loaded_db(db, pdata):
     return db
 
 
-@pytest.fixture
-async def pbot(loaded_db, pdata):
+@contextlib.asynccontextmanager
+async def _participation_bot(db, data: KnowledgeData, knowledge):
     from bot.app import build_application
     from handlers.participation.common import CONFIG_KEY
 
     settings = Settings(telegram_token="123456:OFFLINE", telegram_base_url="http://127.0.0.1:9/bot",
                         admin_ids=(ADMIN,))
     request = LocalRequest()
-    application = build_application(settings, db=loaded_db, knowledge=_Knowledge(pdata), data=pdata,
+    application = build_application(settings, db=db, knowledge=knowledge, data=data,
                                     request=request, rate_limiter=None, persistence=None)
     application.bot_data[CONFIG_KEY].admin_ids = (ADMIN,)
     async with application:
@@ -152,4 +153,19 @@ async def pbot(loaded_db, pdata):
 
         application.bot_data[FLOOD_KEY] = FloodControl(burst=10_000)  # tests talk fast on purpose
         request.clear()
-        yield ParticipationBot(application, request, loaded_db)
+        yield ParticipationBot(application, request, db)
+
+
+@pytest.fixture
+async def pbot(loaded_db, pdata):
+    async with _participation_bot(loaded_db, pdata, _Knowledge(pdata)) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def pbot_with_core(loaded_db, pdata):
+    """The same bot with the real knowledge core over the synthetic plan (answers, cards, charts)."""
+    from knowledge.core import Knowledge
+
+    async with _participation_bot(loaded_db, pdata, Knowledge(pdata)) as bot:
+        yield bot
