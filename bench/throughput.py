@@ -123,7 +123,11 @@ class ConstantCore:
         return getattr(self._knowledge, name)
 
 
-def bench_throughput(n: int, server_url: str | None) -> dict[str, float]:
+def bench_throughput(n: int, server_url: str | None, rounds: int = 3) -> dict[str, float]:
+    """Echo bot, hitobot and hitobot with a stub core, interleaved `rounds` times (the machine is
+    shared: a neighbour's burst then hits all three alike); the median rate of each."""
+    import statistics
+
     from knowledge.core import Knowledge
     from knowledge.loader import load_data_dir
     from tests.emulator.local_request import LocalRequest
@@ -134,27 +138,37 @@ def bench_throughput(n: int, server_url: str | None) -> dict[str, float]:
     texts = [pool[i % len(pool)] for i in range(n)]
     for question in pool:  # warm caches the same way for both runs
         knowledge.ask(question)
-    echo_request = LocalRequest(record=False)
-    echo_seconds = asyncio.run(drive(echo_application(echo_request), echo_request, texts))
+    rates: dict[str, list[float]] = {"echo": [], "bot": [], "stub": []}
     with tempfile.TemporaryDirectory() as tmp, bench_database(server_url, tmp, "throughput") as url:
         from storage.db import Database
 
         database = Database(url)
         database.upgrade()  # the bot's own tables (preferences, participation) must exist
         database.dispose()
-        bot_request = LocalRequest(record=False)
-        bot_seconds = asyncio.run(drive(hitobot_application(bot_request, knowledge, data, url),
-                                        bot_request, texts))
-        stub_request = LocalRequest(record=False)
         stub = ConstantCore(knowledge, pool[0])
-        stub_seconds = asyncio.run(drive(hitobot_application(stub_request, stub, data, url),
-                                         stub_request, texts))
+        for _ in range(rounds):
+            request = LocalRequest(record=False)
+            rates["echo"].append(n / asyncio.run(drive(echo_application(request), request, texts)))
+            request = LocalRequest(record=False)
+            rates["bot"].append(n / asyncio.run(drive(hitobot_application(request, knowledge, data, url),
+                                                      request, texts)))
+            request = LocalRequest(record=False)
+            rates["stub"].append(n / asyncio.run(drive(hitobot_application(request, stub, data, url),
+                                                       request, texts)))
     start = time.perf_counter()
     for text in texts:
         knowledge.ask(text)
     ask_ms = (time.perf_counter() - start) / n * 1000
-    return {"updates": n, "echo_per_s": n / echo_seconds, "bot_per_s": n / bot_seconds,
-            "stub_per_s": n / stub_seconds, "ask_ms": ask_ms}
+    understander = knowledge.understander
+    start = time.perf_counter()
+    for text in texts:  # the same questions, each read afresh (the reading memo bypassed)
+        understander._read_memo.clear()
+        knowledge.ask(text)
+    ask_fresh_ms = (time.perf_counter() - start) / n * 1000
+    return {"updates": n, "rounds": rounds, "echo_per_s": statistics.median(rates["echo"]),
+            "bot_per_s": statistics.median(rates["bot"]), "stub_per_s": statistics.median(rates["stub"]),
+            "ratio": statistics.median(b / e for b, e in zip(rates["bot"], rates["echo"], strict=True)),
+            "ask_ms": ask_ms, "ask_fresh_ms": ask_fresh_ms}
 
 
 def bench_cold_start(server_url: str | None) -> dict[str, float]:
@@ -292,8 +306,10 @@ def main() -> None:
         ("hitobot with a constant-time core stub", f"{t['stub_per_s']:.0f} updates/s", ">= 1000/s",
          f"{t['stub_per_s'] / 1000:.2f}x goal"),
         ("  (Knowledge.ask alone, mean)", f"{t['ask_ms']:.2f} ms", "", f"<= {1000 / t['ask_ms']:.0f} q/s ceiling"),
-        ("hitobot / echo", f"{t['bot_per_s'] / t['echo_per_s']:.2f}x", ">= 0.5x",
-         f"{t['bot_per_s'] / t['echo_per_s'] / 0.5:.2f}x goal"),
+        ("  (the same, every question read afresh)", f"{t['ask_fresh_ms']:.2f} ms", "",
+         f"<= {1000 / t['ask_fresh_ms']:.0f} q/s ceiling"),
+        ("hitobot / echo (median of the rounds' ratios)", f"{t['ratio']:.2f}x", ">= 0.5x",
+         f"{t['ratio'] / 0.5:.2f}x goal"),
         ("cold start, empty database", f"{c['first_start_s']:.2f} s", "<= 2 s", f"{c['first_start_s'] / 2:.2f}x budget"),
         ("cold start, restart", f"{c['restart_s']:.2f} s", "<= 2 s", f"{c['restart_s'] / 2:.2f}x budget"),
         (f"RSS, 100x synthetic KB ({m['hitos']} hitos, {m['practices']} practices)",
@@ -302,7 +318,8 @@ def main() -> None:
          f"{m['imports_mb']:.0f}/{m['data_mb']:.0f}/{m['core_mb']:.0f} MB", "", ""),
     ]
     backend = "PostgreSQL" if args.db else "SQLite"
-    print(f"hitobot throughput bench on {backend} ({t['updates']} updates, fake in-process transport, rate limiter off)")
+    print(f"hitobot throughput bench on {backend} ({t['updates']} updates x {t['rounds']} interleaved rounds, "
+          "median; fake in-process transport, rate limiter off)")
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'value':>16}  {'goal':>10}  ratio")
     for name, value, goal, ratio in rows:

@@ -119,6 +119,7 @@ class Knowledge:
         self._statuses: dict[str, StatusDef] = {}
         self._hito_docs: dict[str, Doc] | None = None  # ref -> hito record, made on first use
         self._commitments: dict[tuple[str | None, int], Located] | None = None
+        self._appearances_memo: dict[tuple[str, str, int, frozenset[str] | None], tuple[str, str]] = {}
         self.refresh_statuses()
 
     # --- lookups ----------------------------------------------------------------------------
@@ -130,6 +131,7 @@ class Knowledge:
         """Records of `data` were changed in place (a hito's status now, after a focal point's
         update): what is derived from them is worked out again."""
         self.refresh_statuses()
+        self._appearances_memo.clear()
 
     def plans(self) -> list[Plan]:
         return sorted(self.data.plans, key=lambda p: (not p.current, -p.number))
@@ -1090,7 +1092,17 @@ class Knowledge:
     def _appearances(self, key: str, w: Writer, detail_limit: int = 12, within: set[str] | None = None) -> tuple[str, str]:
         """Where an actor appears: one line per commitment / project / practice (every one, with its
         roles), then the hitos and activities in detail (up to `detail_limit`). With `within`
-        (commitment refs the question names), only there when it appears there at all."""
+        (commitment refs the question names), only there when it appears there at all.
+        Remembered per actor and language (roles and titles are the records' own text)."""
+        memo_key = (key, w.locale, detail_limit, frozenset(within) if within else None)
+        found = self._appearances_memo.get(memo_key)
+        if found is None:
+            if len(self._appearances_memo) >= 4096:
+                self._appearances_memo.clear()
+            found = self._appearances_memo[memo_key] = self._appearances_uncached(key, w, detail_limit, within)
+        return found
+
+    def _appearances_uncached(self, key: str, w: Writer, detail_limit: int, within: set[str] | None) -> tuple[str, str]:
         roles = self.actors.roles.get(key, [])
         if within:
             inside = [r for r in roles if any(r.ref == c or r.ref.startswith(c + "h") for c in within)]

@@ -383,13 +383,10 @@ class SearchIndex:
 
 
 @functools.lru_cache(maxsize=4096)
-def _folded_title_of(kind: str, title: str) -> str:
-    del kind
-    return fold_simple(title)
-
-
 def _folded_title(doc: Doc) -> str:
-    return _folded_title_of(doc.kind, doc.title)
+    """A record's title folded for fuzzy matching (the records that get re-ranked repeat; a
+    passage's title means splitting its text into sentences again)."""
+    return fold_simple(doc.title)
 
 
 class NaiveSearch:

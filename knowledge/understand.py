@@ -18,6 +18,7 @@ from knowledge.schema import Acronym, Project
 
 _NUMBERED = {"compromiso": "commitment", "hito": "hito", "actividad": "activity", "plan": "plan",
              "practica": "practice"}
+READ_MEMO = 2048  # questions whose reading is remembered (see Understander.read)
 COUNT_TARGETS = {
     "hitos": "hitos", "hito": "hitos", "compromisos": "commitments", "compromiso": "commitments",
     "actividades": "activities", "actividad": "activities", "practicas": "practices",
@@ -107,11 +108,23 @@ class Understander:
             if len(p.split(" ")) <= self._aspect_limit)
         self._missing_starts = PhraseStarts(
             p for ps in lexicon.unanswerable.values() for p in ps if len(p.split(" ")) <= 4)
+        self._read_memo: dict[str, Intent] = {}  # question -> what it asks (insertion order = age)
         self._question_words = frozenset({"que", "es", "son", "significa", "quiere", "decir", "sigla", "el", "la",
                                           "los", "las", "what", "is", "does", "mean", "stand", "for", "the",
                                           "q", "k", "ke", "sig", "significado", "de", "del", "siglas"})
 
     def read(self, question: str) -> Intent:
+        """What the question asks. A pure function of the text (the lexicon, the actors and the
+        acronyms never change in one Understander), so the last few thousand are remembered:
+        people ask the same things in the same words. Callers must not change the Intent."""
+        intent = self._read_memo.get(question)
+        if intent is None:
+            if len(self._read_memo) >= READ_MEMO:
+                del self._read_memo[next(iter(self._read_memo))]  # the oldest goes first
+            intent = self._read_memo[question] = self._read(question)
+        return intent
+
+    def _read(self, question: str) -> Intent:
         norm = self.normalizer.normalize(question)
         intent = Intent(norm)
         used: set[int] = set()
