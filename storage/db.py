@@ -21,7 +21,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -68,6 +80,31 @@ def script_heads(versions_dir: Path | None = None) -> set[str]:
         if parent:
             parents.add(parent)
     return revisions - parents
+
+
+def model_metadata() -> MetaData:
+    """The metadata of every model module under storage/models (as migrations/env.py sees it)."""
+    import importlib
+    import pkgutil
+
+    import storage.models
+    from storage.models.base import Base
+
+    for module in pkgutil.iter_modules(storage.models.__path__):
+        importlib.import_module(f"storage.models.{module.name}")
+    return Base.metadata
+
+
+def create_schema_at_head(connection: Connection, head: str) -> None:
+    """On an empty database: every table of the models, and alembic_version = head, exactly as
+    Alembic writes that table (version_num VARCHAR(32), primary key alembic_version_pkc).
+    In the caller's transaction (SQLite and PostgreSQL both have transactional DDL)."""
+    model_metadata().create_all(connection)
+    version = Table("alembic_version", MetaData(),
+                    Column("version_num", String(32), nullable=False),
+                    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
+    version.create(connection)
+    connection.execute(version.insert().values(version_num=head))
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -147,21 +184,31 @@ class Database:
             return False
         return current == list(heads)
 
-    def upgrade(self, revision: str = "head") -> None:
-        """Bring the schema to `revision` (default: the newest)."""
+    def upgrade(self, revision: str = "head", *, fast_empty: bool = True) -> None:
+        """Bring the schema to `revision` (default: the newest).
+
+        An EMPTY database going to head is created from the models in one transaction and
+        stamped with the head revision (`create_schema_at_head`): the schema the migrations
+        produce (tests/storage/test_schema_fast_path.py compares the two on SQLite and
+        PostgreSQL), without importing Alembic or running its scripts one by one.
+        fast_empty=False always runs the migrations."""
         # Start-up time: a database already at head needs neither Alembic's import (~0.3 s)
         # nor its machinery; only a real migration pays for them.
         if revision == "head" and self.is_at_head():
             return
-        from alembic import command
-
-        _quiet_alembic()
         with self.engine.connect() as connection:
             if self.is_postgresql:
                 connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
                 connection.commit()
             try:
-                command.upgrade(self.alembic_config(connection), revision)
+                heads = script_heads() if revision == "head" and fast_empty else set()
+                if len(heads) == 1 and not inspect(connection).get_table_names():
+                    create_schema_at_head(connection, next(iter(heads)))
+                else:
+                    from alembic import command
+
+                    _quiet_alembic()
+                    command.upgrade(self.alembic_config(connection), revision)
                 connection.commit()
             finally:
                 if self.is_postgresql:
