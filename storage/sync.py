@@ -184,16 +184,20 @@ class _Syncer:
         self.report = report
         self._references: dict[str, list[tuple[str, str]]] | None = None
         self._ref_tables: list[str] | None = None
+        self._new_rows: set[int] = set()  # id() of the rows this load inserted
 
     def upsert(self, kind: str, existing: dict[Any, Any], key: Any, model: type,
                fields: dict[str, Any], digest: str) -> tuple[Any, bool]:
-        """Insert, update or leave one row; returns (row, whether its content changed)."""
+        """Insert, update or leave one row; returns (row, whether its content changed).
+
+        A new row is only added to the session: its id is there after the next flush, which
+        the callers do once per kind (one multi-row INSERT instead of one round trip a row)."""
         counts = self.report.of(kind)
         row = existing.get(key)
         if row is None:
             row = model(**fields, content_hash=digest, retired=False)
             self.session.add(row)
-            self.session.flush()
+            self._new_rows.add(id(row))
             existing[key] = row
             counts.inserted += 1
             return row, True
@@ -254,6 +258,10 @@ class _Syncer:
                 self.session.delete(row)
                 self.session.flush()
                 counts.removed += 1
+
+    def is_new(self, row: Any) -> bool:
+        """Inserted by this load (so nothing can point at it yet: no old links to drop)."""
+        return id(row) in self._new_rows
 
     def drop_links(self, owner_column: str, owner_id: int) -> None:
         self.session.execute(delete(ActorLinkRow).where(getattr(ActorLinkRow, owner_column) == owner_id))
@@ -319,6 +327,7 @@ def _sync_statuses(sync: _Syncer, data: KnowledgeData) -> None:
 
 def _sync_actors(sync: _Syncer, data: KnowledgeData) -> dict[str, int]:
     existing = {r.key: r for r in sync.session.scalars(select(ActorRow))}
+    changed_actors = []
     for actor in data.actors:
         fields = {"key": actor.key, "name": actor.name, "acronym": actor.acronym,
                   "sector": actor.sector, "country": actor.country, "parent_key": actor.parent,
@@ -326,9 +335,13 @@ def _sync_actors(sync: _Syncer, data: KnowledgeData) -> dict[str, int]:
         row, changed = sync.upsert("actors", existing, actor.key, ActorRow, fields,
                                    content_hash(actor.model_dump(mode="json")))
         if changed:
+            changed_actors.append((row, actor))
+    sync.session.flush()  # ids of the new actors
+    for row, actor in changed_actors:
+        if not sync.is_new(row):
             sync.session.execute(delete(ActorAliasRow).where(ActorAliasRow.actor_id == row.id))
-            sync.session.add_all(ActorAliasRow(actor_id=row.id, position=i, alias=alias)
-                                 for i, alias in enumerate(dict.fromkeys(actor.aliases)))
+        sync.session.add_all(ActorAliasRow(actor_id=row.id, position=i, alias=alias)
+                             for i, alias in enumerate(dict.fromkeys(actor.aliases)))
     return {key: row.id for key, row in existing.items()}
 
 
@@ -351,8 +364,11 @@ class _Linker:
         actor = self.index.resolve(name)
         return actor.key if actor else None
 
-    def add(self, owner_column: str, owner_id: int, links: list[dict[str, Any]]) -> None:
-        self.sync.drop_links(owner_column, owner_id)
+    def add(self, owner_column: str, owner: Any, links: list[dict[str, Any]]) -> None:
+        """The links of `owner` (a flushed row) become exactly `links`."""
+        owner_id = owner.id
+        if not self.sync.is_new(owner):
+            self.sync.drop_links(owner_column, owner_id)
         for position, link in enumerate(links):
             key = self.resolved_key(link["printed_name"])
             self.sync.session.add(ActorLinkRow(
@@ -398,8 +414,15 @@ def _sync_plans(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
     hitos = {(r.commitment_id, r.number): r for r in session.scalars(select(HitoRow))}
     activities = {(r.hito_id, r.number): r for r in session.scalars(select(ActivityRow))}
     seen_hitos: set[int] = set()
-    for plan in data.plans:
-        plan_row = _sync_plan(sync, plans, plan)
+    # Level by level (plans, commitments, hitos, activities), one flush per level: the new rows
+    # of a level get their ids from one multi-row INSERT, in the order they were added.
+    plan_rows = [(_sync_plan(sync, plans, plan), plan) for plan in data.plans]
+    session.flush()
+    for (plan_row, changed), plan in plan_rows:
+        if changed:
+            _write_plan_children(sync, plan_row, plan)
+    pending_commitments = []
+    for (plan_row, _), plan in plan_rows:
         for commitment in plan.commitments:
             resolved = [linker.resolved_key(n) for _, n in actor_names_of_commitment(commitment)]
             dump = commitment.model_dump(mode="json", exclude={"hitos"})
@@ -417,36 +440,53 @@ def _sync_plans(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
             }
             c_row, changed = sync.upsert("commitments", commitments, (plan_row.id, commitment.number),
                                          CommitmentRow, fields, content_hash([dump, resolved]))
-            if changed:
-                linker.add("commitment_id", c_row.id, commitment_links(commitment))
-            for hito in commitment.hitos:
-                h_row = _sync_hito(sync, linker, hitos, c_row.id, hito)
-                seen_hitos.add(h_row.id)
-                for activity in hito.activities:
-                    _sync_activity(sync, linker, activities, h_row.id, activity)
+            pending_commitments.append((c_row, changed, commitment))
+    session.flush()
+    pending_hitos = []
+    for c_row, changed, commitment in pending_commitments:
+        if changed:
+            linker.add("commitment_id", c_row, commitment_links(commitment))
+        for hito in commitment.hitos:
+            pending_hitos.append((*_sync_hito(sync, linker, hitos, c_row.id, hito), hito))
+    session.flush()
+    pending_activities = []
+    for h_row, changed, links, hito in pending_hitos:
+        seen_hitos.add(h_row.id)
+        if changed:
+            linker.add("hito_id", h_row, links)
+        for activity in hito.activities:
+            pending_activities.append((*_sync_activity(sync, linker, activities, h_row.id, activity),
+                                       activity))
+    session.flush()
+    for a_row, changed, activity in pending_activities:
+        if changed:
+            linker.add("activity_id", a_row, activity_links(activity))
     return seen_hitos
 
 
-def _sync_plan(sync: _Syncer, plans: dict[str, PlanRow], plan: Plan) -> PlanRow:
+def _sync_plan(sync: _Syncer, plans: dict[str, PlanRow], plan: Plan) -> tuple[PlanRow, bool]:
     fields = {"key": plan.key, "number": plan.number, "title": plan.title,
               "period_label": plan.period_label, "start": _iso(plan.start), "end": _iso(plan.end),
               "current": plan.current, "summary": plan.summary, **_sourced_fields(plan)}
     dump = plan.model_dump(mode="json", exclude={"commitments"})
-    row, changed = sync.upsert("plans", plans, plan.key, PlanRow, fields, content_hash(dump))
-    if changed:
-        session = sync.session
+    return sync.upsert("plans", plans, plan.key, PlanRow, fields, content_hash(dump))
+
+
+def _write_plan_children(sync: _Syncer, row: PlanRow, plan: Plan) -> None:
+    """A changed plan's facts and thematic tables, replaced as a whole (row is flushed)."""
+    session = sync.session
+    if not sync.is_new(row):
         session.execute(delete(PlanFactRow).where(PlanFactRow.plan_id == row.id))
         session.execute(delete(ThematicTableRow).where(ThematicTableRow.plan_id == row.id))
-        session.add_all(PlanFactRow(plan_id=row.id, position=i, topic=f.topic, text=f.text,
-                                    **_source_fields(f.source)) for i, f in enumerate(plan.facts))
-        session.add_all(ThematicTableRow(plan_id=row.id, position=i, number=t.number, topic=t.topic,
-                                         date=t.date.iso(), place=t.place)
-                        for i, t in enumerate(plan.thematic_tables))
-    return row
+    session.add_all(PlanFactRow(plan_id=row.id, position=i, topic=f.topic, text=f.text,
+                                **_source_fields(f.source)) for i, f in enumerate(plan.facts))
+    session.add_all(ThematicTableRow(plan_id=row.id, position=i, number=t.number, topic=t.topic,
+                                     date=t.date.iso(), place=t.place)
+                    for i, t in enumerate(plan.thematic_tables))
 
 
 def _sync_hito(sync: _Syncer, linker: _Linker, hitos: dict[Any, HitoRow], commitment_id: int,
-               hito: Hito) -> HitoRow:
+               hito: Hito) -> tuple[HitoRow, bool, list[dict[str, Any]]]:
     links = hito_links(hito)
     resolved = [linker.resolved_key(link["printed_name"]) for link in links]
     dump = hito.model_dump(mode="json", exclude={"activities", "current"})
@@ -460,9 +500,7 @@ def _sync_hito(sync: _Syncer, linker: _Linker, hitos: dict[Any, HitoRow], commit
     }
     row, changed = sync.upsert("hitos", hitos, (commitment_id, hito.number), HitoRow, fields,
                                content_hash([dump, resolved]))
-    if changed:
-        linker.add("hito_id", row.id, links)
-    return row
+    return row, changed, links
 
 
 def _claim_fields(claim: StatusClaim) -> dict[str, Any]:
@@ -471,22 +509,21 @@ def _claim_fields(claim: StatusClaim) -> dict[str, Any]:
 
 
 def _sync_activity(sync: _Syncer, linker: _Linker, activities: dict[Any, ActivityRow], hito_id: int,
-                   activity: Activity) -> None:
+                   activity: Activity) -> tuple[ActivityRow, bool]:
     resolved = [linker.resolved_key(n) for n in activity.responsible]
     fields = {"hito_id": hito_id, "number": activity.number, "text": activity.text,
               "start": _iso(activity.start), "end": _iso(activity.end),
               "period_text": activity.period_text, "product": activity.product,
               "verification": activity.verification, **_sourced_fields(activity)}
-    row, changed = sync.upsert("activities", activities, (hito_id, activity.number), ActivityRow,
-                               fields, content_hash([activity.model_dump(mode="json"), resolved]))
-    if changed:
-        linker.add("activity_id", row.id, activity_links(activity))
+    return sync.upsert("activities", activities, (hito_id, activity.number), ActivityRow,
+                       fields, content_hash([activity.model_dump(mode="json"), resolved]))
 
 
 def _sync_projects(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
                    actor_ids: dict[str, int]) -> None:
     linker = _Linker(sync, index, actor_ids)
     existing = {r.key: r for r in sync.session.scalars(select(ProjectRow))}
+    changed_projects = []
     for project in data.projects:
         resolved = [linker.resolved_key(p.actor) for p in project.partners]
         fields = {
@@ -503,7 +540,10 @@ def _sync_projects(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
         row, changed = sync.upsert("projects", existing, project.key, ProjectRow, fields,
                                    content_hash([project.model_dump(mode="json"), resolved]))
         if changed:
-            linker.add("project_id", row.id, project_links(project))
+            changed_projects.append((row, project))
+    sync.session.flush()
+    for row, project in changed_projects:
+        linker.add("project_id", row, project_links(project))
 
 
 CATALOGUE_ROW_ID = 1
