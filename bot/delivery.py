@@ -23,6 +23,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime as dt
+import importlib.util
 import logging
 import os
 import random
@@ -41,12 +42,9 @@ from storage.repositories import outbox
 
 log = logging.getLogger(__name__)
 
-try:
-    import aiohttp  # noqa: F401
-
-    _HAVE_AIOHTTP = True
-except ImportError:  # pragma: no cover - httpx comes with python-telegram-bot
-    _HAVE_AIOHTTP = False
+# aiohttp is imported on the first send, not here: the bot process runs the delivery job every
+# second, and most rounds find nothing to send (start-up time and resident memory).
+_HAVE_AIOHTTP = importlib.util.find_spec("aiohttp") is not None  # else httpx, which PTB brings
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -20,6 +19,8 @@ MAX_SIDE = 2560
 
 def strip_exif(data: bytes) -> tuple[bytes, str]:
     """Re-encode image bytes without metadata; returns (bytes, extension)."""
+    from PIL import Image, ImageOps  # only when a picture arrives (start-up time and memory)
+
     with Image.open(io.BytesIO(data)) as opened:
         image = ImageOps.exif_transpose(opened)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
@@ -49,6 +50,8 @@ async def clean_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE, c
         file_id = message.photo[-1].file_id if message.photo else message.document.file_id
         tg_file = await context.bot.get_file(file_id)
         raw = bytes(await tg_file.download_as_bytearray())
+        from PIL import UnidentifiedImageError
+
         try:
             clean, ext = strip_exif(raw)
         except (UnidentifiedImageError, OSError):

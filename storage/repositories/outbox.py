@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from storage.models.participation import DeliveryRate, OutboxMessage, Person, utcnow
@@ -48,7 +46,14 @@ class ClaimedMessage:
 
 
 def _insert_for(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """The dialect's INSERT (for ON CONFLICT); imported on first use, the other dialect never."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def enqueue_many(session: Session, messages: Iterable[NewMessage], now: dt.datetime | None = None) -> int:
