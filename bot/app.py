@@ -32,6 +32,7 @@ from telegram.request import BaseRequest
 
 from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
+from bot.startup import resume_gc
 from handlers import buttons, commands, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
@@ -108,15 +109,18 @@ async def set_command_menus(application: Application) -> None:
 
 def _post_init_for(settings: Settings, prepared: Services | None):
     async def post_init(application: Application) -> None:
-        svc = prepared or await asyncio.to_thread(load_services, settings)
-        svc.default_locale = settings.default_locale
-        svc.bot_username = application.bot.username
-        application.bot_data[SERVICES_KEY] = svc
-        application.bot_data[FLOOD_KEY] = FloodControl()
         try:
-            await set_command_menus(application)
-        except Exception:  # the menu is a convenience: never a reason not to start
-            log.exception("could not set the command menu")
+            svc = prepared or await asyncio.to_thread(load_services, settings)
+            svc.default_locale = settings.default_locale
+            svc.bot_username = application.bot.username
+            application.bot_data[SERVICES_KEY] = svc
+            application.bot_data[FLOOD_KEY] = FloodControl()
+            try:
+                await set_command_menus(application)
+            except Exception:  # the menu is a convenience: never a reason not to start
+                log.exception("could not set the command menu")
+        finally:
+            resume_gc()  # paused by `hitobot run` for start-up (bot/startup.py)
         log.info("hitobot ready as @%s", svc.bot_username)
 
     return post_init

@@ -45,6 +45,9 @@ def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_token()  # a clear one-line error before anything heavy is imported
+    from bot.startup import pause_gc
+
+    pause_gc()  # start-up time: resumed once the bot is ready (end of post_init, bot/startup.py)
     if settings.webhook_url:
         # Webhook mode: our own server (secret check, /healthz), see bot/webhook.py.
         from bot.webhook import run_webhook_mode

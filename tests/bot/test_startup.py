@@ -1,0 +1,51 @@
+"""Start-up: `hitobot run` pauses the garbage collector, and the end of post_init resumes it."""
+
+from __future__ import annotations
+
+import gc
+
+from bot import startup
+from bot.app import build_application
+from bot.config import Settings
+from tests.bot.fakes import FakeKnowledge, synthetic_data
+from tests.emulator.local_request import LocalRequest
+
+
+def test_pause_then_resume_restores_the_collector() -> None:
+    assert gc.isenabled()
+    try:
+        startup.pause_gc()
+        startup.pause_gc()  # idempotent
+        assert not gc.isenabled()
+    finally:
+        startup.resume_gc()
+    assert gc.isenabled()
+    startup.resume_gc()  # nothing paused: a no-op
+    assert gc.isenabled()
+
+
+def test_resume_leaves_a_collector_someone_else_turned_off_alone() -> None:
+    gc.disable()
+    try:
+        startup.pause_gc()
+        startup.resume_gc()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_the_bot_is_ready_with_the_collector_on_again() -> None:
+    data = synthetic_data()
+    request = LocalRequest()
+    settings = Settings(telegram_token="123456:OFFLINE", telegram_base_url="http://127.0.0.1:9/bot")
+    application = build_application(settings, knowledge=FakeKnowledge(data), data=data, request=request,
+                                    rate_limiter=None)
+    startup.pause_gc()
+    try:
+        async with application:
+            await application.post_init(application)
+            assert gc.isenabled()
+            assert request.counts.get("setMyCommands", 0) == 3
+    finally:
+        startup.resume_gc()
+        gc.enable()
