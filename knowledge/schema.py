@@ -23,8 +23,9 @@ Conventions
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -37,7 +38,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
 
 
-class PartialDate(Strict):
+class ValueObject(Strict):
+    """An immutable value (a date, a source reference): equal ones may be one shared object.
+
+    Frozen, so sharing is safe; copy.deepcopy of a record (model_copy(deep=True) of a plan)
+    shares its values instead of copying them, as it does for str and tuples.  A direct
+    `value.model_copy(deep=True)` still makes a copy of its own."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        if memo is None:  # the value's own model_copy(deep=True): it may update the copy in place
+            return super().__deepcopy__()
+        return self
+
+
+class PartialDate(ValueObject):
     """A date known to the day, the month or the year ("30.6.2025", "Junio 2025", "2020")."""
 
     year: int
@@ -50,6 +66,8 @@ class PartialDate(Strict):
             return value
         if isinstance(value, dt.date):
             return cls(year=value.year, month=value.month, day=value.day)
+        if isinstance(value, int) and not isinstance(value, bool) and cls is PartialDate:
+            return _shared_partial_date(value, None, None)
         if isinstance(value, int):
             return cls(year=value)
         if isinstance(value, str):
@@ -60,6 +78,8 @@ class PartialDate(Strict):
                     raise ValueError(f"month {month} is not between 1 and 12")
                 if day is not None:
                     dt.date(year, month, day)  # raises ValueError for 2025-02-30
+                if cls is PartialDate:  # memory: one object per distinct date
+                    return _shared_partial_date(year, month, day)
                 return cls(year=year, month=month, day=day)
         raise ValueError(f"expected a date like 2025-06-30, 2025-06 or 2025, got {value!r}")
 
@@ -90,6 +110,11 @@ class PartialDate(Strict):
         return self.iso()
 
 
+@functools.lru_cache(maxsize=4096)
+def _shared_partial_date(year: int, month: int | None, day: int | None) -> PartialDate:
+    return PartialDate(year=year, month=month, day=day)
+
+
 def _partial_date(value: object) -> PartialDate:
     return PartialDate.parse(value)
 
@@ -99,7 +124,7 @@ from pydantic import BeforeValidator  # noqa: E402  (kept next to its only use)
 PDate = Annotated[PartialDate, BeforeValidator(_partial_date)]
 
 
-class Source(Strict):
+class Source(ValueObject):
     """Where a fact comes from: the seed file and the section (heading, table, page label)."""
 
     document: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Any, Literal
 
@@ -103,8 +104,14 @@ def _pdate(text: str | None) -> PartialDate | None:
 
 def _source(row: Any) -> Source | None:
     if row.source_document and row.source_section:
-        return Source(document=row.source_document, section=row.source_section)
+        return _shared_source(row.source_document, row.source_section)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_source(document: str, section: str) -> Source:
+    """One Source object per distinct reference (an immutable value; memory)."""
+    return Source(document=document, section=section)
 
 
 def _sourced(row: Any) -> dict[str, Any]:
