@@ -99,7 +99,7 @@ def create_schema_at_head(connection: Connection, head: str) -> None:
     """On an empty database: every table of the models, and alembic_version = head, exactly as
     Alembic writes that table (version_num VARCHAR(32), primary key alembic_version_pkc).
     In the caller's transaction (SQLite and PostgreSQL both have transactional DDL)."""
-    model_metadata().create_all(connection)
+    model_metadata().create_all(connection, checkfirst=False)  # the caller saw no table at all
     version = Table("alembic_version", MetaData(),
                     Column("version_num", String(32), nullable=False),
                     PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
