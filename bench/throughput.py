@@ -251,11 +251,27 @@ def rss_mb() -> float:
                 if line.startswith("VmRSS:")) / 1024
 
 
+def local_request_class():
+    """tests/emulator/local_request.py's LocalRequest, loaded on its own: importing it through
+    the tests.emulator package would also load the emulator's web server and client (aiohttp,
+    ~6 MB) into the process being measured, which a bot never has."""
+    import importlib.util
+
+    name = "hitobot_bench_local_request"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "emulator" / "local_request.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name].LocalRequest
+
+
 def memory_probe() -> None:
     """(Run in a child process.) Build the 100x knowledge base and the Application; print RSS."""
     import bot.app  # noqa: F401  (the imports alone, measured first)
     from knowledge.core import Knowledge
-    from tests.emulator.local_request import LocalRequest
+
+    LocalRequest = local_request_class()  # noqa: N806
 
     after_imports = rss_mb()
     data = synthetic_knowledge_100x()
