@@ -35,7 +35,9 @@ _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 class Strict(BaseModel):
     """Base: unknown fields are an error (a typo in a data file must not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+    # defer_build: a class builds its validator when first validated, not at import (start-up
+    # time: the bot reads the knowledge base from the database with model_construct).
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, defer_build=True)
 
 
 class ValueObject(Strict):

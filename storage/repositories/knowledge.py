@@ -167,11 +167,16 @@ def _names(links: list[ActorLinkRow], role: str, **match: Any) -> list[str]:
 
 
 def read_knowledge(session: Session) -> KnowledgeData:
-    """Everything the bot knows, as schema objects; each hito's `current` is its newest history row."""
-    return KnowledgeData(
+    """Everything the bot knows, as schema objects; each hito's `current` is its newest history row.
+
+    The records were validated when they were loaded (storage/sync.py takes only validated
+    KnowledgeData), so they are rebuilt with model_construct, not validated a second time
+    (start-up time: no pydantic validator is even built for them).  What people wrote through
+    the bot (a hito's current status) and the JSON columns are still validated."""
+    return KnowledgeData.model_construct(
         actors=_read_actors(session),
         acronyms=[
-            Acronym(acronym=r.acronym, expansion=r.expansion, actor=r.actor_key, **_sourced(r))
+            Acronym.model_construct(acronym=r.acronym, expansion=r.expansion, actor=r.actor_key, **_sourced(r))
             for r in session.scalars(select(AcronymRow).where(AcronymRow.retired.is_(False))
                                      .order_by(AcronymRow.id))
         ],
@@ -188,7 +193,7 @@ def _read_actors(session: Session) -> list[Actor]:
     for row in session.scalars(select(ActorAliasRow).order_by(ActorAliasRow.position)):
         aliases[row.actor_id].append(row.alias)
     return [
-        Actor(key=r.key, name=r.name, acronym=r.acronym, aliases=aliases[r.id], sector=r.sector,
+        Actor.model_construct(key=r.key, name=r.name, acronym=r.acronym, aliases=aliases[r.id], sector=r.sector,
               country=r.country, parent=r.parent_key, description=r.description, **_sourced(r))
         for r in session.scalars(select(ActorRow).where(ActorRow.retired.is_(False)).order_by(ActorRow.id))
     ]
@@ -197,13 +202,14 @@ def _read_actors(session: Session) -> list[Actor]:
 def _read_plans(session: Session) -> list[Plan]:
     facts: dict[int, list[PlanFact]] = defaultdict(list)
     for r in session.scalars(select(PlanFactRow).order_by(PlanFactRow.position)):
-        facts[r.plan_id].append(PlanFact(topic=r.topic, text=r.text, source=_source(r)))
+        facts[r.plan_id].append(PlanFact.model_construct(topic=r.topic, text=r.text, source=_source(r)))
     tables: dict[int, list[ThematicTable]] = defaultdict(list)
     for r in session.scalars(select(ThematicTableRow).order_by(ThematicTableRow.position)):
-        tables[r.plan_id].append(ThematicTable(number=r.number, topic=r.topic, date=r.date, place=r.place))
+        tables[r.plan_id].append(ThematicTable.model_construct(number=r.number, topic=r.topic,
+                                                        date=PartialDate.parse(r.date), place=r.place))
     commitments = _read_commitments(session)
     return [
-        Plan(key=r.key, number=r.number, title=r.title, period_label=r.period_label,
+        Plan.model_construct(key=r.key, number=r.number, title=r.title, period_label=r.period_label,
              start=_pdate(r.start), end=_pdate(r.end), current=r.current, summary=r.summary,
              facts=facts[r.id], thematic_tables=tables[r.id], commitments=commitments[r.id],
              **_sourced(r))
@@ -224,9 +230,9 @@ def _read_commitments(session: Session) -> dict[int, list[Commitment]]:
             if link.role != "osc":
                 continue
             if not groups or groups[-1].label != (link.group_label or ""):
-                groups.append(ActorGroup(label=link.group_label or "", actors=[]))
+                groups.append(ActorGroup.model_construct(label=link.group_label or "", actors=[]))
             groups[-1].actors.append(link.printed_name)
-        out[r.plan_id].append(Commitment(
+        out[r.plan_id].append(Commitment.model_construct(
             number=r.number, title=r.title, short_title=r.short_title, description=r.description,
             objective=r.objective, problem=r.problem, causes=r.causes, done_so_far=r.done_so_far,
             solution=r.solution, expected_results=r.expected_results, transparency=r.transparency,
@@ -250,11 +256,11 @@ def _read_hitos(session: Session) -> dict[int, list[Hito]]:
 
 def _hito(r: HitoRow, links: list[ActorLinkRow], activities: list[Activity],
           newest: HitoStatusChange | None) -> Hito:
-    return Hito(
+    return Hito.model_construct(
         number=r.number, text=r.text, expected_results=r.expected_results, start=_pdate(r.start),
         end=_pdate(r.end), end_original=_pdate(r.end_original), period_text=r.period_text,
         responsible=_names(links, "responsible"),
-        supporters=Supporters(government=_names(links, "supporter", sector="government"),
+        supporters=Supporters.model_construct(government=_names(links, "supporter", sector="government"),
                               osc=_names(links, "supporter", sector="osc"),
                               other=_names(links, "supporter", sector="other")),
         activities=activities,
@@ -267,7 +273,7 @@ def _read_activities(session: Session) -> dict[int, list[Activity]]:
     out: dict[int, list[Activity]] = defaultdict(list)
     for r in session.scalars(select(ActivityRow).where(ActivityRow.retired.is_(False))
                              .order_by(ActivityRow.number)):
-        out[r.hito_id].append(Activity(
+        out[r.hito_id].append(Activity.model_construct(
             number=r.number, text=r.text, start=_pdate(r.start), end=_pdate(r.end),
             period_text=r.period_text, responsible=_names(links[r.id], "responsible"),
             product=r.product, verification=r.verification, **_sourced(r)))
@@ -277,12 +283,12 @@ def _read_activities(session: Session) -> dict[int, list[Activity]]:
 def _read_projects(session: Session) -> list[Project]:
     links = _links_by_owner(session, "project_id")
     return [
-        Project(key=r.key, title=r.title, short_name=r.short_name, reference_code=r.reference_code,
+        Project.model_construct(key=r.key, title=r.title, short_name=r.short_name, reference_code=r.reference_code,
                 objective=r.objective, specific_objectives=r.specific_objectives, context=r.context,
                 components=[Component.model_validate(c) for c in r.components],
                 activities=r.activities, expected_results=r.expected_results,
                 achievements=r.achievements, lessons_learned=r.lessons_learned,
-                partners=[Partner(country=link.partner_country, actor=link.printed_name, role=link.partner_role)
+                partners=[Partner.model_construct(country=link.partner_country, actor=link.printed_name, role=link.partner_role)
                           for link in links[r.id] if link.role == "partner"],
                 countries=r.countries, period_text=r.period_text, start=_pdate(r.start),
                 end=_pdate(r.end), amount=r.amount, pilot_ministries=r.pilot_ministries, **_sourced(r))
@@ -294,7 +300,7 @@ def _read_catalogue(session: Session) -> CatalogueInfo | None:
     r = session.scalars(select(CatalogueInfoRow).where(CatalogueInfoRow.retired.is_(False))).first()
     if r is None:
         return None
-    return CatalogueInfo(
+    return CatalogueInfo.model_construct(
         title=r.title, period_label=r.period_label, publisher=r.publisher,
         practice_count=r.practice_count, institution_count=r.institution_count,
         institution_breakdown=r.institution_breakdown, spheres=r.spheres,
@@ -304,7 +310,7 @@ def _read_catalogue(session: Session) -> CatalogueInfo | None:
 def read_practices(session: Session) -> list[Practice]:
     """The catalogue's practices, by id."""
     return [
-        Practice(id=r.id, title=r.title, institution=r.institution, sphere=r.sphere, ods=r.ods,
+        Practice.model_construct(id=r.id, title=r.title, institution=r.institution, sphere=r.sphere, ods=r.ods,
                  description=r.description, results=r.results, beneficiaries=r.beneficiaries,
                  contact=r.contact, country_scope=r.country_scope, source=_source(r),
                  import_file=r.import_file)
@@ -315,7 +321,7 @@ def read_practices(session: Session) -> list[Practice]:
 def status_vocabulary(session: Session) -> list[StatusDef]:
     """The status words a hito can have (statuses.yaml as loaded), in their display order."""
     return [
-        StatusDef(key=r.key, name_es=r.name_es, name_en=r.name_en, irm_level=r.irm_level,
+        StatusDef.model_construct(key=r.key, name_es=r.name_es, name_en=r.name_en, irm_level=r.irm_level,
                   progress=r.progress, order=r.sort_order, final=r.final)
         for r in session.scalars(select(StatusRow).where(StatusRow.retired.is_(False))
                                  .order_by(StatusRow.sort_order, StatusRow.key))
