@@ -98,7 +98,8 @@ def model_metadata() -> MetaData:
 def create_schema_at_head(connection: Connection, head: str) -> None:
     """On an empty database: every table of the models, and alembic_version = head, exactly as
     Alembic writes that table (version_num VARCHAR(32), primary key alembic_version_pkc).
-    In the caller's transaction (SQLite and PostgreSQL both have transactional DDL)."""
+    In the caller's transaction on PostgreSQL (transactional DDL); on SQLite the driver runs
+    DDL outside a transaction, exactly as it does for Alembic's own scripts."""
     model_metadata().create_all(connection, checkfirst=False)  # the caller saw no table at all
     version = Table("alembic_version", MetaData(),
                     Column("version_num", String(32), nullable=False),
