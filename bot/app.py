@@ -175,6 +175,19 @@ def register_handlers(application: Application, settings: Settings | None = None
     application.add_error_handler(on_error)
 
 
+def _default_requests(builder: ApplicationBuilder) -> ApplicationBuilder:
+    """PTB's two default transports (a pool of 256 connections for API calls, 1 for
+    getUpdates), sharing one TLS context: the same verification as httpx's default
+    (`verify=True`: certifi, or SSL_CERT_FILE/SSL_CERT_DIR), but the CA bundle is loaded once,
+    not twice (~50 ms of start-up)."""
+    import httpx
+    from telegram.request import HTTPXRequest
+
+    tls = httpx.create_ssl_context()
+    return (builder.request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
+            .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls})))
+
+
 def build_application(
     settings: Settings,
     db: Any | None = None,
@@ -209,6 +222,8 @@ def build_application(
         builder = builder.persistence(persistence)  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = _default_requests(builder)
     prepared = None
     if knowledge is not None:
         prepared = Services(knowledge=knowledge, data=data or KnowledgeData(), database=db,

@@ -49,3 +49,15 @@ async def test_the_bot_is_ready_with_the_collector_on_again() -> None:
     finally:
         startup.resume_gc()
         gc.enable()
+
+
+def test_the_default_transports_share_one_tls_context_and_keep_ptbs_pool_sizes() -> None:
+    settings = Settings(telegram_token="123456:OFFLINE")
+    application = build_application(settings)
+    bot = application.bot
+    api, updates = bot.request, bot._request[0]  # PTB keeps (get_updates_request, request)
+    assert api is not updates
+    assert api._client_kwargs["verify"] is updates._client_kwargs["verify"]
+    assert api._client_kwargs["limits"].max_connections == 256
+    assert updates._client_kwargs["limits"].max_connections == 1
+    assert api._client_kwargs["verify"].verify_mode.name == "CERT_REQUIRED"
