@@ -27,7 +27,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import column, delete, exists, inspect, select
+from sqlalchemy import column, delete, exists, insert, inspect, select
 from sqlalchemy import table as table_clause
 from sqlalchemy.orm import Session
 
@@ -354,11 +354,19 @@ def _sync_acronyms(sync: _Syncer, data: KnowledgeData) -> None:
                     content_hash(acronym.model_dump(mode="json")))
 
 
+_LINK_COLUMNS = ("actor_id", "role", "sector", "group_label", "partner_country", "partner_role",
+                 "printed_name", "position", "commitment_id", "hito_id", "activity_id", "project_id")
+
+
 class _Linker:
-    """Writes actor links, resolving printed names through the actor index."""
+    """Writes actor links, resolving printed names through the actor index.
+
+    Links are plain rows nobody reads back during a load: `add` queues them and `write`
+    inserts the queue in one executemany (no ORM object per link)."""
 
     def __init__(self, sync: _Syncer, index: ActorIndex, actor_ids: dict[str, int]) -> None:
         self.sync, self.index, self.actor_ids = sync, index, actor_ids
+        self._queued: list[dict[str, Any]] = []
 
     def resolved_key(self, name: str) -> str | None:
         actor = self.index.resolve(name)
@@ -371,9 +379,16 @@ class _Linker:
             self.sync.drop_links(owner_column, owner_id)
         for position, link in enumerate(links):
             key = self.resolved_key(link["printed_name"])
-            self.sync.session.add(ActorLinkRow(
-                actor_id=self.actor_ids.get(key) if key else None, position=position,
-                **{owner_column: owner_id}, **link))
+            row = dict.fromkeys(_LINK_COLUMNS)  # the columns a link does not set stay NULL
+            row.update(link, actor_id=self.actor_ids.get(key) if key else None, position=position)
+            row[owner_column] = owner_id
+            self._queued.append(row)
+
+    def write(self) -> None:
+        """Insert the queued links (call before anything reads or deletes links)."""
+        if self._queued:
+            self.sync.session.execute(insert(ActorLinkRow), self._queued)
+            self._queued = []
 
 
 def _link(role: str, name: str, **extra: Any) -> dict[str, Any]:
@@ -461,6 +476,7 @@ def _sync_plans(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
     for a_row, changed, activity in pending_activities:
         if changed:
             linker.add("activity_id", a_row, activity_links(activity))
+    linker.write()
     return seen_hitos
 
 
@@ -544,6 +560,7 @@ def _sync_projects(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
     sync.session.flush()
     for row, project in changed_projects:
         linker.add("project_id", row, project_links(project))
+    linker.write()
 
 
 CATALOGUE_ROW_ID = 1
