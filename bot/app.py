@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import Future
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
@@ -32,7 +33,7 @@ from telegram.request import BaseRequest
 
 from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
-from bot.startup import resume_gc
+from bot.startup import PreparedKnowledge, prepare_knowledge, resume_gc
 from handlers import buttons, commands, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
@@ -77,24 +78,11 @@ def base_file_url(settings: Settings) -> str | None:
     return None
 
 
-def load_services(settings: Settings) -> Services:
-    """Open the database (migrating and loading it on first start) and build the knowledge core."""
-    database: Any | None = None
-    data: KnowledgeData
-    try:
-        from storage.bootstrap import prepare
-        from storage.repositories.knowledge import read_knowledge
-    except ImportError:  # storage not installed in this build: read the data files directly
-        from knowledge.loader import load_data_dir
-
-        data = load_data_dir(settings.data_dir)
-    else:
-        database = prepare(settings)
-        with database.session() as session:
-            data = read_knowledge(session)
-    from knowledge.core import Knowledge
-
-    return Services(knowledge=Knowledge(data), data=data, database=database,
+def load_services(settings: Settings, prepared: PreparedKnowledge | None = None) -> Services:
+    """Open the database (migrating and loading it on first start) and build the knowledge core
+    (bot/startup.py: prepare_knowledge), or wrap what was already prepared."""
+    database, data, knowledge = prepared or prepare_knowledge(settings)
+    return Services(knowledge=knowledge, data=data, database=database,
                     default_locale=settings.default_locale)
 
 
@@ -107,10 +95,16 @@ async def set_command_menus(application: Application) -> None:
                                               language_code=language_code or None)
 
 
-def _post_init_for(settings: Settings, prepared: Services | None):
+def _post_init_for(settings: Settings, prepared: Services | None,
+                   preparing: Future[PreparedKnowledge] | None = None):
     async def post_init(application: Application) -> None:
         try:
-            svc = prepared or await asyncio.to_thread(load_services, settings)
+            if prepared is not None:
+                svc = prepared
+            elif preparing is not None:  # started before the imports (bot/startup.py)
+                svc = load_services(settings, await asyncio.wrap_future(preparing))
+            else:
+                svc = await asyncio.to_thread(load_services, settings)
             svc.default_locale = settings.default_locale
             svc.bot_username = application.bot.username
             application.bot_data[SERVICES_KEY] = svc
@@ -197,9 +191,12 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter | None | object = _DEFAULT,
     persistence: BasePersistence | None = None,
+    preparing: Future[PreparedKnowledge] | None = None,
 ) -> Application:
     """The Application for `settings`.  Tests and benches may pass ready services (db,
-    knowledge, data), a local `request` transport, and rate_limiter=None.
+    knowledge, data), a local `request` transport, and rate_limiter=None.  `hitobot run`
+    passes `preparing`: the database and knowledge core being prepared in a worker thread
+    since before the heavy imports (bot/startup.py); post_init waits for it.
 
     No persistence by default: the one thing worth keeping across restarts, the person's
     language, lives in the database (handlers/preferences.py), and a pickle of every person's
@@ -228,7 +225,7 @@ def build_application(
     if knowledge is not None:
         prepared = Services(knowledge=knowledge, data=data or KnowledgeData(), database=db,
                             default_locale=settings.default_locale)
-    builder = builder.post_init(_post_init_for(settings, prepared))
+    builder = builder.post_init(_post_init_for(settings, prepared, preparing))
     application = builder.build()
     application.bot_data["settings"] = settings  # read-only configuration for every room
     register_handlers(application, settings)

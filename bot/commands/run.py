@@ -32,9 +32,12 @@ def instrument(application, settings: Settings) -> None:
 
 
 def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> int:
+    from bot.startup import prepare_in_background
+
+    preparing = prepare_in_background(settings)  # database + knowledge, while we import (start-up)
     from bot.app import build_application
 
-    application = build_application(settings)
+    application = build_application(settings, preparing=preparing)
     instrument(application, settings)
     from telegram import Update
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from bot import startup
 from bot.app import build_application
 from bot.config import Settings
@@ -61,3 +63,20 @@ def test_the_default_transports_share_one_tls_context_and_keep_ptbs_pool_sizes()
     assert api._client_kwargs["limits"].max_connections == 256
     assert updates._client_kwargs["limits"].max_connections == 1
     assert api._client_kwargs["verify"].verify_mode.name == "CERT_REQUIRED"
+
+
+def test_preparing_in_the_background_hands_over_the_result_or_the_error(tmp_path, monkeypatch) -> None:
+    from bot.startup import prepare_in_background
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    settings = Settings.from_env()
+    database, data, knowledge = prepare_in_background(settings).result(timeout=60)
+    try:
+        assert data.plans and knowledge.plan(data.plans[0].key) is not None
+        assert database.is_at_head()
+    finally:
+        database.dispose()
+    bad = Settings(telegram_token="123456:OFFLINE", database_url="sqlite:////nonexistent/dir/x.sqlite3")
+    failing = prepare_in_background(bad)
+    with pytest.raises(Exception):  # noqa: B017  (whatever the driver raises: handed over as is)
+        failing.result(timeout=60)
