@@ -70,6 +70,19 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"hitobot: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        from knowledge.loader import DataError
+
+        if not isinstance(exc, DataError):
+            raise
+        # A first start whose data files are broken: every problem, then what it means.
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        n = len(exc.issues)
+        print(f"hitobot: no se cargó nada: {n} problema{'s' if n != 1 else ''} en los datos "
+              "(la base de datos quedó sin conocimiento cargado; corrige los archivos y vuelve "
+              "a intentarlo).", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -69,6 +69,9 @@ class DataError(ValueError):
         self.issues = list(issues)
         super().__init__("\n".join(str(issue) for issue in self.issues))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled whole (the start-up child hands it over)
+        return (type(self), (self.issues,))
+
 
 # --- YAML with line numbers --------------------------------------------------------------------
 
@@ -124,6 +127,7 @@ class IssueCollector:
 
     def __init__(self) -> None:
         self.issues: list[DataIssue] = []
+        self.unreadable: list[str] = []  # files that could not be parsed at all
 
     def add(self, file: YamlFile | str, loc: Loc, reason: str, line: int | None = None) -> None:
         if isinstance(file, YamlFile):
@@ -195,9 +199,11 @@ def read_yaml(path: Path, issues: IssueCollector) -> YamlFile | None:
         line = mark.line + 1 if mark else None
         reason = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "malformed YAML"
         issues.add(label, (), f"malformed YAML: {reason}", line=line)
+        issues.unreadable.append(label)
         return None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         issues.add(label, (), f"cannot read the file: {exc}")
+        issues.unreadable.append(label)
         return None
     file = YamlFile(path, label, data, root)
     for loc, line in _duplicate_mapping_keys(root):
@@ -498,7 +504,8 @@ def load_data_dir(path: Path | None = None, include_practices: bool = False) -> 
     catalogue, _ = _read_one(root / "catalogue.yaml", "catalogue", CatalogueInfo, issues)
     plans = _read_plans(root, issues)
     commitments = _read_commitments(root, plans, issues)
-    _check_cross_references(statuses, actors, acronyms, projects, commitments, plans, issues)
+    if not issues.unreadable:  # with a file missing, every reference into it would be reported
+        _check_cross_references(statuses, actors, acronyms, projects, commitments, plans, issues)
     practices = _read_catalogue_sample(root, issues) if include_practices else []
     if issues.issues:
         raise DataError(issues.issues)
