@@ -146,7 +146,7 @@ def measure(label: str, data: KnowledgeData, qs: list[str], runs: int, memory: b
     naive_search = NaiveSearch(knowledge.docs)
     naive = time_each(naive_search.search, naive_qs or qs, 1)
     records = len(knowledge.docs)
-    del knowledge, naive_search
+    knowledge = naive_search = None  # let the next size reuse the memory
     return {"label": label, "records": records, "build_s": build,
             "core_p50": statistics.median(core), "core_p95": pct(core, 95),
             "naive_p50": statistics.median(naive), "naive_p95": pct(naive, 95),

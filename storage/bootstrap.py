@@ -13,10 +13,13 @@ concurrent first starts load once.
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future
 
 from sqlalchemy import func, select, text
 
 from bot.config import Settings
+from knowledge.schema import KnowledgeData
 from storage.db import ADVISORY_LOCK_KEY, Database
 from storage.models.knowledge import PracticeRow
 from storage.repositories.knowledge import has_plans
@@ -28,15 +31,36 @@ def prepare(settings: Settings) -> Database:
     """A migrated Database holding at least the shipped knowledge.  Raises DataError for bad data."""
     db = Database(settings.database_url)
     try:
+        # A database not at head (an empty one, on a first start) will most likely need the
+        # first load too: the data files are read and validated in a thread meanwhile, which
+        # runs while this one waits for the server to create the schema (start-up time).
+        reading = None if db.is_at_head() else _read_data_in_background(settings)
         db.upgrade()
-        _load_if_empty(db, settings)
+        _load_if_empty(db, settings, reading)
     except BaseException:
         db.dispose()
         raise
     return db
 
 
-def _load_if_empty(db: Database, settings: Settings) -> None:
+def _read_data_in_background(settings: Settings) -> Future[KnowledgeData]:
+    """load_data_dir(settings.data_dir, include_practices=True) in a daemon thread."""
+    from knowledge.loader import load_data_dir
+
+    future: Future[KnowledgeData] = Future()
+
+    def work() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(load_data_dir(settings.data_dir, include_practices=True))
+        except BaseException as exc:  # raised by _load_if_empty, if the load is needed at all
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="hitobot-read-data", daemon=True).start()
+    return future
+
+
+def _load_if_empty(db: Database, settings: Settings, reading: Future[KnowledgeData] | None = None) -> None:
     with db.session() as session:
         if db.is_postgresql:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
@@ -47,6 +71,11 @@ def _load_if_empty(db: Database, settings: Settings) -> None:
         from storage.sync import load_knowledge
 
         no_practices = not session.scalar(select(func.count()).select_from(PracticeRow))
-        data = load_data_dir(settings.data_dir, include_practices=no_practices)
+        if reading is not None:
+            data = reading.result()
+            if not no_practices:  # the catalogue was imported already: keep it as it is
+                data = data.model_copy(update={"practices": []})
+        else:
+            data = load_data_dir(settings.data_dir, include_practices=no_practices)
         report = load_knowledge(session, data, label=str(settings.data_dir or "knowledge/data"))
         log.info("first start: knowledge loaded into an empty database\n%s", report.summary())
