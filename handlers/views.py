@@ -92,8 +92,8 @@ def main_menu(locale: str, _: Gettext, first_name: str | None = None) -> Screen:
 def help_screen(bot_username: str, _: Gettext) -> Screen:
     lines = [
         "<b>" + _("Lo que puedo hacer") + "</b>",
-        _("Pregúntame en tus palabras: responsables, fechas, avance, resultados esperados, "
-          "siglas, prácticas del catálogo y proyectos de cooperación."),
+        _("Pregúntame en tus palabras: responsables, fechas, avance, hitos atrasados, "
+          "resultados esperados, siglas, prácticas del catálogo y proyectos de cooperación."),
         "/compromisos — " + _("explorar los planes, compromisos e hitos"),
         "/buscar — " + _("buscar por palabras"),
         "/avance — " + _("gráfica del avance de un compromiso"),

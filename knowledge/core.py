@@ -15,6 +15,7 @@ with the closest topics as choices.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import re
@@ -41,6 +42,7 @@ from knowledge.schema import (
     Commitment,
     Hito,
     KnowledgeData,
+    PartialDate,
     Plan,
     PlanFact,
     Practice,
@@ -97,6 +99,7 @@ class Knowledge:
 
     def __init__(self, data: KnowledgeData):
         self.data = data
+        self.today = dt.date.today  # "which hitos are overdue" is asked of a day; tests set it
         self.lexicon = load_lexicon()
         stop = self.lexicon.stop_es | self.lexicon.stop_en
         self.index = SearchIndex.from_data(data, stopwords=stop)
@@ -310,6 +313,14 @@ class Knowledge:
             return self._explicit(intent, plan_key, assumed, w)
         if intent.hito is not None:
             return self._hito_without_commitment(intent, plan_key, w)
+        if intent.aspect == "overdue" and not intent.topics:
+            plan = self._plans.get(plan_key or "") or self.current_plan
+            if plan is not None:  # "q hitos estan atrasados" / "... del MSPAS"
+                return self._overdue_in_plan(plan, intent.actors[:1], w, assumed=plan_key is None or assumed)
+        if intent.aspect == "budget" and intent.says("proyecto", "proyectos") and not intent.topics:
+            pr = self._project_by_aspect("budget")  # the one project whose sources give an amount
+            if pr is not None:
+                return self._project_answer(pr, "budget", w, intent=intent)
         if intent.aspect == "meaning" and (intent.acronyms or intent.actors):
             return self._meaning_for(intent, w)
         if intent.projects:
@@ -371,7 +382,7 @@ class Knowledge:
     def _project_by_aspect(self, aspect: str) -> Project | None:
         """The one project that has the asked field ('q ministerios fueron piloto' -> the one with pilots)."""
         field_of = {"pilots": "pilot_ministries", "lessons": "lessons_learned", "components": "components",
-                    "achievements": "achievements"}
+                    "achievements": "achievements", "budget": "amount"}
         having = [p for p in self.data.projects if getattr(p, field_of[aspect], None)]
         return having[0] if len(having) == 1 else None
 
@@ -728,6 +739,10 @@ class Knowledge:
             text, body, facts = self._dates_text(found, label, w, intent), [title], {}
         elif aspect == "status":
             text, body, facts = self._status_text(found, label, w), [title], {}
+        elif aspect == "overdue":
+            if h is None:
+                return self._overdue_in_plan(found.plan, [], w, assumed, only=c)
+            text, body, facts = self._hito_due_text(found, w), [title], {}
         elif aspect == "results":
             results = (h.expected_results if h else c.expected_results) if not a else [a.product or ""]
             if not any(results):
@@ -851,6 +866,102 @@ class Knowledge:
         if period_text:
             text += " " + w._("Periodo como lo da la fuente: {text}", text=period_text)
         return text
+
+    # --- past their end date ----------------------------------------------------------------
+
+    def _is_final(self, h: Hito) -> bool:
+        """Recorded as completed: its current status (history) first, else what the source states."""
+        key = h.current.status if h.current is not None else (h.status.status if h.status else None)
+        status = self._statuses.get(key) if key else None
+        return bool(status and status.final)
+
+    def overdue_hitos(self, plan: Plan, today: dt.date | None = None) -> list[tuple[Commitment, Hito]]:
+        """Hitos whose end date has passed and that no record marks as completed."""
+        today = today or self.today()
+        return [(c, h) for c in plan.commitments for h in c.hitos
+                if h.end is not None and h.end.last_day() < today and not self._is_final(h)]
+
+    def _hito_due_text(self, found: Located, w: Writer) -> str:
+        c, h = found.commitment, found.hito
+        assert h is not None
+        subject = w.subject_label(c, h)
+        status = self._status_line(h, w).split(": ", 1)[-1]
+        if h.end is None:
+            return w._("Las fuentes no dan la fecha de fin {what}; no puedo decir si está atrasado.",
+                       what=w.of_label(c, h)) + "\n" + w._("Estado: {status}", status=status)
+        if self._is_final(h):
+            return w._("{subject} consta como completado: {status}", subject=subject, status=status)
+        day = h.end.precision == "day"
+        if h.end.last_day() < self.today():
+            return (w._("{subject} debía terminar el {date} y no consta como completado. Estado: {status}",
+                        subject=subject, date=w.date(h.end), status=status) if day else
+                    w._("{subject} debía terminar en {date} y no consta como completado. Estado: {status}",
+                        subject=subject, date=w.date(h.end), status=status))
+        return (w._("{subject} termina el {date}: todavía está en plazo. Estado: {status}",
+                    subject=subject, date=w.date(h.end), status=status) if day else
+                w._("{subject} termina en {date}: todavía está en plazo. Estado: {status}",
+                    subject=subject, date=w.date(h.end), status=status))
+
+    def _overdue_in_plan(self, plan: Plan, actors: list[str], w: Writer, assumed: bool,
+                         only: Commitment | None = None) -> Answer:
+        """Which hitos passed their end date without being recorded as completed (of one
+        commitment, or of the plan; of one responsible actor's when `actors` names one)."""
+        today = self.today()
+        scope = [c for c in plan.commitments if only is None or c is only]
+        overdue = [(c, h) for c, h in self.overdue_hitos(plan, today) if only is None or c is only]
+        total = sum(len(c.hitos) for c in scope)
+        what = w.of_label(only) if only is not None else w._("del {title}", title=plan.title)
+        if actors:
+            mine = {r.ref for r in self.actors.roles.get(actors[0], []) if r.role == "responsible"
+                    and r.plan == plan.key}
+            overdue = [(c, h) for c, h in overdue if f"c{c.number}h{h.number}" in mine or f"c{c.number}" in mine]
+            total = sum(1 for c in scope for h in c.hitos if f"c{c.number}h{h.number}" in mine or f"c{c.number}" in mine)
+            what += " " + w._("a cargo de {name}", name=self.actors.display(self.actors.actors[actors[0]].name))
+        on = w.date(PartialDate.parse(today))
+        if not overdue:
+            head = w._("Ningún hito {what} pasó su fecha de fin sin constar como completado (al {date}).",
+                       what=what, date=on)
+            lines = []
+        else:
+            head = w.n_("{n} de {total} hitos {what} pasó su fecha de fin sin constar como completado (al {date}):",
+                        "{n} de {total} hitos {what} pasaron su fecha de fin sin constar como completados (al {date}):",
+                        len(overdue), total=total, what=what, date=on)
+            by_commitment: dict[int, list[Hito]] = {}
+            for c, h in overdue:
+                by_commitment.setdefault(c.number, []).append(h)
+            lines = []
+            for c in scope:
+                hitos = by_commitment.get(c.number)
+                if not hitos:
+                    continue
+                ends = {h.end for h in hitos}
+                numbers = ", ".join(str(h.number) for h in hitos)
+                name = c.short_title or shorten(c.title, 60)
+                if len(ends) == 1:
+                    lines.append(w.n_("- Compromiso {c} ({name}): hito {numbers} (fin: {date})",
+                                      "- Compromiso {c} ({name}): hitos {numbers} (fin: {date})",
+                                      len(hitos), c=c.number, name=name, numbers=numbers,
+                                      date=w.date(next(iter(ends)))))
+                else:
+                    each = ", ".join(w._("{n} ({date})", n=h.number, date=w.date(h.end)) for h in hitos)
+                    lines.append(w._("- Compromiso {c} ({name}): hitos {each}", c=c.number, name=name, each=each))
+            unknown = sum(1 for _c, h in overdue if h.current is None and h.status is None)
+            if unknown == len(overdue):
+                lines.append(w._("Ninguno tiene un estado registrado (sin información)."))
+            elif unknown:
+                lines.append(w.n_("{n} de ellos no tiene ningún estado registrado (sin información).",
+                                  "{n} de ellos no tienen ningún estado registrado (sin información).", unknown))
+        note = w._("Cuenta la fecha de fin de cada hito y su estado registrado (de la fuente o de un enlace "
+                   "institucional); no es una evaluación de cumplimiento.")
+        refs = [f"c{c.number}" if plan.current else f"{plan.key}.c{c.number}"
+                for c in scope if any(x is c for x, _h in overdue)] or [f"plan:{plan.key}"]
+        documents = sorted({h.source.document for c in scope for h in c.hitos if h.source})
+        sources = w._("Fuente: la fecha de fin y el estado de cada hito ({documents}).",
+                      documents=", ".join(documents)) if documents else w.source_line(plan.source)
+        body = paragraphs(head + ("\n" + "\n".join(lines) if lines else ""), note,
+                          w.plan_line(plan, assumed), sources)
+        return make_answer(body, w.locale, refs=refs, source=self._source_label(plan, plan.source),
+                           facts={"overdue": len(overdue), "total": total})
 
     def _status_line(self, h: Hito, w: Writer) -> str:
         if h.current is not None:

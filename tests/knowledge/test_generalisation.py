@@ -136,3 +136,28 @@ def test_every_template_has_an_english_translation(domain):
     catalogue = read_po((LOCALE / "en" / "LC_MESSAGES" / f"{domain}.po").open("rb"))
     untranslated = [m.id for m in catalogue if m.id and (not m.string or isinstance(m.string, tuple) and not all(m.string))]
     assert not untranslated
+
+
+def test_every_message_the_bot_can_say_is_in_the_english_catalogues():
+    """Extracted from the sources as `pybabel extract` does (every room: knowledge, bot,
+    handlers): a new template nobody added to a catalogue would reach English readers in Spanish."""
+    from babel.messages.extract import extract_from_file
+
+    english: dict[str, object] = {}
+    for domain in ("knowledge", "bot", "participation"):
+        for m in read_po((LOCALE / "en" / "LC_MESSAGES" / f"{domain}.po").open("rb")):
+            if m.id:
+                english[m.id[0] if isinstance(m.id, tuple) else m.id] = m.string
+    keywords = {"_": None, "N_": None, "n_": (1, 2), "ngettext": (1, 2)}
+    root = LOCALE.parents[1]
+    missing = []
+    for room in ("knowledge", "bot", "handlers"):
+        for path in sorted((root / room).rglob("*.py")):
+            for _line, message, _comments, _context in extract_from_file("python", path, keywords=keywords):
+                msgid = message[0] if isinstance(message, tuple) else message
+                if not msgid:
+                    continue
+                string = english.get(msgid)
+                if not string or (isinstance(string, tuple) and not all(string)):
+                    missing.append(f"{path.relative_to(root)}: {msgid}")
+    assert not missing, missing
