@@ -205,6 +205,7 @@ def bench_cold_start(server_url: str | None, runs: int = 5) -> dict[str, float]:
     from tests.emulator import EmulatorServer
 
     results: dict[str, list[float]] = {"first_start_s": [], "restart_s": []}
+    cpu: dict[str, list[float]] = {}
     hitobot = str(Path(sys.executable).with_name("hitobot"))
     with EmulatorServer() as server:
         client = server.client()
@@ -224,12 +225,21 @@ def bench_cold_start(server_url: str | None, runs: int = 5) -> dict[str, float]:
                         client.wait_for(lambda: len(client.commands()) >= 3, timeout=60, interval=0.005,
                                         what="the bot to be ready")
                         results[label].append(time.perf_counter() - start)
+                        cpu.setdefault(label, []).append(process_cpu_seconds(proc.pid))
                     finally:
                         proc.terminate()
                         proc.wait(20)
         client.close()
     return {label: statistics.median(times) for label, times in results.items()} | {
-        f"{label}_all": times for label, times in results.items()}
+        f"{label}_all": times for label, times in results.items()} | {
+        f"{label}_cpu": statistics.median(times) for label, times in cpu.items()}
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds a running process has used, with those of its children it has waited for
+    (the start-up child that prepares the database)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the synthetic 100x knowledge base ---------------------------------------------------------
@@ -363,7 +373,9 @@ def main() -> None:
         ("hitobot / echo, every question read afresh", f"{t['fresh_ratio']:.2f}x", ">= 0.5x",
          f"{t['fresh_ratio'] / 0.5:.2f}x goal"),
         ("cold start, empty database (median of 5)", f"{c['first_start_s']:.2f} s", "<= 2 s", f"{c['first_start_s'] / 2:.2f}x budget"),
+        ("  (CPU it took: process and its start-up child)", f"{c['first_start_s_cpu']:.2f} s", "", ""),
         ("cold start, restart (median of 5)", f"{c['restart_s']:.2f} s", "<= 2 s", f"{c['restart_s'] / 2:.2f}x budget"),
+        ("  (CPU it took)", f"{c['restart_s_cpu']:.2f} s", "", ""),
         (f"RSS, 100x synthetic KB ({m['hitos']} hitos, {m['practices']} practices)",
          f"{m['rss_mb']:.0f} MB", "<= 150 MB", f"{m['rss_mb'] / 150:.2f}x budget"),
         ("  of which: imports / KB objects / core index",
