@@ -953,15 +953,20 @@ class Knowledge:
                                   "{n} de ellos no tienen ningún estado registrado (sin información).", unknown))
         note = w._("Cuenta la fecha de fin de cada hito y su estado registrado (de la fuente o de un enlace "
                    "institucional); no es una evaluación de cumplimiento.")
-        refs = [f"c{c.number}" if plan.current else f"{plan.key}.c{c.number}"
-                for c in scope if any(x is c for x, _h in overdue)] or [f"plan:{plan.key}"]
+        late = [c for c in scope if any(x is c for x, _h in overdue)]
+        def ref_of(c: Commitment) -> str:
+            return f"c{c.number}" if plan.current else f"{plan.key}.c{c.number}"
+        # one commitment asked about: its card; the plan: the plan's, and a button per commitment listed
+        refs = [ref_of(only)] if only is not None else [f"plan:{plan.key}"]
+        choices = [] if only is not None else [
+            Choice(self._choice_label(Located(plan, c), w), ref_of(c)) for c in late[:MAX_CHOICES]]
         documents = sorted({h.source.document for c in scope for h in c.hitos if h.source})
         sources = w._("Fuente: la fecha de fin y el estado de cada hito ({documents}).",
                       documents=", ".join(documents)) if documents else w.source_line(plan.source)
         body = paragraphs(head + ("\n" + "\n".join(lines) if lines else ""), note,
                           w.plan_line(plan, assumed), sources)
         return make_answer(body, w.locale, refs=refs, source=self._source_label(plan, plan.source),
-                           facts={"overdue": len(overdue), "total": total})
+                           facts={"overdue": len(overdue), "total": total}, choices=choices)
 
     def _status_line(self, h: Hito, w: Writer) -> str:
         if h.current is not None:
