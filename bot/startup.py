@@ -155,9 +155,21 @@ def _prepare_and_exit(settings: Any, write_end: int) -> None:
         os._exit(code)
 
 
-def _can_fork() -> bool:
-    return (hasattr(os, "fork") and threading.active_count() == 1
-            and os.environ.get("HITOBOT_PREPARE_IN_PROCESS", "") != "1")
+def _can_fork(settings: Any = None) -> bool:
+    """Fork only a single-threaded process, not when told not to, and not for an in-memory
+    SQLite database (the child's would vanish with it)."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    if os.environ.get("HITOBOT_PREPARE_IN_PROCESS", "") == "1":
+        return False
+    url = str(getattr(settings, "database_url", "") or "")
+    if url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        database = make_url(url).database
+        if not database or database == ":memory:" or "mode=memory" in url:
+            return False
+    return True
 
 
 def prepare_in_background(settings: Any) -> Future[PreparedKnowledge]:
@@ -179,7 +191,7 @@ def prepare_in_background(settings: Any) -> Future[PreparedKnowledge]:
         pass
     else:
         model_metadata()  # every model module
-        if _can_fork():
+        if _can_fork(settings):
             database_ready = DatabasePreparation(settings)
     import knowledge.actors  # noqa: F401
     import knowledge.core  # noqa: F401

@@ -105,7 +105,7 @@ def counting_fork():
 os.fork = counting_fork
 
 settings = Settings.from_env()
-single = startup._can_fork()
+single = startup._can_fork(settings)
 try:
     database, data, knowledge = startup.prepare_in_background(settings).result(timeout=60)
     outcome = {"plans": [p.key for p in data.plans], "at_head": database.is_at_head()}
@@ -217,3 +217,13 @@ def test_script_heads_reads_revision_lines_and_gives_up_on_what_it_cannot_tell(t
     assert script_heads(tmp_path) == {"b2"}
     (tmp_path / "c.py").write_text('revision = "c3"\ndown_revision = ("a1", "b2")\n')  # a merge
     assert script_heads(tmp_path) == set()
+
+
+def test_an_in_memory_database_is_never_prepared_in_a_child(monkeypatch) -> None:
+    monkeypatch.setattr(startup.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("HITOBOT_PREPARE_IN_PROCESS", raising=False)
+    for url in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:x?mode=memory&uri=true"):
+        assert not startup._can_fork(Settings(telegram_token="1:a", database_url=url)), url
+    assert startup._can_fork(Settings(telegram_token="1:a", database_url="sqlite:///bot.sqlite3"))
+    monkeypatch.setenv("HITOBOT_PREPARE_IN_PROCESS", "1")
+    assert not startup._can_fork(Settings(telegram_token="1:a", database_url="sqlite:///bot.sqlite3"))
