@@ -163,17 +163,17 @@ class Knowledge:
     def statuses(self) -> list[StatusDef]:
         return sorted(self.data.statuses, key=lambda s: s.order)
 
+    def _status_of(self, hito: Hito) -> StatusDef | None:
+        """A hito's status: its current one (history) first, else what the source states."""
+        key = hito.current.status if hito.current is not None else (hito.status.status if hito.status else None)
+        return self._statuses.get(key) if key else None
+
     def hito_progress(self, hito: Hito) -> int | None:
-        """A hito's progress: its current status (history) first, else what the source states."""
-        if hito.current is not None:
-            if hito.current.progress is not None:
-                return hito.current.progress
-            status = self._statuses.get(hito.current.status)
-            return status.progress if status else None
-        if hito.status is not None:
-            status = self._statuses.get(hito.status.status)
-            return status.progress if status else None
-        return None
+        """A hito's progress: a focal point's figure, else its status's implied one."""
+        if hito.current is not None and hito.current.progress is not None:
+            return hito.current.progress
+        status = self._status_of(hito)
+        return status.progress if status else None
 
     def progress(self, commitment: Commitment | int) -> int | None:
         """Roll-up: the mean progress of all hitos, an unknown one counting as 0 (not started
@@ -870,16 +870,13 @@ class Knowledge:
     # --- past their end date ----------------------------------------------------------------
 
     def _is_final(self, h: Hito) -> bool:
-        """Recorded as completed: its current status (history) first, else what the source states."""
-        key = h.current.status if h.current is not None else (h.status.status if h.status else None)
-        status = self._statuses.get(key) if key else None
+        """Recorded as completed (its current status, else what the source states)."""
+        status = self._status_of(h)
         return bool(status and status.final)
 
-    def overdue_hitos(self, plan: Plan, today: dt.date | None = None) -> list[tuple[Commitment, Hito]]:
-        """Hitos whose end date has passed and that no record marks as completed."""
-        today = today or self.today()
-        return [(c, h) for c in plan.commitments for h in c.hitos
-                if h.end is not None and h.end.last_day() < today and not self._is_final(h)]
+    def _is_overdue(self, h: Hito, today: dt.date) -> bool:
+        """Past its end date and not recorded as completed."""
+        return h.end is not None and h.end.last_day() < today and not self._is_final(h)
 
     def _hito_due_text(self, found: Located, w: Writer) -> str:
         c, h = found.commitment, found.hito
@@ -892,7 +889,7 @@ class Knowledge:
         if self._is_final(h):
             return w._("{subject} consta como completado: {status}", subject=subject, status=status)
         day = h.end.precision == "day"
-        if h.end.last_day() < self.today():
+        if self._is_overdue(h, self.today()):
             return (w._("{subject} debía terminar el {date} y no consta como completado. Estado: {status}",
                         subject=subject, date=w.date(h.end), status=status) if day else
                     w._("{subject} debía terminar en {date} y no consta como completado. Estado: {status}",
@@ -908,15 +905,18 @@ class Knowledge:
         commitment, or of the plan; of one responsible actor's when `actors` names one)."""
         today = self.today()
         scope = [c for c in plan.commitments if only is None or c is only]
-        overdue = [(c, h) for c, h in self.overdue_hitos(plan, today) if only is None or c is only]
-        total = sum(len(c.hitos) for c in scope)
+        counted = [(c, h) for c in scope for h in c.hitos]
         what = w.of_label(only) if only is not None else w._("del {title}", title=plan.title)
-        if actors:
+        if actors:  # the hitos it is responsible for, itself or through the whole commitment
             mine = {r.ref for r in self.actors.roles.get(actors[0], []) if r.role == "responsible"
                     and r.plan == plan.key}
-            overdue = [(c, h) for c, h in overdue if f"c{c.number}h{h.number}" in mine or f"c{c.number}" in mine]
-            total = sum(1 for c in scope for h in c.hitos if f"c{c.number}h{h.number}" in mine or f"c{c.number}" in mine)
+            counted = [(c, h) for c, h in counted if f"c{c.number}h{h.number}" in mine or f"c{c.number}" in mine]
             what += " " + w._("a cargo de {name}", name=self.actors.display(self.actors.actors[actors[0]].name))
+        overdue = [(c, h) for c, h in counted if self._is_overdue(h, today)]
+        total = len(counted)
+        by_commitment: dict[int, list[Hito]] = {}
+        for c, h in overdue:
+            by_commitment.setdefault(c.number, []).append(h)
         on = w.date(PartialDate.parse(today))
         if not overdue:
             head = w._("Ningún hito {what} pasó su fecha de fin sin constar como completado (al {date}).",
@@ -926,9 +926,6 @@ class Knowledge:
             head = w.n_("{n} de {total} hitos {what} pasó su fecha de fin sin constar como completado (al {date}):",
                         "{n} de {total} hitos {what} pasaron su fecha de fin sin constar como completados (al {date}):",
                         len(overdue), total=total, what=what, date=on)
-            by_commitment: dict[int, list[Hito]] = {}
-            for c, h in overdue:
-                by_commitment.setdefault(c.number, []).append(h)
             lines = []
             for c in scope:
                 hitos = by_commitment.get(c.number)
@@ -953,7 +950,8 @@ class Knowledge:
                                   "{n} de ellos no tienen ningún estado registrado (sin información).", unknown))
         note = w._("Cuenta la fecha de fin de cada hito y su estado registrado (de la fuente o de un enlace "
                    "institucional); no es una evaluación de cumplimiento.")
-        late = [c for c in scope if any(x is c for x, _h in overdue)]
+        late = [c for c in scope if c.number in by_commitment]
+
         def ref_of(c: Commitment) -> str:
             return f"c{c.number}" if plan.current else f"{plan.key}.c{c.number}"
         # one commitment asked about: its card; the plan: the plan's, and a button per commitment listed
