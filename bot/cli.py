@@ -27,6 +27,17 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def print_data_error(exc, consequence: str, prefix: str = "") -> None:
+    """A DataError for a person: every problem (file:line: record.field: reason), then one line
+    that says nothing was loaded and what that left behind."""
+    for issue in exc.issues:
+        print(issue, file=sys.stderr)
+    n = len(exc.issues)
+    lead = "no se cargó nada" if prefix else "No se cargó nada"  # a sentence of its own, or after "hitobot: "
+    print(f"{prefix}{lead}: {n} problema{'s' if n != 1 else ''} en los datos ({consequence}).",
+          file=sys.stderr)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen subcommand's module is imported (fast start for `ask`)."""
     parser = argparse.ArgumentParser(prog="hitobot", description=__doc__.splitlines()[0])
@@ -76,12 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(exc, DataError):
             raise
         # A first start whose data files are broken: every problem, then what it means.
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        n = len(exc.issues)
-        print(f"hitobot: no se cargó nada: {n} problema{'s' if n != 1 else ''} en los datos "
-              "(la base de datos quedó sin conocimiento cargado; corrige los archivos y vuelve "
-              "a intentarlo).", file=sys.stderr)
+        print_data_error(exc, "la base de datos quedó sin conocimiento cargado; corrige los "
+                              "archivos y vuelve a intentarlo", prefix="hitobot: ")
         return 1
     except KeyboardInterrupt:
         return 130

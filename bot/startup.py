@@ -155,14 +155,14 @@ def _prepare_and_exit(settings: Any, write_end: int) -> None:
         os._exit(code)
 
 
-def _can_fork(settings: Any = None) -> bool:
+def _can_fork(settings: Any) -> bool:
     """Fork only a single-threaded process, not when told not to, and not for an in-memory
     SQLite database (the child's would vanish with it)."""
     if not hasattr(os, "fork") or threading.active_count() != 1:
         return False
     if os.environ.get("HITOBOT_PREPARE_IN_PROCESS", "") == "1":
         return False
-    url = str(getattr(settings, "database_url", "") or "")
+    url = str(settings.database_url or "")
     if url.startswith("sqlite"):
         from sqlalchemy.engine import make_url
 

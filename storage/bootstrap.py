@@ -13,8 +13,7 @@ concurrent first starts load once.
 from __future__ import annotations
 
 import logging
-import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import func, select, text
 
@@ -31,33 +30,21 @@ def prepare(settings: Settings) -> Database:
     """A migrated Database holding at least the shipped knowledge.  Raises DataError for bad data."""
     db = Database(settings.database_url)
     try:
-        # A database not at head (an empty one, on a first start) will most likely need the
-        # first load too: the data files are read and validated in a thread meanwhile, which
-        # runs while this one waits for the server to create the schema (start-up time).
-        reading = None if db.is_at_head() else _read_data_in_background(settings)
-        db.upgrade()
+        reading = None
+        if not db.is_at_head():
+            # A database not at head (an empty one, on a first start) will most likely need the
+            # first load too: the data files are read and validated in a thread meanwhile, which
+            # runs while this one waits for the server to create the schema (start-up time).
+            from knowledge.loader import load_data_dir
+
+            with ThreadPoolExecutor(1, thread_name_prefix="hitobot-read-data") as pool:
+                reading = pool.submit(load_data_dir, settings.data_dir, include_practices=True)
+                db.upgrade()
         _load_if_empty(db, settings, reading)
     except BaseException:
         db.dispose()
         raise
     return db
-
-
-def _read_data_in_background(settings: Settings) -> Future[KnowledgeData]:
-    """load_data_dir(settings.data_dir, include_practices=True) in a daemon thread."""
-    from knowledge.loader import load_data_dir
-
-    future: Future[KnowledgeData] = Future()
-
-    def work() -> None:
-        future.set_running_or_notify_cancel()
-        try:
-            future.set_result(load_data_dir(settings.data_dir, include_practices=True))
-        except BaseException as exc:  # raised by _load_if_empty, if the load is needed at all
-            future.set_exception(exc)
-
-    threading.Thread(target=work, name="hitobot-read-data", daemon=True).start()
-    return future
 
 
 def _load_if_empty(db: Database, settings: Settings, reading: Future[KnowledgeData] | None = None) -> None:

@@ -7,7 +7,6 @@ written unless all files are valid.  A second load of the same files says nothin
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from bot.config import Settings
@@ -26,11 +25,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = load_data_dir(path)
     except DataError as exc:
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        n = len(exc.issues)
-        print(f"No se cargó nada: {n} problema{'s' if n != 1 else ''} en los datos "
-              f"(la base de datos no se tocó).", file=sys.stderr)
+        from bot.cli import print_data_error
+
+        print_data_error(exc, "la base de datos no se tocó")
         return 1
     db = Database(settings.database_url)
     try:
