@@ -33,6 +33,7 @@ from knowledge.index import (
     acronym_key,
 )
 from knowledge.normalize import Normalizer, fold_simple, load_lexicon
+from knowledge.qa import QuestionAnswerer
 from knowledge.refs import Ref, parse_ref
 from knowledge.schema import (
     Acronym,
@@ -123,6 +124,7 @@ class Knowledge:
         self._hito_docs: dict[str, Doc] | None = None  # ref -> hito record, made on first use
         self._commitments: dict[tuple[str | None, int], Located] | None = None
         self._appearances_memo: dict[tuple[str, str, int, frozenset[str] | None], tuple[str, str]] = {}
+        self._qa: QuestionAnswerer | None = None  # built on the first question
         self.refresh_statuses()
 
     # --- lookups ----------------------------------------------------------------------------
@@ -213,11 +215,14 @@ class Knowledge:
 
     # --- public entry points ----------------------------------------------------------------
 
-    def ask(self, question: str, locale: str | None = None) -> Answer:
-        """Answer one question; never raises (bad input gets a friendly answer)."""
+    def ask(self, question: str, locale: str | None = None, previous: str | None = None) -> Answer:
+        """Answer one question; never raises (bad input gets a friendly answer).
+
+        `previous`: the ref the last answer in this conversation was about, so a follow-up
+        ("y cuándo termina?") continues with its subject."""
         loc = normalize_locale(locale) if locale else None
         try:
-            return self._ask(question, loc)
+            return self._ask(question, loc, previous)
         except Exception:  # noqa: BLE001 - a question must never crash the bot
             log.exception("could not answer %r", question[:200] if isinstance(question, str) else question)
             w = Writer(loc or "es", self.actors)
@@ -279,15 +284,13 @@ class Knowledge:
 
     # --- routing ----------------------------------------------------------------------------
 
-    def _ask(self, question: object, locale: str | None) -> Answer:
+    def _ask(self, question: object, locale: str | None, previous: str | None = None) -> Answer:
         if not isinstance(question, str) or not question.strip():
             w = Writer(locale or "es", self.actors)
             return self._invalid(w)
-        intent = self.understander.read(question)
-        w = Writer(locale or ("en" if intent.english else "es"), self.actors)
-        if not intent.normalized.tokens:
-            return self._invalid(w)
-        return self._route(intent, w)
+        if self._qa is None:
+            self._qa = QuestionAnswerer(self)
+        return self._qa.ask(question, locale, previous)
 
     def _invalid(self, w: Writer) -> Answer:
         text = w._("Hola. Pregúntame por los planes de Gobierno Abierto de Guatemala o el catálogo de "

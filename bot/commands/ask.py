@@ -8,6 +8,7 @@ goes to stdout; choices and suggestions are listed as numbered lines.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 
@@ -19,7 +20,11 @@ log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("question", nargs="+", help="the question, as you would type it in the chat")
+    parser.add_argument("question", nargs="*", help="the question, as you would type it in the chat")
+    parser.add_argument("--batch", metavar="FILE",
+                        help="answer many questions in one process: JSON lines in ({\"q\": ..., \"lang\": ...}), "
+                             "the same number of JSON lines out, in order ({\"q\": ..., \"answer\": ...}); "
+                             "FILE may be - for standard input")
     parser.add_argument("--locale", choices=("es", "en"), default=None,
                         help="answer language (default: the question's language)")
 
@@ -52,10 +57,38 @@ def render(answer: Answer) -> str:
     return text
 
 
+def run_batch(knowledge, path: str, locale: str | None) -> int:
+    """One JSON line out per JSON line in; a line that is not a question gets an error object."""
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    try:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                question = str(item["q"])
+            except (ValueError, KeyError, TypeError) as exc:
+                out = {"line": number, "error": f"not a question object: {exc}"}
+            else:
+                lang = item.get("lang") if isinstance(item, dict) else None
+                answer = knowledge.ask(question, locale=locale or (lang if lang in ("es", "en") else None))
+                out = {"q": question, "answer": render(answer)}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.core import Knowledge
 
+    if not args.batch and not args.question:
+        print("hitobot ask: escribe una pregunta, o usa --batch FILE", file=sys.stderr)
+        return 2
     knowledge = Knowledge(load_knowledge_data(settings))
+    if args.batch:
+        return run_batch(knowledge, args.batch, args.locale)
     answer = knowledge.ask(" ".join(args.question), locale=args.locale)
     sys.stdout.write(render(answer) + "\n")
     return 0

@@ -1,0 +1,508 @@
+"""Question answering: read the question, resolve what it is about, answer every ask, or refuse.
+
+    question ──Reader──▶ Query (asks, answer type, numbers, actors, content words)
+             ──resolve──▶ the record it is about, ranked: explicit numbers, then subject words,
+                          nicknames and institutions together (naming an institution does not
+                          stop the search for the hito about it)
+             ──pieces──▶ one line per ask (knowledge.qa.pieces), or
+             ──sentences──▶ the sentence of the running text that holds the value asked for
+             ──▶ one short reply, its source named as a person would cite it; or a refusal
+                 ("Mis fuentes no dicen …") with related topics when nothing answers it.
+
+Abstaining competes with answering: a sentence is quoted only when it holds most of the
+question's words and a value of the kind asked for (a number for "cuántos", a date for
+"cuándo", ...), and a record is answered only when the question points at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.answers import Answer, Choice
+from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.index import acronym_key
+from knowledge.normalize import fold_simple
+from knowledge.qa import pieces
+from knowledge.qa.aggregate import Aggregator
+from knowledge.qa.reading import MONTHS, Query, Reader
+from knowledge.qa.records import build_rankers
+from knowledge.refs import parse_ref
+
+ACCEPT_RECORD = 0.5  # share of the question's subject words a record must hold to be chosen by subject
+ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
+_PERSON_CUES = ("presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado", "comisionada",
+                "ministro", "ministra", "secretario", "secretaria", "director", "directora", "senor", "senora",
+                "licenciado", "licenciada", "doctor", "doctora", "indico", "senalo", "refirio", "dijo", "expreso",
+                "manifesto", "afirmo", "destaco", "agrego", "explico", "coordinador", "coordinadora", "embajador",
+                "embajadora", "president", "minister", "director", "said")
+_NAME = re.compile(r"\b[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+")
+_ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
+_MONTH_WORDS = tuple(MONTHS)
+_PLACE = re.compile(r"\b(en|in)\s+(la\s+|el\s+)?[A-ZÁÉÍÓÚÑ]")
+_BODIES = ("minister", "secretar", "comisi", "institu", "consejo", "direcci", "organism", "plan", "gobierno",
+           "mesa", "foro", "programa", "proyecto", "sistema", "ley", "acuerdo", "decreto", "pol", "agenda",
+           "catálogo", "catalogo", "estrategia", "red", "centro", "fundaci", "asociaci", "alianza", "open",
+           "contralor", "procuradur", "congreso", "registro", "unidad", "oficina", "encuesta", "iniciativa",
+           "república", "republica", "presidencia", "vice", "ciudad", "guatemala", "méxico", "mexico", "naciones",
+           "banco", "cooperaci", "agencia", "portal", "observatorio", "gran", "estados", "fondo", "servicio",
+           "compromiso", "hito", "municipal", "departament", "según", "segun", "el", "la", "los", "las", "en",
+           "para", "con", "de", "del", "durante", "desde", "este", "esta")
+_NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "mil", "millones",
+                 "cien", "veinte", "treinta")
+
+
+PROJECT_ASPECTS = {
+    "budget": "budget", "dates": "dates", "start": "dates", "end": "dates", "supporters": "supporters",
+    "responsible": "supporters", "results": "results", "components": "components", "lessons": "lessons",
+    "pilots": "pilots", "countries": "countries", "activities": "activities", "about": "objective",
+    "what_is": "about",
+}
+
+
+@dataclass
+class Found:
+    """What a question resolved to: a record ref with how sure we are."""
+
+    ref: str
+    score: float  # bm25 plus boosts
+    coverage: float  # share of the question's subject words the record holds
+    explicit: bool = False
+
+
+def holds_type(text: str, answer_type: str | None) -> bool:
+    """Whether a sentence holds a value of the kind asked for."""
+    if answer_type is None:
+        return True
+    if answer_type == "number":
+        return bool(_NUMBER.search(text)) or any(f" {n} " in f" {fold_simple(text)} " for n in _NUMBER_WORDS)
+    if answer_type == "date":
+        folded = fold_simple(text)
+        return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)
+    if answer_type == "person":
+        return bool(_NAME.search(text) or _ACRONYM.search(text))
+    if answer_type == "name":  # a person's name, not an institution's, said as a person's
+        words = set(fold_simple(text).split())
+        if not words.intersection(_PERSON_CUES):
+            return False
+        return any(not any(x.lower().startswith(_BODIES) for x in m.group(0).split()) for m in _NAME.finditer(text))
+    if answer_type == "place":
+        return bool(_PLACE.search(text))
+    return True
+
+
+class QuestionAnswerer:
+    """Answers questions from one Knowledge (its records, actors and writers)."""
+
+    def __init__(self, knowledge):
+        self.k = knowledge
+        data = knowledge.data
+        stop = knowledge.lexicon.stop_es | knowledge.lexicon.stop_en
+        self.reader = Reader(knowledge.lexicon, knowledge.normalizer, knowledge.actors, data.acronyms)
+        self.subjects, self.sentences = build_rankers(data, frozenset(stop))
+        self._subject_at = {t.ref: i for i, t in enumerate(self.subjects.texts)}
+        self.topics = [(tuple(p.split()), ref) for ref, phrases in knowledge.lexicon.topics.items() for p in phrases]
+        self.topics.sort(key=lambda pr: -len(pr[0]))
+        self.aggregator = Aggregator(knowledge, self.reader)
+
+    # --- entry point ------------------------------------------------------------------------
+
+    def ask(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
+        q = self.reader.read(text)
+        w = Writer(locale or q.locale, self.k.actors)
+        if not q.tokens:
+            return self.k._invalid(w)
+        if not (q.content or q.asks or q.commitment or q.hito or q.activity or q.plan or q.actors or q.acronyms):
+            return self.k._invalid(w)
+        if q.acronyms and self._asks_meaning(q):
+            return self.meaning_answer(q, w)
+        if q.plan is not None and f"pan{q.plan}" not in {p.key for p in self.k.data.plans}:
+            return self._other_plan(q, w)
+        agg = self.aggregator.answer(q, w)
+        if agg is not None:
+            return agg
+        found, others = self.resolve(q, previous)
+        sentence = self.best_sentence(q, found)
+        if found is not None and (found.explicit or found.coverage >= ACCEPT_RECORD):
+            scoped = self.scoped_sentence(q, found)
+            if scoped is not None and (sentence is None or scoped[1] >= sentence[1] - 0.15):
+                sentence = scoped
+        if found is not None and self._record_answers(q, found, sentence):
+            return self.record_answer(q, found, others, w, sentence)
+        if sentence is not None:
+            return self.sentence_answer(q, sentence, w)
+        if found is not None and found.ref.startswith(("c", "pr:", "cat", "plan:")):
+            if found.explicit or found.coverage >= 0.75:
+                return self.record_answer(q, found, others, w, None)
+        return self.refusal(q, w)
+
+    def _asks_meaning(self, q: Query) -> bool:
+        named = {fold_simple(a.acronym) for a in q.acronyms}
+        rest = [w for w in q.content if w not in named]
+        if "meaning" in q.asks:
+            return True
+        if q.commitment or q.hito:
+            return False
+        return (not q.asks and len(rest) <= 1) or ("what_is" in q.asks and len(rest) <= 3)
+
+    def meaning_answer(self, q: Query, w: Writer) -> Answer:
+        lines, refs, sources = [], [], []
+        seen: set[str] = set()
+        for a in q.acronyms:
+            key = fold_simple(a.acronym)
+            if key in seen:
+                continue
+            seen.add(key)
+            lines.append(w._("{acronym} significa {expansion}.", acronym=a.acronym, expansion=a.expansion))
+            refs.append(f"a:{acronym_key(a.acronym)}")
+            sources.append(a.source)
+        other = [x for x in q.asks if x not in ("meaning", "about")] or ([q.answer_type] if q.answer_type else [])
+        if other:
+            rest = Query(**{**q.__dict__, "content": tuple(c for c in q.content if c not in seen)})
+            sentence = self.best_sentence(rest, None, extra=tuple(seen))
+            if sentence is not None:
+                lines.append(self._quote(sentence[0], w))
+        text = paragraphs("\n".join(lines), self.cite(sources[0], w))
+        return make_answer(text, w.locale, refs=refs, source=sources[0].document, confidence=1.0)
+
+    # --- resolving --------------------------------------------------------------------------
+
+    def _topic_refs(self, q: Query) -> list[str]:
+        out: list[str] = []
+        t = q.tokens
+        for words, ref in self.topics:
+            n = len(words)
+            if any(t[i:i + n] == words for i in range(len(t) - n + 1)) and ref not in out:
+                out.append(ref)
+        return out
+
+    def resolve(self, q: Query, previous: str | None = None) -> tuple[Found | None, list[Found]]:
+        """The record the question is about, and close alternatives."""
+        k = self.k
+        plan_key = f"pan{q.plan}" if q.plan else None
+        if q.commitment is not None:
+            base = k._locate_commitment(q.commitment, plan_key)
+            if base is None:
+                return None, []
+            ref = f"c{q.commitment}"
+            if q.hito is not None:
+                h = next((x for x in base.commitment.hitos if x.number == q.hito), None)
+                if h is None:
+                    return None, []
+                ref += f"h{q.hito}"
+                if q.activity is not None and any(a.number == q.activity for a in h.activities):
+                    return Found(f"{ref}a{q.activity}", 99, 1.0, True), []
+                if q.content and (h.activities and ("activity" in q.named or q.asks_any("product", "verification"))):
+                    inner = self._rank(q, lambda t: t.ref.startswith(ref + "a"))
+                    if inner and inner[0].coverage >= ACCEPT_RECORD:
+                        return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
+                return Found(ref, 99, 1.0, True), []
+            if q.content and ("hito" in q.named and "hito" not in q.plural or "activity" in q.named):
+                inner = self._rank(q, lambda t: t.ref.startswith(ref + "h"))
+                if inner and inner[0].coverage >= ACCEPT_RECORD:
+                    return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
+            return Found(ref, 99, 1.0, True), []
+        kinds = self._kinds_named(q)
+        ranked = self._rank(q, lambda t: (kinds is None or t.kind in kinds)
+                            and (plan_key is None or t.plan in (plan_key, None))
+                            and (q.hito is None or re.search(rf"h{q.hito}(a\d+)?$", t.ref)))
+        if not ranked:
+            if previous and not q.content and q.asks and parse_ref(previous):
+                return Found(previous, 1, 1.0, True), []
+            return None, []
+        best = ranked[0]
+        if best.ref.startswith("c") and "commitment" not in q.named and not self._topic_refs(q):
+            deeper = [r for r in ranked[1:8] if r.ref.startswith(best.ref) and r.ref != best.ref
+                      and r.coverage >= max(ACCEPT_RECORD, best.coverage - 0.1)]
+            if deeper:
+                best = deeper[0]
+        if best.coverage < ACCEPT_RECORD and previous and q.asks and len(q.content) <= 1 and parse_ref(previous):
+            return Found(previous, 1, 1.0, True), []
+        others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not r.ref.startswith(best.ref)]
+        return best, others
+
+    def _kinds_named(self, q: Query) -> set[str] | None:
+        if "activity" in q.named or (q.asks_any("product", "verification") and not q.asks_any("results")):
+            return {"activity", "hito"}
+        if q.hito is not None:
+            return {"hito"}
+        if "hito" in q.plural:
+            return {"commitment"}
+        if "hito" in q.named:
+            return {"hito", "activity"}
+        if "commitment" in q.named and "commitment" not in q.plural:
+            return {"commitment"}
+        return None
+
+    def _rank(self, q: Query, keep) -> list[Found]:
+        """Records by subject words, nicknames and the institutions named, best first."""
+        terms = self.subjects.terms(q.content)
+        total = self.subjects.idf_of(terms) or 1.0
+        texts = self.subjects.texts
+        allowed = {i for i, t in enumerate(texts) if keep(t)}
+        scores: dict[str, list[float]] = {}
+        for bm25, coverage, i in self.subjects.rank(terms, allowed, limit=40):
+            scores[texts[i].ref] = [bm25, coverage]
+        boost = max((v[0] for v in scores.values()), default=1.0) or 1.0
+        for ref in self._topic_refs(q):
+            for i in allowed:
+                t = texts[i]
+                if t.ref == ref or (t.ref.startswith(ref) and t.ref[len(ref):len(ref) + 1] in ("h", "a")):
+                    entry = scores.setdefault(t.ref, [0.0, 0.0])
+                    entry[0] += 0.5 * boost if t.ref == ref else 0.2 * boost
+                    entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
+        for key in q.actors:
+            for role in self.k.actors.roles.get(key, []):
+                i = self._subject_at.get(role.ref)
+                if i is None or i not in allowed:
+                    continue
+                entry = scores.setdefault(role.ref, [0.0, 0.0])
+                entry[0] += (0.3 if role.role == "responsible" else 0.1) * boost
+        found = [Found(ref, s, c) for ref, (s, c) in scores.items()]
+        found.sort(key=lambda f: (-f.score, len(f.ref)))
+        return found
+
+    # --- sentences --------------------------------------------------------------------------
+
+    def best_sentence(self, q: Query, found: Found | None, extra: tuple[str, ...] = (), must: tuple[str, ...] = ()):
+        """(sentence Text, coverage) that holds most of the question's words and a value of the
+        kind asked for; None when no sentence does."""
+        words = list(q.content) + list(extra)
+        if not words:
+            return None
+        terms = self.sentences.terms(words)
+        if not terms:
+            return None
+        texts = self.sentences.texts
+        ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
+        answer_type = q.answer_type
+        if "person" in q.asks:
+            answer_type = "name"
+        elif q.asks_any("budget", "count", "contact"):
+            answer_type = "number"
+        best, best_key = None, None
+        for bm25, coverage, i in ranked:
+            t = texts[i]
+            if not holds_type(t.text, answer_type):
+                continue
+            if must and not any(m in fold_simple(t.text).split() for m in must):
+                continue
+            scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
+            key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
+            if best_key is None or key > best_key:
+                best, best_key = (t, coverage), key
+        if best is None:
+            return None
+        matched = len(best[0].stems & set(terms))
+        if best[1] < ACCEPT_SENTENCE or (len(terms) >= 3 and matched < 2):
+            return None
+        return best
+
+    def scoped_sentence(self, q: Query, found: Found):
+        """The best sentence inside the record found (its commitment, or its project), for the
+        question's words that did not serve to find the record ("cómo promueve la transparencia
+        el compromiso de seguridad alimentaria" → "transparencia" inside commitment 2)."""
+        r = parse_ref(found.ref)
+        if r is None:
+            return None
+        scope = f"c{r.commitment}" if r.commitment else found.ref
+        i = self._subject_at.get(found.ref)
+        title = self.subjects.texts[i] if i is not None else None
+        identity: set[str] = set()
+        if title is not None:
+            head = fold_simple(title.text.split(". ")[0][:200]).split()
+            identity = set(self.sentences.terms(head))
+        for ref in self._topic_refs(q):
+            for words, tref in self.topics:
+                if tref == ref:
+                    identity |= set(self.sentences.terms(words))
+        terms = {s: v for s, v in self.sentences.terms(q.content).items() if s not in identity}
+        if not terms:
+            return None
+        texts = self.sentences.texts
+        allowed = {j for j, t in enumerate(texts) if (t.ref == scope or t.ref.startswith(scope + "h") or t.ref == found.ref)
+                   and not (t.ref == found.ref and t.field == "text")}
+        if not allowed:
+            return None
+        answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
+        for _bm25, coverage, j in self.sentences.rank(terms, allowed, limit=10):
+            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type):
+                return texts[j], coverage
+        return None
+
+    def _record_answers(self, q: Query, found: Found, sentence) -> bool:
+        """Whether the record's own fields answer (else a sentence of the running text does)."""
+        if not found.ref.startswith("c"):
+            return found.coverage >= ACCEPT_RECORD and (sentence is None or sentence[1] < found.coverage)
+        record_asks = [a for a in q.asks if a in pieces.RECORD_ASKS]
+        text_asks = [a for a in q.asks if a in pieces.TEXT_ONLY_ASKS]
+        if not found.explicit and found.coverage < ACCEPT_RECORD:
+            return False
+        if sentence is not None and sentence[0].ref.startswith(found.ref.split("h")[0]) and not record_asks:
+            return True  # a sentence of the record itself: quoted under the record's heading
+        if not record_asks and not text_asks and q.answer_type is None:
+            return sentence is None or found.coverage >= sentence[1]
+        if not record_asks:
+            return sentence is None
+        if sentence is not None and record_asks == ["dates"] and sentence[1] >= max(found.coverage, 0.8):
+            return False
+        return True
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def cite(self, source, w: Writer, ref: str | None = None) -> str:
+        """'Fuente: 6° Plan de Acción Nacional de Gobierno Abierto 2023-2025, Compromiso 3, Hito 2.'"""
+        if source is None:
+            return ""
+        doc = source.document
+        title = None
+        for p in self.k.data.plans:
+            if p.source and p.source.document == doc:
+                title = p.title
+        cat = self.k.data.catalogue
+        if title is None and cat is not None and cat.source.document == doc:
+            title = cat.title
+        if title is None:
+            title = next((pr.title for pr in self.k.data.projects if pr.source.document == doc), doc)
+        where = ""
+        if ref and (r := parse_ref(ref)) and r.commitment:
+            where = w._("Compromiso {c}", c=r.commitment)
+            if r.hito:
+                where += ", " + w._("Hito {h}", h=r.hito)
+            if r.activity:
+                where += ", " + w._("Actividad {a}", a=r.activity)
+        else:
+            where = source.section.split(" > ")[0]
+        return w._("Fuente: {title}, {where}.", title=title, where=shorten(where, 80))
+
+    def record_answer(self, q: Query, found: Found, others: list[Found], w: Writer, sentence) -> Answer:
+        k = self.k
+        ref = parse_ref(found.ref)
+        if ref is None or ref.kind not in ("commitment", "hito", "activity"):
+            return self._other_record(q, found, w, sentence)
+        loc = k.locate(ref)
+        if loc is None:
+            return self.refusal(q, w)
+        asks = [a for a in q.asks if a in pieces.PIECES or a in pieces.TEXT_ONLY_ASKS]
+        if "dates" in asks and ("start" in asks or "end" in asks):
+            asks.remove("dates")
+        if q.answer_type == "person" and not (set(asks) & {"responsible", "supporters"}):
+            asks.append("responsible")
+        if q.answer_type == "date" and not (set(asks) & {"dates", "start", "end"}):
+            asks.append("dates")
+        if "count" in asks and (q.count_target or "hito")[:4] not in ("hito", "acti", "comp", "mile"):
+            asks.remove("count")
+            asks.append("count_other")
+        if "overdue" in q.asks and loc.hito is not None:
+            asks = ["end", "status"]
+        lines: list[str] = []
+        missing: list[str] = []
+        for ask in asks:
+            piece = pieces.PIECES.get(ask)
+            line = piece(k, loc, w, q) if piece else None
+            if line:
+                if line not in lines:
+                    lines.append(line)
+            elif ask not in missing:
+                missing.append(ask)
+        if missing and sentence is not None and sentence[1] >= ACCEPT_SENTENCE:
+            lines.append(self._quote(sentence[0], w))
+            missing = []
+        if not asks:
+            if sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}"):
+                lines.append(self._quote(sentence[0], w))
+            else:
+                lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
+        if missing:
+            what = ", ".join(w._(pieces.MISSING_LABEL.get(m, "ese dato")) for m in missing)
+            lines.append(w._("Mis fuentes no dicen {what} de este registro.", what=what))
+        item = loc.activity or loc.hito or loc.commitment
+        choices = [Choice(self._label(o.ref, w), o.ref) for o in others if parse_ref(o.ref)]
+        text = paragraphs(pieces.header(loc, w), "\n".join(x for x in lines if x), self.cite(item.source, w, found.ref))
+        return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
+                           confidence=min(1.0, found.coverage), choices=choices)
+
+    def _other_record(self, q: Query, found: Found, w: Writer, sentence) -> Answer:
+        k = self.k
+        r = parse_ref(found.ref)
+        if sentence is not None and (q.asks or q.answer_type):
+            return self.sentence_answer(q, sentence, w)
+        if any(a in pieces.TEXT_ONLY_ASKS for a in q.asks) and not (r and r.kind == "project" and "budget" in q.asks):
+            return self.refusal(q, w)
+        if r and r.kind == "project":
+            return self.project_answer(q, k._project(r.key), found, w, sentence)
+        general = not [a for a in q.asks if a not in ("about", "what_is")] and found.coverage >= 0.75
+        if r and r.kind == "catalogue" and k.data.catalogue and general:
+            return k._catalogue_answer(k.data.catalogue, "about", None, w)
+        if r and r.kind == "plan" and general:
+            return k._plan_answer(k.plan(r.key), "about", w, None)
+        return self.refusal(q, w)
+
+    def project_answer(self, q: Query, pr, found: Found, w: Writer, sentence) -> Answer:
+        """A cooperation project: one part per ask it has a field for, and the sentence of its
+        own text that holds the rest."""
+        aspects = []
+        for ask in q.asks:
+            aspect = PROJECT_ASPECTS.get(ask)
+            if aspect and aspect not in aspects:
+                aspects.append(aspect)
+        parts = []
+        for aspect in aspects or (["about"] if sentence is None else []):
+            text = self.k._project_answer(pr, aspect, w, confidence=found.coverage).text
+            parts.append(text.rsplit("\n\n", 1)[0] if "\n\n" in text else text)
+        if sentence is not None and sentence[0].ref == found.ref and sentence[1] >= ACCEPT_SENTENCE:
+            parts.append(self._quote(sentence[0], w))
+        if not aspects and sentence is None:
+            parts = parts[:1]
+        text = paragraphs(*parts, self.cite(pr.source, w))
+        return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage)
+
+    def _quote(self, t, w: Writer) -> str:
+        return w._("Según la fuente: «{text}»", text=shorten(t.text, 420))
+
+    def sentence_answer(self, q: Query, sentence, w: Writer) -> Answer:
+        t, coverage = sentence
+        lines = [self._quote(t, w)]
+        # a second part the first sentence does not hold ("... y cuántos ...")
+        terms = self.sentences.terms(q.content)
+        rest = {s: v for s, v in terms.items() if s not in t.stems}
+        if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.3 * self.sentences.idf_of(terms):
+            for _bm25, cov, i in self.sentences.rank(rest, limit=5):
+                other = self.sentences.texts[i]
+                if other is not t and cov >= 0.6 and (other.ref == t.ref or other.source == t.source):
+                    lines.append(w._("Y: «{text}»", text=shorten(other.text, 300)))
+                    break
+        text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
+        return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
+                           source=t.source.document if t.source else None)
+
+    def _label(self, ref: str, w: Writer) -> str:
+        return shorten(self.k._ref_title(ref, w.locale), 60)
+
+    def _other_plan(self, q: Query, w: Writer) -> Answer:
+        ordinal = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto", 6: "sexto", 7: "septimo",
+                   8: "octavo"}.get(q.plan or 0, "")
+        marks = tuple(x for x in (ordinal, f"{q.plan}o", f"{q.plan}to", f"{q.plan}vo", f"{q.plan}er") if x)
+        sentence = self.best_sentence(q, None, extra=("plan",), must=marks)
+        if sentence is not None:
+            return self.sentence_answer(q, sentence, w)
+        known = ", ".join(p.title for p in self.k.plans())
+        text = w._("Mis fuentes no dicen nada del plan {n}; solo tengo: {known}.", n=q.plan, known=known)
+        return make_answer(text, w.locale, kind="no_answer", confidence=0.0)
+
+    def refusal(self, q: Query, w: Writer) -> Answer:
+        related: list[Choice] = []
+        ranked = self._rank(q, lambda t: True)[:3]
+        for f in ranked:
+            if parse_ref(f.ref):
+                related.append(Choice(self._label(f.ref, w), f.ref))
+        text = w._("Mis fuentes no dicen eso. Solo respondo con lo que está en los planes de Gobierno Abierto, "
+                   "el catálogo de cooperación y dos proyectos de cooperación.")
+        if related:
+            text += "\n\n" + w._("Temas cercanos:") + "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(related, 1))
+        return make_answer(text, w.locale, kind="no_answer", choices=related, confidence=0.0)
+
+
+__all__ = ["QuestionAnswerer", "acronym_key"]

@@ -1,0 +1,234 @@
+"""One small writer per ask about one record: each returns a line (or None when the record has
+no such value), so a two-part question gets both parts, and a part the sources do not give is
+said in one clause instead of hiding the part they do give."""
+
+from __future__ import annotations
+
+from knowledge.compose import Writer, shorten
+
+# asks a commitment-tree record answers from its own fields
+RECORD_ASKS = ("responsible", "supporters", "start", "end", "dates", "status", "results", "product",
+               "verification", "activities", "hitos", "count", "about", "problem", "solution", "transparency",
+               "accountability", "modifications", "done_so_far")
+# asks no record has a field for: only a sentence of the running text can answer them
+TEXT_ONLY_ASKS = ("budget", "contact", "person")
+MISSING_LABEL = {
+    "budget": "el monto o presupuesto", "contact": "datos de contacto", "person": "el nombre de esa persona",
+    "results": "resultados esperados", "product": "el producto", "verification": "el medio de verificación",
+    "activities": "actividades", "problem": "el problema que atiende", "start": "la fecha de inicio",
+    "end": "la fecha de fin", "dates": "las fechas", "supporters": "quiénes apoyan", "responsible": "el responsable",
+}
+
+
+def header(found, w: Writer) -> str:
+    """'Compromiso 3, hito 2: <subject>' — what the answer is about, in one line."""
+    c, h, a = found.commitment, found.hito, found.activity
+    plan = "" if found.plan.current else w._(" ({n}º plan)", n=found.plan.number)
+    if a is not None and h is not None:
+        return w._("Compromiso {c}{plan}, hito {h}, actividad {a}: {text}", c=c.number, plan=plan, h=h.number,
+                   a=a.number, text=shorten(a.text, 200))
+    if h is not None:
+        return w._("Compromiso {c}{plan}, hito {h}: {text}", c=c.number, plan=plan, h=h.number, text=shorten(h.text, 200))
+    return w._("Compromiso {c}{plan}: {text}", c=c.number, plan=plan, text=shorten(c.short_title or c.title, 120))
+
+
+def _item(found):
+    return found.activity or found.hito or found.commitment
+
+
+def actor_list(w: Writer, printed) -> str:
+    """Every name (lists are never cut): full names for a few, acronyms for a long list."""
+    printed = [p for p in printed if p and p.strip()]
+    if len(printed) <= 4:
+        return "; ".join(w.actors.display(p) for p in printed)
+    out = []
+    for p in printed:
+        key = w.actors.resolve(p)
+        actor = w.actors.actors.get(key) if key else None
+        out.append(actor.acronym if actor is not None and actor.acronym else w.actors.display(p))
+    return "; ".join(dict.fromkeys(out))
+
+
+def responsible(k, found, w: Writer, q) -> str | None:
+    item = _item(found)
+    names = item.responsible or (found.commitment.responsible if found.activity is None else [])
+    if not names:
+        return None
+    line = w._("Responsable: {names}.", names=w.names(names))
+    c = found.commitment
+    if found.hito is None and len({tuple(x.responsible) for x in c.hitos}) > 1:
+        line += "\n" + "\n".join(w._("- Hito {n}: {names}", n=x.number, names=w.names(x.responsible)) for x in c.hitos)
+    return line
+
+
+def supporters(k, found, w: Writer, q) -> str | None:
+    h = found.hito
+    if found.activity is not None:
+        return None
+    if h is not None:
+        groups = [("government", w._("Gobierno"), h.supporters.government), ("osc", w._("OSC"), h.supporters.osc),
+                  ("other", w._("Otros"), h.supporters.other)]
+        if q.sector:
+            groups = [g for g in groups if g[0] == q.sector]
+        lines = [f"{name}: {actor_list(w, actors)}" for _, name, actors in groups if actors]
+        if not lines:
+            return None
+        return w._("Apoyan:") + "\n" + "\n".join(lines)
+    c = found.commitment
+    merged: dict[str, list[str]] = {"government": [], "osc": [], "other": []}
+    for x in c.hitos:
+        for key, names in (("government", x.supporters.government), ("osc", x.supporters.osc),
+                           ("other", x.supporters.other)):
+            merged[key] += [n for n in names if n not in merged[key]]
+    for g in c.osc_and_other_actors:
+        merged["osc"] += [n for n in g.actors if n not in merged["osc"]]
+    merged["other"] += [n for n in c.other_actors if n not in merged["other"]]
+    labels = (("government", w._("Gobierno")), ("osc", w._("OSC y otros")), ("other", w._("Otros")))
+    lines = [f"{lbl}: {actor_list(w, merged[key])}" for key, lbl in labels if merged[key] and (not q.sector or q.sector == key)]
+    return (w._("Apoyan:") + "\n" + "\n".join(lines)) if lines else None
+
+
+def _date_line(item, part: str, w: Writer) -> str | None:
+    start, end = item.start, item.end
+    if part == "start" and start:
+        return w._("Inicio: {date}.", date=w.date(start))
+    if part == "end" and end:
+        line = w._("Fin: {date}.", date=w.date(end))
+        original = getattr(item, "end_original", None)
+        if original:
+            line += " " + w._("(revisada; antes {old})", old=w.date(original))
+        return line
+    if part == "dates" and (start or end):
+        return w._("Periodo: {period}.", period=w.period(start, end))
+    text = getattr(item, "period_text", None)
+    return w._("Periodo según la fuente: {text}", text=text) if text else None
+
+
+def dates(part: str):
+    def piece(k, found, w: Writer, q) -> str | None:
+        item = _item(found)
+        line = _date_line(item, part, w)
+        if line and part in ("end", "dates") and "end" in item.uncertain:
+            line += " " + w._("(la fuente no es clara en esta fecha)")
+            if found.hito is None and found.commitment.hitos:
+                last = max((x.end for x in found.commitment.hitos if x.end), default=None, key=lambda d: d.last_day())
+                if last:
+                    line += " " + w._("Sus hitos terminan a más tardar en {date}.", date=w.date(last))
+        return line
+    return piece
+
+
+def status(k, found, w: Writer, q) -> str | None:
+    h = found.hito
+    if h is not None:
+        if h.current is None and h.status is None:
+            return w._("Estado: mis fuentes no indican si está en marcha o cumplido (sin información).")
+        return k._status_line(h, w)
+    c = found.commitment
+    known = [x for x in c.hitos if x.current is not None or x.status is not None]
+    if not c.hitos:
+        return None
+    if not known:
+        return w._("Estado: mis fuentes no indican el avance de sus hitos.")
+    return w._("Estado:") + "\n" + "\n".join(
+        w._("- Hito {n}: {status}", n=x.number, status=k._status_line(x, w).split(": ", 1)[-1]) for x in known)
+
+
+def results(k, found, w: Writer, q) -> str | None:
+    if found.activity is not None:
+        return product(k, found, w, q)
+    items = (found.hito or found.commitment).expected_results
+    if not items:
+        return None
+    return w._("Resultado esperado:") + "\n" + w.bullets(items, 3)
+
+
+def product(k, found, w: Writer, q) -> str | None:
+    acts = [found.activity] if found.activity else (found.hito.activities if found.hito else [])
+    lines = [w._("- Actividad {n}: {text}", n=a.number, text=shorten(a.product, 200)) for a in acts if a.product]
+    if not lines:
+        return results(k, found, w, q) if found.activity is None and found.hito is not None and found.hito.expected_results else None
+    return w._("Producto:") + "\n" + "\n".join(lines) if len(lines) > 1 else w._("Producto: {text}", text=lines[0].split(": ", 1)[1])
+
+
+def verification(k, found, w: Writer, q) -> str | None:
+    acts = [found.activity] if found.activity else (found.hito.activities if found.hito else [])
+    lines = [w._("- Actividad {n}: {text}", n=a.number, text=shorten(a.verification, 200)) for a in acts if a.verification]
+    if not lines:
+        return None
+    if len(lines) == 1:
+        return w._("Medio de verificación: {text}", text=lines[0].split(": ", 1)[1])
+    return w._("Medios de verificación:") + "\n" + "\n".join(lines)
+
+
+def activities(k, found, w: Writer, q) -> str | None:
+    h = found.hito
+    if h is None:
+        return hitos(k, found, w, q)
+    acts = [found.activity] if found.activity else h.activities
+    if not acts:
+        return None
+    lines = [w._("- {n}. {text} ({period})", n=a.number, text=shorten(a.text, 110),
+                 period=a.period_text or w.period(a.start, a.end)) for a in acts]
+    return w.n_("{n} actividad:", "{n} actividades:", len(acts)) + "\n" + "\n".join(lines)
+
+
+def hitos(k, found, w: Writer, q) -> str | None:
+    c = found.commitment
+    if not c.hitos:
+        return None
+    return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
+        w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) for x in c.hitos)
+
+
+def count(k, found, w: Writer, q) -> str | None:
+    if found.hito is not None and found.activity is None and found.hito.activities:
+        return w.n_("Tiene {n} actividad.", "Tiene {n} actividades.", len(found.hito.activities))
+    if found.hito is None:
+        return hitos(k, found, w, q)
+    return None
+
+
+def about(k, found, w: Writer, q) -> str | None:
+    item = _item(found)
+    if found.hito is None:
+        text = found.commitment.description or found.commitment.objective or found.commitment.title
+        return shorten(text, 300)
+    return shorten(item.text, 300) if len(item.text) > 120 else None
+
+
+def problem(k, found, w: Writer, q) -> str | None:
+    c = found.commitment
+    if not c.problem:
+        return None
+    line = w._("Problema: {text}", text=shorten(c.problem, 300))
+    if c.causes:
+        line += "\n" + w._("Causas: {text}", text=shorten(c.causes[0], 250))
+    return line
+
+
+def section(field: str, label: str):
+    """A commitment's own paragraph (its solution, how it is transparent, what changed, ...)."""
+    def piece(k, found, w: Writer, q) -> str | None:
+        if found.hito is not None:
+            return None
+        value = getattr(found.commitment, field)
+        texts = value if isinstance(value, list) else [value]
+        texts = [t for t in texts if t]
+        if not texts:
+            return None
+        return w._(label) + " " + shorten(" ".join(texts), 450)
+    return piece
+
+
+PIECES = {
+    "responsible": responsible, "supporters": supporters, "start": dates("start"), "end": dates("end"),
+    "dates": dates("dates"), "status": status, "results": results, "product": product,
+    "verification": verification, "activities": activities, "hitos": hitos, "count": count, "about": about,
+    "problem": problem,
+    "solution": section("solution", "Solución propuesta:"),
+    "transparency": section("transparency", "Transparencia:"),
+    "accountability": section("accountability", "Rendición de cuentas:"),
+    "modifications": section("modifications", "Cambios en la actualización:"),
+    "done_so_far": section("done_so_far", "Lo hecho hasta ahora:"),
+}

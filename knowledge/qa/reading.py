@@ -1,0 +1,237 @@
+"""Reading a question into a query: every ask it makes, the records it names, the words left.
+
+`Reader.read(text)` returns a `Query`. A question can ask several things at once ("who is
+responsible and when does it end" reads as the asks `responsible` and `end`); the asks, answer
+types and sectors come from lexicon/asks.yaml, matched by word prefix with one typing error
+allowed, so "encabezan", "coordinaba" and "responsabel" need no entry of their own. Words are
+never rewritten into other words: a word the lexicon does not know stays as typed and is left
+for retrieval, which matches it loosely against the records' own vocabulary.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.index import ActorDirectory
+from knowledge.normalize import Lexicon, fold, fold_simple
+from knowledge.schema import Acronym
+
+ASKS_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "asks.yaml"
+MONTHS = {
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}
+_REF_WORDS = {
+    "commitment": ("compromiso", "compromisos", "commitment", "commitments", "comp"),
+    "hito": ("hito", "hitos", "milestone", "milestones"),
+    "activity": ("actividad", "actividades", "activity", "activities"),
+    "plan": ("plan", "pan", "planes"),
+}
+TOPICAL_ASKS = frozenset({"budget", "contact", "person"})
+_PLAN_YEARS = {("2018", "2020"): 4, ("2023", "2025"): 6, ("2016", "2018"): 3, ("2021", "2023"): 5,
+               ("2014", "2016"): 2, ("2012", "2014"): 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue phrase: its words, each matched exactly or as a prefix ("encabez*")."""
+
+    words: tuple[tuple[str, bool], ...]  # (text, is_prefix)
+
+    def match_at(self, tokens: tuple[str, ...], i: int) -> bool:
+        if i + len(self.words) > len(tokens):
+            return False
+        return all(_word_matches(tokens[i + k], text, prefix) for k, (text, prefix) in enumerate(self.words))
+
+
+def _word_matches(token: str, text: str, prefix: bool) -> bool:
+    if prefix:
+        if token.startswith(text):
+            return True
+        return len(text) >= 5 and len(token) >= len(text) and Levenshtein.distance(token[:len(text)], text) <= 1
+    if token == text:
+        return True
+    return len(text) >= 6 and abs(len(token) - len(text)) <= 1 and Levenshtein.distance(token, text) <= 1
+
+
+def _cue(phrase: str) -> Cue:
+    words = []
+    for raw in phrase.split():
+        w = fold_simple(raw)
+        if w:
+            words.append((w, raw.endswith("*")))
+    return Cue(tuple(words))
+
+
+@dataclass(frozen=True)
+class CueTable:
+    """Name -> cues, indexed by the first letter of the cue's first word."""
+
+    by_letter: dict[str, tuple[tuple[str, Cue], ...]]
+
+    @classmethod
+    def of(cls, groups: dict[str, list[str]]) -> CueTable:
+        by_letter: dict[str, list[tuple[str, Cue]]] = {}
+        for name, phrases in groups.items():
+            for p in phrases:
+                c = _cue(p)
+                if c.words:
+                    by_letter.setdefault(c.words[0][0][0], []).append((name, c))
+        # longer cues first, so "hasta cuando" (end) is taken before "cuando" (dates)
+        return cls({k: tuple(sorted(v, key=lambda nc: -len(nc[1].words))) for k, v in by_letter.items()})
+
+    def find(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:
+        """(start, end, name) of every cue found, leftmost-longest, no overlaps."""
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(tokens):
+            for name, cue in self.by_letter.get(tokens[i][:1], ()):
+                if cue.match_at(tokens, i):
+                    found.append((i, i + len(cue.words), name))
+                    i += len(cue.words)
+                    break
+            else:
+                i += 1
+        return found
+
+
+@functools.cache
+def load_cues() -> tuple[CueTable, CueTable, CueTable]:
+    with ASKS_FILE.open(encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+    return CueTable.of(raw["asks"]), CueTable.of(raw["answer_types"]), CueTable.of(raw["sectors"])
+
+
+@dataclass
+class Query:
+    original: str
+    tokens: tuple[str, ...]  # folded, abbreviations expanded, numbers as digits, English mapped
+    english: bool
+    asks: list[str] = field(default_factory=list)  # in the order they appear, no repeats
+    answer_type: str | None = None  # number, date, person, place
+    sector: str | None = None  # government, osc, other
+    plan: int | None = None
+    commitment: int | None = None
+    hito: int | None = None
+    activity: int | None = None
+    plural: set[str] = field(default_factory=set)  # record kinds named in the plural ("hitos")
+    named: set[str] = field(default_factory=set)  # record kinds named ("hito" without a number)
+    actors: list[str] = field(default_factory=list)  # actor keys, in order
+    acronyms: list[Acronym] = field(default_factory=list)
+    months: list[tuple[int, int | None]] = field(default_factory=list)  # (month, year)
+    years: list[int] = field(default_factory=list)
+    count_target: str | None = None  # the word after "cuántos": hitos, actividades, municipios, ...
+    content: tuple[str, ...] = ()  # words for retrieval: not function words, not cue words
+    actor_words: frozenset[str] = frozenset()  # content words that name an actor
+
+    @property
+    def locale(self) -> str:
+        return "en" if self.english else "es"
+
+    def asks_any(self, *names: str) -> bool:
+        return any(n in self.asks for n in names)
+
+
+class Reader:
+    """Turns question text into a Query (pure: the same text always reads the same)."""
+
+    def __init__(self, lexicon: Lexicon, normalizer, actors: ActorDirectory, acronyms: list[Acronym]):
+        self.lexicon = lexicon
+        self.normalizer = normalizer
+        self.actors = actors
+        self.stop = lexicon.stop_es | lexicon.stop_en
+        self.ask_cues, self.type_cues, self.sector_cues = load_cues()
+        self.acronyms: dict[str, list[Acronym]] = {}
+        for a in acronyms:
+            self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
+
+    def tokens(self, text: str) -> tuple[tuple[str, ...], bool]:
+        """Folded words, abbreviations expanded, number words as digits, English mapped to the
+        sources' Spanish, filler phrases dropped (no spelling correction)."""
+        n = self.normalizer
+        raw = fold(text).split()
+        english = n.is_english(raw)
+        words = n._numbers_to_digits(n._expand_abbreviations(raw))
+        words = n._remove_fillers(words)
+        return tuple(n._canonical_word(w) for w in words), english
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Reader per knowledge base, bounded
+    def read(self, text: str) -> Query:
+        tokens, english = self.tokens(text)
+        q = Query(original=text, tokens=tokens, english=english)
+        used: set[int] = set()
+        self._refs(q, used)
+        for start, end, name in self.ask_cues.find(tokens):
+            if name == "count" and q.count_target is None:
+                q.count_target = next((w for w in tokens[end:end + 3] if w not in self.stop and not w.isdigit()), None)
+            if name not in q.asks:
+                q.asks.append(name)
+            if name not in TOPICAL_ASKS:  # "presupuesto", "vicepresidenta" also say what it is about
+                used.update(range(start, end))
+        for start, end, name in self.type_cues.find(tokens):
+            q.answer_type = q.answer_type or name
+            used.update(range(start, end))
+        for start, end, name in self.sector_cues.find(tokens):
+            q.sector = q.sector or name
+        actor_words: set[str] = set()
+        for start, end, key in self.actors.find(tokens, text):
+            if key not in q.actors:
+                q.actors.append(key)
+            actor_words.update(tokens[start:end])
+        originals = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
+        for i, t in enumerate(tokens):
+            for a in self.acronyms.get(t, ()):
+                # a short acronym counts only when typed in capitals or asked about directly
+                if len(t) > 3 or any(o.lower() == t and not o.islower() for o in originals) \
+                        or q.asks_any("meaning", "about"):
+                    if a not in q.acronyms:
+                        q.acronyms.append(a)
+        q.actor_words = frozenset(actor_words)
+        q.content = tuple(t for i, t in enumerate(tokens)
+                          if i not in used and t not in self.stop and not t.isdigit() and len(t) > 1)
+        return q
+
+    def _refs(self, q: Query, used: set[int]) -> None:
+        t = q.tokens
+        for i, w in enumerate(t):
+            kind = next((k for k, words in _REF_WORDS.items() if w in words), None)
+            if kind is not None:
+                if w.endswith("s") and kind != "plan":
+                    q.plural.add(kind)
+                q.named.add(kind)
+                used.add(i)
+                num = _number_after(t, i)
+                if num is None and i > 0 and t[i - 1].isdigit() and len(t[i - 1]) == 1:
+                    num = int(t[i - 1])  # "el 2 hito", "6 plan" (ordinals arrive as digits)
+                    used.add(i - 1)
+                elif num is not None:
+                    used.add(i + 1 if t[i + 1].isdigit() else i + 2)
+                if num is not None:
+                    attr = {"commitment": "commitment", "hito": "hito", "activity": "activity", "plan": "plan"}[kind]
+                    if getattr(q, attr) is None:
+                        setattr(q, attr, num)
+            elif w in MONTHS:
+                year = next((int(x) for x in t[i + 1:i + 3] if x.isdigit() and len(x) == 4), None)
+                q.months.append((MONTHS[w], year))
+            elif w.isdigit() and len(w) == 4 and w.startswith(("19", "20")):
+                q.years.append(int(w))
+        for (a, b), number in _PLAN_YEARS.items():
+            if a in t and b in t and q.plan is None:
+                q.plan = number
+
+
+def _number_after(t: tuple[str, ...], i: int) -> int | None:
+    for k in (i + 1, i + 2):
+        if k < len(t) and t[k].isdigit() and len(t[k]) <= 2:
+            if k == i + 2 and t[i + 1] not in ("no", "numero", "number", "nro", "num", "n", "del", "de"):
+                return None
+            return int(t[k])
+    return None

@@ -1,0 +1,113 @@
+"""The two collections a question is matched against, built once from a KnowledgeData.
+
+- **subjects**: one text per record a question can be about (commitment, hito, activity,
+  cooperation project, plan, catalogue): what it is, in the source's words, so a hito can be
+  found by its subject ("lo del observatorio") as well as by its number.
+- **sentences**: every sentence of the running text (a commitment's description, problem,
+  background, results; a hito's results; an activity's product; the plans', the catalogue's and
+  the projects' own texts), each with the record it belongs to and its source, so a fact written
+  in prose can be quoted by the sentence that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.qa.retrieval import Ranker, Text
+from knowledge.schema import KnowledgeData
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡(«“\"\d-])")
+
+
+def split_sentences(text: str | None) -> list[str]:
+    if not text:
+        return []
+    flat = " ".join(str(text).split())
+    return [s.strip() for s in _SENTENCE_END.split(flat) if len(s.strip()) > 15]
+
+
+def commitment_ref(plan_key: str, number: int) -> str:
+    del plan_key  # commitment numbers are unique across the shipped plans (knowledge.refs)
+    return f"c{number}"
+
+
+def build_subjects(data: KnowledgeData) -> list[Text]:
+    out: list[Text] = []
+    for plan in data.plans:
+        out.append(Text(f"plan:{plan.key}", "plan", "title", f"{plan.title} {plan.summary or ''}",
+                        plan.source, plan.key))
+        for c in plan.commitments:
+            ref = commitment_ref(plan.key, c.number)
+            subject = " ".join(filter(None, [c.title, c.title, c.short_title or "", c.short_title or "",
+                                             c.description or "", c.objective or "", c.problem or ""]))
+            out.append(Text(ref, "commitment", "title", subject, c.source, plan.key))
+            for h in c.hitos:
+                href = f"{ref}h{h.number}"
+                subject = " ".join([h.text, h.text, *h.expected_results])
+                out.append(Text(href, "hito", "title", subject, h.source, plan.key))
+                for a in h.activities:
+                    subject = " ".join(filter(None, [a.text, a.text, a.product or "", a.verification or ""]))
+                    out.append(Text(f"{href}a{a.number}", "activity", "title", subject, a.source, plan.key))
+    for pr in data.projects:
+        subject = " ".join(filter(None, [pr.title, pr.title, pr.short_name or "", pr.reference_code or "",
+                                         pr.objective or ""]))
+        out.append(Text(f"pr:{pr.key}", "project", "title", subject, pr.source, None))
+    if data.catalogue is not None:
+        cat = data.catalogue
+        out.append(Text("cat", "catalogue", "title", f"{cat.title} {cat.title} catálogo buenas prácticas cooperación",
+                        cat.source, None))
+    return out
+
+
+def build_sentences(data: KnowledgeData) -> list[Text]:
+    out: list[Text] = []
+
+    def add(ref: str, kind: str, field: str, texts, source, plan: str | None) -> None:
+        for text in texts:
+            for s in split_sentences(text):
+                out.append(Text(ref, kind, field, s, source, plan))
+
+    for plan in data.plans:
+        pref = f"plan:{plan.key}"
+        add(pref, "plan", "summary", [plan.summary], plan.source, plan.key)
+        for f in plan.facts:
+            out.extend(Text(pref, "plan", f.topic, s, f.source, plan.key) for s in split_sentences(f.text))
+        for c in plan.commitments:
+            ref = commitment_ref(plan.key, c.number)
+            for field in ("description", "objective", "problem", "solution", "transparency", "accountability",
+                          "participation", "resources"):
+                add(ref, "commitment", field, [getattr(c, field)], c.source, plan.key)
+            for field in ("causes", "done_so_far", "expected_results", "modifications"):
+                add(ref, "commitment", field, getattr(c, field), c.source, plan.key)
+            for h in c.hitos:
+                href = f"{ref}h{h.number}"
+                add(href, "hito", "text", [h.text], h.source, plan.key)
+                add(href, "hito", "expected_results", h.expected_results, h.source, plan.key)
+                if h.status is not None:
+                    add(href, "hito", "status", [h.status.quote], h.status.source, plan.key)
+                for a in h.activities:
+                    aref = f"{href}a{a.number}"
+                    add(aref, "activity", "text", [a.text], a.source, plan.key)
+                    add(aref, "activity", "product", [a.product], a.source, plan.key)
+                    add(aref, "activity", "verification", [a.verification], a.source, plan.key)
+    for pr in data.projects:
+        ref = f"pr:{pr.key}"
+        for field in ("objective",):
+            add(ref, "project", field, [getattr(pr, field)], pr.source, None)
+        for field in ("specific_objectives", "context", "activities", "expected_results", "achievements",
+                      "lessons_learned"):
+            add(ref, "project", field, getattr(pr, field), pr.source, None)
+        for comp in pr.components:
+            add(ref, "project", "components", [" ".join(str(v) for v in comp.model_dump().values() if isinstance(v, str))],
+                pr.source, None)
+    if data.catalogue is not None:
+        for f in data.catalogue.facts:
+            out.extend(Text("cat", "catalogue", f.topic, s, f.source, None) for s in split_sentences(f.text))
+    for a in data.actors:
+        if a.description:
+            add(f"i:{a.key}", "actor", "description", [f"{a.name}: {a.description}"], a.source, None)
+    return out
+
+
+def build_rankers(data: KnowledgeData, stopwords: frozenset[str]) -> tuple[Ranker, Ranker]:
+    return Ranker(build_subjects(data), stopwords), Ranker(build_sentences(data), stopwords)

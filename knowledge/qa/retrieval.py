@@ -1,0 +1,123 @@
+"""Ranking texts against a question's words: BM25 over Snowball stems, with loose matching.
+
+Two collections use it (knowledge.qa.records): the records a question can be about (a hito by
+its subject, an activity, a commitment, a project) and the sentences of the running text. A
+word of the question that no text has is matched to the closest word the texts do have (one or
+two typing errors, same first letter) at a lower weight, so "capasitacion" still finds
+"capacitación" without the question ever being rewritten.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.index import stem
+from knowledge.normalize import fold_simple
+
+K1, B = 1.2, 0.6
+LOOSE_WEIGHT = 0.6  # a question word matched to a different vocabulary word counts less
+
+
+@dataclass(slots=True)
+class Text:
+    """One retrievable text: a record's subject, or one sentence of running text."""
+
+    ref: str  # the record it belongs to (knowledge.refs grammar)
+    kind: str  # commitment, hito, activity, project, plan, catalogue, actor, acronym
+    field: str  # title, description, expected_results, fact, ...
+    text: str
+    source: object = None  # knowledge.schema.Source
+    plan: str | None = None
+    stems: frozenset[str] = field(default_factory=frozenset)
+
+
+def stems_of(words) -> list[str]:
+    return [stem(w) for w in words if len(w) > 1]
+
+
+class Ranker:
+    """BM25 over a fixed collection of `Text`s (built once per knowledge base)."""
+
+    def __init__(self, texts: list[Text], stopwords: frozenset[str]):
+        self.texts = texts
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.lengths: list[int] = []
+        for i, t in enumerate(texts):
+            words = [w for w in fold_simple(t.text).split() if w not in stopwords]
+            stems = stems_of(words)
+            counts: dict[str, int] = {}
+            for s in stems:
+                counts[s] = counts.get(s, 0) + 1
+            for s, n in counts.items():
+                self.postings[s].append((i, n))
+            t.stems = frozenset(counts)
+            self.lengths.append(max(len(stems), 1))
+        self.n = max(len(texts), 1)
+        self.avg = sum(self.lengths) / self.n if self.lengths else 1.0
+        self.idf = {s: math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in self.postings.items()}
+        self._by_letter: dict[str, list[str]] = defaultdict(list)
+        for s in self.postings:
+            if len(s) >= 4:
+                self._by_letter[s[0]].append(s)
+        self._loose: dict[str, str | None] = {}
+
+    def loose(self, s: str) -> str | None:
+        """The vocabulary stem closest to an unknown stem (None when nothing is close)."""
+        if s in self._loose:
+            return self._loose[s]
+        found = None
+        if len(s) >= 4 and not s.isdigit():
+            limit = 1 if len(s) < 7 else 2
+            hit = process.extractOne(s, self._by_letter.get(s[0], ()), scorer=Levenshtein.distance,
+                                     score_cutoff=limit)
+            found = hit[0] if hit else None
+        if len(self._loose) > 10_000:
+            self._loose.clear()
+        self._loose[s] = found
+        return found
+
+    def terms(self, words) -> dict[str, float]:
+        """Question words -> {vocabulary stem: weight}."""
+        out: dict[str, float] = {}
+        for s in stems_of(words):
+            if s in self.postings:
+                out[s] = max(out.get(s, 0.0), 1.0)
+            else:
+                near = self.loose(s)
+                if near:
+                    out[near] = max(out.get(near, 0.0), LOOSE_WEIGHT)
+        return out
+
+    def unknown_mass(self, words) -> float:
+        """The idf mass of question words no text has (not even loosely): what the sources are
+        silent about counts against every text's coverage."""
+        rare = math.log(1 + (self.n - 0.5) / 1.5)
+        return sum(rare for s in set(stems_of(words)) if s not in self.postings and not self.loose(s))
+
+    def rank(self, terms: dict[str, float], allowed=None, limit: int = 20,
+             unknown: float = 0.0) -> list[tuple[float, float, int]]:
+        """(bm25, coverage, text id), best first. Coverage: the share of the question's idf mass
+        the text holds (1.0 = every question word is in it)."""
+        if not terms:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        total = (sum(self.idf[s] * w for s, w in terms.items()) + unknown) or 1.0
+        for s, w in terms.items():
+            idf = self.idf[s]
+            for i, tf in self.postings[s]:
+                if allowed is not None and i not in allowed:
+                    continue
+                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
+                scores[i] += w * idf * norm
+                covered[i] += w * idf
+        ranked = sorted(((sc, covered[i] / total, i) for i, sc in scores.items()), reverse=True)
+        return ranked[:limit]
+
+    def idf_of(self, terms: dict[str, float]) -> float:
+        return sum(self.idf[s] * w for s, w in terms.items())
