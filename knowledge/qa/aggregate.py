@@ -1,5 +1,26 @@
-"""Questions over many records (placeholder while the filters are written)."""
+"""Questions over many records, as a civil-society coordinator preparing a report asks them:
+which hitos start or end in a month, which hitos or commitments an institution leads or
+supports, how many hitos each commitment has (and which has most or fewest), which hitos the
+source states as fulfilled, which organisations two commitments share.
+
+The question's filters (plan, commitment, institution and role, month, status) select hitos or
+activities from the structured data; the reply is a count and a short list, one line a record,
+each line naming the commitment, the hito, who is responsible and the dates.
+"""
+
 from __future__ import annotations
+
+from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.normalize import fold_simple
+from knowledge.qa.reading import Query
+
+MAX_LINES = 14
+_MOST = ("mas", "mayor", "most", "more")
+_LEAST = ("menos", "menor", "least", "fewest", "fewer")
+_DONE = ("cumplid", "complet", "finaliz", "fulfill", "logrado")
+_SHARED = ("ambos", "tanto", "vez", "comparten", "comun", "both", "shared")
+_PEOPLE = ("instituciones", "institucion", "organizaciones", "organizacion", "osc", "entidades", "actores",
+           "institutions", "organizations", "organisations")
 
 
 class Aggregator:
@@ -7,5 +28,248 @@ class Aggregator:
         self.k = knowledge
         self.reader = reader
 
-    def answer(self, q, w):
-        return None
+    # --- selection --------------------------------------------------------------------------
+
+    def _plans(self, q: Query):
+        plans = self.k.plans()
+        if q.plan is not None:
+            return [p for p in plans if p.number == q.plan]
+        if q.commitment is not None:
+            return [p for p in plans if any(c.number == q.commitment for c in p.commitments)]
+        return plans[:1]  # the most recent plan unless another is named
+
+    def _commitments(self, q: Query, plans, topics: list[str]):
+        cs = [(p, c) for p in plans for c in p.commitments]
+        if q.commitment is not None:
+            return [(p, c) for p, c in cs if c.number == q.commitment]
+        named = [r for r in topics if r.startswith("c") and r[1:].isdigit()]
+        if named and not self._shared(q):
+            return [(p, c) for p, c in cs if f"c{c.number}" in named] or cs
+        return cs
+
+    @staticmethod
+    def _shared(q: Query) -> bool:
+        return any(t in _SHARED for t in q.tokens)
+
+    def _role_ok(self, q: Query, key: str, ref: str, commitment_ref: str, own: bool) -> bool:
+        """The actor plays the asked role in the record (its own list when it has one)."""
+        refs = (ref,) if own else (ref, commitment_ref)
+        roles = [r for r in self.k.actors.roles.get(key, []) if r.ref in refs]
+        if q.asks_any("responsible"):
+            return any(r.role == "responsible" for r in roles)
+        if q.asks_any("supporters"):
+            return any(r.role != "responsible" for r in roles)
+        return bool(roles)
+
+    def _date_ok(self, q: Query, item) -> bool:
+        if (not q.months and not q.years) or "todos" in q.tokens or "all" in q.tokens:
+            return True
+        if not q.asks_any("start", "end"):  # "in March 2019": under way that month
+            for month, year in q.months:
+                if year and item.start and item.end:
+                    first, last = item.start.first_day(), item.end.last_day()
+                    if (first.year, first.month) <= (year, month) <= (last.year, last.month):
+                        return True
+            return False
+        fields = [item.start] if q.asks_any("start") and not q.asks_any("end") else \
+            [item.end] if q.asks_any("end") and not q.asks_any("start") else [item.start, item.end]
+        for d in fields:
+            if d is None:
+                continue
+            for month, year in q.months:
+                if d.month == month and (year is None or d.year == year):
+                    return True
+            if not q.months and d.year in q.years:
+                return True
+        return False
+
+    def _done(self, q: Query) -> bool:
+        return any(t.startswith(_DONE) for t in q.tokens)
+
+    # --- entry point ------------------------------------------------------------------------
+
+    def answer(self, q: Query, w: Writer):
+        plural = q.plural & {"hito", "commitment", "activity"}
+        people = any(t in _PEOPLE for t in q.tokens)
+        superlative = any(t in _MOST + _LEAST for t in q.tokens) and bool(plural or q.named & {"hito", "commitment", "activity"})
+        counting = "count" in q.asks and (q.count_target or "")[:4] in ("hito", "comp", "acti")
+        if q.activity is not None or (q.hito is not None and "activity" not in plural):
+            return None
+        if not (plural or superlative or counting or (people and (q.months or self._shared(q)))):
+            return None
+        if q.commitment is not None and not (plural or superlative) and not q.months and not q.actors:
+            return None  # "cuántos hitos tiene el compromiso 2": the record answers
+        topics = self._topic_refs(q)
+        plans = self._plans(q)
+        cs = self._commitments(q, plans, topics)
+        if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
+            return self._shared_supporters(q, w, plans, topics)
+        if people and "responsible" in q.asks and not q.actors and ("hito" in q.named or "commitment" in q.named):
+            return self._responsible_counts(q, w, cs)
+        dated = q.asks_any("start", "end", "dates")
+        if (superlative and not dated and not q.actors) or (counting and "commitment" in plural and q.commitment is None
+                                                             and not q.actors):
+            return self._per_commitment(q, w, cs, people)
+        if q.actors and q.commitment is None and not topics and superlative and dated:
+            # "in the MINTRAB commitment, which hito starts last": the commitments it leads
+            led = {r.ref for key in q.actors for r in self.k.actors.roles.get(key, []) if r.role == "responsible"}
+            cs = [(p, c) for p, c in cs if f"c{c.number}" in led] or cs
+            q = Query(**{**q.__dict__, "actors": []})
+        want_activities = "activity" in plural
+        rows = []
+        for p, c in cs:
+            cref = f"c{c.number}"
+            for h in c.hitos:
+                if q.hito is not None and h.number != q.hito:
+                    continue
+                items = [(h, a) for a in h.activities] if want_activities else [(h, None)]
+                for hh, a in items:
+                    item = a or hh
+                    ref = f"{cref}h{hh.number}" + (f"a{a.number}" if a else "")
+                    own = bool(item.responsible) if a is not None else bool(hh.responsible)
+                    if q.actors and not all(self._role_ok(q, key, ref, cref, own) for key in q.actors):
+                        continue
+                    if not self._date_ok(q, item):
+                        continue
+                    if self._done(q) and not self.k._is_final(hh):
+                        continue
+                    rows.append((p, c, hh, a))
+        if "commitment" in plural and not want_activities and "hito" not in plural:
+            return self._commitment_list(q, w, rows)
+        if superlative and dated:
+            late = any(t in ("tarde", "ultimo", "ultima", "last", "latest") for t in q.tokens)
+            field = "end" if q.asks_any("end") and not q.asks_any("start") else "start"
+
+            def when(r):
+                d = getattr(r[3] or r[2], field)
+                return d.first_day() if d else None
+            rows = sorted((r for r in rows if when(r)), key=when, reverse=late)
+        return self._rows_answer(q, w, rows, want_activities)
+
+    def _topic_refs(self, q: Query) -> list[str]:
+        out: list[str] = []
+        t = q.tokens
+        for ref, phrases in self.k.lexicon.topics.items():
+            for p in phrases:
+                words = tuple(p.split())
+                n = len(words)
+                if any(t[i:i + n] == words for i in range(len(t) - n + 1)) and ref not in out:
+                    out.append(ref)
+        return out
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _line(self, w: Writer, p, c, h, a) -> str:
+        plan = "" if p.current else w._(" ({n}º plan)", n=p.number)
+        item = a or h
+        who = "; ".join(self._short_names(item.responsible or h.responsible))
+        period = item.period_text if getattr(item, "period_text", None) else w.period(item.start, item.end)
+        if a is not None:
+            return w._("- Compromiso {c}{plan}, hito {h}, actividad {a} ({who}): {text} — {period}", c=c.number,
+                       plan=plan, h=h.number, a=a.number, who=who, text=shorten(a.text, 90), period=period)
+        return w._("- Compromiso {c}{plan}, hito {h} ({who}): {text} — {period}", c=c.number, plan=plan,
+                   h=h.number, who=who, text=shorten(h.text, 90), period=period)
+
+    def _short_names(self, printed) -> list[str]:
+        out = []
+        for name in printed:
+            key = self.k.actors.resolve(name)
+            actor = self.k.actors.actors.get(key) if key else None
+            out.append(actor.acronym if actor is not None and actor.acronym else name)
+        return out
+
+    def _rows_answer(self, q: Query, w: Writer, rows, activities: bool):
+        if not rows:
+            text = w._("Mis fuentes no dicen de ningún registro que cumpla eso (busqué en {plans}).",
+                       plans=", ".join(p.title for p in self._plans(q)))
+            return make_answer(text, w.locale, kind="no_answer", confidence=0.3)
+        head = (w.n_("{n} actividad:", "{n} actividades:", len(rows)) if activities
+                else w.n_("{n} hito:", "{n} hitos:", len(rows)))
+        lines = [self._line(w, *r) for r in rows[:MAX_LINES]]
+        if len(rows) > MAX_LINES:
+            lines.append(w._("y {n} más", n=len(rows) - MAX_LINES))
+        refs = list(dict.fromkeys(f"c{c.number}h{h.number}" for _p, c, h, _a in rows))[:8]
+        text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, rows))
+        return make_answer(text, w.locale, refs=refs, confidence=0.8)
+
+    def _commitment_list(self, q: Query, w: Writer, rows):
+        by: dict[tuple[str, int], list] = {}
+        for p, c, h, _a in rows:
+            by.setdefault((p.key, c.number), [p, c, []])[2].append(h.number)
+        if not by:
+            return self._rows_answer(q, w, rows, False)
+        lines = []
+        for p, c, numbers in by.values():
+            plan = "" if p.current else w._(" ({n}º plan)", n=p.number)
+            lines.append(w._("- Compromiso {c}{plan} ({name}): hitos {numbers}", c=c.number, plan=plan,
+                             name=c.short_title or shorten(c.title, 50), numbers=", ".join(map(str, numbers))))
+        head = w.n_("{n} compromiso:", "{n} compromisos:", len(by))
+        text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, rows))
+        return make_answer(text, w.locale, refs=[f"c{c.number}" for _p, c, _n in by.values()], confidence=0.8)
+
+    def _per_commitment(self, q: Query, w: Writer, cs, people: bool = False):
+        activities = "activity" in q.plural or "activity" in q.named and "hito" not in q.plural
+        if people and q.asks_any("responsible"):
+            counts = [(p, c, None, len(c.responsible)) for p, c in cs]
+            counts.sort(key=lambda x: -x[3])
+            if any(t in _MOST for t in q.tokens) and "de" in q.tokens:  # "más de una"
+                counts = [x for x in counts if x[3] > 1] or counts
+            lines = [w._("- Compromiso {c} ({n}): {names}", c=c.number, n=n, names="; ".join(self._short_names(c.responsible)))
+                     for _p, c, _h, n in counts]
+            head = w._("Instituciones responsables por compromiso (de más a menos):")
+        elif activities:
+            counts = [(p, c, h, len(h.activities)) for p, c in cs for h in c.hitos]
+            counts.sort(key=lambda x: -x[3])
+            lines = [w._("- Compromiso {c}, hito {h}: {n} actividades", c=c.number, h=h.number, n=n)
+                     for _p, c, h, n in counts]
+            head = w._("Actividades por hito (de más a menos):")
+        else:
+            counts = [(p, c, None, len(c.hitos)) for p, c in cs]
+            counts.sort(key=lambda x: -x[3])
+            lines = [w._("- Compromiso {c} ({name}): {n} hitos", c=c.number, name=c.short_title or shorten(c.title, 50),
+                         n=n) for _p, c, _h, n in counts]
+            total = sum(x[3] for x in counts)
+            head = w._("Hitos por compromiso (de más a menos; {total} en total):", total=total)
+        text = paragraphs(head + "\n" + "\n".join(lines[:MAX_LINES]),
+                          w._("Fuente: {title}.", title=", ".join(dict.fromkeys(p.title for p, *_ in counts))))
+        return make_answer(text, w.locale, confidence=0.8)
+
+    def _responsible_counts(self, q: Query, w: Writer, cs):
+        counts: dict[str, list[str]] = {}
+        for _p, c, in cs:
+            for h in c.hitos:
+                for name in self._short_names(h.responsible):
+                    counts.setdefault(name, []).append(f"{c.number}.{h.number}")
+        rows = sorted(counts.items(), key=lambda kv: -len(kv[1]))
+        if any(t in _MOST for t in q.tokens):
+            rows = [r for r in rows if len(r[1]) > 1]
+        lines = [w._("- {name}: {n} hitos ({which})", name=name, n=len(refs), which=", ".join(refs)) for name, refs in rows]
+        head = w._("Responsables y sus hitos (compromiso.hito):")
+        return make_answer(paragraphs(head + "\n" + "\n".join(lines[:MAX_LINES])), w.locale, confidence=0.7)
+
+    def _shared_supporters(self, q: Query, w: Writer, plans, topics):
+        refs = [r for r in topics if r.startswith("c")][:2]
+        sets = []
+        for ref in refs:
+            c = self.k.commitment(int(ref[1:]))
+            names = set()
+            if c is not None:
+                for h in c.hitos:
+                    names.update(self._short_names(h.supporters.osc + h.supporters.other + h.supporters.government))
+                for g in c.osc_and_other_actors:
+                    names.update(self._short_names(g.actors))
+            sets.append(names)
+        common = sorted(set.intersection(*sets)) if sets else []
+        if not common:
+            return make_answer(w._("Mis fuentes no nombran organizaciones que apoyen a la vez los compromisos {a} y {b}.",
+                                   a=refs[0][1:], b=refs[1][1:]), w.locale, kind="no_answer")
+        head = w._("Apoyan a la vez los compromisos {a} y {b}:", a=refs[0][1:], b=refs[1][1:])
+        return make_answer(head + " " + "; ".join(common), w.locale, refs=refs, confidence=0.8)
+
+    def _source(self, w: Writer, rows) -> str:
+        titles = list(dict.fromkeys(p.title for p, *_ in rows))
+        return w._("Fuente: {title}.", title=", ".join(titles)) if titles else ""
+
+
+def folded(text: str) -> str:
+    return fold_simple(text)

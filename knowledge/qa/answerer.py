@@ -68,8 +68,9 @@ class Found:
 
     ref: str
     score: float  # bm25 plus boosts
-    coverage: float  # share of the question's subject words the record holds
+    coverage: float  # share of the question's subject words the record holds (nicknames included)
     explicit: bool = False
+    raw: float = 1.0  # the share its own words hold (no nickname or institution boosts)
 
 
 def holds_type(text: str, answer_type: str | None) -> bool:
@@ -245,6 +246,7 @@ class QuestionAnswerer:
         scores: dict[str, list[float]] = {}
         for bm25, coverage, i in self.subjects.rank(terms, allowed, limit=40):
             scores[texts[i].ref] = [bm25, coverage]
+        raw = {ref: v[1] for ref, v in scores.items()}
         boost = max((v[0] for v in scores.values()), default=1.0) or 1.0
         for ref in self._topic_refs(q):
             for i in allowed:
@@ -260,7 +262,7 @@ class QuestionAnswerer:
                     continue
                 entry = scores.setdefault(role.ref, [0.0, 0.0])
                 entry[0] += (0.3 if role.role == "responsible" else 0.1) * boost
-        found = [Found(ref, s, c) for ref, (s, c) in scores.items()]
+        found = [Found(ref, s, c, raw=raw.get(ref, 0.0)) for ref, (s, c) in scores.items()]
         found.sort(key=lambda f: (-f.score, len(f.ref)))
         return found
 
@@ -340,6 +342,9 @@ class QuestionAnswerer:
         text_asks = [a for a in q.asks if a in pieces.TEXT_ONLY_ASKS]
         if not found.explicit and found.coverage < ACCEPT_RECORD:
             return False
+        if (not found.explicit and sentence is not None and set(record_asks) <= {"dates", "start", "end", "count"}
+                and sentence[1] >= 0.75 and sentence[1] > found.raw + 0.25):
+            return False  # found by a nickname, asked for a date or a number its fields do not hold
         if sentence is not None and sentence[0].ref.startswith(found.ref.split("h")[0]) and not record_asks:
             return True  # a sentence of the record itself: quoted under the record's heading
         if not record_asks and not text_asks and q.answer_type is None:

@@ -56,10 +56,10 @@ def _word_matches(token: str, text: str, prefix: bool) -> bool:
     if prefix:
         if token.startswith(text):
             return True
-        return len(text) >= 5 and len(token) >= len(text) and Levenshtein.distance(token[:len(text)], text) <= 1
+        return len(text) >= 6 and len(token) >= len(text) and Levenshtein.distance(token[:len(text)], text) <= 1
     if token == text:
         return True
-    return len(text) >= 6 and abs(len(token) - len(text)) <= 1 and Levenshtein.distance(token, text) <= 1
+    return len(text) >= 7 and abs(len(token) - len(text)) <= 1 and Levenshtein.distance(token, text) <= 1
 
 
 def _cue(phrase: str) -> Cue:
@@ -196,7 +196,7 @@ class Reader:
                         q.acronyms.append(a)
         q.actor_words = frozenset(actor_words)
         q.content = tuple(t for i, t in enumerate(tokens)
-                          if i not in used and t not in self.stop and not t.isdigit() and len(t) > 1)
+                          if i not in used and t not in self.stop and len(t) > 1)
         return q
 
     def _refs(self, q: Query, used: set[int]) -> None:
@@ -209,7 +209,8 @@ class Reader:
                 q.named.add(kind)
                 used.add(i)
                 num = _number_after(t, i)
-                if num is None and i > 0 and t[i - 1].isdigit() and len(t[i - 1]) == 1:
+                if num is None and i > 0 and t[i - 1].isdigit() and len(t[i - 1]) == 1 and t[i - 1] != "1" \
+                        and not w.endswith("s"):
                     num = int(t[i - 1])  # "el 2 hito", "6 plan" (ordinals arrive as digits)
                     used.add(i - 1)
                 elif num is not None:
@@ -231,7 +232,7 @@ class Reader:
 def _number_after(t: tuple[str, ...], i: int) -> int | None:
     for k in (i + 1, i + 2):
         if k < len(t) and t[k].isdigit() and len(t[k]) <= 2:
-            if k == i + 2 and t[i + 1] not in ("no", "numero", "number", "nro", "num", "n", "del", "de"):
+            if k == i + 2 and t[i + 1] not in ("no", "numero", "number", "nro", "num", "n"):
                 return None
             return int(t[k])
     return None

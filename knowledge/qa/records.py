@@ -71,7 +71,9 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
         pref = f"plan:{plan.key}"
         add(pref, "plan", "summary", [plan.summary], plan.source, plan.key)
         for f in plan.facts:
-            out.extend(Text(pref, "plan", f.topic, s, f.source, plan.key) for s in split_sentences(f.text))
+            # a passage is found by its section too ("Contraportada (…)", "Compromiso 4 > …")
+            extra = f" {f.source.section}" if f.topic == "passage" else ""
+            out.extend(Text(pref, "plan", f.topic, s, f.source, plan.key, index=s + extra) for s in split_sentences(f.text))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
             for field in ("description", "objective", "problem", "solution", "transparency", "accountability",

@@ -33,6 +33,7 @@ class Text:
     text: str
     source: object = None  # knowledge.schema.Source
     plan: str | None = None
+    index: str | None = None  # what is indexed, when more than the text itself
     stems: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -48,7 +49,7 @@ class Ranker:
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.lengths: list[int] = []
         for i, t in enumerate(texts):
-            words = [w for w in fold_simple(t.text).split() if w not in stopwords]
+            words = [w for w in fold_simple(t.index or t.text).split() if w not in stopwords]
             stems = stems_of(words)
             counts: dict[str, int] = {}
             for s in stems:
