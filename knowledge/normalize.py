@@ -174,7 +174,8 @@ def fold(text: str) -> str:
         t = _DEGREE.sub(r"\1o ", t)
     t = fold_simple(t)
     if _REPEATS.search(t):  # most questions have no letter three times in a row
-        t = " ".join(w if w in _ROMAN_KEEP else _REPEATS.sub(r"\1", w) for w in t.split())
+        # "holaaa" -> "hola"; a word of one letter repeated ("MMM", an acronym) stays
+        t = " ".join(w if w in _ROMAN_KEEP or len(set(w)) == 1 else _REPEATS.sub(r"\1", w) for w in t.split())
     if _DIGIT.search(t):  # every rewrite below needs a number
         t = _HITO_DOTTED.sub(r"compromiso \1 hito \2", t)
         t = _COMPACT_REF.sub(_spell_compact_ref, t)

@@ -17,7 +17,8 @@ from knowledge.qa.reading import Query
 MAX_LINES = 14
 _MOST = ("mas", "mayor", "most", "more")
 _LEAST = ("menos", "menor", "least", "fewest", "fewer")
-_DONE = ("cumplid", "complet", "finaliz", "fulfill", "logrado")
+_DONE = ("cumplid", "cumplier", "cumplio", "complet", "finaliz", "fulfill", "logrado")
+_LIST = ("cuales", "cual", "que", "lista", "listado", "which", "what", "list", "todos", "all", "nombres")
 _SHARED = ("ambos", "tanto", "vez", "comparten", "comun", "both", "shared")
 _PEOPLE = ("instituciones", "institucion", "organizaciones", "organizacion", "osc", "entidades", "actores",
            "institutions", "organizations", "organisations")
@@ -30,13 +31,14 @@ class Aggregator:
 
     # --- selection --------------------------------------------------------------------------
 
-    def _plans(self, q: Query):
+    def _plans(self, q: Query, topics: list[str] = ()):
         plans = self.k.plans()
         if q.plan is not None:
             return [p for p in plans if p.number == q.plan]
         if q.commitment is not None:
             return [p for p in plans if any(c.number == q.commitment for c in p.commitments)]
-        return plans[:1]  # the most recent plan unless another is named
+        named = [p for p in plans if any(f"c{c.number}" in topics for c in p.commitments)]
+        return named or plans[:1]  # the most recent plan unless another is named
 
     def _commitments(self, q: Query, plans, topics: list[str]):
         cs = [(p, c) for p in plans for c in p.commitments]
@@ -95,12 +97,14 @@ class Aggregator:
         counting = "count" in q.asks and (q.count_target or "")[:4] in ("hito", "comp", "acti")
         if q.activity is not None or (q.hito is not None and "activity" not in plural):
             return None
-        if not (plural or superlative or counting or (people and (q.months or self._shared(q)))):
+        filtered = bool(q.months or q.years or q.actors or self._done(q) or self._shared(q))
+        listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
+        if not (superlative or counting or (plural and (filtered or listing)) or (people and filtered)):
             return None
         if q.commitment is not None and not (plural or superlative) and not q.months and not q.actors:
             return None  # "cuántos hitos tiene el compromiso 2": the record answers
         topics = self._topic_refs(q)
-        plans = self._plans(q)
+        plans = self._plans(q, topics)
         cs = self._commitments(q, plans, topics)
         if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
             return self._shared_supporters(q, w, plans, topics)
@@ -179,6 +183,7 @@ class Aggregator:
         return out
 
     def _rows_answer(self, q: Query, w: Writer, rows, activities: bool):
+        done = self._done(q)
         if not rows:
             text = w._("Mis fuentes no dicen de ningún registro que cumpla eso (busqué en {plans}).",
                        plans=", ".join(p.title for p in self._plans(q)))
@@ -186,6 +191,9 @@ class Aggregator:
         head = (w.n_("{n} actividad:", "{n} actividades:", len(rows)) if activities
                 else w.n_("{n} hito:", "{n} hitos:", len(rows)))
         lines = [self._line(w, *r) for r in rows[:MAX_LINES]]
+        if done:
+            quotes = list(dict.fromkeys(h.status.quote for _p, _c, h, _a in rows if h.status is not None))
+            lines += [w._("Según la fuente: «{text}»", text=shorten(x, 250)) for x in quotes[:2]]
         if len(rows) > MAX_LINES:
             lines.append(w._("y {n} más", n=len(rows) - MAX_LINES))
         refs = list(dict.fromkeys(f"c{c.number}h{h.number}" for _p, c, h, _a in rows))[:8]
@@ -229,7 +237,8 @@ class Aggregator:
             lines = [w._("- Compromiso {c} ({name}): {n} hitos", c=c.number, name=c.short_title or shorten(c.title, 50),
                          n=n) for _p, c, _h, n in counts]
             total = sum(x[3] for x in counts)
-            head = w._("Hitos por compromiso (de más a menos; {total} en total):", total=total)
+            head = w._("{n} compromisos y {total} hitos en total; hitos por compromiso, de más a menos:",
+                       n=len(counts), total=total)
         text = paragraphs(head + "\n" + "\n".join(lines[:MAX_LINES]),
                           w._("Fuente: {title}.", title=", ".join(dict.fromkeys(p.title for p, *_ in counts))))
         return make_answer(text, w.locale, confidence=0.8)

@@ -73,17 +73,30 @@ class Found:
     raw: float = 1.0  # the share its own words hold (no nickname or institution boosts)
 
 
-def holds_type(text: str, answer_type: str | None) -> bool:
-    """Whether a sentence holds a value of the kind asked for."""
+_DATES = re.compile(r"\b\d{1,2}\s+(?:de\s+)?(?:" + "|".join(MONTHS) + r")\b|\b(?:19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b",
+                    re.IGNORECASE)
+
+
+def holds_type(text: str, answer_type: str | None, target: str | None = None, asked: frozenset = frozenset()) -> bool:
+    """Whether a sentence holds a value of the kind asked for (a count of the thing counted,
+    when the question names it: "cuántos municipios" wants "27 municipios")."""
     if answer_type is None:
         return True
     if answer_type == "number":
-        return bool(_NUMBER.search(text)) or any(f" {n} " in f" {fold_simple(text)} " for n in _NUMBER_WORDS)
+        undated = _DATES.sub(" ", fold_simple(text) if target else text)
+        if target and target.endswith("s") and len(target) > 3:
+            words = undated.split()
+            stem = target[:-2] if target.endswith("es") else target[:-1]
+            stem = stem[:max(4, len(stem) - 1)]
+            return any((w.isdigit() or w in _NUMBER_WORDS) and any(x.startswith(stem) for x in words[i + 1:i + 4])
+                       for i, w in enumerate(words))
+        return bool(_NUMBER.search(undated)) or any(f" {n} " in f" {fold_simple(text)} " for n in _NUMBER_WORDS)
     if answer_type == "date":
         folded = fold_simple(text)
         return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)
-    if answer_type == "person":
-        return bool(_NAME.search(text) or _ACRONYM.search(text))
+    if answer_type == "person":  # a body or a person the question does not already name
+        names = [m.group(0) for m in _NAME.finditer(text)] + _ACRONYM.findall(text)
+        return any(not set(fold_simple(n).split()) <= asked | {"de", "del", "la", "ciudad", "guatemala"} for n in names)
     if answer_type == "name":  # a person's name, not an institution's, said as a person's
         words = set(fold_simple(text).split())
         if not words.intersection(_PERSON_CUES):
@@ -142,7 +155,7 @@ class QuestionAnswerer:
     def _asks_meaning(self, q: Query) -> bool:
         named = {fold_simple(a.acronym) for a in q.acronyms}
         rest = [w for w in q.content if w not in named]
-        if "meaning" in q.asks:
+        if "meaning" in q.asks or q.defined:
             return True
         if q.commitment or q.hito:
             return False
@@ -287,7 +300,7 @@ class QuestionAnswerer:
         best, best_key = None, None
         for bm25, coverage, i in ranked:
             t = texts[i]
-            if not holds_type(t.text, answer_type):
+            if not holds_type(t.text, answer_type, q.count_target, frozenset(q.content)):
                 continue
             if must and not any(m in fold_simple(t.text).split() for m in must):
                 continue
@@ -330,7 +343,7 @@ class QuestionAnswerer:
             return None
         answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
         for _bm25, coverage, j in self.sentences.rank(terms, allowed, limit=10):
-            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type):
+            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target, frozenset(q.content)):
                 return texts[j], coverage
         return None
 
@@ -432,12 +445,14 @@ class QuestionAnswerer:
     def _other_record(self, q: Query, found: Found, w: Writer, sentence) -> Answer:
         k = self.k
         r = parse_ref(found.ref)
-        if sentence is not None and (q.asks or q.answer_type):
-            return self.sentence_answer(q, sentence, w)
-        if any(a in pieces.TEXT_ONLY_ASKS for a in q.asks) and not (r and r.kind == "project" and "budget" in q.asks):
-            return self.refusal(q, w)
         if r and r.kind == "project":
             return self.project_answer(q, k._project(r.key), found, w, sentence)
+        if r and r.kind == "catalogue" and self._asks_practices(q):
+            return self.practices_answer(q, w)
+        if sentence is not None:
+            return self.sentence_answer(q, sentence, w)
+        if any(a in pieces.TEXT_ONLY_ASKS for a in q.asks):
+            return self.refusal(q, w)
         general = not [a for a in q.asks if a not in ("about", "what_is")] and found.coverage >= 0.75
         if r and r.kind == "catalogue" and k.data.catalogue and general:
             return k._catalogue_answer(k.data.catalogue, "about", None, w)
@@ -463,6 +478,23 @@ class QuestionAnswerer:
             parts = parts[:1]
         text = paragraphs(*parts, self.cite(pr.source, w))
         return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage)
+
+    def _asks_practices(self, q: Query) -> bool:
+        words = set(q.tokens)
+        return bool(words & {"practica", "practicas", "practice", "practices"}) and bool(
+            words & {"lista", "listado", "cuales", "nombres", "nombre", "list", "names", "which", "dame", "muestrame"})
+
+    def practices_answer(self, q: Query, w: Writer) -> Answer:
+        practices = self.k.data.practices
+        if not practices:
+            text = w._("Mis fuentes no incluyen la lista de las prácticas del catálogo: el comunicado solo da "
+                       "cuántas son. Se cargan con «hitobot import-catalogue» desde el archivo de SEGEPLAN.")
+            return make_answer(text, w.locale, kind="no_answer", refs=["cat"], confidence=0.5)
+        lines = [f"{p.id}. {shorten(p.title, 80)} ({p.institution})" for p in practices[:15]]
+        head = w.n_("{n} práctica en el catálogo:", "{n} prácticas en el catálogo:", len(practices))
+        if len(practices) > 15:
+            lines.append(w._("y {n} más", n=len(practices) - 15))
+        return make_answer(head + "\n" + "\n".join(lines), w.locale, refs=["cat"], confidence=0.8)
 
     def _quote(self, t, w: Writer) -> str:
         return w._("Según la fuente: «{text}»", text=shorten(t.text, 420))

@@ -128,6 +128,7 @@ class Query:
     acronyms: list[Acronym] = field(default_factory=list)
     months: list[tuple[int, int | None]] = field(default_factory=list)  # (month, year)
     years: list[int] = field(default_factory=list)
+    defined: bool = False  # "qué es la CNC": an acronym right after "qué es"
     count_target: str | None = None  # the word after "cuántos": hitos, actividades, municipios, ...
     content: tuple[str, ...] = ()  # words for retrieval: not function words, not cue words
     actor_words: frozenset[str] = frozenset()  # content words that name an actor
@@ -195,6 +196,12 @@ class Reader:
                     if a not in q.acronyms:
                         q.acronyms.append(a)
         q.actor_words = frozenset(actor_words)
+        what = [end for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]
+        articles = {"el", "la", "los", "las", "un", "una", "the", "a", "an"}
+        for end in what:
+            nxt = [t for t in tokens[end:end + 3] if t not in articles][:1]
+            if nxt and nxt[0] in self.acronyms:
+                q.defined = True
         q.content = tuple(t for i, t in enumerate(tokens)
                           if i not in used and t not in self.stop and len(t) > 1)
         return q
