@@ -101,7 +101,11 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
         words = set(fold_simple(text).split())
         if not words.intersection(_PERSON_CUES):
             return False
-        return any(not any(x.lower().startswith(_BODIES) for x in m.group(0).split()) for m in _NAME.finditer(text))
+        for m in _NAME.finditer(text):
+            name = [x for x in m.group(0).split() if fold_simple(x) not in _PERSON_CUES]
+            if len(name) >= 2 and not any(x.lower().startswith(_BODIES) for x in name):
+                return True
+        return False
     if answer_type == "place":
         return bool(_PLACE.search(text))
     return True
@@ -347,6 +351,16 @@ class QuestionAnswerer:
                 return texts[j], coverage
         return None
 
+    def _adds(self, q: Query, found: Found, sentence) -> bool:
+        """Whether a sentence of the record holds what the question asks beyond the record's own
+        subject ("cuándo se empezó a formar el espacio de la mesa" under the commitment of the mesa)."""
+        i = self._subject_at.get(found.ref)
+        if i is None or not sentence[0].ref.startswith(found.ref.split("h")[0]):
+            return False
+        own = self.subjects.texts[i].stems
+        rest = [s for s in self.sentences.terms(q.content) if s not in own]
+        return bool(rest) and sum(1 for s in rest if s in sentence[0].stems) * 2 >= len(rest)
+
     def _record_answers(self, q: Query, found: Found, sentence) -> bool:
         """Whether the record's own fields answer (else a sentence of the running text does)."""
         if not found.ref.startswith("c"):
@@ -356,7 +370,7 @@ class QuestionAnswerer:
         if not found.explicit and found.coverage < ACCEPT_RECORD:
             return False
         if (not found.explicit and sentence is not None and set(record_asks) <= {"dates", "start", "end", "count"}
-                and sentence[1] >= 0.75 and sentence[1] > found.raw + 0.25):
+                and sentence[1] >= 0.6 and sentence[1] > found.raw + 0.2):
             return False  # found by a nickname, asked for a date or a number its fields do not hold
         if sentence is not None and sentence[0].ref.startswith(found.ref.split("h")[0]) and not record_asks:
             return True  # a sentence of the record itself: quoted under the record's heading
@@ -428,6 +442,8 @@ class QuestionAnswerer:
         if missing and sentence is not None and sentence[1] >= ACCEPT_SENTENCE:
             lines.append(self._quote(sentence[0], w))
             missing = []
+        elif asks and sentence is not None and self._adds(q, found, sentence):
+            lines.append(self._quote(sentence[0], w))
         if not asks:
             if sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}"):
                 lines.append(self._quote(sentence[0], w))

@@ -35,7 +35,8 @@ _REF_WORDS = {
     "activity": ("actividad", "actividades", "activity", "activities"),
     "plan": ("plan", "pan", "planes"),
 }
-TOPICAL_ASKS = frozenset({"budget", "contact", "person"})
+TOPICAL_ASKS = frozenset({"budget", "contact", "person", "transparency", "accountability", "solution",
+                          "modifications", "components", "pilots", "lessons"})
 _PLAN_YEARS = {("2018", "2020"): 4, ("2023", "2025"): 6, ("2016", "2018"): 3, ("2021", "2023"): 5,
                ("2014", "2016"): 2, ("2012", "2014"): 1}
 
