@@ -99,7 +99,8 @@ class Aggregator:
             return None
         filtered = bool(q.months or q.years or q.actors or self._done(q) or self._shared(q))
         listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
-        if not (superlative or counting or (plural and (filtered or listing)) or (people and filtered)):
+        role = q.asks_any("responsible", "supporters")
+        if not (superlative or counting or (plural and (filtered or listing)) or (people and role and filtered)):
             return None
         if q.commitment is not None and not (plural or superlative) and not q.months and not q.actors:
             return None  # "cuántos hitos tiene el compromiso 2": the record answers
@@ -185,9 +186,7 @@ class Aggregator:
     def _rows_answer(self, q: Query, w: Writer, rows, activities: bool):
         done = self._done(q)
         if not rows:
-            text = w._("Mis fuentes no dicen de ningún registro que cumpla eso (busqué en {plans}).",
-                       plans=", ".join(p.title for p in self._plans(q)))
-            return make_answer(text, w.locale, kind="no_answer", confidence=0.3)
+            return None  # nothing matches the filters: the other readings of the question may answer
         head = (w.n_("{n} actividad:", "{n} actividades:", len(rows)) if activities
                 else w.n_("{n} hito:", "{n} hitos:", len(rows)))
         lines = [self._line(w, *r) for r in rows[:MAX_LINES]]
@@ -205,7 +204,7 @@ class Aggregator:
         for p, c, h, _a in rows:
             by.setdefault((p.key, c.number), [p, c, []])[2].append(h.number)
         if not by:
-            return self._rows_answer(q, w, rows, False)
+            return None
         lines = []
         for p, c, numbers in by.values():
             plan = "" if p.current else w._(" ({n}º plan)", n=p.number)

@@ -141,6 +141,8 @@ class QuestionAnswerer:
         agg = self.aggregator.answer(q, w)
         if agg is not None:
             return agg
+        if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):
+            return self.plan_answer(q, w)
         found, others = self.resolve(q, previous)
         sentence = self.best_sentence(q, found)
         if found is not None and (found.explicit or found.coverage >= ACCEPT_RECORD):
@@ -184,6 +186,27 @@ class QuestionAnswerer:
                 lines.append(self._quote(sentence[0], w))
         text = paragraphs("\n".join(lines), self.cite(sources[0], w))
         return make_answer(text, w.locale, refs=refs, source=sources[0].document, confidence=1.0)
+
+    def _about_plan(self, q: Query) -> bool:
+        """'cuándo termina el 6to plan': the plan itself, not something in it."""
+        generic = {"gobierno", "abierto", "accion", "nacional", "pan", "guatemala", "action", "open", "government"}
+        return bool(q.asks) and set(q.content) <= generic and not q.actors
+
+    def plan_answer(self, q: Query, w: Writer) -> Answer:
+        k = self.k
+        plan = k.plan(f"pan{q.plan}")
+        lines = []
+        if q.asks_any("dates", "start", "end") or not q.asks_any("count", "hitos"):
+            period = w.period(plan.start, plan.end) if plan.start or plan.end else plan.period_label
+            lines.append(w._("Vigencia: {period}.", period=period))
+            if plan.end and plan.end.last_day() < k.today():
+                lines.append(w._("Ya terminó; es el plan más reciente de mis fuentes.") if plan is k.plans()[0]
+                             else w._("Ya terminó."))
+        if q.asks_any("count", "hitos") or not q.asks_any("dates", "start", "end"):
+            n = sum(len(c.hitos) for c in plan.commitments)
+            lines.append(w._("Tiene {c} compromisos y {n} hitos en mis fuentes.", c=len(plan.commitments), n=n))
+        text = paragraphs(plan.title, "\n".join(lines), self.cite(plan.source, w))
+        return make_answer(text, w.locale, refs=[f"plan:{plan.key}"], source=plan.source.document if plan.source else None)
 
     # --- resolving --------------------------------------------------------------------------
 
@@ -363,6 +386,8 @@ class QuestionAnswerer:
 
     def _record_answers(self, q: Query, found: Found, sentence) -> bool:
         """Whether the record's own fields answer (else a sentence of the running text does)."""
+        if found.ref.startswith("pr:"):
+            return found.coverage >= ACCEPT_RECORD
         if not found.ref.startswith("c"):
             return found.coverage >= ACCEPT_RECORD and (sentence is None or sentence[1] < found.coverage)
         record_asks = [a for a in q.asks if a in pieces.RECORD_ASKS]
@@ -488,7 +513,8 @@ class QuestionAnswerer:
         for aspect in aspects or (["about"] if sentence is None else []):
             text = self.k._project_answer(pr, aspect, w, confidence=found.coverage).text
             parts.append(text.rsplit("\n\n", 1)[0] if "\n\n" in text else text)
-        if sentence is not None and sentence[0].ref == found.ref and sentence[1] >= ACCEPT_SENTENCE:
+        if sentence is not None and sentence[0].ref == found.ref and sentence[1] >= ACCEPT_SENTENCE and (
+                not aspects or self._adds(q, found, sentence)):
             parts.append(self._quote(sentence[0], w))
         if not aspects and sentence is None:
             parts = parts[:1]

@@ -57,7 +57,7 @@ def _word_matches(token: str, text: str, prefix: bool) -> bool:
     if prefix:
         if token.startswith(text):
             return True
-        return len(text) >= 6 and len(token) >= len(text) and Levenshtein.distance(token[:len(text)], text) <= 1
+        return len(text) >= 7 and len(token) >= len(text) and Levenshtein.distance(token[:len(text)], text) <= 1
     if token == text:
         return True
     return len(text) >= 7 and abs(len(token) - len(text)) <= 1 and Levenshtein.distance(token, text) <= 1
