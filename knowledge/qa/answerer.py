@@ -136,15 +136,29 @@ class QuestionAnswerer:
             return self.k._invalid(w)
         if q.acronyms and self._asks_meaning(q):
             return self.meaning_answer(q, w)
+        if q.actors and ("what_is" in q.asks or "meaning" in q.asks) and len(set(q.content) - q.actor_words) <= 1:
+            return self.k._actor_answer(q.actors[0], "about", w, None)
         if q.plan is not None and f"pan{q.plan}" not in {p.key for p in self.k.data.plans}:
             return self._other_plan(q, w)
+        if "overdue" in q.asks:
+            return self.overdue_answer(q, w)
         agg = self.aggregator.answer(q, w)
         if agg is not None:
             return agg
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):
             return self.plan_answer(q, w)
+        if q.hito is not None and q.commitment is None and not q.plan:
+            choices = self._hito_choices(q, w)
+            if choices is not None:
+                return choices
         found, others = self.resolve(q, previous)
         sentence = self.best_sentence(q, found)
+        if q.missing and sentence is None:
+            return self.k._refusal(q.missing, self._entity(q, found), w)
+        if q.actors and not q.commitment and not q.hito and (found is None or found.raw < ACCEPT_RECORD) \
+                and sentence is None and not q.asks_any("budget", "contact", "person"):
+            aspect = "responsible" if q.asks_any("responsible") else "about"
+            return self.k._actor_answer(q.actors[0], aspect, w, None)
         if found is not None and (found.explicit or found.coverage >= ACCEPT_RECORD):
             scoped = self.scoped_sentence(q, found)
             if scoped is not None and (sentence is None or scoped[1] >= sentence[1] - 0.15):
@@ -157,6 +171,49 @@ class QuestionAnswerer:
             if found.explicit or found.coverage >= 0.75:
                 return self.record_answer(q, found, others, w, None)
         return self.refusal(q, w)
+
+    def _entity(self, q: Query, found: Found | None) -> str:
+        if q.actors:
+            actor = self.k.actors.actors[q.actors[0]]
+            return actor.acronym or actor.name
+        if found is not None and found.explicit:
+            return self._label(found.ref, Writer("es", self.k.actors))
+        return ""
+
+    def _hito_choices(self, q: Query, w: Writer) -> Answer | None:
+        """'hito 2' with no commitment: which commitment's? (choices, unless the words decide)."""
+        candidates = [f"c{c.number}h{q.hito}" for p in self.k.plans() for c in p.commitments
+                      if any(h.number == q.hito for h in c.hitos)]
+        if len(candidates) <= 1:
+            return None
+        if q.content or q.actors or self._topic_refs(q):
+            ranked = self._rank(q, lambda t: t.ref in candidates)
+            if ranked and ranked[0].coverage >= ACCEPT_RECORD:
+                return None
+        text = w._("¿De qué compromiso? Hay un hito {n} en varios:", n=q.hito)
+        choices = [Choice(self._label(ref, w), ref) for ref in candidates[:8]]
+        text += "\n\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
+        return make_answer(text, w.locale, kind="choices", choices=choices, confidence=0.5)
+
+    def overdue_answer(self, q: Query, w: Writer) -> Answer:
+        """Past their end date and not recorded as completed: one hito, a commitment, a plan,
+        or the hitos an institution is responsible for."""
+        k = self.k
+        found, _ = self.resolve(q)
+        if found is not None and found.explicit and (r := parse_ref(found.ref)) and r.hito:
+            loc = k.locate(r)
+            text = paragraphs(pieces.header(loc, w), k._hito_due_text(loc, w), self.cite(loc.hito.source, w, found.ref))
+            return make_answer(text, w.locale, refs=[found.ref])
+        plan = k.plan(f"pan{q.plan}") if q.plan and k.plan(f"pan{q.plan}") else None
+        only = None
+        topics = [t for t in self._topic_refs(q) if t.startswith("c") and t[1:].isdigit()]
+        number = q.commitment or (int(topics[0][1:]) if topics else None)
+        if number is not None:
+            loc = k._locate_commitment(number, plan.key if plan else None)
+            if loc is not None:
+                plan, only = loc.plan, loc.commitment
+        plan = plan or k.current_plan
+        return k._overdue_in_plan(plan, q.actors[:1], w, assumed=q.plan is None, only=only)
 
     def _asks_meaning(self, q: Query) -> bool:
         named = {fold_simple(a.acronym) for a in q.acronyms}
@@ -280,11 +337,11 @@ class QuestionAnswerer:
     def _rank(self, q: Query, keep) -> list[Found]:
         """Records by subject words, nicknames and the institutions named, best first."""
         terms = self.subjects.terms(q.content)
-        total = self.subjects.idf_of(terms) or 1.0
         texts = self.subjects.texts
         allowed = {i for i, t in enumerate(texts) if keep(t)}
         scores: dict[str, list[float]] = {}
-        for bm25, coverage, i in self.subjects.rank(terms, allowed, limit=40):
+        unknown = self.subjects.unknown_mass(q.content)
+        for bm25, coverage, i in self.subjects.rank(terms, allowed, limit=40, unknown=unknown):
             scores[texts[i].ref] = [bm25, coverage]
         raw = {ref: v[1] for ref, v in scores.items()}
         boost = max((v[0] for v in scores.values()), default=1.0) or 1.0
@@ -331,6 +388,8 @@ class QuestionAnswerer:
                 continue
             if must and not any(m in fold_simple(t.text).split() for m in must):
                 continue
+            if not self._names_actors(q, t):
+                continue
             scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
             key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
             if best_key is None or key > best_key:
@@ -370,7 +429,8 @@ class QuestionAnswerer:
             return None
         answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
         for _bm25, coverage, j in self.sentences.rank(terms, allowed, limit=10):
-            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target, frozenset(q.content)):
+            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target, frozenset(q.content)) \
+                    and self._names_actors(q, texts[j]):
                 return texts[j], coverage
         return None
 
@@ -383,6 +443,16 @@ class QuestionAnswerer:
         own = self.subjects.texts[i].stems
         rest = [s for s in self.sentences.terms(q.content) if s not in own]
         return bool(rest) and sum(1 for s in rest if s in sentence[0].stems) * 2 >= len(rest)
+
+    def _names_actors(self, q: Query, t) -> bool:
+        """A sentence quoted for a question that names an institution must be about it: it names
+        it, or belongs to a record where it has a role (never another body's phone number)."""
+        if not q.actors:
+            return True
+        words = self.sentences.terms(q.actor_words)
+        if words and all(s in t.stems for s in words):
+            return True
+        return any(r.ref == t.ref for key in q.actors for r in self.k.actors.roles.get(key, []))
 
     def _record_answers(self, q: Query, found: Found, sentence) -> bool:
         """Whether the record's own fields answer (else a sentence of the running text does)."""
@@ -474,14 +544,17 @@ class QuestionAnswerer:
                 lines.append(self._quote(sentence[0], w))
             else:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
+        kind = "answer"
         if missing:
             what = ", ".join(w._(pieces.MISSING_LABEL.get(m, "ese dato")) for m in missing)
             lines.append(w._("Mis fuentes no dicen {what} de este registro.", what=what))
+            if len(missing) == len(asks):
+                kind = "no_answer"
         item = loc.activity or loc.hito or loc.commitment
         choices = [Choice(self._label(o.ref, w), o.ref) for o in others if parse_ref(o.ref)]
         text = paragraphs(pieces.header(loc, w), "\n".join(x for x in lines if x), self.cite(item.source, w, found.ref))
         return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
-                           confidence=min(1.0, found.coverage), choices=choices)
+                           confidence=min(1.0, found.coverage), choices=choices, kind=kind)
 
     def _other_record(self, q: Query, found: Found, w: Writer, sentence) -> Answer:
         k = self.k
@@ -564,7 +637,8 @@ class QuestionAnswerer:
         ordinal = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto", 6: "sexto", 7: "septimo",
                    8: "octavo"}.get(q.plan or 0, "")
         marks = tuple(x for x in (ordinal, f"{q.plan}o", f"{q.plan}to", f"{q.plan}vo", f"{q.plan}er") if x)
-        sentence = self.best_sentence(q, None, extra=("plan",), must=marks)
+        extra = ("plan",) + ((f"compromiso", str(q.commitment)) if q.commitment else ())
+        sentence = self.best_sentence(q, None, extra=extra, must=marks)
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)
         known = ", ".join(p.title for p in self.k.plans())

@@ -9,9 +9,9 @@ from knowledge.compose import Writer, shorten
 # asks a commitment-tree record answers from its own fields
 RECORD_ASKS = ("responsible", "supporters", "start", "end", "dates", "status", "results", "product",
                "verification", "activities", "hitos", "count", "about", "problem", "solution", "transparency",
-               "accountability", "modifications", "done_so_far")
+               "accountability", "modifications", "done_so_far", "budget")
 # asks no record has a field for: only a sentence of the running text can answer them
-TEXT_ONLY_ASKS = ("budget", "contact", "person")
+TEXT_ONLY_ASKS = ("contact", "person")
 MISSING_LABEL = {
     "budget": "el monto o presupuesto", "contact": "datos de contacto", "person": "el nombre de esa persona",
     "results": "resultados esperados", "product": "el producto", "verification": "el medio de verificación",
@@ -221,7 +221,15 @@ def section(field: str, label: str):
     return piece
 
 
+def budget(k, found, w: Writer, q) -> str | None:
+    """The resources the plan states for a commitment (the 4th plan gives them)."""
+    if found.hito is not None or not found.commitment.resources:
+        return None
+    return w._("Recursos: {text}", text=shorten(found.commitment.resources, 300))
+
+
 PIECES = {
+    "budget": budget,
     "responsible": responsible, "supporters": supporters, "start": dates("start"), "end": dates("end"),
     "dates": dates("dates"), "status": status, "results": results, "product": product,
     "verification": verification, "activities": activities, "hitos": hitos, "count": count, "about": about,

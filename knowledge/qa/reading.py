@@ -130,6 +130,7 @@ class Query:
     months: list[tuple[int, int | None]] = field(default_factory=list)  # (month, year)
     years: list[int] = field(default_factory=list)
     defined: bool = False  # "qué es la CNC": an acronym right after "qué es"
+    missing: str | None = None  # an attribute no source gives (lexicon aspects.yaml `unanswerable`)
     count_target: str | None = None  # the word after "cuántos": hitos, actividades, municipios, ...
     content: tuple[str, ...] = ()  # words for retrieval: not function words, not cue words
     actor_words: frozenset[str] = frozenset()  # content words that name an actor
@@ -197,6 +198,11 @@ class Reader:
                     if a not in q.acronyms:
                         q.acronyms.append(a)
         q.actor_words = frozenset(actor_words)
+        text_folded = " " + " ".join(tokens) + " "
+        for attribute, phrases in self.lexicon.unanswerable.items():
+            if any(f" {p}" in text_folded for p in phrases):
+                q.missing = attribute
+                break
         what = [end for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]
         articles = {"el", "la", "los", "las", "un", "una", "the", "a", "an"}
         for end in what:
@@ -210,7 +216,7 @@ class Reader:
     def _refs(self, q: Query, used: set[int]) -> None:
         t = q.tokens
         for i, w in enumerate(t):
-            kind = next((k for k, words in _REF_WORDS.items() if w in words), None)
+            kind = ref_kind(w, t[i + 1] if i + 1 < len(t) else "")
             if kind is not None:
                 if w.endswith("s") and kind != "plan":
                     q.plural.add(kind)
@@ -227,6 +233,14 @@ class Reader:
                     attr = {"commitment": "commitment", "hito": "hito", "activity": "activity", "plan": "plan"}[kind]
                     if getattr(q, attr) is None:
                         setattr(q, attr, num)
+                    # "hito 2 del 5", "hito 3 de el 4": the second number is the commitment
+                    if kind == "hito" and q.commitment is None:
+                        k = i + (2 if t[i + 1].isdigit() else 3)
+                        rest = t[k:k + 3]
+                        if rest[:1] in (("del",), ("de",), ("of",)) and len(rest) > 1:
+                            nxt = rest[1] if rest[1] != "el" else (rest[2] if len(rest) > 2 else "")
+                            if nxt.isdigit() and len(nxt) <= 2:
+                                q.commitment = int(nxt)
             elif w in MONTHS:
                 year = next((int(x) for x in t[i + 1:i + 3] if x.isdigit() and len(x) == 4), None)
                 q.months.append((MONTHS[w], year))
@@ -235,6 +249,26 @@ class Reader:
         for (a, b), number in _PLAN_YEARS.items():
             if a in t and b in t and q.plan is None:
                 q.plan = number
+
+
+_FUZZY_REF = {"compromiso": "commitment", "actividad": "activity", "milestone": "hito", "commitment": "commitment"}
+_HITO_TYPOS = {"ito", "jito", "hto", "hitp", "hitos", "gito"}
+
+
+def ref_kind(word: str, following: str) -> str | None:
+    """The record kind a word names ("compromiso", "hito", ...), typing errors allowed when a
+    number follows ("compormiso 3", "jito 2")."""
+    for kind, words in _REF_WORDS.items():
+        if word in words:
+            return kind
+    if not following[:1].isdigit():
+        return None
+    if word in _HITO_TYPOS:
+        return "hito"
+    for ref_word, kind in _FUZZY_REF.items():
+        if len(word) >= 6 and Levenshtein.distance(word, ref_word) <= 2:
+            return kind
+    return None
 
 
 def _number_after(t: tuple[str, ...], i: int) -> int | None:
