@@ -38,7 +38,9 @@ class Aggregator:
         if q.commitment is not None:
             return [p for p in plans if any(c.number == q.commitment for c in p.commitments)]
         named = [p for p in plans if any(f"c{c.number}" in topics for c in p.commitments)]
-        return named or plans[:1]  # the most recent plan unless another is named
+        if named or q.actors:  # an institution's hitos: in every plan
+            return named or plans
+        return plans[:1]  # the most recent plan unless another is named
 
     def _commitments(self, q: Query, plans, topics: list[str]):
         cs = [(p, c) for p in plans for c in p.commitments]

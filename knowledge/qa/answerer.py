@@ -148,15 +148,22 @@ class QuestionAnswerer:
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):
             return self.plan_answer(q, w)
         if q.hito is not None and q.commitment is None and not q.plan:
-            choices = self._hito_choices(q, w)
-            if choices is not None:
-                return choices
+            named = [int(t[1:]) for t in self._topic_refs(q) if t.startswith("c") and t[1:].isdigit()]
+            if named and self.k.hito(named[0], q.hito) is not None:
+                q = Query(**{**q.__dict__, "commitment": named[0]})  # "gobiernos locales ... hito 1"
+            else:
+                choices = self._hito_choices(q, w)
+                if choices is not None:
+                    return choices
         found, others = self.resolve(q, previous)
         sentence = self.best_sentence(q, found)
         if q.missing and sentence is None:
             return self.k._refusal(q.missing, self._entity(q, found), w)
-        if q.actors and not q.commitment and not q.hito and (found is None or found.raw < ACCEPT_RECORD) \
-                and sentence is None and not q.asks_any("budget", "contact", "person"):
+        about_actor = bool(q.actors) and set(q.content) <= q.actor_words and not self._topic_refs(q) \
+            and not (set(q.asks) - {"responsible", "supporters", "about", "what_is"})
+        if q.actors and not q.commitment and not q.hito and (about_actor or (
+                (found is None or found.raw < ACCEPT_RECORD) and sentence is None
+                and not q.asks_any("budget", "contact", "person"))):
             aspect = "responsible" if q.asks_any("responsible") else "about"
             return self.k._actor_answer(q.actors[0], aspect, w, None)
         if found is not None and (found.explicit or found.coverage >= ACCEPT_RECORD):
@@ -220,9 +227,10 @@ class QuestionAnswerer:
         rest = [w for w in q.content if w not in named]
         if "meaning" in q.asks or q.defined:
             return True
-        if q.commitment or q.hito:
+        if q.commitment or q.hito or q.named:
             return False
-        return (not q.asks and len(rest) <= 1) or ("what_is" in q.asks and len(rest) <= 3)
+        others = [a for a in q.asks if a not in ("what_is", "about")]
+        return (not q.asks and len(rest) <= 1) or ("what_is" in q.asks and not others and len(rest) <= 3)
 
     def meaning_answer(self, q: Query, w: Writer) -> Answer:
         lines, refs, sources = [], [], []
@@ -350,7 +358,7 @@ class QuestionAnswerer:
                 t = texts[i]
                 if t.ref == ref or (t.ref.startswith(ref) and t.ref[len(ref):len(ref) + 1] in ("h", "a")):
                     entry = scores.setdefault(t.ref, [0.0, 0.0])
-                    entry[0] += 0.5 * boost if t.ref == ref else 0.2 * boost
+                    entry[0] += 1.0 * boost if t.ref == ref else 0.2 * boost
                     entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
         for key in q.actors:
             for role in self.k.actors.roles.get(key, []):
@@ -462,6 +470,11 @@ class QuestionAnswerer:
             return found.coverage >= ACCEPT_RECORD and (sentence is None or sentence[1] < found.coverage)
         record_asks = [a for a in q.asks if a in pieces.RECORD_ASKS]
         text_asks = [a for a in q.asks if a in pieces.TEXT_ONLY_ASKS]
+        if "count" in record_asks and (q.count_target or "hito")[:4] not in ("hito", "acti", "comp", "mile"):
+            record_asks.remove("count")
+            text_asks.append("count")
+        if found.explicit and q.answer_type in ("person", "date") and not record_asks:
+            record_asks.append("responsible" if q.answer_type == "person" else "dates")
         if not found.explicit and found.coverage < ACCEPT_RECORD:
             return False
         if (not found.explicit and sentence is not None and set(record_asks) <= {"dates", "start", "end", "count"}
@@ -567,7 +580,8 @@ class QuestionAnswerer:
             return self.sentence_answer(q, sentence, w)
         if any(a in pieces.TEXT_ONLY_ASKS for a in q.asks):
             return self.refusal(q, w)
-        general = not [a for a in q.asks if a not in ("about", "what_is")] and found.coverage >= 0.75
+        people = {"instituciones", "institutions", "entidades", "esferas", "spheres"} & set(q.tokens)
+        general = (not [a for a in q.asks if a not in ("about", "what_is")] and found.coverage >= 0.75) or bool(people)
         if r and r.kind == "catalogue" and k.data.catalogue and general:
             return k._catalogue_answer(k.data.catalogue, "about", None, w)
         if r and r.kind == "plan" and general:
@@ -582,9 +596,13 @@ class QuestionAnswerer:
             aspect = PROJECT_ASPECTS.get(ask)
             if aspect and aspect not in aspects:
                 aspects.append(aspect)
-        parts = []
+        if "results" in aspects and pr.achievements:
+            aspects.append("achievements")
+        parts, refused = [], 0
         for aspect in aspects or (["about"] if sentence is None else []):
-            text = self.k._project_answer(pr, aspect, w, confidence=found.coverage).text
+            part = self.k._project_answer(pr, aspect, w, confidence=found.coverage)
+            refused += part.kind == "no_answer"
+            text = part.text
             parts.append(text.rsplit("\n\n", 1)[0] if "\n\n" in text else text)
         if sentence is not None and sentence[0].ref == found.ref and sentence[1] >= ACCEPT_SENTENCE and (
                 not aspects or self._adds(q, found, sentence)):
@@ -592,7 +610,9 @@ class QuestionAnswerer:
         if not aspects and sentence is None:
             parts = parts[:1]
         text = paragraphs(*parts, self.cite(pr.source, w))
-        return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage)
+        kind = "no_answer" if aspects and refused == len(aspects) else "answer"
+        return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage,
+                           kind=kind)
 
     def _asks_practices(self, q: Query) -> bool:
         words = set(q.tokens)

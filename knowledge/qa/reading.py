@@ -190,7 +190,8 @@ class Reader:
                 q.actors.append(key)
             actor_words.update(tokens[start:end])
         originals = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
-        for i, t in enumerate(tokens):
+        typed = fold(text).split()  # as typed: "pan" is also an acronym, not only the word plan
+        for i, t in enumerate(tuple(dict.fromkeys(tokens + tuple(typed)))):
             for a in self.acronyms.get(t, ()):
                 # a short acronym counts only when typed in capitals or asked about directly
                 if len(t) > 3 or any(o.lower() == t and not o.islower() for o in originals) \
@@ -209,6 +210,9 @@ class Reader:
             nxt = [t for t in tokens[end:end + 3] if t not in articles][:1]
             if nxt and nxt[0] in self.acronyms:
                 q.defined = True
+            elif nxt and (key := self.actors.by_phrase.get(nxt[0])) and key not in q.actors:
+                q.actors.append(key)  # "qué es la mmm": an institution asked about in lower case
+                q.actor_words = q.actor_words | {nxt[0]}
         q.content = tuple(t for i, t in enumerate(tokens)
                           if i not in used and t not in self.stop and len(t) > 1)
         return q

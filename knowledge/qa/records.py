@@ -16,7 +16,7 @@ import re
 from knowledge.qa.retrieval import Ranker, Text
 from knowledge.schema import KnowledgeData
 
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡(«“\"\d-])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡(«“\"\d-])")
 
 
 def split_sentences(text: str | None) -> list[str]:
@@ -50,7 +50,8 @@ def build_subjects(data: KnowledgeData) -> list[Text]:
                     out.append(Text(f"{href}a{a.number}", "activity", "title", subject, a.source, plan.key))
     for pr in data.projects:
         subject = " ".join(filter(None, [pr.title, pr.title, pr.short_name or "", pr.reference_code or "",
-                                         pr.objective or ""]))
+                                         pr.objective or "", *pr.countries, *pr.pilot_ministries,
+                                         *(f"{p.actor} {p.role or ''}" for p in pr.partners)]))
         out.append(Text(f"pr:{pr.key}", "project", "title", subject, pr.source, None))
     if data.catalogue is not None:
         cat = data.catalogue

@@ -38,7 +38,7 @@ class Text:
 
 
 def stems_of(words) -> list[str]:
-    return [stem(w) for w in words if len(w) > 1]
+    return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
 
 
 class Ranker:
