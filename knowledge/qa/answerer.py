@@ -559,7 +559,7 @@ class QuestionAnswerer:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
         kind = "answer"
         if missing:
-            what = ", ".join(w._(pieces.MISSING_LABEL.get(m, "ese dato")) for m in missing)
+            what = ", ".join(w._(pieces.MISSING_LABEL.get(m, pieces.MISSING_LABEL["other"])) for m in missing)
             lines.append(w._("Mis fuentes no dicen {what} de este registro.", what=what))
             if len(missing) == len(asks):
                 kind = "no_answer"

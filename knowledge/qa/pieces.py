@@ -12,11 +12,17 @@ RECORD_ASKS = ("responsible", "supporters", "start", "end", "dates", "status", "
                "accountability", "modifications", "done_so_far", "budget")
 # asks no record has a field for: only a sentence of the running text can answer them
 TEXT_ONLY_ASKS = ("contact", "person")
+def N_(message: str) -> str:
+    """Marks a message for the catalogues; it is translated where it is used."""
+    return message
+
+
 MISSING_LABEL = {
-    "budget": "el monto o presupuesto", "contact": "datos de contacto", "person": "el nombre de esa persona",
-    "results": "resultados esperados", "product": "el producto", "verification": "el medio de verificación",
-    "activities": "actividades", "problem": "el problema que atiende", "start": "la fecha de inicio",
-    "end": "la fecha de fin", "dates": "las fechas", "supporters": "quiénes apoyan", "responsible": "el responsable",
+    "budget": N_("el monto o presupuesto"), "contact": N_("datos de contacto"), "person": N_("el nombre de esa persona"),
+    "results": N_("resultados esperados"), "product": N_("el producto"), "verification": N_("el medio de verificación"),
+    "activities": N_("actividades"), "problem": N_("el problema que atiende"), "start": N_("la fecha de inicio"),
+    "end": N_("la fecha de fin"), "dates": N_("las fechas"), "supporters": N_("quiénes apoyan"),
+    "responsible": N_("el responsable"), "count": N_("esa cifra"), "other": N_("ese dato"),
 }
 
 
@@ -234,9 +240,9 @@ PIECES = {
     "dates": dates("dates"), "status": status, "results": results, "product": product,
     "verification": verification, "activities": activities, "hitos": hitos, "count": count, "about": about,
     "problem": problem,
-    "solution": section("solution", "Solución propuesta:"),
-    "transparency": section("transparency", "Transparencia:"),
-    "accountability": section("accountability", "Rendición de cuentas:"),
-    "modifications": section("modifications", "Cambios en la actualización:"),
-    "done_so_far": section("done_so_far", "Lo hecho hasta ahora:"),
+    "solution": section("solution", N_("Solución propuesta:")),
+    "transparency": section("transparency", N_("Transparencia:")),
+    "accountability": section("accountability", N_("Rendición de cuentas:")),
+    "modifications": section("modifications", N_("Cambios en la actualización:")),
+    "done_so_far": section("done_so_far", N_("Lo hecho hasta ahora:")),
 }
