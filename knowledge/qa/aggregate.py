@@ -94,17 +94,18 @@ class Aggregator:
 
     def answer(self, q: Query, w: Writer):
         plural = q.plural & {"hito", "commitment", "activity"}
+        filtered = bool(q.months or q.years or q.actors or self._done(q) or self._shared(q))
         people = any(t in _PEOPLE for t in q.tokens)
         superlative = any(t in _MOST + _LEAST for t in q.tokens) and bool(plural or q.named & {"hito", "commitment", "activity"})
         counting = "count" in q.asks and (q.count_target or "")[:4] in ("hito", "comp", "acti")
         if q.activity is not None or (q.hito is not None and "activity" not in plural):
             return None
-        filtered = bool(q.months or q.years or q.actors or self._done(q) or self._shared(q))
         listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
         role = q.asks_any("responsible", "supporters")
         if not (superlative or counting or (plural and (filtered or listing)) or (people and role and filtered)):
             return None
-        if q.commitment is not None and not (plural or superlative) and not q.months and not q.actors:
+        single = q.commitment is not None or ("commitment" in q.named and "commitment" not in q.plural)
+        if single and not superlative and not filtered:
             return None  # "cuántos hitos tiene el compromiso 2": the record answers
         topics = self._topic_refs(q)
         plans = self._plans(q, topics)

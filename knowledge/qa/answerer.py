@@ -209,7 +209,8 @@ class QuestionAnswerer:
         found, _ = self.resolve(q)
         if found is not None and found.explicit and (r := parse_ref(found.ref)) and r.hito:
             loc = k.locate(r)
-            text = paragraphs(pieces.header(loc, w), k._hito_due_text(loc, w), self.cite(loc.hito.source, w, found.ref))
+            text = paragraphs(k._hito_due_text(loc, w), pieces.header(loc, w),
+                              self.cite(loc.hito.source, w, found.ref, loc.plan))
             return make_answer(text, w.locale, refs=[found.ref])
         plan = k.plan(f"pan{q.plan}") if q.plan and k.plan(f"pan{q.plan}") else None
         only = None
@@ -344,11 +345,11 @@ class QuestionAnswerer:
 
     def _rank(self, q: Query, keep) -> list[Found]:
         """Records by subject words, nicknames and the institutions named, best first."""
-        terms = self.subjects.terms(q.content)
+        terms = self.subjects.terms(q.subject)
         texts = self.subjects.texts
         allowed = {i for i, t in enumerate(texts) if keep(t)}
         scores: dict[str, list[float]] = {}
-        unknown = self.subjects.unknown_mass(q.content)
+        unknown = self.subjects.unknown_mass(q.subject)
         for bm25, coverage, i in self.subjects.rank(terms, allowed, limit=40, unknown=unknown):
             scores[texts[i].ref] = [bm25, coverage]
         raw = {ref: v[1] for ref, v in scores.items()}
@@ -492,14 +493,14 @@ class QuestionAnswerer:
 
     # --- writing ----------------------------------------------------------------------------
 
-    def cite(self, source, w: Writer, ref: str | None = None) -> str:
+    def cite(self, source, w: Writer, ref: str | None = None, plan=None) -> str:
         """'Fuente: 6° Plan de Acción Nacional de Gobierno Abierto 2023-2025, Compromiso 3, Hito 2.'"""
         if source is None:
             return ""
         doc = source.document
-        title = None
+        title = plan.title if plan is not None else None
         for p in self.k.data.plans:
-            if p.source and p.source.document == doc:
+            if title is None and p.source and p.source.document == doc:
                 title = p.title
         cat = self.k.data.catalogue
         if title is None and cat is not None and cat.source.document == doc:
@@ -565,9 +566,10 @@ class QuestionAnswerer:
                 kind = "no_answer"
         item = loc.activity or loc.hito or loc.commitment
         choices = [Choice(self._label(o.ref, w), o.ref) for o in others if parse_ref(o.ref)]
-        text = paragraphs(pieces.header(loc, w), "\n".join(x for x in lines if x), self.cite(item.source, w, found.ref))
+        text = paragraphs(pieces.header(loc, w), "\n".join(x for x in lines if x),
+                          self.cite(item.source, w, found.ref, loc.plan))
         return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
-                           confidence=min(1.0, found.coverage), choices=choices, kind=kind)
+                           confidence=min(1.0, found.coverage) if kind == "answer" else 0.0, choices=choices, kind=kind)
 
     def _other_record(self, q: Query, found: Found, w: Writer, sentence) -> Answer:
         k = self.k
@@ -598,6 +600,14 @@ class QuestionAnswerer:
                 aspects.append(aspect)
         if "results" in aspects and pr.achievements:
             aspects.append("achievements")
+        countries = {fold_simple(c) for c in pr.countries}
+        givers = [self.k.actors.actors[a].acronym or self.k.actors.actors[a].name for a in q.actors] + \
+            [t.capitalize() for t in q.tokens if t in countries and t != "guatemala"]
+        if "budget" in aspects and givers and pr.amount:
+            # "cuánto puso México", "presupuesto de la GIZ": the source gives only the total
+            text = paragraphs(w._("Mis fuentes no dicen cuánto aportó {who}; solo dan el monto total del proyecto: {amount}.",
+                                  who=", ".join(dict.fromkeys(givers)), amount=pr.amount), self.cite(pr.source, w))
+            return make_answer(text, w.locale, kind="no_answer", refs=[found.ref], confidence=0.0)
         parts, refused = [], 0
         for aspect in aspects or (["about"] if sentence is None else []):
             part = self.k._project_answer(pr, aspect, w, confidence=found.coverage)

@@ -136,7 +136,9 @@ def status(k, found, w: Writer, q) -> str | None:
         return None
     if not known:
         return w._("Estado: mis fuentes no indican el avance de sus hitos.")
-    return w._("Estado:") + "\n" + "\n".join(
+    progress = k.progress(c)
+    head = w._("Avance estimado: {p} %", p=progress) if progress is not None else w._("Estado:")
+    return head + "\n" + "\n".join(
         w._("- Hito {n}: {status}", n=x.number, status=k._status_line(x, w).split(": ", 1)[-1]) for x in known)
 
 

@@ -35,6 +35,7 @@ _REF_WORDS = {
     "activity": ("actividad", "actividades", "activity", "activities"),
     "plan": ("plan", "pan", "planes"),
 }
+_ORDINAL_ONE = re.compile(r"\b(1er|1ro|1ero|1ra|1era|primer|primero|primera|1st|first|1o|1a)\b")
 TOPICAL_ASKS = frozenset({"budget", "contact", "person", "transparency", "accountability", "solution",
                           "modifications", "components", "pilots", "lessons"})
 _PLAN_YEARS = {("2018", "2020"): 4, ("2023", "2025"): 6, ("2016", "2018"): 3, ("2021", "2023"): 5,
@@ -129,11 +130,18 @@ class Query:
     acronyms: list[Acronym] = field(default_factory=list)
     months: list[tuple[int, int | None]] = field(default_factory=list)  # (month, year)
     years: list[int] = field(default_factory=list)
+    ordinal_one: bool = False
     defined: bool = False  # "qué es la CNC": an acronym right after "qué es"
     missing: str | None = None  # an attribute no source gives (lexicon aspects.yaml `unanswerable`)
     count_target: str | None = None  # the word after "cuántos": hitos, actividades, municipios, ...
     content: tuple[str, ...] = ()  # words for retrieval: not function words, not cue words
     actor_words: frozenset[str] = frozenset()  # content words that name an actor
+    cue_words: frozenset[str] = frozenset()  # content words that say what is asked ("presupuesto")
+
+    @property
+    def subject(self) -> tuple[str, ...]:
+        """The words that say what the question is about (not what it asks of it)."""
+        return tuple(w for w in self.content if w not in self.cue_words)
 
     @property
     def locale(self) -> str:
@@ -171,6 +179,7 @@ class Reader:
         tokens, english = self.tokens(text)
         q = Query(original=text, tokens=tokens, english=english)
         used: set[int] = set()
+        cue_words: set[str] = set()
         self._refs(q, used)
         for start, end, name in self.ask_cues.find(tokens):
             if name == "count" and q.count_target is None:
@@ -179,6 +188,8 @@ class Reader:
                 q.asks.append(name)
             if name not in TOPICAL_ASKS:  # "presupuesto", "vicepresidenta" also say what it is about
                 used.update(range(start, end))
+            else:
+                cue_words.update(tokens[start:end])
         for start, end, name in self.type_cues.find(tokens):
             q.answer_type = q.answer_type or name
             used.update(range(start, end))
@@ -195,10 +206,11 @@ class Reader:
             for a in self.acronyms.get(t, ()):
                 # a short acronym counts only when typed in capitals or asked about directly
                 if len(t) > 3 or any(o.lower() == t and not o.islower() for o in originals) \
-                        or q.asks_any("meaning", "about"):
+                        or q.asks_any("meaning", "about", "what_is"):
                     if a not in q.acronyms:
                         q.acronyms.append(a)
         q.actor_words = frozenset(actor_words)
+        q.cue_words = frozenset(cue_words)
         text_folded = " " + " ".join(tokens) + " "
         for attribute, phrases in self.lexicon.unanswerable.items():
             if any(f" {p}" in text_folded for p in phrases):
@@ -219,6 +231,8 @@ class Reader:
 
     def _refs(self, q: Query, used: set[int]) -> None:
         t = q.tokens
+        # "el primer hito" is hito 1; "una institución", "one milestone" are not
+        q.ordinal_one = bool(_ORDINAL_ONE.search(" ".join(fold(q.original).split())))
         for i, w in enumerate(t):
             kind = ref_kind(w, t[i + 1] if i + 1 < len(t) else "")
             if kind is not None:
@@ -227,8 +241,8 @@ class Reader:
                 q.named.add(kind)
                 used.add(i)
                 num = _number_after(t, i)
-                if num is None and i > 0 and t[i - 1].isdigit() and len(t[i - 1]) == 1 and t[i - 1] != "1" \
-                        and not w.endswith("s"):
+                if num is None and i > 0 and t[i - 1].isdigit() and len(t[i - 1]) == 1 \
+                        and (t[i - 1] != "1" or q.ordinal_one) and not w.endswith("s"):
                     num = int(t[i - 1])  # "el 2 hito", "6 plan" (ordinals arrive as digits)
                     used.add(i - 1)
                 elif num is not None:
@@ -238,7 +252,7 @@ class Reader:
                     if getattr(q, attr) is None:
                         setattr(q, attr, num)
                     # "hito 2 del 5", "hito 3 de el 4": the second number is the commitment
-                    if kind == "hito" and q.commitment is None:
+                    if kind == "hito" and q.commitment is None and i + 1 < len(t):
                         k = i + (2 if t[i + 1].isdigit() else 3)
                         rest = t[k:k + 3]
                         if rest[:1] in (("del",), ("de",), ("of",)) and len(rest) > 1:
@@ -250,6 +264,9 @@ class Reader:
                 q.months.append((MONTHS[w], year))
             elif w.isdigit() and len(w) == 4 and w.startswith(("19", "20")):
                 q.years.append(int(w))
+        for i, w in enumerate(t):  # "el próximo plan", "the next plan": none in the sources yet
+            if w in ("proximo", "siguiente", "next", "futuro", "nuevo", "septimo") and "plan" in t[i + 1:i + 3]:
+                q.plan = 99
         for (a, b), number in _PLAN_YEARS.items():
             if a in t and b in t and q.plan is None:
                 q.plan = number

@@ -14,8 +14,8 @@ def test_ask_prints_the_answer_from_the_database(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'ask.sqlite3'}")
     assert main(["ask", "quien", "es", "responsable", "del", "compromiso", "6"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Responsable del compromiso 6")
-    assert "MINTRAB" in out
+    assert out.startswith("Compromiso 6")
+    assert "Responsable: Ministerio de Trabajo y Previsión Social (MINTRAB)." in out
 
 
 def test_chat_numbered_choices_and_exit(make_synthetic_data):

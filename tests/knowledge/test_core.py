@@ -16,8 +16,8 @@ def core(make_synthetic_data) -> Knowledge:
 def test_responsible_of_a_hito_despite_typos_and_abbreviations(core):
     answer = core.ask("q institucion es responsabel del hito 2 del compormiso 1")
     assert answer.kind == "answer"
-    assert answer.text.splitlines()[0].startswith("Responsable del hito 2 del compromiso 1")
-    assert "Instituto Sintético de Pruebas (ISP)" in answer.text
+    assert answer.text.splitlines()[0].startswith("Compromiso 1, hito 2")
+    assert "Responsable: Instituto Sintético de Pruebas (ISP)." in answer.text
     assert answer.refs[0] == "c1h2"
 
 
@@ -30,10 +30,10 @@ def test_compact_and_spelled_references_reach_the_same_hito(core, question):
     assert "diciembre de 2030" in answer.text  # the original end date, before the revision
 
 
-def test_the_current_plan_is_assumed_and_said(core):
+def test_the_most_recent_plan_is_assumed_and_named(core):
     answer = core.ask("quien lidera el compromiso 2")
-    assert "el plan vigente" in answer.text
-    assert "9° Plan Sintético" in answer.text
+    assert answer.refs[0] == "c2"
+    assert "Fuente: 9° Plan Sintético 2030-2031, Compromiso 2." in answer.text
 
 
 def test_english_question_gets_english_words_and_dates(core):
