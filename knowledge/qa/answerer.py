@@ -320,9 +320,11 @@ class QuestionAnswerer:
                 return Found(previous, 1, 1.0, True), []
             return None, []
         best = ranked[0]
-        if best.ref.startswith("c") and "commitment" not in q.named and not self._topic_refs(q):
+        if best.ref.startswith("c") and "commitment" not in q.named:
+            topical = bool(self._topic_refs(q))
             deeper = [r for r in ranked[1:8] if r.ref.startswith(best.ref) and r.ref != best.ref
-                      and r.coverage >= max(ACCEPT_RECORD, best.coverage - 0.1)]
+                      and (r.coverage >= max(ACCEPT_RECORD, best.coverage - 0.1) if not topical
+                           else r.raw >= 0.75 and r.raw >= best.raw + 0.2)]
             if deeper:
                 best = deeper[0]
         if best.coverage < ACCEPT_RECORD and previous and q.asks and len(q.content) <= 1 and parse_ref(previous):
@@ -359,7 +361,7 @@ class QuestionAnswerer:
                 t = texts[i]
                 if t.ref == ref or (t.ref.startswith(ref) and t.ref[len(ref):len(ref) + 1] in ("h", "a")):
                     entry = scores.setdefault(t.ref, [0.0, 0.0])
-                    entry[0] += 1.0 * boost if t.ref == ref else 0.2 * boost
+                    entry[0] += 0.5 * boost if t.ref == ref else 0.25 * boost
                     entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
         for key in q.actors:
             for role in self.k.actors.roles.get(key, []):
@@ -461,7 +463,8 @@ class QuestionAnswerer:
         words = self.sentences.terms(q.actor_words)
         if words and all(s in t.stems for s in words):
             return True
-        return any(r.ref == t.ref for key in q.actors for r in self.k.actors.roles.get(key, []))
+        return any(t.ref == r.ref or t.ref.startswith(r.ref + "h") or t.ref.startswith(r.ref + "a")
+                   for key in q.actors for r in self.k.actors.roles.get(key, []) if r.ref.startswith("c"))
 
     def _record_answers(self, q: Query, found: Found, sentence) -> bool:
         """Whether the record's own fields answer (else a sentence of the running text does)."""
@@ -529,6 +532,8 @@ class QuestionAnswerer:
         asks = [a for a in q.asks if a in pieces.PIECES or a in pieces.TEXT_ONLY_ASKS]
         if "dates" in asks and ("start" in asks or "end" in asks):
             asks.remove("dates")
+        if q.sector and "supporters" not in asks:
+            asks.append("supporters")
         if q.answer_type == "person" and not (set(asks) & {"responsible", "supporters"}):
             asks.append("responsible")
         if q.answer_type == "date" and not (set(asks) & {"dates", "start", "end"}):
@@ -581,7 +586,7 @@ class QuestionAnswerer:
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)
         if any(a in pieces.TEXT_ONLY_ASKS for a in q.asks):
-            return self.refusal(q, w)
+            return self.sentence_answer(q, sentence, w) if sentence is not None else self.refusal(q, w)
         people = {"instituciones", "institutions", "entidades", "esferas", "spheres"} & set(q.tokens)
         general = (not [a for a in q.asks if a not in ("about", "what_is")] and found.coverage >= 0.75) or bool(people)
         if r and r.kind == "catalogue" and k.data.catalogue and general:
@@ -642,7 +647,8 @@ class QuestionAnswerer:
         return make_answer(head + "\n" + "\n".join(lines), w.locale, refs=["cat"], confidence=0.8)
 
     def _quote(self, t, w: Writer) -> str:
-        return w._("Según la fuente: «{text}»", text=shorten(t.text, 420))
+        text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
+        return w._("Según la fuente: «{text}»", text=shorten(text, 420))
 
     def sentence_answer(self, q: Query, sentence, w: Writer) -> Answer:
         t, coverage = sentence

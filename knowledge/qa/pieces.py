@@ -91,7 +91,13 @@ def supporters(k, found, w: Writer, q) -> str | None:
     merged["other"] += [n for n in c.other_actors if n not in merged["other"]]
     labels = (("government", w._("Gobierno")), ("osc", w._("OSC y otros")), ("other", w._("Otros")))
     lines = [f"{lbl}: {actor_list(w, merged[key])}" for key, lbl in labels if merged[key] and (not q.sector or q.sector == key)]
-    return (w._("Apoyan:") + "\n" + "\n".join(lines)) if lines else None
+    if not lines:
+        return None
+    text = w._("Apoyan:") + "\n" + "\n".join(lines)
+    leads = list(dict.fromkeys(n for x in c.hitos for n in x.responsible))
+    if not q.sector and "responsible" not in q.asks and len(leads) > 1:  # "qué instituciones participan"
+        text = w._("Responsables de sus hitos: {names}", names=actor_list(w, leads)) + "\n" + text
+    return text
 
 
 def _date_line(item, part: str, w: Writer) -> str | None:

@@ -66,7 +66,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
     def add(ref: str, kind: str, field: str, texts, source, plan: str | None) -> None:
         for text in texts:
             for s in split_sentences(text):
-                out.append(Text(ref, kind, field, s, source, plan))
+                out.append(Text(ref, kind, field, s, source, plan, parent=text))
 
     for plan in data.plans:
         pref = f"plan:{plan.key}"
@@ -74,7 +74,8 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
         for f in plan.facts:
             # a passage is found by its section too ("Contraportada (…)", "Compromiso 4 > …")
             extra = f" {f.source.section}" if f.topic == "passage" else ""
-            out.extend(Text(pref, "plan", f.topic, s, f.source, plan.key, index=s + extra) for s in split_sentences(f.text))
+            out.extend(Text(pref, "plan", f.topic, s, f.source, plan.key, index=s + extra, parent=f.text)
+                       for s in split_sentences(f.text))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
             for field in ("description", "objective", "problem", "solution", "transparency", "accountability",
@@ -105,7 +106,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
                 pr.source, None)
     if data.catalogue is not None:
         for f in data.catalogue.facts:
-            out.extend(Text("cat", "catalogue", f.topic, s, f.source, None) for s in split_sentences(f.text))
+            out.extend(Text("cat", "catalogue", f.topic, s, f.source, None, parent=f.text) for s in split_sentences(f.text))
     for a in data.actors:
         if a.description:
             add(f"i:{a.key}", "actor", "description", [f"{a.name}: {a.description}"], a.source, None)

@@ -34,6 +34,7 @@ class Text:
     source: object = None  # knowledge.schema.Source
     plan: str | None = None
     index: str | None = None  # what is indexed, when more than the text itself
+    parent: str | None = None  # the paragraph a sentence comes from
     stems: frozenset[str] = field(default_factory=frozenset)
 
 
