@@ -10,21 +10,35 @@ import yaml
 
 from knowledge.schema import Acronym, Actor, Commitment, Plan, Project
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = ROOT / "knowledge" / "data"
+SEEDS_ENV = "HITOBOT_SEEDS_DIR"
 
 
-def _find_seeds() -> Path:
-    """The seed texts: $HITOBOT_SEEDS_DIR, else shared/seeds beside the checkout (as in CI)."""
-    if env := os.environ.get("HITOBOT_SEEDS_DIR"):
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "seeds"
-        if candidate.is_dir():
-            return candidate
-    raise RuntimeError("seed texts not found: set HITOBOT_SEEDS_DIR to the folder of the seed .txt files")
+def _find_seeds() -> tuple[Path | None, str]:
+    """The folder of the seed texts and why: $HITOBOT_SEEDS_DIR, else ../shared/seeds beside the
+    repository (as in CI); (None, what is missing) when neither is there."""
+    if env := os.environ.get(SEEDS_ENV, "").strip():
+        path = Path(env).expanduser()
+        return (path, "") if path.is_dir() else (None, f"{SEEDS_ENV}={env} is not a folder")
+    beside = ROOT.parent / "shared" / "seeds"
+    if beside.is_dir():
+        return beside, ""
+    return None, f"set {SEEDS_ENV} or put them in {beside}"
 
 
-SEEDS_DIR = _find_seeds()
+SEEDS_DIR, SEEDS_MISSING = _find_seeds()
+SEEDS_SKIP_REASON = "fidelity test needs the source texts (seed NNN_*.txt files)"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line, even under -q, for the fidelity tests skipped without the seed texts."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if isinstance(r.longrepr, tuple) and SEEDS_SKIP_REASON in str(r.longrepr[2])]
+    if skipped:
+        terminalreporter.write_line(
+            f"SKIPPED {len(skipped)} fidelity tests in tests/data: they need the source texts "
+            f"(seed NNN_*.txt files): {SEEDS_MISSING}", yellow=True)
 
 
 def _yaml(relpath: str) -> dict:
@@ -34,11 +48,17 @@ def _yaml(relpath: str) -> dict:
 
 @pytest.fixture(scope="session")
 def seed_text():
-    """seed_text('003') -> the whole text of that seed file."""
+    """seed_text('003') -> the whole text of that seed file.
+
+    Without the seed texts every test that reads them is skipped (summed up in one line at the
+    end of the run); the tests of the data files alone still run."""
+    if SEEDS_DIR is None:
+        pytest.skip(f"{SEEDS_SKIP_REASON}: {SEEDS_MISSING}")
 
     def read(prefix: str) -> str:
-        (path,) = SEEDS_DIR.glob(f"{prefix}_*.txt")
-        return path.read_text(encoding="utf-8")
+        paths = sorted(SEEDS_DIR.glob(f"{prefix}_*.txt"))
+        assert len(paths) == 1, f"expected one seed {prefix}_*.txt in {SEEDS_DIR}, found {len(paths)}"
+        return paths[0].read_text(encoding="utf-8")
 
     return read
 
