@@ -22,6 +22,7 @@ from knowledge.refs import parse_ref
 log = logging.getLogger(__name__)
 MAX_QUESTION = 1000
 MAX_CHOICE_BUTTONS = 8
+LAST_REF_KEY = "last_ref"  # chat_data: the ref the last answer was about, for follow-ups
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,7 +35,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_search_results(update, context, text)
         return
     # The person's explicit choice (/idioma) wins; otherwise the core detects the language.
-    answer = services(context).knowledge.ask(text, chosen_locale(context))
+    # A follow-up ("¿y hasta cuándo?") continues with what the last answer in this chat was about.
+    previous = context.chat_data.get(LAST_REF_KEY) if context.chat_data is not None else None
+    answer = services(context).knowledge.ask(text, chosen_locale(context), previous=previous)
+    if answer.kind == "answer" and answer.refs and context.chat_data is not None:
+        context.chat_data[LAST_REF_KEY] = answer.refs[0]
     await send_answer(update, context, answer)
 
 

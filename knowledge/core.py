@@ -292,6 +292,10 @@ class Knowledge:
             self._qa = QuestionAnswerer(self)
         return self._qa.ask(question, locale, previous)
 
+    def help_text(self, locale: str = "es") -> str:
+        """What the bot can be asked, with examples (the chat's "ayuda")."""
+        return self._invalid(Writer(normalize_locale(locale), self.actors)).text
+
     def _invalid(self, w: Writer) -> Answer:
         text = w._("Hola. Pregúntame por los planes de Gobierno Abierto de Guatemala o el catálogo de "
                    "cooperación, por ejemplo: «¿quién es responsable del hito 2 del compromiso 3?», "

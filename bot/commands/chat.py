@@ -15,6 +15,7 @@ from bot.config import Settings
 from knowledge.answers import Answer
 
 EXIT_WORDS = {"salir", "exit", "quit", "adios", "adiós", "chao", "bye"}
+HELP_WORDS = {"ayuda", "help", "menu", "menú"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,7 @@ def converse(knowledge, stdin: TextIO, stdout: TextIO, locale: str | None = None
     stdout.write("hitobot — pregunta lo que quieras sobre los planes de Gobierno Abierto "
                  "(\"salir\" para terminar).\n")
     last: Answer | None = None
+    last_ref: str | None = None  # what the last answer was about (a refusal does not forget it)
     while True:
         stdout.write("> ")
         stdout.flush()
@@ -44,16 +46,16 @@ def converse(knowledge, stdin: TextIO, stdout: TextIO, locale: str | None = None
             if 0 <= index < len(last.choices):
                 card = knowledge.card(last.choices[index].ref, last.locale)
                 if card is not None:
-                    last = card
+                    last, last_ref = card, last.choices[index].ref
                     stdout.write(render(card) + "\n\n")
                     continue
-        answer = knowledge.ask(text, locale=locale)
-        if answer.kind == "no_answer" and last is not None and len(last.refs) >= 1:
-            # a follow-up ("¿y quién lo apoya?") is about what the previous answer was about
-            # in the language of the conversation so far: the ref appended must not decide it
-            follow_up = knowledge.ask(f"{text} {last.refs[0]}", locale=locale or last.locale)
-            if follow_up.kind == "answer":
-                answer = follow_up
+        if text.lower().strip("/¿?¡! ") in HELP_WORDS:
+            stdout.write(knowledge.help_text(locale or "es") + "\n\n")
+            continue
+        # a follow-up ("¿y hasta cuándo?") continues with what the last answer was about
+        answer = knowledge.ask(text, locale=locale, previous=last_ref)
+        if answer.kind == "answer" and answer.refs:
+            last_ref = answer.refs[0]
         last = answer
         stdout.write(render(last) + "\n\n")
 

@@ -86,8 +86,7 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
         undated = _DATES.sub(" ", fold_simple(text) if target else text)
         if target and target.endswith("s") and len(target) > 3:
             words = undated.split()
-            stem = target[:-2] if target.endswith("es") else target[:-1]
-            stem = stem[:max(4, len(stem) - 1)]
+            stem = target[:6]  # "municipios" counts "municipalidades" too
             return any((w.isdigit() or w in _NUMBER_WORDS) and any(x.startswith(stem) for x in words[i + 1:i + 4])
                        for i, w in enumerate(words))
         return bool(_NUMBER.search(undated)) or any(f" {n} " in f" {fold_simple(text)} " for n in _NUMBER_WORDS)
@@ -132,7 +131,8 @@ class QuestionAnswerer:
         w = Writer(locale or q.locale, self.k.actors)
         if not q.tokens:
             return self.k._invalid(w)
-        if not (q.content or q.asks or q.commitment or q.hito or q.activity or q.plan or q.actors or q.acronyms):
+        if not (q.content or q.asks or q.named or q.commitment or q.hito or q.activity or q.plan or q.actors
+                or q.acronyms):
             return self.k._invalid(w)
         if q.acronyms and self._asks_meaning(q):
             return self.meaning_answer(q, w)
@@ -315,10 +315,9 @@ class QuestionAnswerer:
         ranked = self._rank(q, lambda t: (kinds is None or t.kind in kinds)
                             and (plan_key is None or t.plan in (plan_key, None))
                             and (q.hito is None or re.search(rf"h{q.hito}(a\d+)?$", t.ref)))
+        follow_up = previous and parse_ref(previous) and q.asks and len(q.subject) <= 2
         if not ranked:
-            if previous and not q.content and q.asks and parse_ref(previous):
-                return Found(previous, 1, 1.0, True), []
-            return None, []
+            return (Found(previous, 1, 1.0, True), []) if follow_up else (None, [])
         best = ranked[0]
         if best.ref.startswith("c") and "commitment" not in q.named:
             topical = bool(self._topic_refs(q))
@@ -327,7 +326,7 @@ class QuestionAnswerer:
                            else r.raw >= 0.75 and r.raw >= best.raw + 0.2)]
             if deeper:
                 best = deeper[0]
-        if best.coverage < ACCEPT_RECORD and previous and q.asks and len(q.content) <= 1 and parse_ref(previous):
+        if best.coverage < ACCEPT_RECORD and follow_up:
             return Found(previous, 1, 1.0, True), []
         others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not r.ref.startswith(best.ref)]
         return best, others
@@ -408,7 +407,9 @@ class QuestionAnswerer:
         if best is None:
             return None
         matched = len(best[0].stems & set(terms))
-        if best[1] < ACCEPT_SENTENCE or (len(terms) >= 3 and matched < 2):
+        # a count of the very thing asked ("230 personas" for "cuántas personas") is strong evidence
+        counted = answer_type == "number" and bool(q.count_target) and q.count_target.endswith("s")
+        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
             return None
         return best
 
@@ -538,6 +539,8 @@ class QuestionAnswerer:
             asks.append("responsible")
         if q.answer_type == "date" and not (set(asks) & {"dates", "start", "end"}):
             asks.append("dates")
+        if "count" in asks and "status" in asks:
+            asks.remove("count")  # "cuánto avanza": the progress is the figure asked for
         if "count" in asks and (q.count_target or "hito")[:4] not in ("hito", "acti", "comp", "mile"):
             asks.remove("count")
             asks.append("count_other")

@@ -26,6 +26,15 @@ def split_sentences(text: str | None) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(flat) if len(s.strip()) > 15]
 
 
+def in_context(sentences: list[str], ref: str, kind: str, field: str, source, plan, parent: str,
+               extra: str = "") -> list[Text]:
+    """A paragraph's sentences, each indexed with the sentence before it: "Asistieron 230
+    personas" is found by the event the sentence before names."""
+    return [Text(ref, kind, field, s, source, plan, parent=parent,
+                 index=" ".join(filter(None, (s, extra))))
+            for i, s in enumerate(sentences)]
+
+
 def commitment_ref(plan_key: str, number: int) -> str:
     del plan_key  # commitment numbers are unique across the shipped plans (knowledge.refs)
     return f"c{number}"
@@ -65,8 +74,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
 
     def add(ref: str, kind: str, field: str, texts, source, plan: str | None) -> None:
         for text in texts:
-            for s in split_sentences(text):
-                out.append(Text(ref, kind, field, s, source, plan, parent=text))
+            out.extend(in_context(split_sentences(text), ref, kind, field, source, plan, text))
 
     for plan in data.plans:
         pref = f"plan:{plan.key}"
@@ -74,8 +82,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
         for f in plan.facts:
             # a passage is found by its section too ("Contraportada (…)", "Compromiso 4 > …")
             extra = f" {f.source.section}" if f.topic == "passage" else ""
-            out.extend(Text(pref, "plan", f.topic, s, f.source, plan.key, index=s + extra, parent=f.text)
-                       for s in split_sentences(f.text))
+            out.extend(in_context(split_sentences(f.text), pref, "plan", f.topic, f.source, plan.key, f.text, extra))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
             for field in ("description", "objective", "problem", "solution", "transparency", "accountability",
@@ -106,7 +113,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
                 pr.source, None)
     if data.catalogue is not None:
         for f in data.catalogue.facts:
-            out.extend(Text("cat", "catalogue", f.topic, s, f.source, None, parent=f.text) for s in split_sentences(f.text))
+            out.extend(in_context(split_sentences(f.text), "cat", "catalogue", f.topic, f.source, None, f.text))
     for a in data.actors:
         if a.description:
             add(f"i:{a.key}", "actor", "description", [f"{a.name}: {a.description}"], a.source, None)

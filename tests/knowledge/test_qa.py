@@ -1,0 +1,176 @@
+"""The question-answering pipeline (knowledge.qa), piece by piece, on a SYNTHETIC knowledge base.
+
+Every rule is held by at least three differently worded questions about invented records, so a
+test passes only when the rule serves a class of questions, not one wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.core import Knowledge
+from knowledge.qa.reading import Reader, ref_kind
+from knowledge.schema import PlanFact
+
+SRC = {"document": "009_0000000000000000.txt", "section": "Sintético"}
+
+
+@pytest.fixture(scope="module")
+def core(make_synthetic_data) -> Knowledge:
+    data = make_synthetic_data()
+    # SYNTHETIC running text: facts a question can reach only through a sentence
+    data.plans[0].facts += [
+        PlanFact(topic="passage", source=SRC,
+                 text="La feria de faros se celebró el 14 de marzo de 2030 en Puerto Ficticio. "
+                      "Asistieron 230 personas voluntarias de 11 municipios costeros."),
+        PlanFact(topic="passage", source=SRC,
+                 text="En la inauguración, la directora Marta Quesada Luz indicó que los faros son patrimonio."),
+    ]
+    return Knowledge(data)
+
+
+def reader(core: Knowledge) -> Reader:
+    core.ask("hola")
+    return core._qa.reader
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("quien encabeza el hito 2 del compromiso 1 y hasta cuando va", {"responsible", "end"}),
+    ("el compromiso 2 q institucion lo coordinaba y cuando arranco", {"responsible", "start"}),
+    ("who leads commitment 1 and when does it end", {"responsible", "end"}),
+    ("responsabel del hito 1 del compromiso 2 y fecha d inicio", {"responsible", "start"}),
+])
+def test_a_question_reads_as_every_ask_it_makes(core, question, asks):
+    assert asks <= set(reader(core).read(question).asks)
+
+
+@pytest.mark.parametrize("word", ["elecciones", "previsto", "ministry", "lecciones"])
+def test_valid_words_are_never_rewritten(core, word):
+    assert word in reader(core).read(f"que paso con las {word} del faro").tokens
+
+
+@pytest.mark.parametrize(("word", "kind"), [("compormiso", "commitment"), ("conpromiso", "commitment"),
+                                            ("jito", "hito"), ("actividda", "activity")])
+def test_reference_words_with_typing_errors(word, kind):
+    assert ref_kind(word, "2") == kind
+    assert ref_kind(word, "faros") is None  # only before a number
+
+
+@pytest.mark.parametrize(("question", "commitment", "hito"), [
+    ("hito 2 del 1 quien lo lleva", 1, 2),
+    ("el hito dos del compromiso uno", 1, 2),
+    ("milestone 1 of 2 who is responsible", 2, 1),
+])
+def test_explicit_numbers(core, question, commitment, hito):
+    q = reader(core).read(question)
+    assert (q.commitment, q.hito) == (commitment, hito)
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "quien es responsable del hito 1 del compromiso 2 y cuando termina",
+    "hito 1 del compromiso 2: q institucion lo lleva y hasta cuando",
+    "who is in charge of milestone 1 of commitment 2 and when does it end",
+])
+def test_two_asks_get_two_answers(core, question):
+    answer = core.ask(question)
+    assert answer.kind == "answer" and answer.refs[0] == "c2h1"
+    assert "ISP" in answer.text
+    assert "2031" in answer.text and ("mayo" in answer.text or "May" in answer.text)
+
+
+@pytest.mark.parametrize("question", [
+    "quien hace lo del censo de queserias",
+    "lo de censar las queserias artesanales cuando termina",
+    "el ISP en lo del censo de queserias q tiene q entregar y cuando",
+])
+def test_a_hito_is_found_by_its_subject_even_when_an_institution_is_named(core, question):
+    answer = core.ask(question)
+    assert answer.kind == "answer"
+    assert answer.refs[0] == "c2h1"
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("cuantas personas voluntarias asistieron a la feria de faros", "230"),
+    ("cuando se celebro la feria de faros", "14 de marzo de 2030"),
+    ("de cuantos municipios costeros vinieron los voluntarios a la feria", "11 municipios"),
+])
+def test_a_fact_in_running_text_is_quoted_from_its_sentence(core, question, value):
+    answer = core.ask(question)
+    assert answer.kind == "answer"
+    assert value in answer.text
+    assert "inauguración" not in answer.text  # the sentence, not the whole plan
+
+
+@pytest.mark.parametrize("question", [
+    "como se llama la directora q hablo en la inauguracion",
+    "quien era la directora en la inauguracion de los faros",
+    "la directora q hablo en la inauguracion, como se llama?",
+])
+def test_a_person_is_named_only_from_a_sentence_that_names_one(core, question):
+    assert "Marta Quesada Luz" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "cuanto presupuesto tiene el compromiso 2",
+    "cual es el telefono de la OFI",
+    "cuantos goles metio el equipo de faros",
+    "quien gano las elecciones",
+])
+def test_what_the_sources_do_not_say_is_refused(core, question):
+    answer = core.ask(question)
+    assert answer.kind == "no_answer"
+    assert answer.confidence == 0.0
+
+
+@pytest.mark.parametrize(("question", "hitos"), [
+    ("q hitos terminan en diciembre 2031", ["compromiso 1, hito 2"]),
+    ("cuales hitos empiezan en mayo de 2030", ["compromiso 2, hito 1"]),
+    ("que hitos tiene a cargo el ISP", ["compromiso 1, hito 2", "compromiso 2, hito 1"]),
+])
+def test_questions_over_many_records(core, question, hitos):
+    text = core.ask(question).text.lower()
+    for h in hitos:
+        assert h in text
+
+
+@pytest.mark.parametrize("follow_up", ["y hasta cuando?", "y quien lo apoya", "y cuando empieza"])
+def test_a_follow_up_continues_with_the_previous_subject(core, follow_up):
+    first = core.ask("de que trata el hito 1 del compromiso 1")
+    answer = core.ask(follow_up, previous=first.refs[0])
+    assert answer.kind == "answer"
+    assert answer.refs[0] == "c1h1"
+
+
+def test_which_commitment_has_most_hitos_is_a_tally(core):
+    text = core.ask("cual compromiso tiene mas hitos").text
+    assert "Compromiso 1" in text and "Compromiso 2" in text
+
+
+def test_a_hito_number_alone_offers_the_commitments_that_have_it(core):
+    answer = core.ask("quien es responsable del hito 2")
+    assert answer.kind == "choices"
+    assert {c.ref for c in answer.choices} == {"c1h2", "c2h2"}
+
+
+def test_an_uncertain_value_says_so(make_synthetic_data):
+    data = make_synthetic_data()
+    data.plans[0].commitments[1].uncertain = ["end"]
+    text = Knowledge(data).ask("cuando termina el compromiso 2").text
+    assert "no es clara" in text
+
+
+def test_a_focal_points_update_is_cited_as_such(make_synthetic_data):
+    import datetime as dt
+
+    from knowledge.schema import CurrentStatus
+
+    data = make_synthetic_data()
+    data.plans[0].commitments[1].hitos[0].current = CurrentStatus(
+        status="en_progreso", progress=40, since=dt.datetime(2030, 8, 3), author="ISP")
+    text = Knowledge(data).ask("como va el hito 1 del compromiso 2").text
+    assert "En progreso" in text and "40 %" in text
+    assert "ISP" in text and "3 de agosto de 2030" in text
