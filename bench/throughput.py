@@ -119,7 +119,7 @@ class FreshReadingCore:
         self._knowledge = knowledge
         self._memo = knowledge.understander._read_memo
 
-    def ask(self, question: str, locale: str | None = None):
+    def ask(self, question: str, locale: str | None = None, previous: str | None = None):
         self._memo.clear()
         return self._knowledge.ask(question, locale=locale)
 
@@ -135,7 +135,7 @@ class ConstantCore:
         self._knowledge = knowledge
         self._answer = knowledge.ask(question)
 
-    def ask(self, question: str, locale: str | None = None):
+    def ask(self, question: str, locale: str | None = None, previous: str | None = None):
         return self._answer
 
     def __getattr__(self, name: str):

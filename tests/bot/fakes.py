@@ -79,7 +79,7 @@ class FakeKnowledge:
             return Answer("answer", f"FICHA {ref}: {c.title}", locale, refs=(ref,)) if c else None
         return None
 
-    def ask(self, question: str, locale: str | None = None) -> Answer:
+    def ask(self, question: str, locale: str | None = None, previous: str | None = None) -> Answer:
         self.questions.append((question, locale))
         if "boom" in question:
             raise RuntimeError("synthetic failure")
