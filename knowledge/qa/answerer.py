@@ -392,10 +392,14 @@ class QuestionAnswerer:
         elif q.asks_any("budget", "count", "contact"):
             answer_type = "number"
         best, best_key = None, None
+        total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
         for bm25, coverage, i in ranked:
             t = texts[i]
             if not holds_type(t.text, answer_type, q.count_target, frozenset(q.content)):
                 continue
+            if answer_type and t.context:  # a value's sentence is about what the sentence before names
+                extra = sum(self.sentences.idf[s] * v for s, v in terms.items() if s in t.context and s not in t.stems)
+                coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not any(m in fold_simple(t.text).split() for m in must):
                 continue
             if not self._names_actors(q, t):
@@ -406,7 +410,7 @@ class QuestionAnswerer:
                 best, best_key = (t, coverage), key
         if best is None:
             return None
-        matched = len(best[0].stems & set(terms))
+        matched = len((best[0].stems | best[0].context) & set(terms))
         # a count of the very thing asked ("230 personas" for "cuántas personas") is strong evidence
         counted = answer_type == "number" and bool(q.count_target) and q.count_target.endswith("s")
         if best[1] < (ACCEPT_SENTENCE - 0.1 if counted else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):

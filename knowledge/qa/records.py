@@ -28,10 +28,10 @@ def split_sentences(text: str | None) -> list[str]:
 
 def in_context(sentences: list[str], ref: str, kind: str, field: str, source, plan, parent: str,
                extra: str = "") -> list[Text]:
-    """A paragraph's sentences, each indexed with the sentence before it: "Asistieron 230
-    personas" is found by the event the sentence before names."""
+    """A paragraph's sentences, each knowing the sentence before it: "Asistieron 230 personas"
+    is about the event the sentence before names."""
     return [Text(ref, kind, field, s, source, plan, parent=parent,
-                 index=" ".join(filter(None, (s, extra))))
+                 index=" ".join(filter(None, (s, extra))), before=sentences[i - 1] if i else None)
             for i, s in enumerate(sentences)]
 
 

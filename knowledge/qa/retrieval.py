@@ -35,7 +35,9 @@ class Text:
     plan: str | None = None
     index: str | None = None  # what is indexed, when more than the text itself
     parent: str | None = None  # the paragraph a sentence comes from
+    before: str | None = None  # the sentence before it in that paragraph
     stems: frozenset[str] = field(default_factory=frozenset)
+    context: frozenset[str] = field(default_factory=frozenset)  # stems of the sentence before
 
 
 def stems_of(words) -> list[str]:
@@ -58,6 +60,8 @@ class Ranker:
             for s, n in counts.items():
                 self.postings[s].append((i, n))
             t.stems = frozenset(counts)
+            if t.before:
+                t.context = frozenset(stems_of(w for w in fold_simple(t.before).split() if w not in stopwords))
             self.lengths.append(max(len(stems), 1))
         self.n = max(len(texts), 1)
         self.avg = sum(self.lengths) / self.n if self.lengths else 1.0
