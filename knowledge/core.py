@@ -124,8 +124,8 @@ class Knowledge:
         self._hito_docs: dict[str, Doc] | None = None  # ref -> hito record, made on first use
         self._commitments: dict[tuple[str | None, int], Located] | None = None
         self._appearances_memo: dict[tuple[str, str, int, frozenset[str] | None], tuple[str, str]] = {}
-        self._qa: QuestionAnswerer | None = None  # built on the first question
         self.refresh_statuses()
+        self._qa = QuestionAnswerer(self)  # reading, records, sentences: built once per knowledge base
 
     # --- lookups ----------------------------------------------------------------------------
 

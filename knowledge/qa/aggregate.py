@@ -155,15 +155,7 @@ class Aggregator:
         return self._rows_answer(q, w, rows, want_activities)
 
     def _topic_refs(self, q: Query) -> list[str]:
-        out: list[str] = []
-        t = q.tokens
-        for ref, phrases in self.k.lexicon.topics.items():
-            for p in phrases:
-                words = tuple(p.split())
-                n = len(words)
-                if any(t[i:i + n] == words for i in range(len(t) - n + 1)) and ref not in out:
-                    out.append(ref)
-        return out
+        return list(q.topics)
 
     # --- writing ----------------------------------------------------------------------------
 

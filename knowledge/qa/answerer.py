@@ -16,6 +16,7 @@ question's words and a value of the kind asked for (a number for "cuántos", a d
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,21 +78,30 @@ _DATES = re.compile(r"\b\d{1,2}\s+(?:de\s+)?(?:" + "|".join(MONTHS) + r")\b|\b(?
                     re.IGNORECASE)
 
 
+_NUMBER_WORDS_SET = frozenset(_NUMBER_WORDS)
+
+
+@functools.lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    return fold_simple(text)
+
+
 def holds_type(text: str, answer_type: str | None, target: str | None = None, asked: frozenset = frozenset()) -> bool:
     """Whether a sentence holds a value of the kind asked for (a count of the thing counted,
     when the question names it: "cuántos municipios" wants "27 municipios")."""
     if answer_type is None:
         return True
     if answer_type == "number":
-        undated = _DATES.sub(" ", fold_simple(text) if target else text)
+        folded = _folded(text)
+        undated = _DATES.sub(" ", folded if target else text)
         if target and target.endswith("s") and len(target) > 3:
             words = undated.split()
             stem = target[:6]  # "municipios" counts "municipalidades" too
             return any((w.isdigit() or w in _NUMBER_WORDS) and any(x.startswith(stem) for x in words[i + 1:i + 4])
                        for i, w in enumerate(words))
-        return bool(_NUMBER.search(undated)) or any(f" {n} " in f" {fold_simple(text)} " for n in _NUMBER_WORDS)
+        return bool(_NUMBER.search(undated)) or bool(_NUMBER_WORDS_SET.intersection(folded.split()))
     if answer_type == "date":
-        folded = fold_simple(text)
+        folded = _folded(text)
         return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)
     if answer_type == "person":  # a body or a person the question does not already name
         names = [m.group(0) for m in _NAME.finditer(text)] + _ACRONYM.findall(text)
@@ -120,9 +130,22 @@ class QuestionAnswerer:
         self.reader = Reader(knowledge.lexicon, knowledge.normalizer, knowledge.actors, data.acronyms)
         self.subjects, self.sentences = build_rankers(data, frozenset(stop))
         self._subject_at = {t.ref: i for i, t in enumerate(self.subjects.texts)}
-        self.topics = [(tuple(p.split()), ref) for ref, phrases in knowledge.lexicon.topics.items() for p in phrases]
-        self.topics.sort(key=lambda pr: -len(pr[0]))
+        # a record -> the subjects and sentences of itself and what it holds (its hitos, ...)
+        self._subjects_under = self._under(self.subjects.texts)
+        self._sentences_under = self._under(self.sentences.texts)
         self.aggregator = Aggregator(knowledge, self.reader)
+
+    @staticmethod
+    def _under(texts) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            out.setdefault(t.ref, []).append(i)
+            r = parse_ref(t.ref)
+            if r is not None and r.commitment and (r.hito or r.activity):
+                out.setdefault(f"c{r.commitment}", []).append(i)
+                if r.activity:
+                    out.setdefault(f"c{r.commitment}h{r.hito}", []).append(i)
+        return out
 
     # --- entry point ------------------------------------------------------------------------
 
@@ -276,14 +299,8 @@ class QuestionAnswerer:
 
     # --- resolving --------------------------------------------------------------------------
 
-    def _topic_refs(self, q: Query) -> list[str]:
-        out: list[str] = []
-        t = q.tokens
-        for words, ref in self.topics:
-            n = len(words)
-            if any(t[i:i + n] == words for i in range(len(t) - n + 1)) and ref not in out:
-                out.append(ref)
-        return out
+    def _topic_refs(self, q: Query) -> tuple[str, ...]:
+        return q.topics
 
     def resolve(self, q: Query, previous: str | None = None) -> tuple[Found | None, list[Found]]:
         """The record the question is about, and close alternatives."""
@@ -348,24 +365,23 @@ class QuestionAnswerer:
         """Records by subject words, nicknames and the institutions named, best first."""
         terms = self.subjects.terms(q.subject)
         texts = self.subjects.texts
-        allowed = {i for i, t in enumerate(texts) if keep(t)}
         scores: dict[str, list[float]] = {}
         unknown = self.subjects.unknown_mass(q.subject)
-        for bm25, coverage, i in self.subjects.rank(terms, allowed, limit=40, unknown=unknown):
+        for bm25, coverage, i in self.subjects.rank(terms, keep, limit=40, unknown=unknown):
             scores[texts[i].ref] = [bm25, coverage]
         raw = {ref: v[1] for ref, v in scores.items()}
         boost = max((v[0] for v in scores.values()), default=1.0) or 1.0
         for ref in self._topic_refs(q):
-            for i in allowed:
+            for i in self._subjects_under.get(ref, ()):
                 t = texts[i]
-                if t.ref == ref or (t.ref.startswith(ref) and t.ref[len(ref):len(ref) + 1] in ("h", "a")):
+                if keep(t):
                     entry = scores.setdefault(t.ref, [0.0, 0.0])
                     entry[0] += 0.5 * boost if t.ref == ref else 0.25 * boost
                     entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
         for key in q.actors:
             for role in self.k.actors.roles.get(key, []):
                 i = self._subject_at.get(role.ref)
-                if i is None or i not in allowed:
+                if i is None or not keep(texts[i]):
                     continue
                 entry = scores.setdefault(role.ref, [0.0, 0.0])
                 entry[0] += (0.3 if role.role == "responsible" else 0.1) * boost
@@ -432,15 +448,14 @@ class QuestionAnswerer:
             head = fold_simple(title.text.split(". ")[0][:200]).split()
             identity = set(self.sentences.terms(head))
         for ref in self._topic_refs(q):
-            for words, tref in self.topics:
-                if tref == ref:
-                    identity |= set(self.sentences.terms(words))
+            for words in self.k.lexicon.topics.get(ref, ()):
+                identity |= set(self.sentences.terms(words.split()))
         terms = {s: v for s, v in self.sentences.terms(q.content).items() if s not in identity}
         if not terms:
             return None
         texts = self.sentences.texts
-        allowed = {j for j, t in enumerate(texts) if (t.ref == scope or t.ref.startswith(scope + "h") or t.ref == found.ref)
-                   and not (t.ref == found.ref and t.field == "text")}
+        allowed = {j for j in (*self._sentences_under.get(scope, ()), *self._sentences_under.get(found.ref, ()))
+                   if not (texts[j].ref == found.ref and texts[j].field == "text")}
         if not allowed:
             return None
         answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)

@@ -137,6 +137,7 @@ class Query:
     content: tuple[str, ...] = ()  # words for retrieval: not function words, not cue words
     actor_words: frozenset[str] = frozenset()  # content words that name an actor
     cue_words: frozenset[str] = frozenset()  # content words that say what is asked ("presupuesto")
+    topics: tuple[str, ...] = ()  # refs named by a nickname (lexicon/topics.yaml): "mano a mano" -> c2
 
     @property
     def subject(self) -> tuple[str, ...]:
@@ -160,6 +161,12 @@ class Reader:
         self.actors = actors
         self.stop = lexicon.stop_es | lexicon.stop_en
         self.ask_cues, self.type_cues, self.sector_cues = load_cues()
+        self.topic_phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for ref, phrases in lexicon.topics.items():
+            for p in phrases:
+                words = tuple(p.split())
+                if words:
+                    self.topic_phrases.setdefault(words[0], []).append((words, ref))
         self.acronyms: dict[str, list[Acronym]] = {}
         for a in acronyms:
             self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
@@ -211,6 +218,12 @@ class Reader:
                         q.acronyms.append(a)
         q.actor_words = frozenset(actor_words)
         q.cue_words = frozenset(cue_words)
+        topics: list[str] = []
+        for i, t in enumerate(tokens):
+            for words, ref in self.topic_phrases.get(t, ()):
+                if tokens[i:i + len(words)] == words and ref not in topics:
+                    topics.append(ref)
+        q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
         for attribute, phrases in self.lexicon.unanswerable.items():
             if any(f" {p}" in text_folded for p in phrases):

@@ -9,9 +9,11 @@ two typing errors, same first letter) at a lower weight, so "capasitacion" still
 
 from __future__ import annotations
 
+import functools
 import math
+from array import array
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -36,12 +38,25 @@ class Text:
     index: str | None = None  # what is indexed, when more than the text itself
     parent: str | None = None  # the paragraph a sentence comes from
     before: str | None = None  # the sentence before it in that paragraph
-    stems: frozenset[str] = field(default_factory=frozenset)
-    context: frozenset[str] = field(default_factory=frozenset)  # stems of the sentence before
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """The stems of what is indexed (worked out when asked: only candidates are)."""
+        return stem_set(self.index or self.text)
+
+    @property
+    def context(self) -> frozenset[str]:
+        """The stems of the sentence before it."""
+        return stem_set(self.before) if self.before else frozenset()
 
 
 def stems_of(words) -> list[str]:
     return [stem(w) for w in words if len(w) > 1 or w.isdigit()]
+
+
+@functools.lru_cache(maxsize=8192)
+def stem_set(text: str) -> frozenset[str]:
+    return frozenset(stems_of(fold_simple(text).split()))
 
 
 class Ranker:
@@ -49,8 +64,9 @@ class Ranker:
 
     def __init__(self, texts: list[Text], stopwords: frozenset[str]):
         self.texts = texts
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self.lengths: list[int] = []
+        ids: dict[str, array] = defaultdict(lambda: array("I"))
+        tfs: dict[str, array] = defaultdict(lambda: array("H"))
+        self.lengths = array("I")
         for i, t in enumerate(texts):
             words = [w for w in fold_simple(t.index or t.text).split() if w not in stopwords]
             stems = stems_of(words)
@@ -58,14 +74,14 @@ class Ranker:
             for s in stems:
                 counts[s] = counts.get(s, 0) + 1
             for s, n in counts.items():
-                self.postings[s].append((i, n))
-            t.stems = frozenset(counts)
-            if t.before:
-                t.context = frozenset(stems_of(w for w in fold_simple(t.before).split() if w not in stopwords))
+                ids[s].append(i)
+                tfs[s].append(min(n, 65535))
             self.lengths.append(max(len(stems), 1))
+        # term -> (text ids, term frequencies): two compact arrays, not a tuple per posting
+        self.postings: dict[str, tuple[array, array]] = {s: (ids[s], tfs[s]) for s in ids}
         self.n = max(len(texts), 1)
         self.avg = sum(self.lengths) / self.n if self.lengths else 1.0
-        self.idf = {s: math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in self.postings.items()}
+        self.idf = {s: math.log(1 + (self.n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for s, p in self.postings.items()}
         self._by_letter: dict[str, list[str]] = defaultdict(list)
         for s in self.postings:
             if len(s) >= 4:
@@ -114,11 +130,16 @@ class Ranker:
         scores: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
         total = (sum(self.idf[s] * w for s, w in terms.items()) + unknown) or 1.0
+        verdict: dict[int, bool] = {}
         for s, w in terms.items():
             idf = self.idf[s]
-            for i, tf in self.postings[s]:
-                if allowed is not None and i not in allowed:
-                    continue
+            for i, tf in zip(*self.postings[s]):
+                if allowed is not None:
+                    ok = verdict.get(i)
+                    if ok is None:  # a set of ids, or a predicate on the text (asked once per id)
+                        ok = verdict[i] = (i in allowed) if isinstance(allowed, (set, frozenset)) else allowed(self.texts[i])
+                    if not ok:
+                        continue
                 norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
                 scores[i] += w * idf * norm
                 covered[i] += w * idf
