@@ -117,10 +117,10 @@ class FreshReadingCore:
 
     def __init__(self, knowledge) -> None:
         self._knowledge = knowledge
-        self._memo = knowledge.understander._read_memo
+
 
     def ask(self, question: str, locale: str | None = None, previous: str | None = None):
-        self._memo.clear()
+        self._knowledge.forget_readings()
         return self._knowledge.ask(question, locale=locale)
 
     def __getattr__(self, name: str):
@@ -182,10 +182,9 @@ def bench_throughput(n: int, server_url: str | None, rounds: int = 3) -> dict[st
     for text in texts:
         knowledge.ask(text)
     ask_ms = (time.perf_counter() - start) / n * 1000
-    understander = knowledge.understander
     start = time.perf_counter()
     for text in texts:  # the same questions, each read afresh (the reading memo bypassed)
-        understander._read_memo.clear()
+        knowledge.forget_readings()
         knowledge.ask(text)
     ask_fresh_ms = (time.perf_counter() - start) / n * 1000
     return {"updates": n, "rounds": rounds, "echo_per_s": statistics.median(rates["echo"]),

@@ -1,26 +1,18 @@
-"""Retrieval over the knowledge base: one compact inverted index over every record.
+"""Names and words of the knowledge base: stemming, the actor directory (names, acronyms and
+aliases of institutions and where each appears), and `Doc`, a view of every record as a title
+and a snippet.
 
-Every record (plan, plan fact, thematic table, commitment, hito, activity, actor, acronym,
-practice, project, catalogue and its facts, sentences of the long texts) becomes a `Doc`: a
-small object that points at its schema record and computes its title and snippet only when
-asked. Text is folded and stemmed (Snowball, Spanish; English questions arrive translated by
-the lexicon) into an inverted index kept in flat arrays: stem ids are ints, the postings of all
-stems live in one array of document ids and one of float32 weights (CSR layout), document
-lengths and idf values are float32 arrays; no per-record dicts. A query touches only the
-postings of its own stems (BM25 scores), and rapidfuzz re-ranks only the best candidates, so
-the cost grows with the matches, not with the size of the knowledge base. `NaiveSearch`
-scores every record with rapidfuzz: the baseline bench/answer_latency.py compares against.
+The question-answering pipeline ranks records and sentences itself (knowledge.qa.retrieval);
+`NaiveSearch` scores every `Doc` with rapidfuzz, the baseline bench/answer_latency.py measures
+that pipeline against.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-import math
 import re
 import sys
-from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -130,256 +122,10 @@ class Doc:
         return _short(self.title)
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
-    doc: Doc
-    score: float  # BM25 + fuzzy, unnormalised
-    coverage: float  # 0..1: idf-weighted share of the query's stems this record contains
-    fuzzy: float  # 0..100: rapidfuzz similarity of the query to the record's title
 
 
-def content_stems(tokens: Iterable[str], stopwords: frozenset[str] | set[str]) -> list[str]:
-    """Stems of the words that carry meaning (no stopwords, no bare numbers), in order, unique."""
-    seen: dict[str, None] = {}
-    for t in tokens:
-        if t in stopwords or t.isdigit() or len(t) < 2:
-            continue
-        seen.setdefault(stem(t), None)
-    return list(seen)
 
 
-class SearchIndex:
-    """Inverted index (stem id -> postings in flat arrays) with BM25 scoring and rapidfuzz re-ranking.
-
-    Build it with `SearchIndex.from_data(data, stopwords)` (or `SearchIndex(stopwords)`, then
-    `add(doc, fields)` per record and `finish()`)."""
-
-    def __init__(self, stopwords: frozenset[str] | set[str] = frozenset()):
-        self.docs: list[Doc] = []
-        self.stopwords = frozenset(stopwords)
-        self.vocabulary: Counter[str] = Counter()  # folded word -> occurrences (the speller's vocabulary)
-        self.stem_ids: dict[str, int] = {}
-        self._kind = bytearray()  # per doc: kind code
-        self._length = array("f")  # per doc: weighted length
-        # while building: (stem id, doc id, weight) triples, sorted into the CSR arrays by finish()
-        self._build: list[array] | None = [array("I"), array("I"), array("f")]
-        self._offsets = array("I")  # stem id -> start in _post_docs (len = stems + 1)
-        self._post_docs = array("I")
-        self._post_tf = array("f")
-        self.idf = array("f")
-        self.max_idf = 1.0
-        self._norm = array("f")
-        self._words: list[str] = []  # sorted vocabulary, for prefix lookups of unknown word forms
-        self._word_sid: dict[str, int] = {}  # while building: word -> stem id (-1: not indexed)
-
-    @classmethod
-    def from_data(cls, data: KnowledgeData, stopwords: frozenset[str] | set[str] = frozenset()) -> SearchIndex:
-        index = cls(stopwords)
-        build_documents(data, index.add)
-        index.finish()
-        return index
-
-    def add(self, doc: Doc, fields: Fields) -> None:
-        assert self._build is not None, "the index is finished"
-        assert doc.id == len(self.docs), "documents are added in id order"
-        self.docs.append(doc)
-        tf: dict[int, float] = defaultdict(float)
-        word_sid = self._word_sid
-        for text, weight in fields:
-            if not text or weight <= 0:
-                continue
-            words = fold_simple(text).split()
-            self.vocabulary.update(words)
-            for word in words:
-                sid = word_sid.get(word)
-                if sid is None:
-                    sid = word_sid[word] = self._stem_id_of(word)
-                if sid >= 0:
-                    tf[sid] += weight
-        stems, docs, weights = self._build
-        for sid, w in tf.items():
-            stems.append(sid)
-            docs.append(doc.id)
-            weights.append(w)
-        self._kind.append(_KIND_CODE[doc.kind])
-        self._length.append(sum(tf.values()) or 1.0)
-
-    def _stem_id_of(self, word: str) -> int:
-        """The stem id of a record's word (-1 for a stopword or a one-letter word)."""
-        if word in self.stopwords or len(word) < 2:
-            return -1
-        s = stem(word)
-        sid = self.stem_ids.get(s)
-        if sid is None:
-            sid = self.stem_ids[sys.intern(s)] = len(self.stem_ids)
-        return sid
-
-    def finish(self) -> None:
-        """Sort the postings into flat arrays by stem (counting sort) and compute idf and norms."""
-        assert self._build is not None
-        stems, docs, weights = self._build
-        n_stems = len(self.stem_ids)
-        counts = [0] * (n_stems + 1)
-        for sid in stems:
-            counts[sid + 1] += 1
-        for i in range(n_stems):
-            counts[i + 1] += counts[i]
-        self._offsets = array("I", counts)
-        fill = counts[:-1]
-        post_docs = array("I", bytes(4 * len(stems)))
-        post_tf = array("f", bytes(4 * len(stems)))
-        for sid, d, w in zip(stems, docs, weights, strict=True):
-            at = fill[sid]
-            post_docs[at] = d
-            post_tf[at] = w
-            fill[sid] = at + 1
-        self._post_docs, self._post_tf = post_docs, post_tf
-        self._build = None
-        n = max(len(self.docs), 1)
-        offsets = self._offsets
-        self.idf = array("f", (math.log(1 + (n - df + 0.5) / (df + 0.5))
-                               for df in (offsets[i + 1] - offsets[i] for i in range(n_stems))))
-        self.max_idf = max(self.idf, default=1.0)
-        avg = sum(self._length) / n if self._length else 1.0
-        self._norm = array("f", (BM25_K1 * (1 - BM25_B + BM25_B * ln / avg) for ln in self._length))
-        self._length = array("f")
-        self._words = sorted(self.vocabulary)
-        self._word_sid = {}
-        stem.cache_clear()  # the build's words; questions refill it
-
-    # --- lookups ----------------------------------------------------------------------------
-
-    def has_stem(self, s: str) -> bool:
-        return s in self.stem_ids
-
-    def knows_stem_of(self, word: str) -> bool:
-        """Whether another form of the word occurs in the records ('alineado' when only 'alineadas' does)."""
-        return stem(word) in self.stem_ids
-
-    def docs_with_word(self, *words: str) -> list[int]:
-        """Ids of the records that contain any of the words (by stem), in id order."""
-        ids: set[int] = set()
-        for word in words:
-            sid = self.stem_ids.get(stem(word))
-            if sid is not None:
-                ids.update(self._post_docs[self._offsets[sid]:self._offsets[sid + 1]])
-        return sorted(ids)
-
-    def document_frequency(self, s: str) -> int:
-        sid = self.stem_ids.get(s)
-        return 0 if sid is None else self._offsets[sid + 1] - self._offsets[sid]
-
-    def _postings(self, sid: int) -> tuple[memoryview, memoryview]:
-        a, b = self._offsets[sid], self._offsets[sid + 1]
-        return memoryview(self._post_docs)[a:b], memoryview(self._post_tf)[a:b]
-
-    def has(self, doc_id: int, s: str) -> bool:
-        """Whether the record contains the stem (binary search in the stem's sorted postings)."""
-        sid = self.stem_ids.get(s)
-        if sid is None:
-            return False
-        a, b = self._offsets[sid], self._offsets[sid + 1]
-        i = bisect.bisect_left(self._post_docs, doc_id, a, b)
-        return i < b and self._post_docs[i] == doc_id
-
-    def stems_of(self, doc_id: int) -> set[str]:
-        """Every stem of one record (a scan of all postings: for tests and tools, not for answering)."""
-        names = {sid: s for s, sid in self.stem_ids.items()}
-        return {names[sid] for sid in range(len(names)) if self.has(doc_id, names[sid])}
-
-    def query_stems(self, tokens: Iterable[str]) -> tuple[list[str], int]:
-        """(known stems, number of unknown ones) of the query's content words. A word whose stem
-        the records do not have is matched through a longer indexed word with the same beginning
-        ("valido" -> "validada"), since Snowball cuts some forms shorter than others."""
-        known: dict[str, None] = {}
-        unknown = 0
-        seen: set[str] = set()
-        for t in tokens:
-            if t in self.stopwords or t.isdigit() or len(t) < 2 or t in seen:
-                continue
-            seen.add(t)
-            s = stem(t)
-            if s not in self.stem_ids or len(s) <= 3 < len(t) - 2:  # unknown, or cut too short ("valido" -> "val")
-                s = self._prefix_stem(t) or s
-            if s in self.stem_ids:
-                known.setdefault(s, None)
-            else:
-                unknown += 1
-        return list(known), unknown
-
-    def _prefix_stem(self, word: str) -> str | None:
-        if len(word) < 6 or not word.isalpha():
-            return None
-        prefix = word[: max(5, len(word) - 2)]
-        i = bisect.bisect_left(self._words, prefix)
-        best: str | None = None
-        while i < len(self._words) and self._words[i].startswith(prefix):
-            candidate = self._words[i]
-            if abs(len(candidate) - len(word)) <= 3 and stem(candidate) in self.stem_ids:
-                if best is None or self.vocabulary[candidate] > self.vocabulary[best]:
-                    best = candidate
-            i += 1
-        return stem(best) if best else None
-
-    # --- search -----------------------------------------------------------------------------
-
-    def search(self, tokens: Iterable[str], limit: int = 10, kinds: set[str] | None = None,
-               query_text: str | None = None) -> list[Scored]:
-        """Best records for the (normalised) query tokens; kinds restricts the record kinds."""
-        tokens = list(tokens)
-        stems, unknown = self.query_stems(tokens)
-        if not stems:
-            return []
-        sids = [self.stem_ids[s] for s in stems]
-        scores, cover, skipped = self._bm25(sids, kinds)
-        if not scores:
-            return []
-        top = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:RERANK]
-        total_idf = (sum(self.idf[i] for i in sids) + unknown * self.max_idf) or 1.0
-        query = query_text if query_text is not None else " ".join(tokens)
-        out = []
-        for doc_id, bm25 in top:
-            doc = self.docs[doc_id]
-            coverage = cover[doc_id] + (self._coverage(doc_id, skipped) if skipped else 0.0)
-            title = _folded_title(doc)
-            similarity = fuzz.token_set_ratio(query, title) if title else 0.0
-            out.append(Scored(doc, bm25 + similarity / 25.0, min(1.0, coverage / total_idf), similarity))
-        out.sort(key=lambda s: (s.coverage >= 0.99, s.score), reverse=True)
-        return out[:limit]
-
-    def _coverage(self, doc_id: int, sids: list[int]) -> float:
-        total = 0.0
-        for sid in sids:
-            a, b = self._offsets[sid], self._offsets[sid + 1]
-            i = bisect.bisect_left(self._post_docs, doc_id, a, b)
-            if i < b and self._post_docs[i] == doc_id:
-                total += self.idf[sid] * min(1.0, self._post_tf[i])
-        return total
-
-    def _bm25(self, sids: list[int], kinds: set[str] | None) -> tuple[dict[int, float], dict[int, float], list[int]]:
-        """BM25 scores and idf-weighted coverage (a word found only in a record's minor fields, of
-        weight < 1, counts in proportion) of the records that contain the query's rarer stems, and
-        the common stems left out (their coverage is added for the re-ranked records only)."""
-        # Very common stems add little and cost the most: skip them when rarer ones exist.
-        n = len(self.docs)
-        offsets = self._offsets
-        ordered = sorted(sids, key=lambda i: offsets[i + 1] - offsets[i])
-        rare = [i for i in ordered if offsets[i + 1] - offsets[i] <= max(50, n // 5)]
-        use = rare or ordered[:1]
-        codes = {_KIND_CODE[k] for k in kinds if k in _KIND_CODE} if kinds is not None else None
-        kind_of, norm = self._kind, self._norm
-        scores: dict[int, float] = defaultdict(float)
-        cover: dict[int, float] = defaultdict(float)
-        k1 = BM25_K1 + 1
-        for sid in use:
-            idf = self.idf[sid]
-            docs, tfs = self._postings(sid)
-            for doc_id, tf in zip(docs, tfs, strict=True):
-                if codes is not None and kind_of[doc_id] not in codes:
-                    continue
-                scores[doc_id] += idf * tf * k1 / (tf + norm[doc_id])
-                cover[doc_id] += idf * (tf if tf < 1.0 else 1.0)
-        return scores, cover, [i for i in sids if i not in use]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from knowledge.answers import Answer, Choice
+from knowledge.answers import Answer, Choice, Hit
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.index import acronym_key
 from knowledge.normalize import fold_simple
@@ -55,6 +55,7 @@ _NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nue
                  "cien", "veinte", "treinta")
 
 
+RECORD_KINDS = frozenset({"plan", "commitment", "hito", "activity", "project", "catalogue"})
 PROJECT_ASPECTS = {
     "budget": "budget", "dates": "dates", "start": "dates", "end": "dates", "supporters": "supporters",
     "responsible": "supporters", "results": "results", "components": "components", "lessons": "lessons",
@@ -363,6 +364,8 @@ class QuestionAnswerer:
 
     def _rank(self, q: Query, keep) -> list[Found]:
         """Records by subject words, nicknames and the institutions named, best first."""
+        wanted = keep
+        keep = lambda t: t.kind in RECORD_KINDS and wanted(t)  # noqa: E731 - actors etc. are for search
         terms = self.subjects.terms(q.subject)
         texts = self.subjects.texts
         scores: dict[str, list[float]] = {}
@@ -688,6 +691,36 @@ class QuestionAnswerer:
         return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
                            source=t.source.document if t.source else None)
 
+    def search(self, query: str, locale: str) -> list[Hit]:
+        """Every record, institution, acronym and practice matching a query, best first, one hit
+        per entity; records whose running text matches come after those whose subject does."""
+        q = self.reader.read(query)
+        words = q.content or q.tokens
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        w = Writer(locale, self.k.actors)
+
+        def add(ref: str, kind: str, title: str, snippet: str, score: float) -> None:
+            if ref not in seen and parse_ref(ref) is not None:
+                seen.add(ref)
+                hits.append(Hit(ref=ref, kind=kind, title=shorten(title, 100), snippet=shorten(snippet, 200),
+                                score=round(score, 3)))
+
+        for key in q.actors:
+            actor = self.k.actors.actors[key]
+            add(f"i:{key}", "actor", actor.name, actor.description or actor.name, 99.0)
+        for bm25, _coverage, i in self.subjects.rank(self.subjects.terms(words), limit=200):
+            t = self.subjects.texts[i]
+            kind = parse_ref(t.ref).kind if parse_ref(t.ref) else t.kind
+            add(t.ref, kind, self.k._ref_title(t.ref, locale) if t.kind != "acronym" else t.text, t.text, bm25)
+        for bm25, _coverage, i in self.sentences.rank(self.sentences.terms(words), limit=100):
+            t = self.sentences.texts[i]
+            r = parse_ref(t.ref)
+            if r is not None:
+                add(t.ref, r.kind, self.k._ref_title(t.ref, locale), t.text, bm25 / 2)
+        del w
+        return hits
+
     def _label(self, ref: str, w: Writer) -> str:
         return shorten(self.k._ref_title(ref, w.locale), 60)
 
@@ -695,7 +728,7 @@ class QuestionAnswerer:
         ordinal = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto", 6: "sexto", 7: "septimo",
                    8: "octavo"}.get(q.plan or 0, "")
         marks = tuple(x for x in (ordinal, f"{q.plan}o", f"{q.plan}to", f"{q.plan}vo", f"{q.plan}er") if x)
-        extra = ("plan",) + ((f"compromiso", str(q.commitment)) if q.commitment else ())
+        extra = ("plan",) + (("compromiso", str(q.commitment)) if q.commitment else ())
         sentence = self.best_sentence(q, None, extra=extra, must=marks)
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)

@@ -200,7 +200,7 @@ class Reader:
         for start, end, name in self.type_cues.find(tokens):
             q.answer_type = q.answer_type or name
             used.update(range(start, end))
-        for start, end, name in self.sector_cues.find(tokens):
+        for _start, _end, name in self.sector_cues.find(tokens):
             q.sector = q.sector or name
         actor_words: set[str] = set()
         for start, end, key in self.actors.find(tokens, text):
@@ -209,7 +209,7 @@ class Reader:
             actor_words.update(tokens[start:end])
         originals = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
         typed = fold(text).split()  # as typed: "pan" is also an acronym, not only the word plan
-        for i, t in enumerate(tuple(dict.fromkeys(tokens + tuple(typed)))):
+        for t in tuple(dict.fromkeys(tokens + tuple(typed))):
             for a in self.acronyms.get(t, ()):
                 # a short acronym counts only when typed in capitals or asked about directly
                 if len(t) > 3 or any(o.lower() == t and not o.islower() for o in originals) \

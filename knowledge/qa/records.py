@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.index import acronym_key
 from knowledge.qa.retrieval import Ranker, Text
 from knowledge.schema import KnowledgeData
 
@@ -66,6 +67,17 @@ def build_subjects(data: KnowledgeData) -> list[Text]:
         cat = data.catalogue
         out.append(Text("cat", "catalogue", "title", f"{cat.title} {cat.title} catálogo buenas prácticas cooperación",
                         cat.source, None))
+    # found by search, not by the questions' record resolution (knowledge.qa.answerer.RECORD_KINDS)
+    for a in data.actors:
+        out.append(Text(f"i:{a.key}", "actor", "title", " ".join(filter(None, [a.name, a.acronym or "", *a.aliases,
+                                                                              a.description or ""])), a.source, None))
+    for acr in data.acronyms:
+        out.append(Text(f"a:{acronym_key(acr.acronym)}", "acronym", "title", f"{acr.acronym} {acr.expansion}",
+                        acr.source, None))
+    for pa in data.practices:
+        out.append(Text(f"p{pa.id}", "practice", "title", " ".join(filter(None, [
+            pa.title, pa.title, pa.institution, pa.sphere or "", " ".join(f"ods {n}" for n in pa.ods),
+            pa.description or "", pa.results or ""])), pa.source, None))
     return out
 
 

@@ -133,7 +133,7 @@ class Ranker:
         verdict: dict[int, bool] = {}
         for s, w in terms.items():
             idf = self.idf[s]
-            for i, tf in zip(*self.postings[s]):
+            for i, tf in zip(*self.postings[s], strict=True):
                 if allowed is not None:
                     ok = verdict.get(i)
                     if ok is None:  # a set of ids, or a predicate on the text (asked once per id)

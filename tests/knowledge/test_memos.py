@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from knowledge.core import Knowledge
 from knowledge.schema import CurrentStatus
-from knowledge.understand import READ_MEMO
 from tests.knowledge.conftest import synthetic_data
 
 
@@ -34,7 +33,8 @@ def test_the_same_words_in_either_language_choice_are_answered_alike_as_if_asked
 
 def test_a_flood_of_different_questions_keeps_the_memo_bounded() -> None:
     core = Knowledge(synthetic_data())
-    for i in range(READ_MEMO + 500):
+    memo = core._qa.reader.read
+    for i in range(memo.cache_info().maxsize + 500):
         core.ask(f"pregunta sintética número {i} sobre faros")
-    assert len(core.understander._read_memo) <= READ_MEMO
+    assert memo.cache_info().currsize <= memo.cache_info().maxsize
     assert "faros" in core.ask("quien lidera lo de faros").text.lower()
