@@ -44,40 +44,40 @@ def commitment_ref(plan_key: str, number: int) -> str:
 def build_subjects(data: KnowledgeData) -> list[Text]:
     out: list[Text] = []
     for plan in data.plans:
-        out.append(Text(f"plan:{plan.key}", "plan", "title", f"{plan.title} {plan.summary or ''}",
-                        plan.source, plan.key))
+        out.append(Text(f"plan:{plan.key}", "plan", "title", plan.title, plan.source, plan.key,
+                        index=f"{plan.title} {plan.summary or ''}"))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
             subject = " ".join(filter(None, [c.title, c.title, c.short_title or "", c.short_title or "",
                                              c.description or "", c.objective or "", c.problem or ""]))
-            out.append(Text(ref, "commitment", "title", subject, c.source, plan.key))
+            out.append(Text(ref, "commitment", "title", c.title, c.source, plan.key, index=subject))
             for h in c.hitos:
                 href = f"{ref}h{h.number}"
                 subject = " ".join([h.text, h.text, *h.expected_results])
-                out.append(Text(href, "hito", "title", subject, h.source, plan.key))
+                out.append(Text(href, "hito", "title", h.text, h.source, plan.key, index=subject))
                 for a in h.activities:
                     subject = " ".join(filter(None, [a.text, a.text, a.product or "", a.verification or ""]))
-                    out.append(Text(f"{href}a{a.number}", "activity", "title", subject, a.source, plan.key))
+                    out.append(Text(f"{href}a{a.number}", "activity", "title", a.text, a.source, plan.key, index=subject))
     for pr in data.projects:
         subject = " ".join(filter(None, [pr.title, pr.title, pr.short_name or "", pr.reference_code or "",
                                          pr.objective or "", *pr.countries, *pr.pilot_ministries,
                                          *(f"{p.actor} {p.role or ''}" for p in pr.partners)]))
-        out.append(Text(f"pr:{pr.key}", "project", "title", subject, pr.source, None))
+        out.append(Text(f"pr:{pr.key}", "project", "title", pr.title, pr.source, None, index=subject))
     if data.catalogue is not None:
         cat = data.catalogue
-        out.append(Text("cat", "catalogue", "title", f"{cat.title} {cat.title} catálogo buenas prácticas cooperación",
-                        cat.source, None))
+        out.append(Text("cat", "catalogue", "title", cat.title, cat.source, None,
+                        index=f"{cat.title} {cat.title} catálogo buenas prácticas cooperación"))
     # found by search, not by the questions' record resolution (knowledge.qa.answerer.RECORD_KINDS)
     for a in data.actors:
-        out.append(Text(f"i:{a.key}", "actor", "title", " ".join(filter(None, [a.name, a.acronym or "", *a.aliases,
-                                                                              a.description or ""])), a.source, None))
+        out.append(Text(f"i:{a.key}", "actor", "title", a.name, a.source, None, index=" ".join(filter(None, [
+            a.name, a.acronym or "", *a.aliases, a.description or ""]))))
     for acr in data.acronyms:
         out.append(Text(f"a:{acronym_key(acr.acronym)}", "acronym", "title", f"{acr.acronym} {acr.expansion}",
                         acr.source, None))
     for pa in data.practices:
-        out.append(Text(f"p{pa.id}", "practice", "title", " ".join(filter(None, [
+        out.append(Text(f"p{pa.id}", "practice", "title", pa.title, pa.source, None, index=" ".join(filter(None, [
             pa.title, pa.title, pa.institution, pa.sphere or "", " ".join(f"ods {n}" for n in pa.ods),
-            pa.description or "", pa.results or ""])), pa.source, None))
+            pa.description or "", pa.results or ""]))))
     return out
 
 
@@ -133,4 +133,4 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
 
 
 def build_rankers(data: KnowledgeData, stopwords: frozenset[str]) -> tuple[Ranker, Ranker]:
-    return Ranker(build_subjects(data), stopwords), Ranker(build_sentences(data), stopwords)
+    return Ranker(build_subjects(data), stopwords, keep_index=False), Ranker(build_sentences(data), stopwords)

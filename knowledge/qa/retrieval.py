@@ -62,7 +62,9 @@ def stem_set(text: str) -> frozenset[str]:
 class Ranker:
     """BM25 over a fixed collection of `Text`s (built once per knowledge base)."""
 
-    def __init__(self, texts: list[Text], stopwords: frozenset[str]):
+    def __init__(self, texts: list[Text], stopwords: frozenset[str], keep_index: bool = True):
+        """`keep_index=False`: what was indexed is dropped once indexed (a record's subject is a
+        long concatenation of its texts; only its title is kept to show and to compare)."""
         self.texts = texts
         ids: dict[str, array] = defaultdict(lambda: array("I"))
         tfs: dict[str, array] = defaultdict(lambda: array("H"))
@@ -77,6 +79,9 @@ class Ranker:
                 ids[s].append(i)
                 tfs[s].append(min(n, 65535))
             self.lengths.append(max(len(stems), 1))
+        if not keep_index:
+            for t in texts:
+                t.index = None
         # term -> (text ids, term frequencies): two compact arrays, not a tuple per posting
         self.postings: dict[str, tuple[array, array]] = {s: (ids[s], tfs[s]) for s in ids}
         self.n = max(len(texts), 1)
