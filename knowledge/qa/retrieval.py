@@ -59,6 +59,19 @@ def stem_set(text: str) -> frozenset[str]:
     return frozenset(stems_of(fold_simple(text).split()))
 
 
+class _Idf:
+    """A term's idf, worked out from its document frequency when asked (no table kept)."""
+
+    def __init__(self, ranker: Ranker) -> None:
+        self._r = ranker
+
+    def __getitem__(self, term: str) -> float:
+        r = self._r
+        k = r.postings[term]
+        df = r._start[k + 1] - r._start[k]
+        return math.log(1 + (r.n - df + 0.5) / (df + 0.5))
+
+
 class Ranker:
     """BM25 over a fixed collection of `Text`s (built once per knowledge base)."""
 
@@ -82,11 +95,21 @@ class Ranker:
         if not keep_index:
             for t in texts:
                 t.index = None
-        # term -> (text ids, term frequencies): two compact arrays, not a tuple per posting
-        self.postings: dict[str, tuple[array, array]] = {s: (ids[s], tfs[s]) for s in ids}
+        # postings in CSR form: term -> its number; the ids and frequencies of all terms in two
+        # flat arrays, term k's between start[k] and start[k + 1] (no objects per term or posting)
+        self.postings: dict[str, int] = {}
+        self._start = array("I", [0])
+        self._ids = array("I")
+        self._tfs = array("H")
+        for k, term in enumerate(ids):
+            self.postings[term] = k
+            self._ids.extend(ids[term])
+            self._tfs.extend(tfs[term])
+            self._start.append(len(self._ids))
+        del ids, tfs
         self.n = max(len(texts), 1)
         self.avg = sum(self.lengths) / self.n if self.lengths else 1.0
-        self.idf = {s: math.log(1 + (self.n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for s, p in self.postings.items()}
+        self.idf = _Idf(self)
         self._by_letter: dict[str, list[str]] = defaultdict(list)
         for s in self.postings:
             if len(s) >= 4:
@@ -138,7 +161,9 @@ class Ranker:
         verdict: dict[int, bool] = {}
         for s, w in terms.items():
             idf = self.idf[s]
-            for i, tf in zip(*self.postings[s], strict=True):
+            k = self.postings[s]
+            a, b = self._start[k], self._start[k + 1]
+            for i, tf in zip(self._ids[a:b], self._tfs[a:b], strict=True):
                 if allowed is not None:
                     ok = verdict.get(i)
                     if ok is None:  # a set of ids, or a predicate on the text (asked once per id)
