@@ -37,7 +37,7 @@ _LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _JOINED_PREFIX = re.compile(r"\b(co|re|pre|auto|sub) (?=[a-z]{4,})")  # "co-creación" -> "cocreacion"
 _ROMAN_KEEP = {"iii", "viii", "xiii", "xviii"}
-_DEGREE = re.compile(r"(\d)\s*[°º]")
+_DEGREE = re.compile(r"(\d)\s*\.?\s*[°º]")  # "6°", "6 º", "7.º"
 _DIGIT = re.compile(r"\d")
 _H_NUMBER = re.compile(r"\bh (\d{1,3})\b")
 _C_NUMBER = re.compile(r"\bc (\d{1,3})\b")

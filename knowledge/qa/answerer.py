@@ -80,6 +80,9 @@ _DATES = re.compile(r"\b\d{1,2}\s+(?:de\s+)?(?:" + "|".join(MONTHS) + r")\b|\b(?
 
 
 _NUMBER_WORDS_SET = frozenset(_NUMBER_WORDS)
+# "compromiso 14", "número 8", "decreto 31": a number that names something, not a count
+_IDENTIFIERS = frozenset({"compromiso", "hito", "actividad", "numero", "no", "articulo", "decreto", "acuerdo",
+                          "capitulo", "meta", "med", "prioridad", "ods", "plan"})
 
 
 @functools.lru_cache(maxsize=8192)
@@ -99,7 +102,7 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
             words = undated.split()
             stem = target[:6]  # "municipios" counts "municipalidades" too
             return any((w.isdigit() or w in _NUMBER_WORDS) and any(x.startswith(stem) for x in words[i + 1:i + 4])
-                       for i, w in enumerate(words))
+                       and (i == 0 or words[i - 1] not in _IDENTIFIERS) for i, w in enumerate(words))
         return bool(_NUMBER.search(undated)) or bool(_NUMBER_WORDS_SET.intersection(folded.split()))
     if answer_type == "date":
         folded = _folded(text)
@@ -195,6 +198,9 @@ class QuestionAnswerer:
             if scoped is not None and (sentence is None or scoped[1] >= sentence[1] - 0.15):
                 sentence = scoped
         if found is not None and self._record_answers(q, found, sentence):
+            if self._bare(q) and not found.explicit and found.raw < 0.8 and found.ref.startswith("c") \
+                    and (sentence is None or not sentence[0].ref.startswith(found.ref.split("h")[0])):
+                return self.refusal(q, w)  # nothing asked of it, and words of the question it does not hold
             return self.record_answer(q, found, others, w, sentence)
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)
@@ -468,6 +474,11 @@ class QuestionAnswerer:
                 return texts[j], coverage
         return None
 
+    @staticmethod
+    def _bare(q: Query) -> bool:
+        """Nothing is asked of a record: no ask it answers, no kind of value wanted."""
+        return not [a for a in q.asks if a in pieces.RECORD_ASKS or a in pieces.TEXT_ONLY_ASKS] and not q.answer_type
+
     def _adds(self, q: Query, found: Found, sentence) -> bool:
         """Whether a sentence of the record holds what the question asks beyond the record's own
         subject ("cuándo se empezó a formar el espacio de la mesa" under the commitment of the mesa)."""
@@ -478,11 +489,17 @@ class QuestionAnswerer:
         rest = [s for s in self.sentences.terms(q.content) if s not in own]
         return bool(rest) and sum(1 for s in rest if s in sentence[0].stems) * 2 >= len(rest)
 
+    @staticmethod
+    def _title_of_actor(q: Query) -> bool:
+        """'el director de CONAMIGUA': a post of the institution named (not an event's speaker)."""
+        t = q.tokens
+        return any(w in _PERSON_CUES and set(t[i + 1:i + 4]) & q.actor_words for i, w in enumerate(t))
+
     def _names_actors(self, q: Query, t) -> bool:
         """A sentence quoted for a question that names an institution must be about it: it names
         it, or belongs to a record where it has a role (never another body's phone number)."""
-        if not q.actors:
-            return True
+        if not q.actors or ("person" in q.asks and not self._title_of_actor(q)):
+            return True  # "qué presidente habló en el relanzamiento de la Comisión": the event's speaker
         words = self.sentences.terms(q.actor_words)
         if words and all(s in t.stems for s in words):
             return True
