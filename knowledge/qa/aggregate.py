@@ -59,6 +59,8 @@ class Aggregator:
         """The actor plays the asked role in the record (its own list when it has one)."""
         refs = (ref,) if own else (ref, commitment_ref)
         roles = [r for r in self.k.actors.roles.get(key, []) if r.ref in refs]
+        if q.asks_any("responsible") and q.asks_any("supporters"):  # "como responsable o apoyando"
+            return bool(roles)
         if q.asks_any("responsible"):
             return any(r.role == "responsible" for r in roles)
         if q.asks_any("supporters"):
@@ -102,7 +104,9 @@ class Aggregator:
             return None
         listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
         role = q.asks_any("responsible", "supporters")
-        if not (superlative or counting or (plural and (filtered or listing)) or (people and role and filtered)):
+        one_of_many = "hito" in q.named and q.hito is None and bool(q.months)  # "qué hito inicia en febrero"
+        if not (superlative or counting or one_of_many or (plural and (filtered or listing))
+                or (people and role and filtered)):
             return None
         single = q.commitment is not None or ("commitment" in q.named and "commitment" not in q.plural)
         if single and not superlative and not filtered:
@@ -111,8 +115,11 @@ class Aggregator:
         plans = self._plans(q, topics)
         cs = self._commitments(q, plans, topics)
         if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
-            return self._shared_supporters(q, w, plans, topics)
-        if people and "responsible" in q.asks and not q.actors and ("hito" in q.named or "commitment" in q.named):
+            return self._shared_supporters(q, w, plans, [r for r in topics if r.startswith("c")][:2])
+        if people and any(t in ("todos", "all", "cada", "every") for t in q.tokens) and "commitment" in plural:
+            return self._shared_supporters(q, w, plans, [f"c{c.number}" for _p, c in cs])
+        if people and "responsible" in q.asks and not q.actors and not q.months and (
+                "hito" in q.named or "commitment" in q.named):
             return self._responsible_counts(q, w, cs)
         dated = q.asks_any("start", "end", "dates")
         if (superlative and not dated and not q.actors) or (counting and "commitment" in plural and q.commitment is None
@@ -135,7 +142,10 @@ class Aggregator:
                     item = a or hh
                     ref = f"{cref}h{hh.number}" + (f"a{a.number}" if a else "")
                     own = bool(item.responsible) if a is not None else bool(hh.responsible)
-                    if q.actors and not all(self._role_ok(q, key, ref, cref, own) for key in q.actors):
+                    # with a hito number the institution says which commitment's, not a role filter
+                    target = f"{cref}h{hh.number}" if q.hito is not None else ref
+                    if q.actors and not all(self._role_ok(q, key, target, cref, own and q.hito is None)
+                                            for key in q.actors):
                         continue
                     if not self._date_ok(q, item):
                         continue
@@ -170,6 +180,12 @@ class Aggregator:
         return w._("- Compromiso {c}{plan}, hito {h} ({who}): {text} — {period}", c=c.number, plan=plan,
                    h=h.number, who=who, text=shorten(h.text, 90), period=period)
 
+    @staticmethod
+    def _numbers(w: Writer, numbers: list[int]) -> str:
+        if len(numbers) == 1:
+            return w._("hito {n}", n=numbers[0])
+        return w._("hitos {list} y {last}", list=", ".join(map(str, numbers[:-1])), last=numbers[-1])
+
     def _short_names(self, printed) -> list[str]:
         out = []
         for name in printed:
@@ -185,6 +201,13 @@ class Aggregator:
         head = (w.n_("{n} actividad:", "{n} actividades:", len(rows)) if activities
                 else w.n_("{n} hito:", "{n} hitos:", len(rows)))
         lines = [self._line(w, *r) for r in rows[:MAX_LINES]]
+        groups: dict[int, list[int]] = {}
+        for _p, c, h, a in rows:
+            if a is None:
+                groups.setdefault(c.number, []).append(h.number)
+        if len(rows) > 1 and groups:  # "Compromiso 3: hitos 1, 2 y 3" before the details
+            head += " " + "; ".join(w._("compromiso {c}: {which}", c=c, which=self._numbers(w, ns))
+                                    for c, ns in groups.items())
         if done:
             quotes = list(dict.fromkeys(h.status.quote for _p, _c, h, _a in rows if h.status is not None))
             lines += [w._("Según la fuente: «{text}»", text=shorten(x, 250)) for x in quotes[:2]]
@@ -250,8 +273,8 @@ class Aggregator:
         head = w._("Responsables y sus hitos (compromiso.hito):")
         return make_answer(paragraphs(head + "\n" + "\n".join(lines[:MAX_LINES])), w.locale, confidence=0.7)
 
-    def _shared_supporters(self, q: Query, w: Writer, plans, topics):
-        refs = [r for r in topics if r.startswith("c")][:2]
+    def _shared_supporters(self, q: Query, w: Writer, plans, refs: list[str]):
+        """The organisations that support every one of the commitments named (or all of them)."""
         sets = []
         for ref in refs:
             c = self.k.commitment(int(ref[1:]))
@@ -263,10 +286,11 @@ class Aggregator:
                     names.update(self._short_names(g.actors))
             sets.append(names)
         common = sorted(set.intersection(*sets)) if sets else []
+        which = ", ".join(r[1:] for r in refs)
         if not common:
-            return make_answer(w._("Mis fuentes no nombran organizaciones que apoyen a la vez los compromisos {a} y {b}.",
-                                   a=refs[0][1:], b=refs[1][1:]), w.locale, kind="no_answer")
-        head = w._("Apoyan a la vez los compromisos {a} y {b}:", a=refs[0][1:], b=refs[1][1:])
+            return make_answer(w._("Mis fuentes no nombran organizaciones que apoyen a la vez los compromisos {list}.",
+                                   list=which), w.locale, kind="no_answer")
+        head = w._("Apoyan a la vez los compromisos {list}:", list=which)
         return make_answer(head + " " + "; ".join(common), w.locale, refs=refs, confidence=0.8)
 
     def _source(self, w: Writer, rows) -> str:
