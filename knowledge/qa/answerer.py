@@ -184,19 +184,17 @@ class QuestionAnswerer:
                     return choices
         found, others = self.resolve(q, previous)
         sentence = self.best_sentence(q, found)
-        if q.missing and sentence is None:
-            return self.k._refusal(q.missing, self._entity(q, found), w)
         about_actor = bool(q.actors) and set(q.content) <= q.actor_words and not self._topic_refs(q) \
             and not (set(q.asks) - {"responsible", "supporters", "about", "what_is"})
-        if q.actors and not q.commitment and not q.hito and (about_actor or (
-                (found is None or found.raw < ACCEPT_RECORD) and sentence is None
-                and not q.asks_any("budget", "contact", "person"))):
+        if q.actors and not q.commitment and not q.hito and about_actor:
             aspect = "responsible" if q.asks_any("responsible") else "about"
             return self.k._actor_answer(q.actors[0], aspect, w, None)
         if found is not None and (found.explicit or found.coverage >= ACCEPT_RECORD):
             scoped = self.scoped_sentence(q, found)
             if scoped is not None and (sentence is None or scoped[1] >= sentence[1] - 0.15):
                 sentence = scoped
+        if q.missing and sentence is None:
+            return self.k._refusal(q.missing, self._entity(q, found), w)
         if found is not None and self._record_answers(q, found, sentence):
             if self._bare(q) and not found.explicit and found.raw < 0.8 and found.ref.startswith("c") \
                     and (sentence is None or not sentence[0].ref.startswith(found.ref.split("h")[0])):
