@@ -452,7 +452,7 @@ class QuestionAnswerer:
         title = self.subjects.texts[i] if i is not None else None
         identity: set[str] = set()
         if title is not None:
-            head = fold_simple(title.text.split(". ")[0][:200]).split()
+            head = fold_simple(title.text).split()  # the record's own title: what found it
             identity = set(self.sentences.terms(head))
         for ref in self._topic_refs(q):
             for words in self.k.lexicon.topics.get(ref, ()):
