@@ -593,10 +593,11 @@ class QuestionAnswerer:
                     lines.append(line)
             elif ask not in missing:
                 missing.append(ask)
-        if missing and sentence is not None and sentence[1] >= ACCEPT_SENTENCE:
+        own = sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}")
+        if missing and own and sentence[1] >= ACCEPT_SENTENCE:
             lines.append(self._quote(sentence[0], w))
             missing = []
-        elif asks and sentence is not None and self._adds(q, found, sentence):
+        elif asks and own and self._adds(q, found, sentence):
             lines.append(self._quote(sentence[0], w))
         if not asks:
             if sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}"):
@@ -611,7 +612,7 @@ class QuestionAnswerer:
                 kind = "no_answer"
         item = loc.activity or loc.hito or loc.commitment
         choices = [Choice(self._label(o.ref, w), o.ref) for o in others if parse_ref(o.ref)]
-        text = paragraphs(pieces.header(loc, w), "\n".join(x for x in lines if x),
+        text = paragraphs(pieces.header(loc, w, self.sentences.terms(q.content)), "\n".join(x for x in lines if x),
                           self.cite(item.source, w, found.ref, loc.plan))
         return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
                            confidence=min(1.0, found.coverage) if kind == "answer" else 0.0, choices=choices, kind=kind)

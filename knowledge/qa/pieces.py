@@ -5,6 +5,7 @@ said in one clause instead of hiding the part they do give."""
 from __future__ import annotations
 
 from knowledge.compose import Writer, shorten
+from knowledge.qa.retrieval import stem_set
 from knowledge.schema import PartialDate
 
 # asks a commitment-tree record answers from its own fields
@@ -27,15 +28,21 @@ MISSING_LABEL = {
 }
 
 
-def header(found, w: Writer) -> str:
-    """'Compromiso 3, hito 2: <subject>' — what the answer is about, in one line."""
+def header(found, w: Writer, asked: dict | None = None) -> str:
+    """'Compromiso 3, hito 2: <subject>' — what the answer is about, in one line (whole when the
+    words asked about are in the part a short line would cut)."""
     c, h, a = found.commitment, found.hito, found.activity
+    width = 200
+    text = (a or h).text if (a or h) is not None else ""
+    if asked and len(text) > width and set(asked) & stem_set(text[width - 20:]):
+        width = 600
     plan = "" if found.plan.current else w._(" ({n}º plan)", n=found.plan.number)
     if a is not None and h is not None:
         return w._("Compromiso {c}{plan}, hito {h}, actividad {a}: {text}", c=c.number, plan=plan, h=h.number,
-                   a=a.number, text=shorten(a.text, 200))
+                   a=a.number, text=shorten(a.text, width))
     if h is not None:
-        return w._("Compromiso {c}{plan}, hito {h}: {text}", c=c.number, plan=plan, h=h.number, text=shorten(h.text, 200))
+        return w._("Compromiso {c}{plan}, hito {h}: {text}", c=c.number, plan=plan, h=h.number,
+                   text=shorten(h.text, width))
     return w._("Compromiso {c}{plan}: {text}", c=c.number, plan=plan, text=shorten(c.short_title or c.title, 120))
 
 

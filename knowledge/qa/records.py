@@ -28,11 +28,11 @@ def split_sentences(text: str | None) -> list[str]:
 
 
 def in_context(sentences: list[str], ref: str, kind: str, field: str, source, plan, parent: str,
-               extra: str = "") -> list[Text]:
+               extra: str = "", first_before: str | None = None) -> list[Text]:
     """A paragraph's sentences, each knowing the sentence before it: "Asistieron 230 personas"
     is about the event the sentence before names."""
     return [Text(ref, kind, field, s, source, plan, parent=parent,
-                 index=" ".join(filter(None, (s, extra))), before=sentences[i - 1] if i else None)
+                 index=" ".join(filter(None, (s, extra))), before=sentences[i - 1] if i else first_before)
             for i, s in enumerate(sentences)]
 
 
@@ -84,16 +84,16 @@ def build_subjects(data: KnowledgeData) -> list[Text]:
 def build_sentences(data: KnowledgeData) -> list[Text]:
     out: list[Text] = []
 
-    def add(ref: str, kind: str, field: str, texts, source, plan: str | None) -> None:
+    def add(ref: str, kind: str, field: str, texts, source, plan: str | None, title: str | None = None) -> None:
         for text in texts:
-            out.extend(in_context(split_sentences(text), ref, kind, field, source, plan, text))
+            out.extend(in_context(split_sentences(text), ref, kind, field, source, plan, text, first_before=title))
 
     for plan in data.plans:
         pref = f"plan:{plan.key}"
         add(pref, "plan", "summary", [plan.summary], plan.source, plan.key)
         for f in plan.facts:
-            # a passage is found by its section too ("Contraportada (…)", "Compromiso 4 > …")
-            extra = f" {f.source.section}" if f.topic == "passage" else ""
+            # a fact is found by its section too ("Contraportada: …", "Introducción (palabras del …)")
+            extra = f" {f.source.section}"
             out.extend(in_context(split_sentences(f.text), pref, "plan", f.topic, f.source, plan.key, f.text, extra))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
@@ -105,14 +105,14 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
             for h in c.hitos:
                 href = f"{ref}h{h.number}"
                 add(href, "hito", "text", [h.text], h.source, plan.key)
-                add(href, "hito", "expected_results", h.expected_results, h.source, plan.key)
+                add(href, "hito", "expected_results", h.expected_results, h.source, plan.key, title=h.text)
                 if h.status is not None:
                     add(href, "hito", "status", [h.status.quote], h.status.source, plan.key)
                 for a in h.activities:
                     aref = f"{href}a{a.number}"
                     add(aref, "activity", "text", [a.text], a.source, plan.key)
-                    add(aref, "activity", "product", [a.product], a.source, plan.key)
-                    add(aref, "activity", "verification", [a.verification], a.source, plan.key)
+                    add(aref, "activity", "product", [a.product], a.source, plan.key, title=a.text)
+                    add(aref, "activity", "verification", [a.verification], a.source, plan.key, title=a.text)
     for pr in data.projects:
         ref = f"pr:{pr.key}"
         for field in ("objective",):
