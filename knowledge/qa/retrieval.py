@@ -123,9 +123,14 @@ class Ranker:
         found = None
         if len(s) >= 4 and not s.isdigit():
             limit = 1 if len(s) < 7 else 2
-            hit = process.extractOne(s, self._by_letter.get(s[0], ()), scorer=Levenshtein.distance,
-                                     score_cutoff=limit)
+            candidates = self._by_letter.get(s[0], ())
+            hit = process.extractOne(s, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
             found = hit[0] if hit else None
+            if found is None and len(s) >= 6:
+                # the stemmer cuts a noun and its verb apart ("revision" / "revis", "implementacion" /
+                # "implement"): a stem that begins the other, sharing five letters or more
+                shared = [c for c in candidates if len(c) >= 5 and (s.startswith(c) or c.startswith(s))]
+                found = max(shared, key=len) if shared else None
         if len(self._loose) > 10_000:
             self._loose.clear()
         self._loose[s] = found
