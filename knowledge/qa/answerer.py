@@ -101,7 +101,11 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
         if target and target.endswith("s") and len(target) > 3:
             words = undated.split()
             stem = target[:6]  # "municipios" counts "municipalidades" too
-            return any((w.isdigit() or w in _NUMBER_WORDS) and any(x.startswith(stem) for x in words[i + 1:i + 4])
+            def counts_it(i: int) -> bool:  # "27 municipalidades", "seis mesas temáticas"; not "dos hitos del compromiso"
+                after = words[i + 1:i + 3]
+                return bool(after) and (after[0].startswith(stem) or (
+                    len(after) > 1 and after[1].startswith(stem) and after[0] not in ("de", "del", "al", "a", "en")))
+            return any((w.isdigit() or w in _NUMBER_WORDS) and counts_it(i)
                        and (i == 0 or words[i - 1] not in _IDENTIFIERS) for i, w in enumerate(words))
         return bool(_NUMBER.search(undated)) or bool(_NUMBER_WORDS_SET.intersection(folded.split()))
     if answer_type == "date":
@@ -169,6 +173,8 @@ class QuestionAnswerer:
             return self._other_plan(q, w)
         if "overdue" in q.asks:
             return self.overdue_answer(q, w)
+        if self._asks_practices(q):
+            return self.practices_answer(q, w)
         agg = self.aggregator.answer(q, w)
         if agg is not None:
             return agg
@@ -409,6 +415,7 @@ class QuestionAnswerer:
             return None
         texts = self.sentences.texts
         ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
+        restated = self._named_count(q)
         answer_type = q.answer_type
         if "person" in q.asks:
             answer_type = "name"
@@ -425,6 +432,8 @@ class QuestionAnswerer:
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not any(m in fold_simple(t.text).split() for m in must):
                 continue
+            if restated and restated in _folded(t.text):
+                continue  # "¿cuáles son los siete ministerios?" is not answered by "siete ministerios"
             if not self._names_actors(q, t):
                 continue
             scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
@@ -439,6 +448,19 @@ class QuestionAnswerer:
         if best[1] < (ACCEPT_SENTENCE - 0.1 if counted else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
             return None
         return best
+
+    @staticmethod
+    def _named_count(q: Query) -> str | None:
+        """'cuáles son los 7 ministerios', 'the five institutes': the count the question already
+        gives, as the sources would write it ('siete ministerios'), when it asks which they are."""
+        if not any(t in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names") for t in q.tokens):
+            return None
+        words = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
+                 "9": "nueve", "10": "diez"}
+        for i, t in enumerate(q.tokens[:-1]):
+            if t in words and q.tokens[i + 1].endswith("s"):
+                return f"{words[t]} {q.tokens[i + 1][:5]}"
+        return None
 
     def scoped_sentence(self, q: Query, found: Found):
         """The best sentence inside the record found (its commitment, or its project), for the
