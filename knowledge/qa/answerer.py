@@ -537,6 +537,8 @@ class QuestionAnswerer:
         if "count" in record_asks and (q.count_target or "hito")[:4] not in ("hito", "acti", "comp", "mile"):
             record_asks.remove("count")
             text_asks.append("count")
+        if "count" in text_asks and sentence is not None and not found.explicit:
+            return False  # "cuántas OSC participaron": the count's sentence, not who supports the record
         if found.explicit and q.answer_type in ("person", "date") and not record_asks:
             record_asks.append("responsible" if q.answer_type == "person" else "dates")
         if not found.explicit and found.coverage < ACCEPT_RECORD:
