@@ -42,7 +42,8 @@ _PERSON_CUES = ("presidente", "presidenta", "vicepresidente", "vicepresidenta", 
 _NAME = re.compile(r"\b[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+")
 _ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
 _MONTH_WORDS = tuple(MONTHS)
-_PLACE = re.compile(r"\b(en|in)\s+(la\s+|el\s+)?[A-ZÁÉÍÓÚÑ]")
+_PLACE = re.compile(r"\b(en|in|at|on)\s+(la\s+|el\s+|su\s+|los\s+|las\s+)?(?:[A-ZÁÉÍÓÚÑ]|p[aá]gina|portal|sitio|"
+                    r"plataforma|bot[oó]n|web)")
 _BODIES = ("minister", "secretar", "comisi", "institu", "consejo", "direcci", "organism", "plan", "gobierno",
            "mesa", "foro", "programa", "proyecto", "sistema", "ley", "acuerdo", "decreto", "pol", "agenda",
            "catálogo", "catalogo", "estrategia", "red", "centro", "fundaci", "asociaci", "alianza", "open",
@@ -55,6 +56,8 @@ _NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nue
                  "cien", "veinte", "treinta")
 
 
+_CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
+                          "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago"})
 RECORD_KINDS = frozenset({"plan", "commitment", "hito", "activity", "project", "catalogue"})
 PROJECT_ASPECTS = {
     "budget": "budget", "dates": "dates", "start": "dates", "end": "dates", "supporters": "supporters",
@@ -278,18 +281,29 @@ class QuestionAnswerer:
             lines.append(w._("{acronym} significa {expansion}.", acronym=a.acronym, expansion=a.expansion))
             refs.append(f"a:{acronym_key(a.acronym)}")
             sources.append(a.source)
-        other = [x for x in q.asks if x not in ("meaning", "about")] or ([q.answer_type] if q.answer_type else [])
+        other = [x for x in q.asks if x not in ("meaning", "about", "what_is")] or (
+            [q.answer_type] if q.answer_type else [])
         if other:
-            rest = Query(**{**q.__dict__, "content": tuple(c for c in q.content if c not in seen)})
-            sentence = self.best_sentence(rest, None, extra=tuple(seen))
-            if sentence is not None:
-                lines.append(self._quote(sentence[0], w))
+            # "qué significa PRECODE y hasta cuándo ...": the second ask is of the record it names
+            found, _ = self.resolve(q)
+            asks = [x for x in other if x in pieces.PIECES]
+            loc = self.k.locate(parse_ref(found.ref)) if found and found.coverage >= ACCEPT_RECORD and asks \
+                and parse_ref(found.ref) and found.ref.startswith("c") else None
+            answered = [pieces.PIECES[x](self.k, loc, w, q) for x in asks] if loc is not None else []
+            if loc is not None and any(answered):
+                lines += [pieces.header(loc, w), *filter(None, answered)]
+            else:
+                rest = Query(**{**q.__dict__, "content": tuple(c for c in q.content if c not in seen)})
+                sentence = self.best_sentence(rest, None, extra=tuple(seen))
+                if sentence is not None:
+                    lines.append(self._quote(sentence[0], w))
         text = paragraphs("\n".join(lines), self.cite(sources[0], w))
         return make_answer(text, w.locale, refs=refs, source=sources[0].document, confidence=1.0)
 
     def _about_plan(self, q: Query) -> bool:
         """'cuándo termina el 6to plan': the plan itself, not something in it."""
-        generic = {"gobierno", "abierto", "accion", "nacional", "pan", "guatemala", "action", "open", "government"}
+        generic = {"gobierno", "abierto", "accion", "nacional", "pan", "guatemala", "action", "open", "government",
+                   "vigente", "vigencia"}
         return bool(q.asks) and set(q.content) <= generic and not q.actors
 
     def plan_answer(self, q: Query, w: Writer) -> Answer:
@@ -329,7 +343,8 @@ class QuestionAnswerer:
                 ref += f"h{q.hito}"
                 if q.activity is not None and any(a.number == q.activity for a in h.activities):
                     return Found(f"{ref}a{q.activity}", 99, 1.0, True), []
-                if q.content and (h.activities and ("activity" in q.named or q.asks_any("product", "verification"))):
+                if q.content and h.activities and "activity" not in q.plural and (
+                        "activity" in q.named or q.asks_any("product", "verification")):
                     inner = self._rank(q, lambda t: t.ref.startswith(ref + "a"))
                     if inner and inner[0].coverage >= ACCEPT_RECORD:
                         return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
@@ -552,7 +567,8 @@ class QuestionAnswerer:
             return sentence is None or found.coverage >= sentence[1]
         if not record_asks:
             return sentence is None
-        if sentence is not None and record_asks == ["dates"] and sentence[1] >= max(found.coverage, 0.8):
+        if sentence is not None and record_asks == ["dates"] and not found.explicit and sentence[1] >= 0.8 \
+                and (sentence[1] >= found.coverage or sentence[1] >= found.raw + 0.2):
             return False
         return True
 
@@ -636,7 +652,9 @@ class QuestionAnswerer:
                 kind = "no_answer"
         item = loc.activity or loc.hito or loc.commitment
         choices = [Choice(self._label(o.ref, w), o.ref) for o in others if parse_ref(o.ref)]
-        text = paragraphs(pieces.header(loc, w, self.sentences.terms(q.content)), "\n".join(x for x in lines if x),
+        whole = sentence is not None and sentence[0].ref == found.ref and sentence[0].field == "text"
+        text = paragraphs(pieces.header(loc, w, self.sentences.terms(q.content), whole=whole),
+                          "\n".join(x for x in lines if x),
                           self.cite(item.source, w, found.ref, loc.plan))
         return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
                            confidence=min(1.0, found.coverage) if kind == "answer" else 0.0, choices=choices, kind=kind)
@@ -673,7 +691,10 @@ class QuestionAnswerer:
         countries = {fold_simple(c) for c in pr.countries}
         givers = [self.k.actors.actors[a].acronym or self.k.actors.actors[a].name for a in q.actors] + \
             [t.capitalize() for t in q.tokens if t in countries and t != "guatemala"]
-        if "budget" in aspects and givers and pr.amount:
+        gave = bool(set(q.tokens) & _CONTRIBUTED) or any(  # "cuánto puso México", "presupuesto de la GIZ"
+            t.startswith(("presupuest", "fondo", "monto")) and set(q.tokens[i + 1:i + 4]) & (q.actor_words | countries)
+            for i, t in enumerate(q.tokens))
+        if "budget" in aspects and givers and gave and pr.amount:
             # "cuánto puso México", "presupuesto de la GIZ": the source gives only the total
             text = paragraphs(w._("Mis fuentes no dicen cuánto aportó {who}; solo dan el monto total del proyecto: {amount}.",
                                   who=", ".join(dict.fromkeys(givers)), amount=pr.amount), self.cite(pr.source, w))

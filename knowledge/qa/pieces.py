@@ -28,13 +28,13 @@ MISSING_LABEL = {
 }
 
 
-def header(found, w: Writer, asked: dict | None = None) -> str:
+def header(found, w: Writer, asked: dict | None = None, whole: bool = False) -> str:
     """'Compromiso 3, hito 2: <subject>' — what the answer is about, in one line (whole when the
     words asked about are in the part a short line would cut)."""
     c, h, a = found.commitment, found.hito, found.activity
     width = 200
     text = (a or h).text if (a or h) is not None else ""
-    if asked and len(text) > width and set(asked) & stem_set(text[width - 20:]):
+    if whole or (asked and len(text) > width and set(asked) & stem_set(text[width - 20:])):
         width = 600
     plan = "" if found.plan.current else w._(" ({n}º plan)", n=found.plan.number)
     if a is not None and h is not None:

@@ -36,6 +36,11 @@ _REF_WORDS = {
     "plan": ("plan", "pan", "planes"),
 }
 _ORDINAL_ONE = re.compile(r"\b(1er|1ro|1ero|1ra|1era|primer|primero|primera|1st|first|1o|1a)\b")
+_PERSON_WORDS = frozenset({
+    "presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado", "comisionada", "ministro",
+    "ministra", "secretario", "secretaria", "director", "directora", "jefe", "jefa", "alcalde", "alcaldesa",
+    "coordinador", "coordinadora", "persona", "senor", "senora", "funcionario", "funcionaria", "titular",
+    "encargado", "encargada", "representante", "diputado", "diputada"})
 TOPICAL_ASKS = frozenset({"budget", "contact", "person", "transparency", "accountability", "solution",
                           "modifications", "components", "pilots", "lessons"})
 _PLAN_YEARS = {("2018", "2020"): 4, ("2023", "2025"): 6, ("2016", "2018"): 3, ("2021", "2023"): 5,
@@ -197,6 +202,7 @@ class Reader:
                 used.update(range(start, end))
             else:
                 cue_words.update(tokens[start:end])
+        self._names_of_things(q, tokens)
         for start, end, name in self.type_cues.find(tokens):
             q.answer_type = q.answer_type or name
             used.update(range(start, end))
@@ -241,6 +247,18 @@ class Reader:
         q.content = tuple(t for i, t in enumerate(tokens)
                           if i not in used and t not in self.stop and len(t) > 1)
         return q
+
+    @staticmethod
+    def _names_of_things(q: Query, tokens: tuple[str, ...]) -> None:
+        """'cómo se llama la guía': the name of a thing, not of a person (no person ask)."""
+        if "person" not in q.asks:
+            return
+        for i in range(len(tokens) - 2):
+            if tokens[i:i + 3] == ("como", "se", "llama") or tokens[i:i + 2] == ("nombre", "de"):
+                after = set(tokens[i + 2:i + 6])
+                if not after & _PERSON_WORDS:
+                    q.asks.remove("person")
+                return
 
     def _refs(self, q: Query, used: set[int]) -> None:
         t = q.tokens
