@@ -118,8 +118,9 @@ class Aggregator:
             return self._shared_supporters(q, w, plans, [r for r in topics if r.startswith("c")][:2])
         if people and any(t in ("todos", "all", "cada", "every") for t in q.tokens) and "commitment" in plural:
             return self._shared_supporters(q, w, plans, [f"c{c.number}" for _p, c in cs])
-        if people and "responsible" in q.asks and not q.actors and not q.months and (
-                "hito" in q.named or "commitment" in q.named):
+        if people and "responsible" in q.asks and not q.actors and not q.months and "commitment" in q.named:
+            return self._per_commitment(q, w, cs, people)  # "qué compromiso tiene más instituciones responsables"
+        if people and "responsible" in q.asks and not q.actors and not q.months and "hito" in q.named:
             return self._responsible_counts(q, w, cs)
         dated = q.asks_any("start", "end", "dates")
         if (superlative and not dated and not q.actors) or (counting and "commitment" in plural and q.commitment is None
@@ -169,16 +170,16 @@ class Aggregator:
 
     # --- writing ----------------------------------------------------------------------------
 
-    def _line(self, w: Writer, p, c, h, a) -> str:
+    def _line(self, w: Writer, p, c, h, a, width: int = 90) -> str:
         plan = "" if p.current else w._(" ({n}º plan)", n=p.number)
         item = a or h
         who = "; ".join(self._short_names(item.responsible or h.responsible))
         period = item.period_text if getattr(item, "period_text", None) else w.period(item.start, item.end)
         if a is not None:
             return w._("- Compromiso {c}{plan}, hito {h}, actividad {a} ({who}): {text} — {period}", c=c.number,
-                       plan=plan, h=h.number, a=a.number, who=who, text=shorten(a.text, 90), period=period)
+                       plan=plan, h=h.number, a=a.number, who=who, text=shorten(a.text, width), period=period)
         return w._("- Compromiso {c}{plan}, hito {h} ({who}): {text} — {period}", c=c.number, plan=plan,
-                   h=h.number, who=who, text=shorten(h.text, 90), period=period)
+                   h=h.number, who=who, text=shorten(h.text, width), period=period)
 
     @staticmethod
     def _numbers(w: Writer, numbers: list[int]) -> str:
@@ -200,7 +201,8 @@ class Aggregator:
             return None  # nothing matches the filters: the other readings of the question may answer
         head = (w.n_("{n} actividad:", "{n} actividades:", len(rows)) if activities
                 else w.n_("{n} hito:", "{n} hitos:", len(rows)))
-        lines = [self._line(w, *r) for r in rows[:MAX_LINES]]
+        width = 170 if len(rows) <= 6 else 90  # a short list has room for what each one is about
+        lines = [self._line(w, *r, width=width) for r in rows[:MAX_LINES]]
         groups: dict[int, list[int]] = {}
         for _p, c, h, a in rows:
             if a is None:

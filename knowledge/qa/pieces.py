@@ -218,11 +218,14 @@ def count(k, found, w: Writer, q) -> str | None:
 
 
 def about(k, found, w: Writer, q) -> str | None:
-    item = _item(found)
+    """What a record is for: a commitment's description; a hito's expected results (its text is
+    the heading already); an activity's product."""
     if found.hito is None:
         text = found.commitment.description or found.commitment.objective or found.commitment.title
         return shorten(text, 300)
-    return shorten(item.text, 300) if len(item.text) > 120 else None
+    if found.activity is not None:
+        return product(k, found, w, q)
+    return results(k, found, w, q)
 
 
 def problem(k, found, w: Writer, q) -> str | None:
