@@ -56,6 +56,8 @@ _NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nue
                  "cien", "veinte", "treinta")
 
 
+_PERSON_TITLES = frozenset({"presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado",
+                            "comisionada", "ministro", "ministra", "secretario", "secretaria", "director", "directora"})
 _CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
                           "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago"})
 RECORD_KINDS = frozenset({"plan", "commitment", "hito", "activity", "project", "catalogue"})
@@ -91,6 +93,10 @@ _IDENTIFIERS = frozenset({"compromiso", "hito", "actividad", "numero", "no", "ar
 @functools.lru_cache(maxsize=8192)
 def _folded(text: str) -> str:
     return fold_simple(text)
+
+
+def sentence_holds(sentence, answer_type: str) -> bool:
+    return sentence is not None and holds_type(sentence[0].text, answer_type)
 
 
 def holds_type(text: str, answer_type: str | None, target: str | None = None, asked: frozenset = frozenset()) -> bool:
@@ -287,7 +293,7 @@ class QuestionAnswerer:
             # "qué significa PRECODE y hasta cuándo ...": the second ask is of the record it names
             found, _ = self.resolve(q)
             asks = [x for x in other if x in pieces.PIECES]
-            loc = self.k.locate(parse_ref(found.ref)) if found and found.coverage >= ACCEPT_RECORD and asks \
+            loc = self.k.locate(parse_ref(found.ref)) if found and found.raw >= ACCEPT_RECORD and asks \
                 and parse_ref(found.ref) and found.ref.startswith("c") else None
             answered = [pieces.PIECES[x](self.k, loc, w, q) for x in asks] if loc is not None else []
             if loc is not None and any(answered):
@@ -431,6 +437,7 @@ class QuestionAnswerer:
         texts = self.sentences.texts
         ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
         restated = self._named_count(q)
+        titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
         answer_type = q.answer_type
         if "person" in q.asks:
             answer_type = "name"
@@ -453,6 +460,8 @@ class QuestionAnswerer:
                 continue
             scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
             key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
+            if titles and titles & set(_folded(t.text).split()):
+                key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
             if best_key is None or key > best_key:
                 best, best_key = (t, coverage), key
         if best is None:
@@ -633,6 +642,10 @@ class QuestionAnswerer:
                     lines.append(line)
             elif ask not in missing:
                 missing.append(ask)
+        if "place" in q.answer_types and not sentence_holds(sentence, "place"):
+            placed = self.scoped_sentence(Query(**{**q.__dict__, "answer_type": "place"}), found)
+            if placed is not None:
+                sentence = placed  # "cuándo empieza y dónde se publica": the date piece, then where
         own = sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}")
         if missing and own and sentence[1] >= ACCEPT_SENTENCE:
             lines.append(self._quote(sentence[0], w))

@@ -123,7 +123,8 @@ class Query:
     tokens: tuple[str, ...]  # folded, abbreviations expanded, numbers as digits, English mapped
     english: bool
     asks: list[str] = field(default_factory=list)  # in the order they appear, no repeats
-    answer_type: str | None = None  # number, date, person, place
+    answer_type: str | None = None  # number, date, person, place (the first one asked)
+    answer_types: tuple[str, ...] = ()  # every kind of value asked, in order
     sector: str | None = None  # government, osc, other
     plan: int | None = None
     commitment: int | None = None
@@ -194,6 +195,8 @@ class Reader:
         cue_words: set[str] = set()
         self._refs(q, used)
         for start, end, name in self.ask_cues.find(tokens):
+            if name == "person" and end - start == 1 and tokens[start].endswith("s") and tokens[start] not in _PERSON_WORDS:
+                continue  # "secretarías", "ministros" in the plural: bodies or lists, not one person's name
             if name == "count" and q.count_target is None:
                 q.count_target = next((w for w in tokens[end:end + 3] if w not in self.stop and not w.isdigit()), None)
             if name not in q.asks:
@@ -205,6 +208,8 @@ class Reader:
         self._names_of_things(q, tokens)
         for start, end, name in self.type_cues.find(tokens):
             q.answer_type = q.answer_type or name
+            if name not in q.answer_types:
+                q.answer_types = (*q.answer_types, name)  # "cuándo empieza y dónde se publica": both
             used.update(range(start, end))
         for _start, _end, name in self.sector_cues.find(tokens):
             q.sector = q.sector or name
