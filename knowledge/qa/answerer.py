@@ -56,6 +56,9 @@ _NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nue
                  "cien", "veinte", "treinta")
 
 
+# asks whose own words a quoted sentence must hold ("países", "componentes", "lecciones", "transparencia")
+_NAMED_ASKS = ("countries", "components", "pilots", "lessons", "transparency", "accountability", "solution",
+               "modifications")
 _PERSON_TITLES = frozenset({"presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado",
                             "comisionada", "ministro", "ministra", "secretario", "secretaria", "director", "directora"})
 _CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
@@ -437,6 +440,7 @@ class QuestionAnswerer:
         texts = self.sentences.texts
         ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
         restated = self._named_count(q)
+        needed = set(self.sentences.terms(q.cue_words)) if q.asks_any(*_NAMED_ASKS) else set()
         titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
         answer_type = q.answer_type
         if "person" in q.asks:
@@ -458,6 +462,8 @@ class QuestionAnswerer:
                 continue  # "¿cuáles son los siete ministerios?" is not answered by "siete ministerios"
             if not self._names_actors(q, t):
                 continue
+            if needed and not needed & (t.stems | t.context):
+                continue  # "qué países …": a sentence about the catalogue that names no country does not answer
             scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
             key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
             if titles and titles & set(_folded(t.text).split()):

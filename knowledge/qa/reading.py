@@ -42,7 +42,7 @@ _PERSON_WORDS = frozenset({
     "coordinador", "coordinadora", "persona", "senor", "senora", "funcionario", "funcionaria", "titular",
     "encargado", "encargada", "representante", "diputado", "diputada"})
 TOPICAL_ASKS = frozenset({"budget", "contact", "person", "transparency", "accountability", "solution",
-                          "modifications", "components", "pilots", "lessons"})
+                          "modifications", "components", "pilots", "lessons", "countries"})
 _PLAN_YEARS = {("2018", "2020"): 4, ("2023", "2025"): 6, ("2016", "2018"): 3, ("2021", "2023"): 5,
                ("2014", "2016"): 2, ("2012", "2014"): 1}
 

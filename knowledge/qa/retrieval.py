@@ -22,7 +22,8 @@ from knowledge.index import stem
 from knowledge.normalize import fold_simple
 
 K1, B = 1.2, 0.6
-LOOSE_WEIGHT = 0.6  # a question word matched to a different vocabulary word counts less
+LOOSE_WEIGHT = 0.6
+UNKNOWN_WEIGHT = 1.0  # a word no text has (not even with a typing error) says the sources may be silent  # a question word matched to a different vocabulary word counts less
 
 
 @dataclass(slots=True)
@@ -151,7 +152,7 @@ class Ranker:
     def unknown_mass(self, words) -> float:
         """The idf mass of question words no text has (not even loosely): what the sources are
         silent about counts against every text's coverage."""
-        rare = math.log(1 + (self.n - 0.5) / 1.5)
+        rare = UNKNOWN_WEIGHT * math.log(1 + (self.n - 0.5) / 1.5)
         return sum(rare for s in set(stems_of(words)) if s not in self.postings and not self.loose(s))
 
     def rank(self, terms: dict[str, float], allowed=None, limit: int = 20,
