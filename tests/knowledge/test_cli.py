@@ -43,3 +43,32 @@ def test_chat_follow_up_keeps_the_conversation_language():
     converse(core, io.StringIO("q compromisos lidera sesan\n1\n"), stdout)
     follow_up = stdout.getvalue().split("\n> ")[-2]
     assert "Commitment" not in follow_up and "Source:" not in follow_up, follow_up
+
+
+def test_ask_batch_answers_every_line_in_order(tmp_path, monkeypatch, capsys):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'batch.sqlite3'}")
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"q": "quien es responsable del compromiso 6"}, {"q": "when does commitment 6 start", "lang": "en"},
+        {"not": "a question"}, {"q": "cuantos goles metio el equipo de faros"}]) + "\n", encoding="utf-8")
+    assert main(["ask", "--batch", str(questions)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(out) == 4
+    assert "MINTRAB" in out[0]["answer"]
+    assert "June" in out[1]["answer"]  # answered in the language the line asks for
+    assert out[2]["line"] == 3 and "error" in out[2]  # a bad line is named, the others still answered
+    assert "no dicen" in out[3]["answer"]
+
+
+def test_chat_follow_up_and_help(make_synthetic_data):
+    core = Knowledge(make_synthetic_data())
+    stdin = io.StringIO("quien es responsable del hito 1 del compromiso 2\ny hasta cuando?\nayuda\nsalir\n")
+    stdout = io.StringIO()
+    assert converse(core, stdin, stdout) == 0
+    answers = stdout.getvalue().split("> ")
+    assert "ISP" in answers[1]
+    assert "mayo de 2031" in answers[2]  # the follow-up kept the hito
+    assert "Pregúntame" in answers[3]
