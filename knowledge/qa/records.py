@@ -21,19 +21,42 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡(«“\"\d-])")
 
 
 def split_sentences(text: str | None) -> list[str]:
+    flat, spans = sentence_spans(text)
+    return [flat[a:b] for a, b in spans]
+
+
+def sentence_spans(text: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """(the text with its whitespace flattened, the (start, end) of each sentence in it)."""
     if not text:
-        return []
+        return "", []
     flat = " ".join(str(text).split())
-    return [s.strip() for s in _SENTENCE_END.split(flat) if len(s.strip()) > 15]
+    if flat == text:
+        flat = text  # the same object: the record's own string is the one kept
+    spans, start = [], 0
+    for m in [*_SENTENCE_END.finditer(flat), None]:
+        end = m.start() if m else len(flat)
+        a, b = start, end
+        while a < b and flat[a] == " ":
+            a += 1
+        while b > a and flat[b - 1] == " ":
+            b -= 1
+        if b - a > 15 and b < 0xFFFF:
+            spans.append((a, b))
+        start = m.end() if m else len(flat)
+    return flat, spans
 
 
-def in_context(sentences: list[str], ref: str, kind: str, field: str, source, plan, parent: str,
-               extra: str = "", first_before: str | None = None) -> list[Text]:
+def in_context(text: str | None, ref: str, kind: str, field: str, source, plan, extra: str | None = None,
+               first_before: str | None = None) -> list[Text]:
     """A paragraph's sentences, each knowing the sentence before it: "Asistieron 230 personas"
     is about the event the sentence before names."""
-    return [Text(ref, kind, field, s, source, plan, parent=parent,
-                 index=" ".join(filter(None, (s, extra))), before=sentences[i - 1] if i else first_before)
-            for i, s in enumerate(sentences)]
+    flat, spans = sentence_spans(text)
+    out, prev = [], -1
+    for a, b in spans:
+        out.append(Text(ref, kind, field, flat, source, plan, span=a << 16 | b, prev=prev,
+                        lead=first_before if prev < 0 else None, extra=extra or None))
+        prev = a << 16 | b
+    return out
 
 
 def commitment_ref(plan_key: str, number: int) -> str:
@@ -45,37 +68,37 @@ def build_subjects(data: KnowledgeData) -> list[Text]:
     out: list[Text] = []
     for plan in data.plans:
         out.append(Text(f"plan:{plan.key}", "plan", "title", plan.title, plan.source, plan.key,
-                        index=f"{plan.title} {plan.summary or ''}"))
+                        extra=plan.summary or None))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
             subject = " ".join(filter(None, [c.title, c.title, c.short_title or "", c.short_title or "",
                                              c.description or "", c.objective or "", c.problem or ""]))
-            out.append(Text(ref, "commitment", "title", c.title, c.source, plan.key, index=subject))
+            out.append(Text(ref, "commitment", "title", c.title, c.source, plan.key, extra=subject))
             for h in c.hitos:
                 href = f"{ref}h{h.number}"
                 subject = " ".join([h.text, h.text, *h.expected_results])
-                out.append(Text(href, "hito", "title", h.text, h.source, plan.key, index=subject))
+                out.append(Text(href, "hito", "title", h.text, h.source, plan.key, extra=subject))
                 for a in h.activities:
                     subject = " ".join(filter(None, [a.text, a.text, a.product or "", a.verification or ""]))
-                    out.append(Text(f"{href}a{a.number}", "activity", "title", a.text, a.source, plan.key, index=subject))
+                    out.append(Text(f"{href}a{a.number}", "activity", "title", a.text, a.source, plan.key, extra=subject))
     for pr in data.projects:
         subject = " ".join(filter(None, [pr.title, pr.title, pr.short_name or "", pr.reference_code or "",
                                          pr.objective or "", *pr.countries, *pr.pilot_ministries,
                                          *(f"{p.actor} {p.role or ''}" for p in pr.partners)]))
-        out.append(Text(f"pr:{pr.key}", "project", "title", pr.title, pr.source, None, index=subject))
+        out.append(Text(f"pr:{pr.key}", "project", "title", pr.title, pr.source, None, extra=subject))
     if data.catalogue is not None:
         cat = data.catalogue
         out.append(Text("cat", "catalogue", "title", cat.title, cat.source, None,
-                        index=f"{cat.title} {cat.title} catálogo buenas prácticas cooperación"))
+                        extra=f"{cat.title} catálogo buenas prácticas cooperación"))
     # found by search, not by the questions' record resolution (knowledge.qa.answerer.RECORD_KINDS)
     for a in data.actors:
-        out.append(Text(f"i:{a.key}", "actor", "title", a.name, a.source, None, index=" ".join(filter(None, [
+        out.append(Text(f"i:{a.key}", "actor", "title", a.name, a.source, None, extra=" ".join(filter(None, [
             a.name, a.acronym or "", *a.aliases, a.description or ""]))))
     for acr in data.acronyms:
         out.append(Text(f"a:{acronym_key(acr.acronym)}", "acronym", "title", f"{acr.acronym} {acr.expansion}",
                         acr.source, None))
     for pa in data.practices:
-        out.append(Text(f"p{pa.id}", "practice", "title", pa.title, pa.source, None, index=" ".join(filter(None, [
+        out.append(Text(f"p{pa.id}", "practice", "title", pa.title, pa.source, None, extra=" ".join(filter(None, [
             pa.title, pa.title, pa.institution, pa.sphere or "", " ".join(f"ods {n}" for n in pa.ods),
             pa.description or "", pa.results or ""]))))
     return out
@@ -86,15 +109,15 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
 
     def add(ref: str, kind: str, field: str, texts, source, plan: str | None, title: str | None = None) -> None:
         for text in texts:
-            out.extend(in_context(split_sentences(text), ref, kind, field, source, plan, text, first_before=title))
+            out.extend(in_context(text, ref, kind, field, source, plan, first_before=title))
 
     for plan in data.plans:
         pref = f"plan:{plan.key}"
         add(pref, "plan", "summary", [plan.summary], plan.source, plan.key)
         for f in plan.facts:
             # a fact is found by its section too ("Contraportada: …", "Introducción (palabras del …)")
-            extra = f" {f.source.section}"
-            out.extend(in_context(split_sentences(f.text), pref, "plan", f.topic, f.source, plan.key, f.text, extra))
+            extra = f.source.section
+            out.extend(in_context(f.text, pref, "plan", f.topic, f.source, plan.key, extra=extra))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
             for field in ("description", "objective", "problem", "solution", "transparency", "accountability",
@@ -125,7 +148,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
                 pr.source, None)
     if data.catalogue is not None:
         for f in data.catalogue.facts:
-            out.extend(in_context(split_sentences(f.text), "cat", "catalogue", f.topic, f.source, None, f.text))
+            out.extend(in_context(f.text, "cat", "catalogue", f.topic, f.source, None))
     for a in data.actors:
         if a.description:
             add(f"i:{a.key}", "actor", "description", [f"{a.name}: {a.description}"], a.source, None)

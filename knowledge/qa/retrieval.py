@@ -28,27 +28,50 @@ UNKNOWN_WEIGHT = 1.0  # a word no text has (not even with a typing error) says t
 
 @dataclass(slots=True)
 class Text:
-    """One retrievable text: a record's subject, or one sentence of running text."""
+    """One retrievable text: a record's subject (its title), or one sentence of running text.
+
+    A sentence is kept as a span of its paragraph (`body`), which its sister sentences share: the
+    knowledge base's running text is held once, not once more per sentence."""
 
     ref: str  # the record it belongs to (knowledge.refs grammar)
     kind: str  # commitment, hito, activity, project, plan, catalogue, actor, acronym
     field: str  # title, description, expected_results, fact, ...
-    text: str
+    body: str  # the title, or the (whitespace-flattened) paragraph the sentence is part of
     source: object = None  # knowledge.schema.Source
     plan: str | None = None
-    index: str | None = None  # what is indexed, when more than the text itself
-    parent: str | None = None  # the paragraph a sentence comes from
-    before: str | None = None  # the sentence before it in that paragraph
+    span: int = -1  # the sentence in `body`: start << 16 | end; -1 = all of it
+    prev: int = -1  # the sentence before it in `body`, the same way; -1 = none
+    lead: str | None = None  # what comes before the first sentence (its record's title)
+    extra: str | None = None  # more words to index (a fact's section; a record's other texts)
+
+    @property
+    def text(self) -> str:
+        s = self.span
+        return self.body if s < 0 else self.body[s >> 16:s & 0xFFFF]
+
+    @property
+    def parent(self) -> str | None:
+        return self.body if self.span >= 0 else None
+
+    @property
+    def before(self) -> str | None:
+        p = self.prev
+        return self.body[p >> 16:p & 0xFFFF] if p >= 0 else self.lead
+
+    @property
+    def index(self) -> str:
+        return f"{self.text} {self.extra}" if self.extra else self.text
 
     @property
     def stems(self) -> frozenset[str]:
         """The stems of what is indexed (worked out when asked: only candidates are)."""
-        return stem_set(self.index or self.text)
+        return stem_set(self.index)
 
     @property
     def context(self) -> frozenset[str]:
         """The stems of the sentence before it."""
-        return stem_set(self.before) if self.before else frozenset()
+        before = self.before
+        return stem_set(before) if before else frozenset()
 
 
 def stems_of(words) -> list[str]:
@@ -77,14 +100,14 @@ class Ranker:
     """BM25 over a fixed collection of `Text`s (built once per knowledge base)."""
 
     def __init__(self, texts: list[Text], stopwords: frozenset[str], keep_index: bool = True):
-        """`keep_index=False`: what was indexed is dropped once indexed (a record's subject is a
-        long concatenation of its texts; only its title is kept to show and to compare)."""
+        """`keep_index=False`: the extra words indexed are dropped once indexed (a record's
+        subject is its title plus its other texts; only the title is kept to show and compare)."""
         self.texts = texts
         ids: dict[str, array] = defaultdict(lambda: array("I"))
         tfs: dict[str, array] = defaultdict(lambda: array("H"))
         self.lengths = array("I")
         for i, t in enumerate(texts):
-            words = [w for w in fold_simple(t.index or t.text).split() if w not in stopwords]
+            words = [w for w in fold_simple(t.index).split() if w not in stopwords]
             stems = stems_of(words)
             counts: dict[str, int] = {}
             for s in stems:
@@ -95,7 +118,7 @@ class Ranker:
             self.lengths.append(max(len(stems), 1))
         if not keep_index:
             for t in texts:
-                t.index = None
+                t.extra = None
         # postings in CSR form: term -> its number; the ids and frequencies of all terms in two
         # flat arrays, term k's between start[k] and start[k + 1] (no objects per term or posting)
         self.postings: dict[str, int] = {}
