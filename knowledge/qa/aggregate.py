@@ -15,7 +15,7 @@ from knowledge.normalize import fold_simple
 from knowledge.qa.reading import Query
 
 MAX_LINES = 14
-_MOST = ("mas", "mayor", "most", "more")
+_MOST = ("mas", "mayor", "maximo", "most", "more", "largest", "greatest", "biggest", "highest")
 _LEAST = ("menos", "menor", "least", "fewest", "fewer")
 _DONE = ("cumplid", "cumplier", "cumplio", "complet", "finaliz", "fulfill", "logrado")
 _LIST = ("cuales", "cual", "que", "lista", "listado", "which", "what", "list", "todos", "all", "nombres")
@@ -104,6 +104,11 @@ class Aggregator:
             return None
         listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
         role = q.asks_any("responsible", "supporters")
+        topics = self._topic_refs(q)
+        if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
+            return self._shared_supporters(q, w, self._plans(q, topics), [r for r in topics if r.startswith("c")][:2])
+        if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and not counting:
+            return None  # "el hito de …": one hito, named by its subject
         one_of_many = "hito" in q.named and q.hito is None and bool(q.months)  # "qué hito inicia en febrero"
         if not (superlative or counting or one_of_many or (plural and (filtered or listing))
                 or (people and role and filtered)):
@@ -116,7 +121,9 @@ class Aggregator:
         cs = self._commitments(q, plans, topics)
         if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
             return self._shared_supporters(q, w, plans, [r for r in topics if r.startswith("c")][:2])
-        if people and any(t in ("todos", "all", "cada", "every") for t in q.tokens) and "commitment" in plural:
+        every = any(t in ("todos", "all", "cada", "every") for t in q.tokens) or any(
+            t == str(len(cs)) and "compromisos" in q.tokens[i + 1:i + 2] for i, t in enumerate(q.tokens))
+        if people and every and "commitment" in plural:
             return self._shared_supporters(q, w, plans, [f"c{c.number}" for _p, c in cs])
         if people and "responsible" in q.asks and not q.actors and not q.months and "commitment" in q.named:
             return self._per_commitment(q, w, cs, people)  # "qué compromiso tiene más instituciones responsables"

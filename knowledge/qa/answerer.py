@@ -28,6 +28,7 @@ from knowledge.qa import pieces
 from knowledge.qa.aggregate import Aggregator
 from knowledge.qa.reading import MONTHS, Query, Reader
 from knowledge.qa.records import build_rankers
+from knowledge.qa.retrieval import stem_set
 from knowledge.refs import parse_ref
 
 ACCEPT_RECORD = 0.5  # share of the question's subject words a record must hold to be chosen by subject
@@ -96,6 +97,11 @@ _IDENTIFIERS = frozenset({"compromiso", "hito", "actividad", "numero", "no", "ar
 @functools.lru_cache(maxsize=8192)
 def _folded(text: str) -> str:
     return fold_simple(text)
+
+
+def answer_type_is_value(q) -> bool:
+    """A count, amount or name is asked of a year the question gives."""
+    return q.answer_type in ("number", "person") or q.asks_any("count", "budget")
 
 
 def sentence_holds(sentence, answer_type: str) -> bool:
@@ -440,6 +446,7 @@ class QuestionAnswerer:
         texts = self.sentences.texts
         ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
         restated = self._named_count(q)
+        years = [str(y) for y in q.years] if answer_type_is_value(q) else []
         needed = set(self.sentences.terms(q.cue_words)) if q.asks_any(*_NAMED_ASKS) else set()
         titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
         answer_type = q.answer_type
@@ -462,6 +469,8 @@ class QuestionAnswerer:
                 continue  # "¿cuáles son los siete ministerios?" is not answered by "siete ministerios"
             if not self._names_actors(q, t):
                 continue
+            if years and not any(y in t.text or y in (t.before or "") for y in years):
+                continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
             if needed and not needed & (t.stems | t.context):
                 continue  # "qué países …": a sentence about the catalogue that names no country does not answer
             scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
@@ -475,7 +484,8 @@ class QuestionAnswerer:
         matched = len((best[0].stems | best[0].context) & set(terms))
         # a count of the very thing asked ("230 personas" for "cuántas personas") is strong evidence
         counted = answer_type == "number" and bool(q.count_target) and q.count_target.endswith("s")
-        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
+        titled = bool(titles & set(_folded(best[0].text).split()))  # "el comisionado ...": the post asked, named
+        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted or titled else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
             return None
         return best
 
@@ -528,6 +538,14 @@ class QuestionAnswerer:
     def _bare(q: Query) -> bool:
         """Nothing is asked of a record: no ask it answers, no kind of value wanted."""
         return not [a for a in q.asks if a in pieces.RECORD_ASKS or a in pieces.TEXT_ONLY_ASKS] and not q.answer_type
+
+    def _holds_rest(self, q: Query, found: Found, sentence) -> bool:
+        """The sentence holds every word of the question its record's title does not (two or more)."""
+        i = self._subject_at.get(found.ref)
+        own = stem_set(self.subjects.texts[i].text) if i is not None else frozenset()
+        rest = [s for s in self.sentences.terms(q.subject) if s not in own]
+        have = sentence[0].stems | sentence[0].context
+        return len(rest) >= 2 and all(s in have for s in rest)
 
     def _adds(self, q: Query, found: Found, sentence) -> bool:
         """Whether a sentence of the record holds what the question asks beyond the record's own
@@ -585,6 +603,9 @@ class QuestionAnswerer:
         if sentence is not None and record_asks == ["dates"] and not found.explicit and sentence[1] >= 0.8 \
                 and (sentence[1] >= found.coverage or sentence[1] >= found.raw + 0.2):
             return False
+        if sentence is not None and set(record_asks) <= {"dates", "start", "end"} and not found.explicit \
+                and not sentence[0].ref.startswith(found.ref.split("h")[0]) and self._holds_rest(q, found, sentence):
+            return False  # "cuándo fue la mesa temática de salud": the mesa's sentence, not the commitment's dates
         return True
 
     # --- writing ----------------------------------------------------------------------------
@@ -762,11 +783,11 @@ class QuestionAnswerer:
         terms = self.sentences.terms(q.content)
         rest = {s: v for s, v in terms.items() if s not in t.stems}
         if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.3 * self.sentences.idf_of(terms):
-            for _bm25, cov, i in self.sentences.rank(rest, limit=5):
-                other = self.sentences.texts[i]
-                if other is not t and cov >= 0.6 and (other.ref == t.ref or other.source == t.source):
-                    lines.append(w._("Y: «{text}»", text=shorten(other.text, 300)))
-                    break
+            near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=30)
+                    if (other := self.sentences.texts[i]) is not t and cov >= 0.5
+                    and (other.ref == t.ref or other.source == t.source)]
+            if near:  # the same paragraph first
+                lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[2]].text, 300)))
         text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
         return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
                            source=t.source.document if t.source else None)

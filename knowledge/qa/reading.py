@@ -237,7 +237,7 @@ class Reader:
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
         for attribute, phrases in self.lexicon.unanswerable.items():
-            if any(f" {p}" in text_folded for p in phrases):
+            if any(f" {p} " in text_folded for p in phrases):
                 q.missing = attribute
                 break
         what = [end for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]
