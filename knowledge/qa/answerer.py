@@ -758,7 +758,7 @@ class QuestionAnswerer:
     def _asks_practices(self, q: Query) -> bool:
         words = set(q.tokens)
         return bool(words & {"practica", "practicas", "practice", "practices"}) and bool(
-            words & {"lista", "listado", "cuales", "nombres", "nombre", "list", "names", "which", "dame", "muestrame"})
+            words & {"lista", "listado", "cual", "cuales", "nombres", "nombre", "list", "names", "which", "dame", "muestrame"})
 
     def practices_answer(self, q: Query, w: Writer) -> Answer:
         practices = self.k.data.practices
