@@ -782,7 +782,7 @@ class QuestionAnswerer:
         # a second part the first sentence does not hold ("... y cuántos ...")
         terms = self.sentences.terms(q.content)
         rest = {s: v for s, v in terms.items() if s not in t.stems}
-        if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.3 * self.sentences.idf_of(terms):
+        if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms):
             near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=30)
                     if (other := self.sentences.texts[i]) is not t and cov >= 0.5
                     and (other.ref == t.ref or other.source == t.source)]
