@@ -152,8 +152,10 @@ class Aggregator:
                     own = bool(item.responsible) if a is not None else bool(hh.responsible)
                     # with a hito number the institution says which commitment's, not a role filter
                     target = f"{cref}h{hh.number}" if q.hito is not None else ref
-                    if q.actors and not all(self._role_ok(q, key, target, cref, own and q.hito is None)
-                                            for key in q.actors):
+                    # listing commitments: a role in the commitment's own list counts too
+                    by_commitment = "commitment" in plural and "hito" not in plural
+                    if q.actors and not all(self._role_ok(q, key, target, cref, own and q.hito is None
+                                                          and not by_commitment) for key in q.actors):
                         continue
                     if not self._date_ok(q, item):
                         continue
