@@ -100,7 +100,7 @@ class Aggregator:
         people = any(t in _PEOPLE for t in q.tokens)
         superlative = any(t in _MOST + _LEAST for t in q.tokens) and bool(plural or q.named & {"hito", "commitment", "activity"})
         counting = "count" in q.asks and (q.count_target or "")[:4] in ("hito", "comp", "acti")
-        if q.activity is not None or (q.hito is not None and "activity" not in plural):
+        if q.activity is not None or (q.hito is not None and "activity" not in plural and not q.hito_list):
             return None
         listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
         role = q.asks_any("responsible", "supporters")
@@ -109,12 +109,12 @@ class Aggregator:
             return self._shared_supporters(q, w, self._plans(q, topics), [r for r in topics if r.startswith("c")][:2])
         if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and not counting:
             return None  # "el hito de …": one hito, named by its subject
-        one_of_many = "hito" in q.named and q.hito is None and bool(q.months)  # "qué hito inicia en febrero"
+        one_of_many = ("hito" in q.named and q.hito is None and bool(q.months)) or bool(q.hito_list)
         if not (superlative or counting or one_of_many or (plural and (filtered or listing))
                 or (people and role and filtered)):
             return None
         single = q.commitment is not None or ("commitment" in q.named and "commitment" not in q.plural)
-        if single and not superlative and not filtered:
+        if single and not superlative and not filtered and not q.hito_list:
             return None  # "cuántos hitos tiene el compromiso 2": the record answers
         topics = self._topic_refs(q)
         plans = self._plans(q, topics)
@@ -143,7 +143,9 @@ class Aggregator:
         for p, c in cs:
             cref = f"c{c.number}"
             for h in c.hitos:
-                if q.hito is not None and h.number != q.hito:
+                if q.hito_list and h.number not in q.hito_list:
+                    continue
+                if q.hito is not None and not q.hito_list and h.number != q.hito:
                     continue
                 items = [(h, a) for a in h.activities] if want_activities else [(h, None)]
                 for hh, a in items:
@@ -196,9 +198,14 @@ class Aggregator:
             return w._("hito {n}", n=numbers[0])
         return w._("hitos {list} y {last}", list=", ".join(map(str, numbers[:-1])), last=numbers[-1])
 
+    def _full_names(self, printed) -> list[str]:
+        return [self.k.actors.display(n) for n in printed if not n.startswith("~")]
+
     def _short_names(self, printed) -> list[str]:
         out = []
         for name in printed:
+            if name.startswith("~"):  # free text printed beside the names ("con el acompañamiento de …")
+                continue
             key = self.k.actors.resolve(name)
             actor = self.k.actors.actors.get(key) if key else None
             out.append(actor.acronym if actor is not None and actor.acronym else name)
@@ -250,8 +257,9 @@ class Aggregator:
             counts.sort(key=lambda x: -x[3])
             if any(t in _MOST for t in q.tokens) and "de" in q.tokens:  # "más de una"
                 counts = [x for x in counts if x[3] > 1] or counts
-            lines = [w._("- Compromiso {c} ({n}): {names}", c=c.number, n=n, names="; ".join(self._short_names(c.responsible)))
-                     for _p, c, _h, n in counts]
+            lines = [w._("- Compromiso {c} ({n}): {names}", c=c.number, n=n, names="; ".join(
+                self._full_names(c.responsible) if k == 0 else self._short_names(c.responsible)))
+                for k, (_p, c, _h, n) in enumerate(counts)]
             head = w._("Instituciones responsables por compromiso (de más a menos):")
         elif activities:
             counts = [(p, c, h, len(h.activities)) for p, c in cs for h in c.hitos]

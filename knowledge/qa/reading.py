@@ -136,6 +136,7 @@ class Query:
     acronyms: list[Acronym] = field(default_factory=list)
     months: list[tuple[int, int | None]] = field(default_factory=list)  # (month, year)
     years: list[int] = field(default_factory=list)
+    hito_list: tuple[int, ...] = ()  # "los hitos 1, 2 y 4", "hitos del 1 al 3"
     ordinal_one: bool = False
     defined: bool = False  # "qué es la CNC": an acronym right after "qué es"
     missing: str | None = None  # an attribute no source gives (lexicon aspects.yaml `unanswerable`)
@@ -276,6 +277,8 @@ class Reader:
                     q.plural.add(kind)
                 q.named.add(kind)
                 used.add(i)
+                if kind == "hito" and w in ("hitos", "milestones") and q.hito is None and not q.hito_list:
+                    q.hito_list = _number_list(t, i + 1)
                 num = _number_after(t, i)
                 if num is None and i > 0 and t[i - 1].isdigit() and len(t[i - 1]) == 1 \
                         and (t[i - 1] != "1" or q.ordinal_one) and not w.endswith("s"):
@@ -326,6 +329,24 @@ def ref_kind(word: str, following: str) -> str | None:
         if len(word) >= 6 and Levenshtein.distance(word, ref_word) <= 2:
             return kind
     return None
+
+
+def _number_list(t: tuple[str, ...], i: int) -> tuple[int, ...]:
+    """'1 2 y 4', '1 al 3', 'del 2 al 5' after a plural kind word (commas are already gone)."""
+    numbers: list[int] = []
+    while i < len(t) and t[i] in ("del", "de", "los", "las"):
+        i += 1
+    while i < len(t):
+        w = t[i]
+        if w.isdigit() and len(w) <= 2:
+            numbers.append(int(w))
+        elif w in ("al", "a", "hasta", "to") and numbers and i + 1 < len(t) and t[i + 1].isdigit():
+            numbers.extend(range(numbers[-1] + 1, int(t[i + 1]) + 1))
+            i += 1
+        elif w not in ("y", "e", "and", "o"):
+            break
+        i += 1
+    return tuple(dict.fromkeys(numbers)) if len(numbers) > 1 else ()
 
 
 def _number_after(t: tuple[str, ...], i: int) -> int | None:

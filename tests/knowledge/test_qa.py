@@ -174,3 +174,14 @@ def test_a_focal_points_update_is_cited_as_such(make_synthetic_data):
     text = Knowledge(data).ask("como va el hito 1 del compromiso 2").text
     assert "En progreso" in text and "40 %" in text
     assert "ISP" in text and "3 de agosto de 2030" in text
+
+
+@pytest.mark.parametrize(("question", "numbers"), [
+    ("quien es responsable de los hitos 1 y 2 del compromiso 1", (1, 2)),
+    ("hitos del 1 al 2 del compromiso 2 cuando terminan", (1, 2)),
+    ("milestones 1 and 2 of commitment 1: who leads them", (1, 2)),
+])
+def test_several_hitos_named_get_one_line_each(core, question, numbers):
+    text = core.ask(question).text.lower()
+    for n in numbers:
+        assert f"hito {n}" in text or f"milestone {n}" in text
