@@ -283,7 +283,8 @@ class QuestionAnswerer:
         if q.commitment or q.hito or q.named:
             return False
         others = [a for a in q.asks if a not in ("what_is", "about")]
-        return (not q.asks and len(rest) <= 1) or ("what_is" in q.asks and not others and len(rest) <= 3)
+        bare = not q.asks and len(rest) <= 1 and len(q.tokens) <= 4  # "icefi?", "y el ensmi"
+        return bare or ("what_is" in q.asks and not others and len(rest) <= 3)
 
     def meaning_answer(self, q: Query, w: Writer) -> Answer:
         lines, refs, sources = [], [], []
@@ -302,7 +303,10 @@ class QuestionAnswerer:
             # "qué significa PRECODE y hasta cuándo ...": the second ask is of the record it names
             found, _ = self.resolve(q)
             asks = [x for x in other if x in pieces.PIECES]
-            loc = self.k.locate(parse_ref(found.ref)) if found and found.raw >= ACCEPT_RECORD and asks \
+            # only the record the acronym names ("el instrumento denominado PRECODE"), not one that mentions it
+            names_it = found is not None and (i := self._subject_at.get(found.ref)) is not None and any(
+                fold_simple(a.acronym) in _folded(self.subjects.texts[i].text).split() for a in q.acronyms)
+            loc = self.k.locate(parse_ref(found.ref)) if names_it and found.raw >= ACCEPT_RECORD and asks \
                 and parse_ref(found.ref) and found.ref.startswith("c") else None
             answered = [pieces.PIECES[x](self.k, loc, w, q) for x in asks] if loc is not None else []
             if loc is not None and any(answered):
@@ -446,7 +450,7 @@ class QuestionAnswerer:
         texts = self.sentences.texts
         ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
         restated = self._named_count(q)
-        years = [str(y) for y in q.years] if answer_type_is_value(q) else []
+        years = [str(y) for y in q.years] if (q.answer_type == "number" or q.asks_any("count", "budget")) else []
         needed = set(self.sentences.terms(q.cue_words)) if q.asks_any(*_NAMED_ASKS) else set()
         titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
         answer_type = q.answer_type
@@ -516,9 +520,10 @@ class QuestionAnswerer:
         if title is not None:
             head = fold_simple(title.text).split()  # the record's own title: what found it
             identity = set(self.sentences.terms(head))
-        for ref in self._topic_refs(q):
-            for words in self.k.lexicon.topics.get(ref, ()):
-                identity |= set(self.sentences.terms(words.split()))
+        for ref in self._topic_refs(q):  # the nickname that found it, not another record's
+            if found.ref == ref or found.ref.startswith(ref + "h"):
+                for words in self.k.lexicon.topics.get(ref, ()):
+                    identity |= set(self.sentences.terms(words.split()))
         terms = {s: v for s, v in self.sentences.terms(q.content).items() if s not in identity}
         if not terms:
             return None
