@@ -35,6 +35,11 @@ ACCEPT_RECORD = 0.5  # share of the question's subject words a record must hold 
 ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
+_TITLED_NAME = re.compile(
+    r"(?i:presidente|presidenta|vicepresidente|vicepresidenta|comisionado|comisionada|ministro|ministra|"
+    r"secretario|secretaria|director|directora|embajador|embajadora|coordinador|coordinadora)\b"
+    r"[^.;:]{0,40}?\b(?!(?:El|La|Los|Las|De|Del|En)\b)[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+){1,3}"
+    r"(?:[,.]|$|\s+(?:indic|señal|refiri|dijo|expres|manifest|afirm|destac|agreg|explic|inform))")
 _PERSON_CUES = ("presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado", "comisionada",
                 "ministro", "ministra", "secretario", "secretaria", "director", "directora", "senor", "senora",
                 "licenciado", "licenciada", "doctor", "doctora", "indico", "senalo", "refirio", "dijo", "expreso",
@@ -136,11 +141,7 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
         words = set(fold_simple(text).split())
         if not words.intersection(_PERSON_CUES):
             return False
-        for m in _NAME.finditer(text):
-            name = [x for x in m.group(0).split() if fold_simple(x) not in _PERSON_CUES]
-            if len(name) >= 2 and not any(x.lower().startswith(_BODIES) for x in name):
-                return True
-        return False
+        return bool(_TITLED_NAME.search(text))  # "el presidente Bernardo Arévalo", "la Secretaria …, Keila Gramajo"
     if answer_type == "place":
         return bool(_PLACE.search(text))
     return True
@@ -469,8 +470,8 @@ class QuestionAnswerer:
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not any(m in fold_simple(t.text).split() for m in must):
                 continue
-            if restated and restated in _folded(t.text):
-                continue  # "¿cuáles son los siete ministerios?" is not answered by "siete ministerios"
+            if restated and (restated in _folded(t.text) or t.text.count(",") < 3):
+                continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
             if not self._names_actors(q, t):
                 continue
             if years and not any(y in t.text or y in (t.before or "") for y in years):

@@ -131,9 +131,14 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
                 add(href, "hito", "expected_results", h.expected_results, h.source, plan.key, title=h.text)
                 if h.status is not None:
                     add(href, "hito", "status", [h.status.quote], h.status.source, plan.key)
+                notes = [n[1:].strip() for n in h.responsible if n.startswith("~")]
+                add(href, "hito", "responsible_note", notes, h.source, plan.key, title=h.text)
                 for a in h.activities:
                     aref = f"{href}a{a.number}"
                     add(aref, "activity", "text", [a.text], a.source, plan.key)
+                    # what a table cell says beside the names ("... las 8 áreas prioritarias, Educación, …")
+                    notes = [n[1:].strip() for n in a.responsible if n.startswith("~")]
+                    add(aref, "activity", "responsible_note", notes, a.source, plan.key, title=a.text)
                     add(aref, "activity", "product", [a.product], a.source, plan.key, title=a.text)
                     add(aref, "activity", "verification", [a.verification], a.source, plan.key, title=a.text)
     for pr in data.projects:
