@@ -26,6 +26,7 @@ from knowledge.index import acronym_key
 from knowledge.normalize import fold_simple
 from knowledge.qa import pieces
 from knowledge.qa.aggregate import Aggregator
+from knowledge.qa.practices import Practices
 from knowledge.qa.reading import MONTHS, Query, Reader
 from knowledge.qa.records import build_rankers
 from knowledge.qa.retrieval import stem_set
@@ -161,6 +162,7 @@ class QuestionAnswerer:
         self._subjects_under = self._under(self.subjects.texts)
         self._sentences_under = self._under(self.sentences.texts)
         self.aggregator = Aggregator(knowledge, self.reader)
+        self.practices = Practices(knowledge, self.subjects)
 
     @staticmethod
     def _under(texts) -> dict[str, list[int]]:
@@ -192,8 +194,8 @@ class QuestionAnswerer:
             return self._other_plan(q, w)
         if "overdue" in q.asks:
             return self.overdue_answer(q, w)
-        if self._asks_practices(q):
-            return self.practices_answer(q, w)
+        if self.practices.asked(q):
+            return self.practices.answer(q, w)
         agg = self.aggregator.answer(q, w)
         if agg is not None:
             return agg
@@ -710,8 +712,6 @@ class QuestionAnswerer:
         r = parse_ref(found.ref)
         if r and r.kind == "project":
             return self.project_answer(q, k._project(r.key), found, w, sentence)
-        if r and r.kind == "catalogue" and self._asks_practices(q):
-            return self.practices_answer(q, w)
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)
         if any(a in pieces.TEXT_ONLY_ASKS for a in q.asks):
@@ -760,23 +760,6 @@ class QuestionAnswerer:
         kind = "no_answer" if aspects and refused == len(aspects) else "answer"
         return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage,
                            kind=kind)
-
-    def _asks_practices(self, q: Query) -> bool:
-        words = set(q.tokens)
-        return bool(words & {"practica", "practicas", "practice", "practices"}) and bool(
-            words & {"lista", "listado", "cual", "cuales", "nombres", "nombre", "list", "names", "which", "dame", "muestrame"})
-
-    def practices_answer(self, q: Query, w: Writer) -> Answer:
-        practices = self.k.data.practices
-        if not practices:
-            text = w._("Mis fuentes no incluyen la lista de las prácticas del catálogo: el comunicado solo da "
-                       "cuántas son. Se cargan con «hitobot import-catalogue» desde el archivo de SEGEPLAN.")
-            return make_answer(text, w.locale, kind="no_answer", refs=["cat"], confidence=0.5)
-        lines = [f"{p.id}. {shorten(p.title, 80)} ({p.institution})" for p in practices[:15]]
-        head = w.n_("{n} práctica en el catálogo:", "{n} prácticas en el catálogo:", len(practices))
-        if len(practices) > 15:
-            lines.append(w._("y {n} más", n=len(practices) - 15))
-        return make_answer(head + "\n" + "\n".join(lines), w.locale, refs=["cat"], confidence=0.8)
 
     def _quote(self, t, w: Writer) -> str:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone

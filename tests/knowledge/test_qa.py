@@ -185,3 +185,46 @@ def test_several_hitos_named_get_one_line_each(core, question, numbers):
     text = core.ask(question).text.lower()
     for n in numbers:
         assert f"hito {n}" in text or f"milestone {n}" in text
+
+
+# --- the catalogue's practices (SYNTHETIC practices, as an import would bring them) ---------------
+
+@pytest.fixture(scope="module")
+def with_practices(make_synthetic_data) -> Knowledge:
+    from knowledge.schema import CatalogueInfo, Practice
+
+    data = make_synthetic_data()
+    data.catalogue = CatalogueInfo(title="Catálogo sintético", period_label="2030", publisher="isp", practice_count=3,
+                                   institution_count=2, institution_breakdown=["2 institutos"],
+                                   spheres=["social", "ambiental"], source=SRC)
+    data.practices = [
+        Practice(id=1, title="Guardafaros comunitarios", institution="ISP", sphere="social", ods=[4, 16],
+                 description="Formación de voluntarios para cuidar faros."),
+        Practice(id=2, title="Reciclaje de lámparas", institution="Oficina de Faros e Iluminación", sphere="ambiental",
+                 ods=[12], description="Lámparas recicladas en talleres."),
+        Practice(id=3, title="Queserías abiertas", institution="ISP", sphere="económico", ods=[8],
+                 description="Registro público de queserías."),
+    ]
+    return Knowledge(data)
+
+
+@pytest.mark.parametrize(("question", "titles"), [
+    ("q practicas tiene el ISP", {"Guardafaros comunitarios", "Queserías abiertas"}),
+    ("practicas del ods 12", {"Reciclaje de lámparas"}),
+    ("cuales son las practicas ambientales", {"Reciclaje de lámparas"}),
+    ("which practices does the OFI offer", {"Reciclaje de lámparas"}),
+    ("dame la lista de practicas del catalogo", {"Guardafaros comunitarios", "Reciclaje de lámparas", "Queserías abiertas"}),
+])
+def test_practices_are_found_by_institution_ods_sphere_and_words(with_practices, question, titles):
+    answer = with_practices.ask(question)
+    assert answer.kind == "answer"
+    shown = {t for t in ("Guardafaros comunitarios", "Reciclaje de lámparas", "Queserías abiertas") if t in answer.text}
+    assert shown == titles
+
+
+@pytest.mark.parametrize("question", ["dame la lista de practicas del catalogo", "q practicas tiene el ISP",
+                                      "practicas del ods 4"])
+def test_without_an_imported_catalogue_practice_questions_say_so(core, question):
+    answer = core.ask(question)
+    assert answer.kind == "no_answer"
+    assert "no se ha cargado" in answer.text

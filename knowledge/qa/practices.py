@@ -1,0 +1,83 @@
+"""The catalogue's practices: found by institution (name or acronym), ODS, sphere and words.
+
+The 35 practices are not in the source texts; they arrive through `hitobot import-catalogue`.
+Until then, a question about them says so and gives what the press release does say (how many
+practices, from how many institutions) instead of answering something else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.answers import Answer, Choice
+from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.normalize import fold_simple
+from knowledge.qa.reading import Query
+
+PRACTICE_WORDS = frozenset({"practica", "practicas", "practice", "practices", "experiencia", "experiencias"})
+LIST_WORDS = frozenset({"lista", "listado", "cual", "cuales", "nombres", "nombre", "list", "names", "which", "dame",
+                        "muestrame", "hay"})
+SPHERES = {"economico": "económico", "economica": "económico", "economicas": "económico", "economicos": "económico",
+           "economic": "económico", "social": "social", "sociales": "social", "ambiental": "ambiental",
+           "ambientales": "ambiental", "environmental": "ambiental", "medio": "ambiental"}
+_ODS = re.compile(r"\b(?:ods|objetivo|objetivos|sdg|goal)\s+(\d{1,2})\b")
+MAX_LISTED = 10
+
+
+class Practices:
+    def __init__(self, knowledge, subjects):
+        self.k = knowledge
+        self.subjects = subjects  # the records' ranker: practices are among its texts (kind "practice")
+
+    def asked(self, q: Query) -> bool:
+        """A question about the catalogue's practices (not the catalogue's own facts)."""
+        words = set(q.tokens)
+        if not words & PRACTICE_WORDS or (words & {"instituciones", "institutions", "tipo", "tipos"} and not q.actors):
+            return False  # "qué tipo de instituciones ofrecen prácticas": the catalogue's own facts
+        return bool(words & LIST_WORDS or q.actors or _ODS.search(" ".join(q.tokens))
+                    or words & set(SPHERES))
+
+    def answer(self, q: Query, w: Writer) -> Answer:
+        practices = self.k.data.practices
+        cat = self.k.data.catalogue
+        if not practices:
+            said = w._("El comunicado dice que son {n} buenas prácticas de {m} instituciones públicas.",
+                       n=cat.practice_count, m=cat.institution_count) if cat else ""
+            text = w._("Mis fuentes no incluyen todavía la lista de las prácticas del catálogo: no se ha cargado "
+                       "el archivo de SEGEPLAN («hitobot import-catalogue»).") + (" " + said if said else "")
+            return make_answer(text, w.locale, kind="no_answer", refs=["cat"], confidence=0.0)
+        chosen = self.select(q)
+        if not chosen:
+            text = w._("Mis fuentes no tienen prácticas del catálogo que cumplan eso ({n} cargadas).", n=len(practices))
+            return make_answer(text, w.locale, kind="no_answer", refs=["cat"], confidence=0.0)
+        lines = [f"- {shorten(p.title, 90)} ({w.names([p.institution])}"
+                 + (f"; ODS {', '.join(map(str, p.ods))}" if p.ods else "") + ")" for p in chosen[:MAX_LISTED]]
+        if len(chosen) > MAX_LISTED:
+            lines.append(w._("y {n} más", n=len(chosen) - MAX_LISTED))
+        head = w.n_("{n} práctica del catálogo:", "{n} prácticas del catálogo:", len(chosen))
+        choices = [Choice(shorten(p.title, 60), f"p{p.id}") for p in chosen[:8]]
+        return make_answer(paragraphs(head + "\n" + "\n".join(lines)), w.locale, refs=["cat"], choices=choices,
+                           confidence=0.8)
+
+    def select(self, q: Query) -> list:
+        """The practices the question's filters select, best first."""
+        chosen = list(self.k.data.practices)
+        folded = " ".join(q.tokens)
+        if q.actors:
+            keys = set(q.actors)
+            chosen = [p for p in chosen if self.k.actors.resolve(p.institution) in keys
+                      or any(fold_simple(self.k.actors.actors[k].acronym or "") in fold_simple(p.institution).split()
+                             for k in keys)]
+        ods = {int(n) for n in _ODS.findall(folded)}
+        if ods:
+            chosen = [p for p in chosen if ods & set(p.ods)]
+        spheres = {SPHERES[t] for t in q.tokens if t in SPHERES}
+        if spheres:
+            chosen = [p for p in chosen if p.sphere in spheres]
+        rest = [t for t in q.subject if t not in PRACTICE_WORDS | LIST_WORDS and t not in SPHERES and t not in q.actor_words
+                and t not in ("catalogo", "cooperacion", "buenas", "ods", "objetivo") and not t.isdigit()]
+        if rest and not (q.actors or ods or spheres):
+            ranked = self.subjects.rank(self.subjects.terms(rest), lambda t: t.kind == "practice", limit=50)
+            order = {self.subjects.texts[i].ref: n for n, (_s, cov, i) in enumerate(ranked) if cov >= 0.5}
+            chosen = sorted((p for p in chosen if f"p{p.id}" in order), key=lambda p: order[f"p{p.id}"])
+        return chosen
