@@ -16,10 +16,6 @@ question's words and a value of the kind asked for (a number for "cuántos", a d
 
 from __future__ import annotations
 
-import functools
-import re
-from dataclasses import dataclass
-
 from knowledge.answers import Answer, Choice, Hit
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.index import acronym_key
@@ -27,50 +23,16 @@ from knowledge.normalize import fold_simple
 from knowledge.qa import pieces
 from knowledge.qa.aggregate import Aggregator
 from knowledge.qa.practices import Practices
-from knowledge.qa.reading import MONTHS, Query, Reader
+from knowledge.qa.reading import Query, Reader
 from knowledge.qa.records import build_rankers
+from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
 from knowledge.qa.retrieval import stem_set
+from knowledge.qa.sentences import ACCEPT_SENTENCE, SentenceFinder
+from knowledge.qa.values import _folded, sentence_holds
 from knowledge.refs import parse_ref
 
-ACCEPT_RECORD = 0.5  # share of the question's subject words a record must hold to be chosen by subject
-ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
-_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
-_TITLED_NAME = re.compile(
-    r"(?i:presidente|presidenta|vicepresidente|vicepresidenta|comisionado|comisionada|ministro|ministra|"
-    r"secretario|secretaria|director|directora|embajador|embajadora|coordinador|coordinadora)\b"
-    r"[^.;:]{0,40}?\b(?!(?:El|La|Los|Las|De|Del|En)\b)[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+){1,3}"
-    r"(?:[,.]|$|\s+(?:indic|señal|refiri|dijo|expres|manifest|afirm|destac|agreg|explic|inform))")
-_PERSON_CUES = ("presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado", "comisionada",
-                "ministro", "ministra", "secretario", "secretaria", "director", "directora", "senor", "senora",
-                "licenciado", "licenciada", "doctor", "doctora", "indico", "senalo", "refirio", "dijo", "expreso",
-                "manifesto", "afirmo", "destaco", "agrego", "explico", "coordinador", "coordinadora", "embajador",
-                "embajadora", "president", "minister", "director", "said")
-_NAME = re.compile(r"\b[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+")
-_ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
-_MONTH_WORDS = tuple(MONTHS)
-_PLACE = re.compile(r"\b(en|in|at|on)\s+(la\s+|el\s+|su\s+|los\s+|las\s+)?(?:[A-ZÁÉÍÓÚÑ]|p[aá]gina|portal|sitio|"
-                    r"plataforma|bot[oó]n|web)")
-_BODIES = ("minister", "secretar", "comisi", "institu", "consejo", "direcci", "organism", "plan", "gobierno",
-           "mesa", "foro", "programa", "proyecto", "sistema", "ley", "acuerdo", "decreto", "pol", "agenda",
-           "catálogo", "catalogo", "estrategia", "red", "centro", "fundaci", "asociaci", "alianza", "open",
-           "contralor", "procuradur", "congreso", "registro", "unidad", "oficina", "encuesta", "iniciativa",
-           "república", "republica", "presidencia", "vice", "ciudad", "guatemala", "méxico", "mexico", "naciones",
-           "banco", "cooperaci", "agencia", "portal", "observatorio", "gran", "estados", "fondo", "servicio",
-           "compromiso", "hito", "municipal", "departament", "según", "segun", "el", "la", "los", "las", "en",
-           "para", "con", "de", "del", "durante", "desde", "este", "esta")
-_NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "mil", "millones",
-                 "cien", "veinte", "treinta")
-
-
-# asks whose own words a quoted sentence must hold ("países", "componentes", "lecciones", "transparencia")
-_NAMED_ASKS = ("countries", "components", "pilots", "lessons", "transparency", "accountability", "solution",
-               "modifications")
-_PERSON_TITLES = frozenset({"presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado",
-                            "comisionada", "ministro", "ministra", "secretario", "secretaria", "director", "directora"})
 _CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
                           "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago"})
-RECORD_KINDS = frozenset({"plan", "commitment", "hito", "activity", "project", "catalogue"})
 PROJECT_ASPECTS = {
     "budget": "budget", "dates": "dates", "start": "dates", "end": "dates", "supporters": "supporters",
     "responsible": "supporters", "results": "results", "components": "components", "lessons": "lessons",
@@ -79,76 +41,7 @@ PROJECT_ASPECTS = {
 }
 
 
-@dataclass
-class Found:
-    """What a question resolved to: a record ref with how sure we are."""
-
-    ref: str
-    score: float  # bm25 plus boosts
-    coverage: float  # share of the question's subject words the record holds (nicknames included)
-    explicit: bool = False
-    raw: float = 1.0  # the share its own words hold (no nickname or institution boosts)
-
-
-_DATES = re.compile(r"\b\d{1,2}\s+(?:de\s+)?(?:" + "|".join(MONTHS) + r")\b|\b(?:19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b",
-                    re.IGNORECASE)
-
-
-_NUMBER_WORDS_SET = frozenset(_NUMBER_WORDS)
-# "compromiso 14", "número 8", "decreto 31": a number that names something, not a count
-_IDENTIFIERS = frozenset({"compromiso", "hito", "actividad", "numero", "no", "articulo", "decreto", "acuerdo",
-                          "capitulo", "meta", "med", "prioridad", "ods", "plan"})
-
-
-@functools.lru_cache(maxsize=8192)
-def _folded(text: str) -> str:
-    return fold_simple(text)
-
-
-def answer_type_is_value(q) -> bool:
-    """A count, amount or name is asked of a year the question gives."""
-    return q.answer_type in ("number", "person") or q.asks_any("count", "budget")
-
-
-def sentence_holds(sentence, answer_type: str) -> bool:
-    return sentence is not None and holds_type(sentence[0].text, answer_type)
-
-
-def holds_type(text: str, answer_type: str | None, target: str | None = None, asked: frozenset = frozenset()) -> bool:
-    """Whether a sentence holds a value of the kind asked for (a count of the thing counted,
-    when the question names it: "cuántos municipios" wants "27 municipios")."""
-    if answer_type is None:
-        return True
-    if answer_type == "number":
-        folded = _folded(text)
-        undated = _DATES.sub(" ", folded if target else text)
-        if target and target.endswith("s") and len(target) > 3:
-            words = undated.split()
-            stem = target[:6]  # "municipios" counts "municipalidades" too
-            def counts_it(i: int) -> bool:  # "27 municipalidades", "seis mesas temáticas"; not "dos hitos del compromiso"
-                after = words[i + 1:i + 3]
-                return bool(after) and (after[0].startswith(stem) or (
-                    len(after) > 1 and after[1].startswith(stem) and after[0] not in ("de", "del", "al", "a", "en")))
-            return any((w.isdigit() or w in _NUMBER_WORDS) and counts_it(i)
-                       and (i == 0 or words[i - 1] not in _IDENTIFIERS) for i, w in enumerate(words))
-        return bool(_NUMBER.search(undated)) or bool(_NUMBER_WORDS_SET.intersection(folded.split()))
-    if answer_type == "date":
-        folded = _folded(text)
-        return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)
-    if answer_type == "person":  # a body or a person the question does not already name
-        names = [m.group(0) for m in _NAME.finditer(text)] + _ACRONYM.findall(text)
-        return any(not set(fold_simple(n).split()) <= asked | {"de", "del", "la", "ciudad", "guatemala"} for n in names)
-    if answer_type == "name":  # a person's name, not an institution's, said as a person's
-        words = set(fold_simple(text).split())
-        if not words.intersection(_PERSON_CUES):
-            return False
-        return bool(_TITLED_NAME.search(text))  # "el presidente Bernardo Arévalo", "la Secretaria …, Keila Gramajo"
-    if answer_type == "place":
-        return bool(_PLACE.search(text))
-    return True
-
-
-class QuestionAnswerer:
+class QuestionAnswerer(Resolver, SentenceFinder):
     """Answers questions from one Knowledge (its records, actors and writers)."""
 
     def __init__(self, knowledge):
@@ -164,17 +57,6 @@ class QuestionAnswerer:
         self.aggregator = Aggregator(knowledge, self.reader)
         self.practices = Practices(knowledge, self.subjects)
 
-    @staticmethod
-    def _under(texts) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for i, t in enumerate(texts):
-            out.setdefault(t.ref, []).append(i)
-            r = parse_ref(t.ref)
-            if r is not None and r.commitment and (r.hito or r.activity):
-                out.setdefault(f"c{r.commitment}", []).append(i)
-                if r.activity:
-                    out.setdefault(f"c{r.commitment}h{r.hito}", []).append(i)
-        return out
 
     # --- entry point ------------------------------------------------------------------------
 
@@ -242,20 +124,6 @@ class QuestionAnswerer:
             return self._label(found.ref, Writer("es", self.k.actors))
         return ""
 
-    def _hito_choices(self, q: Query, w: Writer) -> Answer | None:
-        """'hito 2' with no commitment: which commitment's? (choices, unless the words decide)."""
-        candidates = [f"c{c.number}h{q.hito}" for p in self.k.plans() for c in p.commitments
-                      if any(h.number == q.hito for h in c.hitos)]
-        if len(candidates) <= 1:
-            return None
-        if q.content or q.actors or self._topic_refs(q):
-            ranked = self._rank(q, lambda t: t.ref in candidates)
-            if ranked and ranked[0].coverage >= ACCEPT_RECORD:
-                return None
-        text = w._("¿De qué compromiso? Hay un hito {n} en varios:", n=q.hito)
-        choices = [Choice(self._label(ref, w), ref) for ref in candidates[:8]]
-        text += "\n\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
-        return make_answer(text, w.locale, kind="choices", choices=choices, confidence=0.5)
 
     def overdue_answer(self, q: Query, w: Writer) -> Answer:
         """Past their end date and not recorded as completed: one hito, a commitment, a plan,
@@ -346,201 +214,9 @@ class QuestionAnswerer:
 
     # --- resolving --------------------------------------------------------------------------
 
-    def _topic_refs(self, q: Query) -> tuple[str, ...]:
-        return q.topics
-
-    def resolve(self, q: Query, previous: str | None = None) -> tuple[Found | None, list[Found]]:
-        """The record the question is about, and close alternatives."""
-        k = self.k
-        plan_key = f"pan{q.plan}" if q.plan else None
-        if q.commitment is not None:
-            base = k._locate_commitment(q.commitment, plan_key)
-            if base is None:
-                return None, []
-            ref = f"c{q.commitment}"
-            if q.hito is not None:
-                h = next((x for x in base.commitment.hitos if x.number == q.hito), None)
-                if h is None:
-                    return None, []
-                ref += f"h{q.hito}"
-                if q.activity is not None and any(a.number == q.activity for a in h.activities):
-                    return Found(f"{ref}a{q.activity}", 99, 1.0, True), []
-                if q.content and h.activities and "activity" not in q.plural and (
-                        "activity" in q.named or q.asks_any("product", "verification")):
-                    inner = self._rank(q, lambda t: t.ref.startswith(ref + "a"))
-                    if inner and inner[0].coverage >= ACCEPT_RECORD:
-                        return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
-                return Found(ref, 99, 1.0, True), []
-            if q.content and ("hito" in q.named and "hito" not in q.plural or "activity" in q.named):
-                inner = self._rank(q, lambda t: t.ref.startswith(ref + "h"))
-                if inner and inner[0].coverage >= ACCEPT_RECORD:
-                    return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
-            return Found(ref, 99, 1.0, True), []
-        kinds = self._kinds_named(q)
-        ranked = self._rank(q, lambda t: (kinds is None or t.kind in kinds)
-                            and (plan_key is None or t.plan in (plan_key, None))
-                            and (q.hito is None or re.search(rf"h{q.hito}(a\d+)?$", t.ref)))
-        follow_up = previous and parse_ref(previous) and q.asks and len(q.subject) <= 2
-        if not ranked:
-            return (Found(previous, 1, 1.0, True), []) if follow_up else (None, [])
-        best = ranked[0]
-        if best.ref.startswith("c") and "commitment" not in q.named:
-            topical = bool(self._topic_refs(q))
-            deeper = [r for r in ranked[1:8] if r.ref.startswith(best.ref) and r.ref != best.ref
-                      and (r.coverage >= max(ACCEPT_RECORD, best.coverage - 0.1) if not topical
-                           else r.raw >= 0.75 and r.raw >= best.raw + 0.2)]
-            if deeper:
-                best = deeper[0]
-        if best.coverage < ACCEPT_RECORD and follow_up:
-            return Found(previous, 1, 1.0, True), []
-        others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not r.ref.startswith(best.ref)]
-        return best, others
-
-    def _kinds_named(self, q: Query) -> set[str] | None:
-        if "activity" in q.named or (q.asks_any("product", "verification") and not q.asks_any("results")):
-            return {"activity", "hito"}
-        if q.hito is not None:
-            return {"hito"}
-        if "hito" in q.plural:
-            return {"commitment"}
-        if "hito" in q.named:
-            return {"hito", "activity"}
-        if "commitment" in q.named and "commitment" not in q.plural:
-            return {"commitment"}
-        return None
-
-    def _rank(self, q: Query, keep) -> list[Found]:
-        """Records by subject words, nicknames and the institutions named, best first."""
-        wanted = keep
-        keep = lambda t: t.kind in RECORD_KINDS and wanted(t)  # noqa: E731 - actors etc. are for search
-        terms = self.subjects.terms(q.subject)
-        texts = self.subjects.texts
-        scores: dict[str, list[float]] = {}
-        unknown = self.subjects.unknown_mass(q.subject)
-        for bm25, coverage, i in self.subjects.rank(terms, keep, limit=40, unknown=unknown):
-            scores[texts[i].ref] = [bm25, coverage]
-        raw = {ref: v[1] for ref, v in scores.items()}
-        boost = max((v[0] for v in scores.values()), default=1.0) or 1.0
-        for ref in self._topic_refs(q):
-            for i in self._subjects_under.get(ref, ()):
-                t = texts[i]
-                if keep(t):
-                    entry = scores.setdefault(t.ref, [0.0, 0.0])
-                    entry[0] += 0.5 * boost if t.ref == ref else 0.25 * boost
-                    entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
-        for key in q.actors:
-            for role in self.k.actors.roles.get(key, []):
-                i = self._subject_at.get(role.ref)
-                if i is None or not keep(texts[i]):
-                    continue
-                entry = scores.setdefault(role.ref, [0.0, 0.0])
-                entry[0] += (0.3 if role.role == "responsible" else 0.1) * boost
-        found = [Found(ref, s, c, raw=raw.get(ref, 0.0)) for ref, (s, c) in scores.items()]
-        found.sort(key=lambda f: (-f.score, len(f.ref)))
-        return found
 
     # --- sentences --------------------------------------------------------------------------
 
-    def best_sentence(self, q: Query, found: Found | None, extra: tuple[str, ...] = (), must: tuple[str, ...] = ()):
-        """(sentence Text, coverage) that holds most of the question's words and a value of the
-        kind asked for; None when no sentence does."""
-        words = list(q.content) + list(extra)
-        if not words:
-            return None
-        terms = self.sentences.terms(words)
-        if not terms:
-            return None
-        texts = self.sentences.texts
-        ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
-        restated = self._named_count(q)
-        years = [str(y) for y in q.years] if (q.answer_type == "number" or q.asks_any("count", "budget")) else []
-        needed = set(self.sentences.terms(q.cue_words)) if q.asks_any(*_NAMED_ASKS) else set()
-        titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
-        answer_type = q.answer_type
-        if "person" in q.asks:
-            answer_type = "name"
-        elif q.asks_any("budget", "count", "contact"):
-            answer_type = "number"
-        best, best_key = None, None
-        total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
-        for bm25, coverage, i in ranked:
-            t = texts[i]
-            if not holds_type(t.text, answer_type, q.count_target, frozenset(q.content)):
-                continue
-            if answer_type and t.context:  # a value's sentence is about what the sentence before names
-                extra = sum(self.sentences.idf[s] * v for s, v in terms.items() if s in t.context and s not in t.stems)
-                coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
-            if must and not any(m in fold_simple(t.text).split() for m in must):
-                continue
-            if restated and (restated in _folded(t.text) or t.text.count(",") < 3):
-                continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
-            if not self._names_actors(q, t):
-                continue
-            if years and not any(y in t.text or y in (t.before or "") for y in years):
-                continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
-            if needed and not needed & (t.stems | t.context):
-                continue  # "qué países …": a sentence about the catalogue that names no country does not answer
-            scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
-            key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
-            if titles and titles & set(_folded(t.text).split()):
-                key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
-            if best_key is None or key > best_key:
-                best, best_key = (t, coverage), key
-        if best is None:
-            return None
-        matched = len((best[0].stems | best[0].context) & set(terms))
-        # a count of the very thing asked ("230 personas" for "cuántas personas") is strong evidence
-        counted = answer_type == "number" and bool(q.count_target) and q.count_target.endswith("s")
-        titled = bool(titles & set(_folded(best[0].text).split()))  # "el comisionado ...": the post asked, named
-        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted or titled else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
-            return None
-        return best
-
-    @staticmethod
-    def _named_count(q: Query) -> str | None:
-        """'cuáles son los 7 ministerios', 'the five institutes': the count the question already
-        gives, as the sources would write it ('siete ministerios'), when it asks which they are."""
-        if not any(t in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names") for t in q.tokens):
-            return None
-        words = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
-                 "9": "nueve", "10": "diez"}
-        for i, t in enumerate(q.tokens[:-1]):
-            if t in words and q.tokens[i + 1].endswith("s"):
-                return f"{words[t]} {q.tokens[i + 1][:5]}"
-        return None
-
-    def scoped_sentence(self, q: Query, found: Found):
-        """The best sentence inside the record found (its commitment, or its project), for the
-        question's words that did not serve to find the record ("cómo promueve la transparencia
-        el compromiso de seguridad alimentaria" → "transparencia" inside commitment 2)."""
-        r = parse_ref(found.ref)
-        if r is None:
-            return None
-        scope = f"c{r.commitment}" if r.commitment else found.ref
-        i = self._subject_at.get(found.ref)
-        title = self.subjects.texts[i] if i is not None else None
-        identity: set[str] = set()
-        if title is not None:
-            head = fold_simple(title.text).split()  # the record's own title: what found it
-            identity = set(self.sentences.terms(head))
-        for ref in self._topic_refs(q):  # the nickname that found it, not another record's
-            if found.ref == ref or found.ref.startswith(ref + "h"):
-                for words in self.k.lexicon.topics.get(ref, ()):
-                    identity |= set(self.sentences.terms(words.split()))
-        terms = {s: v for s, v in self.sentences.terms(q.content).items() if s not in identity}
-        if not terms:
-            return None
-        texts = self.sentences.texts
-        allowed = {j for j in (*self._sentences_under.get(scope, ()), *self._sentences_under.get(found.ref, ()))
-                   if not (texts[j].ref == found.ref and texts[j].field == "text")}
-        if not allowed:
-            return None
-        answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
-        for _bm25, coverage, j in self.sentences.rank(terms, allowed, limit=10):
-            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target, frozenset(q.content)) \
-                    and self._names_actors(q, texts[j]):
-                return texts[j], coverage
-        return None
 
     @staticmethod
     def _bare(q: Query) -> bool:
@@ -565,22 +241,6 @@ class QuestionAnswerer:
         rest = [s for s in self.sentences.terms(q.content) if s not in own]
         return bool(rest) and sum(1 for s in rest if s in sentence[0].stems) * 2 >= len(rest)
 
-    @staticmethod
-    def _title_of_actor(q: Query) -> bool:
-        """'el director de CONAMIGUA': a post of the institution named (not an event's speaker)."""
-        t = q.tokens
-        return any(w in _PERSON_CUES and set(t[i + 1:i + 4]) & q.actor_words for i, w in enumerate(t))
-
-    def _names_actors(self, q: Query, t) -> bool:
-        """A sentence quoted for a question that names an institution must be about it: it names
-        it, or belongs to a record where it has a role (never another body's phone number)."""
-        if not q.actors or ("person" in q.asks and not self._title_of_actor(q)):
-            return True  # "qué presidente habló en el relanzamiento de la Comisión": the event's speaker
-        words = self.sentences.terms(q.actor_words)
-        if words and all(s in t.stems for s in words):
-            return True
-        return any(t.ref == r.ref or t.ref.startswith(r.ref + "h") or t.ref.startswith(r.ref + "a")
-                   for key in q.actors for r in self.k.actors.roles.get(key, []) if r.ref.startswith("c"))
 
     def _record_answers(self, q: Query, found: Found, sentence) -> bool:
         """Whether the record's own fields answer (else a sentence of the running text does)."""
@@ -761,25 +421,6 @@ class QuestionAnswerer:
         return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage,
                            kind=kind)
 
-    def _quote(self, t, w: Writer) -> str:
-        text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
-        return w._("Según la fuente: «{text}»", text=shorten(text, 420))
-
-    def sentence_answer(self, q: Query, sentence, w: Writer) -> Answer:
-        t, coverage = sentence
-        lines = [self._quote(t, w)]
-        # a second part the first sentence does not hold ("... y cuántos ...")
-        terms = self.sentences.terms(q.content)
-        rest = {s: v for s, v in terms.items() if s not in t.stems}
-        if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms):
-            near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=30)
-                    if (other := self.sentences.texts[i]) is not t and cov >= 0.5
-                    and (other.ref == t.ref or other.source == t.source)]
-            if near:  # the same paragraph first
-                lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[2]].text, 300)))
-        text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
-        return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
-                           source=t.source.document if t.source else None)
 
     def search(self, query: str, locale: str) -> list[Hit]:
         """Every record, institution, acronym and practice matching a query, best first, one hit

@@ -1,0 +1,154 @@
+"""Resolving what a question is about: explicit numbers first, then the records ranked by
+subject words, nicknames and the institutions named together; a hito number alone offers the
+commitments that have one.
+
+`Resolver` is part of `QuestionAnswerer` (knowledge.qa.answerer), which provides the records'
+ranker (`subjects`) and the knowledge base (`k`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.answers import Answer, Choice
+from knowledge.compose import Writer, make_answer
+from knowledge.qa.reading import Query
+from knowledge.refs import parse_ref
+
+ACCEPT_RECORD = 0.5  # share of the question's subject words a record must hold to be chosen by subject
+RECORD_KINDS = frozenset({"plan", "commitment", "hito", "activity", "project", "catalogue"})
+
+
+@dataclass
+class Found:
+    """What a question resolved to: a record ref with how sure we are."""
+
+    ref: str
+    score: float  # bm25 plus boosts
+    coverage: float  # share of the question's subject words the record holds (nicknames included)
+    explicit: bool = False
+    raw: float = 1.0  # the share its own words hold (no nickname or institution boosts)
+
+
+class Resolver:
+
+    @staticmethod
+    def _under(texts) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            out.setdefault(t.ref, []).append(i)
+            r = parse_ref(t.ref)
+            if r is not None and r.commitment and (r.hito or r.activity):
+                out.setdefault(f"c{r.commitment}", []).append(i)
+                if r.activity:
+                    out.setdefault(f"c{r.commitment}h{r.hito}", []).append(i)
+        return out
+
+    def _topic_refs(self, q: Query) -> tuple[str, ...]:
+        return q.topics
+
+    def resolve(self, q: Query, previous: str | None = None) -> tuple[Found | None, list[Found]]:
+        """The record the question is about, and close alternatives."""
+        k = self.k
+        plan_key = f"pan{q.plan}" if q.plan else None
+        if q.commitment is not None:
+            base = k._locate_commitment(q.commitment, plan_key)
+            if base is None:
+                return None, []
+            ref = f"c{q.commitment}"
+            if q.hito is not None:
+                h = next((x for x in base.commitment.hitos if x.number == q.hito), None)
+                if h is None:
+                    return None, []
+                ref += f"h{q.hito}"
+                if q.activity is not None and any(a.number == q.activity for a in h.activities):
+                    return Found(f"{ref}a{q.activity}", 99, 1.0, True), []
+                if q.content and h.activities and "activity" not in q.plural and (
+                        "activity" in q.named or q.asks_any("product", "verification")):
+                    inner = self._rank(q, lambda t: t.ref.startswith(ref + "a"))
+                    if inner and inner[0].coverage >= ACCEPT_RECORD:
+                        return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
+                return Found(ref, 99, 1.0, True), []
+            if q.content and ("hito" in q.named and "hito" not in q.plural or "activity" in q.named):
+                inner = self._rank(q, lambda t: t.ref.startswith(ref + "h"))
+                if inner and inner[0].coverage >= ACCEPT_RECORD:
+                    return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
+            return Found(ref, 99, 1.0, True), []
+        kinds = self._kinds_named(q)
+        ranked = self._rank(q, lambda t: (kinds is None or t.kind in kinds)
+                            and (plan_key is None or t.plan in (plan_key, None))
+                            and (q.hito is None or re.search(rf"h{q.hito}(a\d+)?$", t.ref)))
+        follow_up = previous and parse_ref(previous) and q.asks and len(q.subject) <= 2
+        if not ranked:
+            return (Found(previous, 1, 1.0, True), []) if follow_up else (None, [])
+        best = ranked[0]
+        if best.ref.startswith("c") and "commitment" not in q.named:
+            topical = bool(self._topic_refs(q))
+            deeper = [r for r in ranked[1:8] if r.ref.startswith(best.ref) and r.ref != best.ref
+                      and (r.coverage >= max(ACCEPT_RECORD, best.coverage - 0.1) if not topical
+                           else r.raw >= 0.75 and r.raw >= best.raw + 0.2)]
+            if deeper:
+                best = deeper[0]
+        if best.coverage < ACCEPT_RECORD and follow_up:
+            return Found(previous, 1, 1.0, True), []
+        others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not r.ref.startswith(best.ref)]
+        return best, others
+
+    def _kinds_named(self, q: Query) -> set[str] | None:
+        if "activity" in q.named or (q.asks_any("product", "verification") and not q.asks_any("results")):
+            return {"activity", "hito"}
+        if q.hito is not None:
+            return {"hito"}
+        if "hito" in q.plural:
+            return {"commitment"}
+        if "hito" in q.named:
+            return {"hito", "activity"}
+        if "commitment" in q.named and "commitment" not in q.plural:
+            return {"commitment"}
+        return None
+
+    def _rank(self, q: Query, keep) -> list[Found]:
+        """Records by subject words, nicknames and the institutions named, best first."""
+        wanted = keep
+        keep = lambda t: t.kind in RECORD_KINDS and wanted(t)  # noqa: E731 - actors etc. are for search
+        terms = self.subjects.terms(q.subject)
+        texts = self.subjects.texts
+        scores: dict[str, list[float]] = {}
+        unknown = self.subjects.unknown_mass(q.subject)
+        for bm25, coverage, i in self.subjects.rank(terms, keep, limit=40, unknown=unknown):
+            scores[texts[i].ref] = [bm25, coverage]
+        raw = {ref: v[1] for ref, v in scores.items()}
+        boost = max((v[0] for v in scores.values()), default=1.0) or 1.0
+        for ref in self._topic_refs(q):
+            for i in self._subjects_under.get(ref, ()):
+                t = texts[i]
+                if keep(t):
+                    entry = scores.setdefault(t.ref, [0.0, 0.0])
+                    entry[0] += 0.5 * boost if t.ref == ref else 0.25 * boost
+                    entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
+        for key in q.actors:
+            for role in self.k.actors.roles.get(key, []):
+                i = self._subject_at.get(role.ref)
+                if i is None or not keep(texts[i]):
+                    continue
+                entry = scores.setdefault(role.ref, [0.0, 0.0])
+                entry[0] += (0.3 if role.role == "responsible" else 0.1) * boost
+        found = [Found(ref, s, c, raw=raw.get(ref, 0.0)) for ref, (s, c) in scores.items()]
+        found.sort(key=lambda f: (-f.score, len(f.ref)))
+        return found
+
+    def _hito_choices(self, q: Query, w: Writer) -> Answer | None:
+        """'hito 2' with no commitment: which commitment's? (choices, unless the words decide)."""
+        candidates = [f"c{c.number}h{q.hito}" for p in self.k.plans() for c in p.commitments
+                      if any(h.number == q.hito for h in c.hitos)]
+        if len(candidates) <= 1:
+            return None
+        if q.content or q.actors or self._topic_refs(q):
+            ranked = self._rank(q, lambda t: t.ref in candidates)
+            if ranked and ranked[0].coverage >= ACCEPT_RECORD:
+                return None
+        text = w._("¿De qué compromiso? Hay un hito {n} en varios:", n=q.hito)
+        choices = [Choice(self._label(ref, w), ref) for ref in candidates[:8]]
+        text += "\n\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
+        return make_answer(text, w.locale, kind="choices", choices=choices, confidence=0.5)

@@ -1,0 +1,164 @@
+"""Quoting the running text: the sentence that holds what a question asks (anywhere, or inside
+the record the question is about), a second sentence for a second part, and the quote itself.
+
+`SentenceFinder` is part of `QuestionAnswerer` (knowledge.qa.answerer), which provides the
+rankers (`sentences`, `subjects`), the knowledge base (`k`) and `cite`.
+"""
+
+from __future__ import annotations
+
+from knowledge.answers import Answer
+from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.normalize import fold_simple
+from knowledge.qa.reading import Query
+from knowledge.qa.resolving import Found
+from knowledge.qa.values import _PERSON_CUES, _folded, holds_type
+from knowledge.refs import parse_ref
+
+ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
+# asks whose own words a quoted sentence must hold ("países", "componentes", "lecciones", "transparencia")
+_NAMED_ASKS = ("countries", "components", "pilots", "lessons", "transparency", "accountability", "solution",
+               "modifications")
+_PERSON_TITLES = frozenset({"presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado",
+                            "comisionada", "ministro", "ministra", "secretario", "secretaria", "director", "directora"})
+
+
+class SentenceFinder:
+
+    def best_sentence(self, q: Query, found: Found | None, extra: tuple[str, ...] = (), must: tuple[str, ...] = ()):
+        """(sentence Text, coverage) that holds most of the question's words and a value of the
+        kind asked for; None when no sentence does."""
+        words = list(q.content) + list(extra)
+        if not words:
+            return None
+        terms = self.sentences.terms(words)
+        if not terms:
+            return None
+        texts = self.sentences.texts
+        ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
+        restated = self._named_count(q)
+        years = [str(y) for y in q.years] if (q.answer_type == "number" or q.asks_any("count", "budget")) else []
+        needed = set(self.sentences.terms(q.cue_words)) if q.asks_any(*_NAMED_ASKS) else set()
+        titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
+        answer_type = q.answer_type
+        if "person" in q.asks:
+            answer_type = "name"
+        elif q.asks_any("budget", "count", "contact"):
+            answer_type = "number"
+        best, best_key = None, None
+        total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
+        for bm25, coverage, i in ranked:
+            t = texts[i]
+            if not holds_type(t.text, answer_type, q.count_target, frozenset(q.content)):
+                continue
+            if answer_type and t.context:  # a value's sentence is about what the sentence before names
+                extra = sum(self.sentences.idf[s] * v for s, v in terms.items() if s in t.context and s not in t.stems)
+                coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
+            if must and not any(m in fold_simple(t.text).split() for m in must):
+                continue
+            if restated and (restated in _folded(t.text) or t.text.count(",") < 3):
+                continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
+            if not self._names_actors(q, t):
+                continue
+            if years and not any(y in t.text or y in (t.before or "") for y in years):
+                continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
+            if needed and not needed & (t.stems | t.context):
+                continue  # "qué países …": a sentence about the catalogue that names no country does not answer
+            scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
+            key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
+            if titles and titles & set(_folded(t.text).split()):
+                key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
+            if best_key is None or key > best_key:
+                best, best_key = (t, coverage), key
+        if best is None:
+            return None
+        matched = len((best[0].stems | best[0].context) & set(terms))
+        # a count of the very thing asked ("230 personas" for "cuántas personas") is strong evidence
+        counted = answer_type == "number" and bool(q.count_target) and q.count_target.endswith("s")
+        titled = bool(titles & set(_folded(best[0].text).split()))  # "el comisionado ...": the post asked, named
+        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted or titled else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
+            return None
+        return best
+
+    @staticmethod
+    def _named_count(q: Query) -> str | None:
+        """'cuáles son los 7 ministerios', 'the five institutes': the count the question already
+        gives, as the sources would write it ('siete ministerios'), when it asks which they are."""
+        if not any(t in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names") for t in q.tokens):
+            return None
+        words = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
+                 "9": "nueve", "10": "diez"}
+        for i, t in enumerate(q.tokens[:-1]):
+            if t in words and q.tokens[i + 1].endswith("s"):
+                return f"{words[t]} {q.tokens[i + 1][:5]}"
+        return None
+
+    def scoped_sentence(self, q: Query, found: Found):
+        """The best sentence inside the record found (its commitment, or its project), for the
+        question's words that did not serve to find the record ("cómo promueve la transparencia
+        el compromiso de seguridad alimentaria" → "transparencia" inside commitment 2)."""
+        r = parse_ref(found.ref)
+        if r is None:
+            return None
+        scope = f"c{r.commitment}" if r.commitment else found.ref
+        i = self._subject_at.get(found.ref)
+        title = self.subjects.texts[i] if i is not None else None
+        identity: set[str] = set()
+        if title is not None:
+            head = fold_simple(title.text).split()  # the record's own title: what found it
+            identity = set(self.sentences.terms(head))
+        for ref in self._topic_refs(q):  # the nickname that found it, not another record's
+            if found.ref == ref or found.ref.startswith(ref + "h"):
+                for words in self.k.lexicon.topics.get(ref, ()):
+                    identity |= set(self.sentences.terms(words.split()))
+        terms = {s: v for s, v in self.sentences.terms(q.content).items() if s not in identity}
+        if not terms:
+            return None
+        texts = self.sentences.texts
+        allowed = {j for j in (*self._sentences_under.get(scope, ()), *self._sentences_under.get(found.ref, ()))
+                   if not (texts[j].ref == found.ref and texts[j].field == "text")}
+        if not allowed:
+            return None
+        answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
+        for _bm25, coverage, j in self.sentences.rank(terms, allowed, limit=10):
+            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target, frozenset(q.content)) \
+                    and self._names_actors(q, texts[j]):
+                return texts[j], coverage
+        return None
+
+    @staticmethod
+    def _title_of_actor(q: Query) -> bool:
+        """'el director de CONAMIGUA': a post of the institution named (not an event's speaker)."""
+        t = q.tokens
+        return any(w in _PERSON_CUES and set(t[i + 1:i + 4]) & q.actor_words for i, w in enumerate(t))
+
+    def _names_actors(self, q: Query, t) -> bool:
+        """A sentence quoted for a question that names an institution must be about it: it names
+        it, or belongs to a record where it has a role (never another body's phone number)."""
+        if not q.actors or ("person" in q.asks and not self._title_of_actor(q)):
+            return True  # "qué presidente habló en el relanzamiento de la Comisión": the event's speaker
+        words = self.sentences.terms(q.actor_words)
+        if words and all(s in t.stems for s in words):
+            return True
+        return any(t.ref == r.ref or t.ref.startswith(r.ref + "h") or t.ref.startswith(r.ref + "a")
+                   for key in q.actors for r in self.k.actors.roles.get(key, []) if r.ref.startswith("c"))
+
+    def _quote(self, t, w: Writer) -> str:
+        text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
+        return w._("Según la fuente: «{text}»", text=shorten(text, 420))
+
+    def sentence_answer(self, q: Query, sentence, w: Writer) -> Answer:
+        t, coverage = sentence
+        lines = [self._quote(t, w)]
+        # a second part the first sentence does not hold ("... y cuántos ...")
+        terms = self.sentences.terms(q.content)
+        rest = {s: v for s, v in terms.items() if s not in t.stems}
+        if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms):
+            near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=30)
+                    if (other := self.sentences.texts[i]) is not t and cov >= 0.5
+                    and (other.ref == t.ref or other.source == t.source)]
+            if near:  # the same paragraph first
+                lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[2]].text, 300)))
+        text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
+        return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
+                           source=t.source.document if t.source else None)

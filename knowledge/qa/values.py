@@ -1,0 +1,92 @@
+"""Kinds of value a sentence can hold — a count of the thing asked, a date, a person's name
+said by their post, a body, a place — so a quoted sentence holds what the question wants."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from knowledge.normalize import fold_simple
+from knowledge.qa.reading import MONTHS
+
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
+
+_TITLED_NAME = re.compile(
+    r"(?i:presidente|presidenta|vicepresidente|vicepresidenta|comisionado|comisionada|ministro|ministra|"
+    r"secretario|secretaria|director|directora|embajador|embajadora|coordinador|coordinadora)\b"
+    r"[^.;:]{0,40}?\b(?!(?:El|La|Los|Las|De|Del|En)\b)[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+){1,3}"
+    r"(?:[,.]|$|\s+(?:indic|señal|refiri|dijo|expres|manifest|afirm|destac|agreg|explic|inform))")
+
+_PERSON_CUES = ("presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado", "comisionada",
+                "ministro", "ministra", "secretario", "secretaria", "director", "directora", "senor", "senora",
+                "licenciado", "licenciada", "doctor", "doctora", "indico", "senalo", "refirio", "dijo", "expreso",
+                "manifesto", "afirmo", "destaco", "agrego", "explico", "coordinador", "coordinadora", "embajador",
+                "embajadora", "president", "minister", "director", "said")
+
+_NAME = re.compile(r"\b[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+")
+
+_ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
+
+_MONTH_WORDS = tuple(MONTHS)
+
+_PLACE = re.compile(r"\b(en|in|at|on)\s+(la\s+|el\s+|su\s+|los\s+|las\s+)?(?:[A-ZÁÉÍÓÚÑ]|p[aá]gina|portal|sitio|"
+                    r"plataforma|bot[oó]n|web)")
+
+
+_NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "mil", "millones",
+                 "cien", "veinte", "treinta")
+
+_DATES = re.compile(r"\b\d{1,2}\s+(?:de\s+)?(?:" + "|".join(MONTHS) + r")\b|\b(?:19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b",
+                    re.IGNORECASE)
+
+_NUMBER_WORDS_SET = frozenset(_NUMBER_WORDS)
+
+# "compromiso 14", "número 8", "decreto 31": a number that names something, not a count
+_IDENTIFIERS = frozenset({"compromiso", "hito", "actividad", "numero", "no", "articulo", "decreto", "acuerdo",
+                          "capitulo", "meta", "med", "prioridad", "ods", "plan"})
+
+@functools.lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    return fold_simple(text)
+
+def answer_type_is_value(q) -> bool:
+    """A count, amount or name is asked of a year the question gives."""
+    return q.answer_type in ("number", "person") or q.asks_any("count", "budget")
+
+def sentence_holds(sentence, answer_type: str) -> bool:
+    return sentence is not None and holds_type(sentence[0].text, answer_type)
+
+def holds_type(text: str, answer_type: str | None, target: str | None = None, asked: frozenset = frozenset()) -> bool:
+    """Whether a sentence holds a value of the kind asked for (a count of the thing counted,
+    when the question names it: "cuántos municipios" wants "27 municipios")."""
+    if answer_type is None:
+        return True
+    if answer_type == "number":
+        folded = _folded(text)
+        undated = _DATES.sub(" ", folded if target else text)
+        if target and target.endswith("s") and len(target) > 3:
+            words = undated.split()
+            stem = target[:6]  # "municipios" counts "municipalidades" too
+            def counts_it(i: int) -> bool:  # "27 municipalidades", "seis mesas temáticas"; not "dos hitos del compromiso"
+                after = words[i + 1:i + 3]
+                return bool(after) and (after[0].startswith(stem) or (
+                    len(after) > 1 and after[1].startswith(stem) and after[0] not in ("de", "del", "al", "a", "en")))
+            return any((w.isdigit() or w in _NUMBER_WORDS) and counts_it(i)
+                       and (i == 0 or words[i - 1] not in _IDENTIFIERS) for i, w in enumerate(words))
+        return bool(_NUMBER.search(undated)) or bool(_NUMBER_WORDS_SET.intersection(folded.split()))
+    if answer_type == "date":
+        folded = _folded(text)
+        return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)
+    if answer_type == "person":  # a body or a person the question does not already name
+        names = [m.group(0) for m in _NAME.finditer(text)] + _ACRONYM.findall(text)
+        return any(not set(fold_simple(n).split()) <= asked | {"de", "del", "la", "ciudad", "guatemala"} for n in names)
+    if answer_type == "name":  # a person's name, not an institution's, said as a person's
+        words = set(fold_simple(text).split())
+        if not words.intersection(_PERSON_CUES):
+            return False
+        return bool(_TITLED_NAME.search(text))  # "el presidente Bernardo Arévalo", "la Secretaria …, Keila Gramajo"
+    if answer_type == "place":
+        return bool(_PLACE.search(text))
+    return True
