@@ -21,6 +21,7 @@ from knowledge.index import (
     acronym_key,
 )
 from knowledge.normalize import Normalizer, load_lexicon
+from knowledge.profiles import Profiles
 from knowledge.qa import QuestionAnswerer
 from knowledge.refs import Ref, parse_ref
 from knowledge.schema import (
@@ -55,7 +56,7 @@ STRUCTURED_ASPECTS = {"responsible", "supporters", "dates", "status", "results",
                       "products", "participation"}
 
 
-class Knowledge(Cards):
+class Knowledge(Cards, Profiles):
     """Answers questions about the plans, the catalogue and the projects of one KnowledgeData."""
 
     def __init__(self, data: KnowledgeData):
