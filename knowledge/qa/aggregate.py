@@ -105,6 +105,11 @@ class Aggregator:
         listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
         role = q.asks_any("responsible", "supporters")
         topics = self._topic_refs(q)
+        if set(q.tokens) & {"proyecto", "project", "programa", "programme"} and not plural - {"commitment"}:
+            return None  # a cooperation project's partners or activities: the project answers
+        named = [f"c{n}" for n in q.commitment_list]
+        if people and len(named) >= 2:
+            return self._shared_supporters(q, w, self._plans(q, topics), named[:2])
         if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
             return self._shared_supporters(q, w, self._plans(q, topics), [r for r in topics if r.startswith("c")][:2])
         if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and not counting:

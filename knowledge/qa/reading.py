@@ -137,6 +137,7 @@ class Query:
     months: list[tuple[int, int | None]] = field(default_factory=list)  # (month, year)
     years: list[int] = field(default_factory=list)
     hito_list: tuple[int, ...] = ()  # "los hitos 1, 2 y 4", "hitos del 1 al 3"
+    commitment_list: tuple[int, ...] = ()  # every commitment named by number ("el 3 como el 6")
     ordinal_one: bool = False
     defined: bool = False  # "qué es la CNC": an acronym right after "qué es"
     missing: str | None = None  # an attribute no source gives (lexicon aspects.yaml `unanswerable`)
@@ -286,6 +287,8 @@ class Reader:
                     used.add(i - 1)
                 elif num is not None:
                     used.add(i + 1 if t[i + 1].isdigit() else i + 2)
+                if num is not None and kind == "commitment" and num not in q.commitment_list:
+                    q.commitment_list = (*q.commitment_list, num)
                 if num is not None:
                     attr = {"commitment": "commitment", "hito": "hito", "activity": "activity", "plan": "plan"}[kind]
                     if getattr(q, attr) is None:

@@ -100,10 +100,10 @@ class Resolver:
             return {"activity", "hito"}
         if q.hito is not None:
             return {"hito"}
-        if "hito" in q.plural:
-            return {"commitment"}
+        if "hito" in q.plural or ("commitment" in q.named and q.asks_any("status")):
+            return {"commitment"}  # "¿el compromiso de … ya cumplió algún hito?": the commitment's hitos
         if "hito" in q.named:
-            return {"hito", "activity"}
+            return {"hito"}
         if "commitment" in q.named and "commitment" not in q.plural:
             return {"commitment"}
         return None

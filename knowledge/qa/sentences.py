@@ -23,6 +23,13 @@ _PERSON_TITLES = frozenset({"presidente", "presidenta", "vicepresidente", "vicep
                             "comisionada", "ministro", "ministra", "secretario", "secretaria", "director", "directora"})
 
 
+def _digits(restated: str) -> str:
+    """'siete' -> '7' (the sources write counts both ways)."""
+    first = restated.split()[0]
+    return {"dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7", "ocho": "8",
+            "nueve": "9", "diez": "10"}.get(first, first)
+
+
 class SentenceFinder:
 
     def best_sentence(self, q: Query, found: Found | None, extra: tuple[str, ...] = (), must: tuple[str, ...] = ()):
@@ -56,7 +63,8 @@ class SentenceFinder:
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not any(m in fold_simple(t.text).split() for m in must):
                 continue
-            if restated and (restated in _folded(t.text) or t.text.count(",") < 3):
+            if restated and (restated in _folded(t.text) or restated.replace(restated.split()[0], _digits(restated))
+                             in _folded(t.text) or t.text.count(",") < 3):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
             if not self._names_actors(q, t):
                 continue
@@ -84,13 +92,13 @@ class SentenceFinder:
     def _named_count(q: Query) -> str | None:
         """'cuáles son los 7 ministerios', 'the five institutes': the count the question already
         gives, as the sources would write it ('siete ministerios'), when it asks which they are."""
-        if not any(t in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names") for t in q.tokens):
-            return None
         words = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
                  "9": "nueve", "10": "diez"}
-        for i, t in enumerate(q.tokens[:-1]):
-            if t in words and q.tokens[i + 1].endswith("s"):
-                return f"{words[t]} {q.tokens[i + 1][:5]}"
+        asks_which = any(x in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names") for x in q.tokens)
+        for i, x in enumerate(q.tokens[:-1]):
+            # "cuáles son los 27 …", "qué siete ministerios …"
+            if x.isdigit() and q.tokens[i + 1].endswith("s") and (asks_which or (i and q.tokens[i - 1] == "que")):
+                return f"{words.get(x, x)} {q.tokens[i + 1][:5]}"
         return None
 
     def scoped_sentence(self, q: Query, found: Found):
