@@ -100,8 +100,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return self.k._actor_answer(q.actors[0], aspect, w, None)
         if found is not None and (found.explicit or found.coverage >= ACCEPT_RECORD):
             scoped = self.scoped_sentence(q, found)
-            if scoped is not None and (sentence is None or scoped[1] >= sentence[1] - 0.15):
-                sentence = scoped
+            own_title = sentence is not None and sentence[0].ref == found.ref and sentence[0].field == "text" \
+                and sentence[1] >= 0.9
+            if scoped is not None and not own_title and (sentence is None or scoped[1] >= sentence[1] - 0.15):
+                sentence = scoped  # (the record's own title, when it holds the question, is the answer)
         if q.missing and sentence is None:
             return self.k._refusal(q.missing, self._entity(q, found), w)
         if found is not None and self._record_answers(q, found, sentence):
