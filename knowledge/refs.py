@@ -5,6 +5,7 @@ One grammar everywhere, so a deep link, a button and a search hit all name thing
     plan:pan6        a plan                       c3        commitment 3 of the plan that has it
     c3h2             hito 2 of commitment 3       c10h1a2   activity 2 of hito 1 of commitment 10
     p12              catalogue practice 12        i:sesan   actor (institution/organisation) key
+    pSYN-4           catalogue practice SYN-4 (a practice id is a key: A-Z a-z 0-9 _ -)
     a:ICEFI          acronym                      pr:prodev cooperation project key
     cat              the catalogue itself
 
@@ -27,7 +28,7 @@ _ENTITY = re.compile(
     r"^(?:(?P<plan>pan\d{1,2})\.)?c(?P<c>\d{1,3})(?:h(?P<h>\d{1,3})(?:a(?P<a>\d{1,3}))?)?$"
 )
 _KEYED = re.compile(r"^(?P<prefix>plan|i|a|pr):(?P<key>[A-Za-z0-9_\-]{1,36})$")
-_PRACTICE = re.compile(r"^p(?P<id>\d{1,5})$")
+_PRACTICE = re.compile(r"^p(?P<id>[A-Za-z0-9_-]{1,39})$")  # knowledge.schema.PRACTICE_ID_PATTERN
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class Ref:
     hito: int | None = None
     activity: int | None = None
     key: str | None = None
-    practice: int | None = None
+    practice: str | None = None  # the practice's id, a key ("12", "SYN-4")
 
     def __str__(self) -> str:
         if self.kind in ("commitment", "hito", "activity"):
@@ -69,7 +70,7 @@ def parse_ref(text: str) -> Ref | None:
         return Ref(kind, plan=m["plan"], commitment=int(c), hito=int(h) if h else None,
                    activity=int(a) if a else None)
     if m := _PRACTICE.match(t):
-        return Ref("practice", practice=int(m["id"]))
+        return Ref("practice", practice=m["id"])
     if m := _KEYED.match(t):
         kind = {"plan": "plan", "i": "actor", "a": "acronym", "pr": "project"}[m["prefix"]]
         return Ref(kind, key=m["key"])  # type: ignore[arg-type]
@@ -88,4 +89,6 @@ def from_payload(payload: str) -> Ref | None:
     for prefix in ("plan_", "i_", "a_", "pr_"):
         if p.startswith(prefix):
             return parse_ref(prefix[:-1] + ":" + p[len(prefix):])
-    return parse_ref(p.replace("-", ".", 1) if p.startswith("pan") else p)
+    if p.startswith("pan") and (ref := parse_ref(p.replace("-", ".", 1))) is not None:
+        return ref  # pan4-c10: commitment 10 of plan pan4
+    return parse_ref(p)  # a practice whose id starts with "an-" (pan-1) stays itself

@@ -320,10 +320,30 @@ class CatalogueInfo(Sourced):
     facts: list[PlanFact] = Field(default_factory=list)
 
 
+# A practice's id is a key that fits a ref (`p<id>`, knowledge/refs.py) and a deep link: ASCII
+# letters, digits, "_" and "-", at most 39 characters.  Numbers from older imports and YAML
+# ("12") are keys like any other; the importer turns any text id into one (practice_key).
+PRACTICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,39}$"
+
+
+class PracticeSource(Source):
+    """Where a catalogue practice comes from: any document (the file SEGEPLAN publishes, a
+    report, a seed file) and the section in it.  Unlike `Source`, the document name is free:
+    practices come from outside the seeds."""
+
+    document: str = Field(min_length=1, max_length=200)
+
+
+def practice_sort_key(practice_id: str) -> tuple:
+    """Natural order of practice ids: "2" before "10", numbers before words ("SYN-2" < "SYN-10")."""
+    parts = re.split(r"(\d+)", str(practice_id).casefold())
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
+
+
 class Practice(Strict):
     """One good practice of the catalogue (imported from CSV/XLSX, or the shipped sample)."""
 
-    id: int = Field(ge=1)
+    id: str = Field(pattern=PRACTICE_ID_PATTERN)
     title: str
     institution: str
     sphere: Literal["económico", "social", "ambiental"] | None = None
@@ -333,8 +353,16 @@ class Practice(Strict):
     beneficiaries: str | None = None
     contact: str | None = None
     country_scope: str | None = None
-    source: Source | None = None  # the shipped sample cites the seed; imported rows cite the file
-    import_file: str | None = None
+    source: PracticeSource | None = None  # the document and section a row names, if any
+    import_file: str | None = None  # the file the practice was imported from
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        """A whole number (an older import, a YAML `id: 12`) is the key "12"."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
     @field_validator("ods")
     @classmethod

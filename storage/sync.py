@@ -15,7 +15,14 @@ never deleted.  A hito's status as the source states it (Hito.status) becomes on
 row (author_kind "source") the first time it is loaded, and never again.
 
 Practices are not in the YAML files: `load_knowledge` touches them only when `data.practices`
-is non-empty; the importer (`import_practices`) replaces the catalogue's practices as a whole.
+is non-empty (the shipped sample, on a first start).  The importer (`import_practices`) adds
+and updates practices by id; a row without an id is the practice with the same title and
+institution, or a new one numbered after the highest number in use.  Practices the file does
+not have stay, unless `replace=True` (`hitobot import-catalogue --replace`), which removes
+them (or retires them, when someone follows them); `practices_not_in` lists them beforehand.
+
+Every load or import that changes something adds a `load_runs` row with changed=True: a
+running bot watches them (storage.repositories.knowledge.data_version, bot/reload.py).
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ from sqlalchemy import table as table_clause
 from sqlalchemy.orm import Session
 
 from knowledge.actors import ActorIndex
-from knowledge.i18n import ngettext
+from knowledge.catalogue_io import CatalogueError, CatalogueRow, make_issue, practice_name_key
+from knowledge.i18n import N_, translations
 from knowledge.loader import actor_names_of_commitment
 from knowledge.schema import (
     Activity,
@@ -45,6 +53,7 @@ from knowledge.schema import (
     Project,
     Source,
     StatusClaim,
+    practice_sort_key,
 )
 from storage.models.knowledge import (
     AcronymRow,
@@ -66,19 +75,19 @@ from storage.models.knowledge import (
     utcnow,
 )
 
-# Kinds in report order: Spanish (singular, plural, grammatical gender) for summaries.
+# Kinds in report order: Spanish (singular, plural, grammatical gender) msgids for summaries.
 KIND_NAMES: dict[str, tuple[str, str, str]] = {
-    "plans": ("plan", "planes", "m"),
-    "commitments": ("compromiso", "compromisos", "m"),
-    "hitos": ("hito", "hitos", "m"),
-    "activities": ("actividad", "actividades", "f"),
-    "actors": ("actor", "actores", "m"),
-    "acronyms": ("sigla", "siglas", "f"),
-    "projects": ("proyecto", "proyectos", "m"),
-    "catalogue": ("ficha del catálogo", "fichas del catálogo", "f"),
-    "practices": ("práctica", "prácticas", "f"),
-    "statuses": ("estado", "estados", "m"),
-    "status_claims": ("estado según la fuente", "estados según la fuente", "m"),
+    "plans": (N_("plan"), N_("planes"), "m"),
+    "commitments": (N_("compromiso"), N_("compromisos"), "m"),
+    "hitos": (N_("hito"), N_("hitos"), "m"),
+    "activities": (N_("actividad"), N_("actividades"), "f"),
+    "actors": (N_("actor"), N_("actores"), "m"),
+    "acronyms": (N_("sigla"), N_("siglas"), "f"),
+    "projects": (N_("proyecto"), N_("proyectos"), "m"),
+    "catalogue": (N_("ficha del catálogo"), N_("fichas del catálogo"), "f"),
+    "practices": (N_("práctica"), N_("prácticas"), "f"),
+    "statuses": (N_("estado"), N_("estados"), "m"),
+    "status_claims": (N_("estado según la fuente"), N_("estados según la fuente"), "m"),
 }
 # Tables whose rows name knowledge entities by ref (participation: subscriptions, feedback).
 REF_COLUMN = "ref"
@@ -120,39 +129,48 @@ class LoadReport:
         return {k: dataclasses.asdict(v) for k, v in self.counts.items()}
 
     def summary(self, locale: str = "es") -> str:
-        """One or a few lines for a person, in Spanish (msgids; translated where a catalogue has them)."""
+        """One or a few lines for a person, in Spanish or English (gettext, domain bot)."""
+        t = translations(locale)
+        _ = t.gettext
         kinds = [k for k in KIND_NAMES if k in self.counts and k != "status_claims"]
         if not self.changed:
-            listed = ", ".join(_count_phrase(locale, k, self.counts[k].current) for k in kinds
+            listed = ", ".join(_count_phrase(t, k, self.counts[k].current) for k in kinds
                                if self.counts[k].current)
-            return f"Sin cambios: {listed or 'nada que cargar'}; ya estaban al día."
-        lines = ["Cambios cargados:"]
+            return _("Sin cambios: {list}; ya estaban al día.").format(list=listed or _("nada que cargar"))
+        lines = [_("Cambios cargados:")]
         for kind in [*kinds, "status_claims"]:
             c = self.counts.get(kind)
             if c is None or not (c.changed or c.unchanged):
                 continue
-            gender = KIND_NAMES[kind][2]
-            parts = [f"{n} {_participle(stem, n, gender)}" for n, stem in (
-                (c.inserted, "nuev"), (c.updated, "actualizad"), (c.removed, "eliminad"),
-                (c.retired, "retirad"),
-            ) if n]
-            if c.unchanged:
-                parts.append(f"{c.unchanged} sin cambios")
-            lines.append(f"- {KIND_NAMES[kind][1]}: {', '.join(parts)}")
+            parts = [_participle(t, what, n, KIND_NAMES[kind][2]) for what, n in (
+                ("new", c.inserted), ("updated", c.updated), ("removed", c.removed), ("retired", c.retired),
+                ("unchanged", c.unchanged)) if n]
+            lines.append(f"- {_(KIND_NAMES[kind][1])}: {', '.join(parts)}")
         if any(self.counts[k].retired for k in self.counts):
-            lines.append("(retirados: ya no están en los archivos, pero se conservan porque tienen "
-                         "historial o seguimiento)")
+            lines.append(_("(retirados: ya no están en los archivos, pero se conservan porque tienen "
+                           "historial o seguimiento)"))
         return "\n".join(lines)
 
 
-def _participle(stem: str, n: int, gender: str) -> str:
-    """nuevo / nuevas / actualizados ... agreeing with the noun."""
-    return stem + ("a" if gender == "f" else "o") + ("s" if n != 1 else "")
+def _participle(t: Any, what: str, n: int, gender: str) -> str:
+    """'3 nuevos' / '1 nueva' / '2 eliminadas' ..., agreeing with the noun (gender m or f)."""
+    n_ = t.ngettext
+    if what == "unchanged":
+        text = n_("{n} sin cambios", "{n} sin cambios", n)
+    elif gender == "f":
+        text = {"new": n_("{n} nueva", "{n} nuevas", n), "updated": n_("{n} actualizada", "{n} actualizadas", n),
+                "removed": n_("{n} eliminada", "{n} eliminadas", n),
+                "retired": n_("{n} retirada", "{n} retiradas", n)}[what]
+    else:
+        text = {"new": n_("{n} nuevo", "{n} nuevos", n), "updated": n_("{n} actualizado", "{n} actualizados", n),
+                "removed": n_("{n} eliminado", "{n} eliminados", n),
+                "retired": n_("{n} retirado", "{n} retirados", n)}[what]
+    return text.format(n=n)
 
 
-def _count_phrase(locale: str, kind: str, n: int) -> str:
+def _count_phrase(t: Any, kind: str, n: int) -> str:
     singular, plural, _ = KIND_NAMES[kind]
-    return f"{n} {ngettext(locale, singular, plural, n)}"
+    return f"{n} {t.ngettext(singular, plural, n)}"
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -296,16 +314,77 @@ def load_knowledge(session: Session, data: KnowledgeData, label: str | None = No
     return report
 
 
-def import_practices(session: Session, practices: list[Practice], file_label: str) -> LoadReport:
-    """Make the catalogue's practices exactly `practices` (all or nothing, in the caller's transaction)."""
-    ids = [p.id for p in practices]
+@dataclasses.dataclass(frozen=True, slots=True)
+class PracticeSummary:
+    """A practice as an operator reads it in a list (what --replace will remove)."""
+
+    id: str
+    title: str
+    institution: str
+
+
+def resolve_practice_ids(session: Session, rows: Iterable[CatalogueRow | Practice],
+                         file_label: str) -> list[Practice]:
+    """The practices of an import with their final ids: a row without an id is the practice of
+    the catalogue with the same title and institution (accents and capitals aside), or a new
+    one numbered after the highest number in use.  Raises CatalogueError when such a row is a
+    practice another row of the file names by its id."""
+    rows = [r if isinstance(r, CatalogueRow) else CatalogueRow(0, r, True) for r in rows]
+    existing = session.execute(
+        select(PracticeRow.id, PracticeRow.title, PracticeRow.institution, PracticeRow.retired)).all()
+    by_name: dict[tuple[str, str], str] = {}
+    for pid, title, institution, _retired in sorted(existing, key=lambda r: (r.retired, practice_sort_key(r.id))):
+        by_name.setdefault(practice_name_key(title, institution), pid)
+    given = {r.practice.id: r.line for r in rows if r.id_given}
+    used = {pid for pid, *_ in existing} | set(given)
+    next_number = max((int(i) for i in used if i.isdigit()), default=0) + 1
+    out: list[Practice] = []
+    issues = []
+    for row in rows:
+        practice = row.practice
+        if not row.id_given:
+            match = by_name.get(practice_name_key(practice.title, practice.institution))
+            if match is not None and match in given:
+                issues.append(make_issue(file_label, row.line, "id", N_(
+                    "sin id, esta fila es la práctica {id} del catálogo (mismo título e institución), "
+                    "que la fila {row} también actualiza"), id=match, row=given[match]))
+                continue
+            if match is None:
+                while str(next_number) in used:
+                    next_number += 1
+                match = str(next_number)
+                used.add(match)
+            practice = practice.model_copy(update={"id": match})
+        out.append(practice)
+    if issues:
+        raise CatalogueError(issues)
+    return out
+
+
+def practices_not_in(session: Session, practices: Iterable[Practice]) -> list[PracticeSummary]:
+    """The practices of the catalogue (not retired) that `practices` leaves out: what an import
+    with replace=True removes, in id order."""
+    wanted = {p.id for p in practices}
+    rows = session.execute(select(PracticeRow.id, PracticeRow.title, PracticeRow.institution)
+                           .where(PracticeRow.retired.is_(False))).all()
+    return sorted((PracticeSummary(*r) for r in rows if r.id not in wanted), key=lambda p: practice_sort_key(p.id))
+
+
+def import_practices(session: Session, practices: Iterable[CatalogueRow | Practice], file_label: str,
+                     *, replace: bool = False) -> LoadReport:
+    """Add and update the catalogue's practices by id (rows without one matched by title and
+    institution, see resolve_practice_ids); with replace=True, practices the file does not
+    have are removed (retired, when someone follows them).  All or nothing, in the caller's
+    transaction; raises CatalogueError (nothing written) when the rows contradict each other."""
+    resolved = resolve_practice_ids(session, practices, file_label)
+    ids = [p.id for p in resolved]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ValueError(f"practice ids repeat: {repeated}")
     report = LoadReport()
     sync = _Syncer(session, report)
     started = utcnow()
-    _sync_practices(sync, practices, file_label)
+    _sync_practices(sync, resolved, file_label, replace=replace)
     session.add(LoadRun(kind="catalogue", label=file_label, started_at=started, finished_at=utcnow(),
                         changed=report.changed, counts=report.as_dict()))
     session.flush()
@@ -580,9 +659,10 @@ def _sync_catalogue(sync: _Syncer, data: KnowledgeData) -> None:
                 content_hash(info.model_dump(mode="json")))
 
 
-def _sync_practices(sync: _Syncer, practices: list[Practice], file_label: str | None = None) -> None:
+def _sync_practices(sync: _Syncer, practices: list[Practice], file_label: str | None = None,
+                    replace: bool = True) -> None:
     existing = {r.id: r for r in sync.session.scalars(select(PracticeRow))}
-    seen: set[int] = set()
+    seen: set[str] = set()
     for practice in practices:
         import_file = practice.import_file or file_label
         fields = {"id": practice.id, "title": practice.title, "institution": practice.institution,
@@ -594,7 +674,10 @@ def _sync_practices(sync: _Syncer, practices: list[Practice], file_label: str | 
         dump = practice.model_dump(mode="json", exclude={"import_file"})
         sync.upsert("practices", existing, practice.id, PracticeRow, fields, content_hash(dump))
         seen.add(practice.id)
-    stale = [row for pid, row in sorted(existing.items()) if pid not in seen]
+    if not replace:
+        return
+    stale = [row for pid, row in sorted(existing.items(), key=lambda item: practice_sort_key(item[0]))
+             if pid not in seen]
     sync.remove_stale("practices", stale, "practices", lambda r: [f"p{r.id}"])
 
 
@@ -727,4 +810,5 @@ def _remove_stale_knowledge(sync: _Syncer, data: KnowledgeData) -> None:
         "statuses", lambda r: [])
 
 
-__all__ = ["KindCounts", "LoadReport", "content_hash", "import_practices", "load_knowledge"]
+__all__ = ["KindCounts", "LoadReport", "PracticeSummary", "content_hash", "import_practices", "load_knowledge",
+           "practices_not_in", "resolve_practice_ids"]

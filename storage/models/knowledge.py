@@ -277,11 +277,12 @@ class HitoStatusChange(Base):
 
 
 class PracticeRow(SyncedColumns, Base):
-    """A catalogue practice; `id` is the practice number (the natural key), not a surrogate."""
+    """A catalogue practice; `id` is the practice's key as the catalogue gives it ("12",
+    "SYN-4": knowledge.schema.PRACTICE_ID_PATTERN), the natural key, not a surrogate."""
 
     __tablename__ = "practices"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     institution: Mapped[str] = mapped_column(Text)
     sphere: Mapped[str | None] = mapped_column(String(20))
@@ -291,7 +292,7 @@ class PracticeRow(SyncedColumns, Base):
     beneficiaries: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(Text)
     country_scope: Mapped[str | None] = mapped_column(Text)
-    source_document: Mapped[str | None] = mapped_column(String(40))
+    source_document: Mapped[str | None] = mapped_column(String(200))  # any document name
     source_section: Mapped[str | None] = mapped_column(Text)
     import_file: Mapped[str | None] = mapped_column(Text)
 

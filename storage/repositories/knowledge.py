@@ -14,7 +14,7 @@ import functools
 from collections import defaultdict
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from knowledge.schema import (
@@ -33,12 +33,14 @@ from knowledge.schema import (
     Plan,
     PlanFact,
     Practice,
+    PracticeSource,
     Project,
     Source,
     StatusClaim,
     StatusDef,
     Supporters,
     ThematicTable,
+    practice_sort_key,
 )
 from storage.models.knowledge import (
     AcronymRow,
@@ -50,6 +52,7 @@ from storage.models.knowledge import (
     CommitmentRow,
     HitoRow,
     HitoStatusChange,
+    LoadRun,
     PlanFactRow,
     PlanRow,
     PracticeRow,
@@ -308,14 +311,30 @@ def _read_catalogue(session: Session) -> CatalogueInfo | None:
 
 
 def read_practices(session: Session) -> list[Practice]:
-    """The catalogue's practices, by id."""
+    """The catalogue's practices, by id in natural order ("2" before "10")."""
+    rows = session.scalars(select(PracticeRow).where(PracticeRow.retired.is_(False)))
     return [
         Practice.model_construct(id=r.id, title=r.title, institution=r.institution, sphere=r.sphere, ods=r.ods,
                  description=r.description, results=r.results, beneficiaries=r.beneficiaries,
-                 contact=r.contact, country_scope=r.country_scope, source=_source(r),
+                 contact=r.contact, country_scope=r.country_scope,
+                 source=PracticeSource.model_construct(document=r.source_document, section=r.source_section)
+                 if r.source_document and r.source_section else None,
                  import_file=r.import_file)
-        for r in session.scalars(select(PracticeRow).where(PracticeRow.retired.is_(False)).order_by(PracticeRow.id))
+        for r in sorted(rows, key=lambda r: practice_sort_key(r.id))
     ]
+
+
+def data_version(session: Session) -> tuple[int, int, int]:
+    """A value that changes whenever the knowledge base in the database does: (how many loads
+    and imports changed something, the newest one's id, the newest hito status change's id).
+    A running bot compares it every few seconds (bot/reload.py) and reads the knowledge base
+    again when it differs.  The count moves even when two imports commit out of id order; the
+    status changes are there so that a focal point's update made while the bot was reading
+    (or by another bot process) is not lost."""
+    count, newest = session.execute(
+        select(func.count(LoadRun.id), func.max(LoadRun.id)).where(LoadRun.changed.is_(True))).one()
+    newest_status = session.scalar(select(func.max(HitoStatusChange.id)))
+    return int(count or 0), int(newest or 0), int(newest_status or 0)
 
 
 def status_vocabulary(session: Session) -> list[StatusDef]:

@@ -143,7 +143,7 @@ def test_catalogue_sample_is_read_on_request(synthetic_data_dir: Path) -> None:
         "id,title,institution,sphere\n7,Práctica sintética,MINSINT,Social\n", encoding="utf-8")
     assert load_data_dir(synthetic_data_dir).practices == []
     (practice,) = load_data_dir(synthetic_data_dir, include_practices=True).practices
-    assert practice.id == 7 and practice.sphere == "social"
+    assert practice.id == "7" and practice.sphere == "social"
 
 
 # --- the actor index ---------------------------------------------------------------------------

@@ -216,23 +216,27 @@ def _practice(n: int, title: str) -> Practice:
     return Practice(id=n, title=title, institution="Institución sintética", sphere="social", ods=[3])
 
 
-def test_import_practices_replaces_the_catalogue_and_is_idempotent(db: Database) -> None:
+def test_import_practices_merges_by_id_replaces_on_request_and_is_idempotent(db: Database) -> None:
     with db.session() as session:
         first = import_practices(session, [_practice(1, "Uno"), _practice(2, "Dos")], "a.csv")
     assert first.of("practices").inserted == 2
     with db.session() as session:
         again = import_practices(session, [_practice(1, "Uno"), _practice(2, "Dos")], "a.csv")
     assert not again.changed
-    with db.session() as session:
+    with db.session() as session:  # a merge: 1 stays although b.csv does not have it
         third = import_practices(session, [_practice(2, "Dos bis"), _practice(3, "Tres")], "b.csv")
     c = third.of("practices")
-    assert (c.inserted, c.updated, c.removed) == (1, 1, 1)
-    assert [(p.id, p.title) for p in read(db).practices] == [(2, "Dos bis"), (3, "Tres")]
+    assert (c.inserted, c.updated, c.removed) == (1, 1, 0)
+    assert [(p.id, p.title) for p in read(db).practices] == [("1", "Uno"), ("2", "Dos bis"), ("3", "Tres")]
+    with db.session() as session:
+        fourth = import_practices(session, [_practice(2, "Dos bis"), _practice(3, "Tres")], "b.csv", replace=True)
+    assert (fourth.of("practices").removed, fourth.of("practices").unchanged) == (1, 2)
+    assert [(p.id, p.title) for p in read(db).practices] == [("2", "Dos bis"), ("3", "Tres")]
 
 
 def test_knowledge_load_leaves_imported_practices_alone(db: Database, synthetic_data_dir: Path) -> None:
     with db.session() as session:
         import_practices(session, [_practice(1, "Uno")], "a.csv")
     load(db, load_data_dir(synthetic_data_dir))
-    assert [p.id for p in read(db).practices] == [1]
+    assert [p.id for p in read(db).practices] == ["1"]
     assert count(db, PlanRow) == 1
