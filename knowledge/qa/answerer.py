@@ -83,8 +83,15 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return agg
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):
             return self.plan_answer(q, w)
+        return self._answer_query(q, w, previous)
+
+    def _answer_query(self, q: Query, w: Writer, previous: str | None = None) -> Answer:
+        """The record a question is about and its asks, or the sentence that holds the value."""
         if q.hito is not None and q.commitment is None and not q.plan:
             named = [int(t[1:]) for t in self._topic_refs(q) if t.startswith("c") and t[1:].isdigit()]
+            led = [int(r.ref[1:]) for key in q.actors for r in self.k.actors.roles.get(key, [])
+                   if r.role == "responsible" and r.ref[1:].isdigit()]  # "el hito 2 de la SESAN"
+            named = named or [c for c in dict.fromkeys(led) if self.k.hito(c, q.hito) is not None][:1]
             if named and self.k.hito(named[0], q.hito) is not None:
                 q = Query(**{**q.__dict__, "commitment": named[0]})  # "gobiernos locales ... hito 1"
             else:
@@ -162,7 +169,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
     def meaning_answer(self, q: Query, w: Writer) -> Answer:
         lines, refs, sources = [], [], []
         seen: set[str] = set()
-        for a in q.acronyms:
+        asked = q.acronyms[:1] if (q.hito is not None or q.commitment is not None) else q.acronyms
+        for a in asked:  # (with a record also asked about, the others name it: "el hito 2 de la SESAN")
             key = fold_simple(a.acronym)
             if key in seen:
                 continue
@@ -190,6 +198,14 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 if sentence is not None:
                     lines.append(self._quote(sentence[0], w))
         text = paragraphs("\n".join(lines), self.cite(sources[0], w))
+        if q.hito is not None or q.commitment is not None:
+            # "qué significa X y qué hace el hito 2 de la SESAN": the record asked about, after the meaning
+            rest = Query(**{**q.__dict__, "acronyms": [], "defined": False,
+                            "asks": [x for x in q.asks if x not in ("meaning", "what_is")]})
+            record = self._answer_query(rest, w)
+            if record is not None and record.kind == "answer":
+                text = paragraphs(text, record.text)
+                refs = [*refs, *record.refs]
         return make_answer(text, w.locale, refs=refs, source=sources[0].document, confidence=1.0)
 
     def _about_plan(self, q: Query) -> bool:
