@@ -27,15 +27,20 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def print_data_error(exc, consequence: str, prefix: str = "") -> None:
+def print_data_error(exc, consequence: str, prefix: str = "", locale: str = "es") -> None:
     """A DataError for a person: every problem (file:line: record.field: reason), then one line
-    that says nothing was loaded and what that left behind."""
+    that says nothing was loaded and what that left behind (`consequence`, already translated)."""
+    from knowledge.i18n import translations
+
     for issue in exc.issues:
         print(issue, file=sys.stderr)
     n = len(exc.issues)
-    lead = "no se cargó nada" if prefix else "No se cargó nada"  # a sentence of its own, or after "hitobot: "
-    print(f"{prefix}{lead}: {n} problema{'s' if n != 1 else ''} en los datos ({consequence}).",
-          file=sys.stderr)
+    lead = translations(locale).ngettext("no se cargó nada: {n} problema en los datos ({consequence}).",
+                                         "no se cargó nada: {n} problemas en los datos ({consequence}).",
+                                         n).format(n=n, consequence=consequence)
+    if not prefix:  # a sentence of its own, not after "hitobot: "
+        lead = lead[:1].upper() + lead[1:]
+    print(f"{prefix}{lead}", file=sys.stderr)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -87,8 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(exc, DataError):
             raise
         # A first start whose data files are broken: every problem, then what it means.
-        print_data_error(exc, "la base de datos quedó sin conocimiento cargado; corrige los "
-                              "archivos y vuelve a intentarlo", prefix="hitobot: ")
+        from knowledge.i18n import translations
+
+        locale = getattr(args, "locale", None) or settings.default_locale
+        _ = translations(locale).gettext
+        print_data_error(exc, _("la base de datos quedó sin conocimiento cargado; corrige los "
+                                "archivos y vuelve a intentarlo"), prefix="hitobot: ", locale=locale)
         return 1
     except KeyboardInterrupt:
         return 130

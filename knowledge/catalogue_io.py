@@ -430,19 +430,19 @@ def rows_from_table(rows: list[list[str]], label: str) -> CatalogueFile:
                                  N_("la fila tiene más celdas que columnas el encabezado ({n})"), n=len(header)))
         records.append((row_number, cells))
     ids = _assign_ids(records, headings, label, issues)
-    named: dict[tuple[str, str], int] = {}  # (title, institution) -> first row: rows without an id
+    named: dict[tuple[str, str], list[int]] = {}  # (title, institution) -> rows: rows without an id
     for row_number, cells in records:
-        same = _same_practice_key(cells)
-        if all(same) and same not in named:
-            named[same] = row_number
+        named.setdefault(_same_practice_key(cells), []).append(row_number)
+    id_given = {row_number: given for (row_number, _), (_, given) in zip(records, ids, strict=True)}
     out = []
     for (row_number, cells), (practice_id, given) in zip(records, ids, strict=True):
         fields = _practice_fields(cells, headings, row_number, label, issues)
-        if not given and fields is not None and named.get(_same_practice_key(cells), row_number) != row_number:
+        # another row before this one, or one with an id (which names it better) after it
+        same = [r for r in named[_same_practice_key(cells)] if r < row_number or (r > row_number and id_given[r])]
+        if not given and fields is not None and same:
             issues.append(make_issue(label, row_number, "id",
-                                 N_("sin id, esta fila es la misma práctica que la fila {row} "
-                                    "(mismo título e institución)"), headings.get("id"),
-                                 row=named[_same_practice_key(cells)]))
+                                     N_("sin id, esta fila es la misma práctica que la fila {row} "
+                                        "(mismo título e institución)"), headings.get("id"), row=same[0]))
             continue
         if fields is None or practice_id is None:
             continue

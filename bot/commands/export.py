@@ -6,10 +6,13 @@ import argparse
 from pathlib import Path
 
 from bot.config import Settings
+from knowledge.i18n import translations
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", type=Path, help="where to write the files (created if missing)")
+    parser.add_argument("--locale", choices=("es", "en"), default=None,
+                        help="language of the messages (default: DEFAULT_LOCALE, Spanish)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -25,5 +28,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         db.dispose()
     for path in paths:
         print(path)
-    print(f"{len(paths)} archivos de datos abiertos escritos en {args.directory}")
+    n_ = translations(getattr(args, "locale", None) or settings.default_locale).ngettext
+    print(n_("{n} archivo de datos abiertos escrito en {directory}",
+             "{n} archivos de datos abiertos escritos en {directory}", len(paths)).format(
+        n=len(paths), directory=args.directory))
     return 0

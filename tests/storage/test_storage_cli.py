@@ -74,7 +74,7 @@ def test_import_catalogue_good_and_bad_files(cli_env: Database, tmp_path: Path, 
     workbook.active.append([2, "Otra práctica", "Otra institución", "social", 4])
     workbook.save(good)
     assert main(["import-catalogue", str(good)]) == 0
-    assert "2 prácticas" in capsys.readouterr().out
+    assert "2 prácticas en el archivo" in capsys.readouterr().out
     assert main(["import-catalogue", str(good)]) == 0
     assert capsys.readouterr().out.startswith("Sin cambios")
 
@@ -82,7 +82,7 @@ def test_import_catalogue_good_and_bad_files(cli_env: Database, tmp_path: Path, 
     bad.write_text("title;institution;ods\nBuena;Inst;3\n;Inst;3\nMala;Inst;99\n", encoding="utf-8")
     assert main(["import-catalogue", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "malo.csv:row 3: column title:" in err and "malo.csv:row 4: column ods:" in err
+    assert "malo.csv:fila 3: columna «title»:" in err and "malo.csv:fila 4: columna «ods»:" in err
     assert count(cli_env, PracticeRow) == 2
 
 
