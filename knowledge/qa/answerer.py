@@ -113,6 +113,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 sentence = scoped  # (the record's own title, when it holds the question, is the answer)
         if q.missing and sentence is None:
             return self.k._refusal(q.missing, self._entity(q, found), w)
+        if sentence is None and self._named_count(q):
+            return self.refusal(q, w)  # "cuáles son los siete ministerios": no source lists them
         if found is not None and self._record_answers(q, found, sentence):
             if self._bare(q) and not found.explicit and found.raw < 0.8 and found.ref.startswith("c") \
                     and (sentence is None or not sentence[0].ref.startswith(found.ref.split("h")[0])):

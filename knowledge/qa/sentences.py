@@ -7,9 +7,11 @@ rankers (`sentences`, `subjects`), the knowledge base (`k`) and `cite`.
 
 from __future__ import annotations
 
+import re
+
 from knowledge.answers import Answer
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
-from knowledge.normalize import fold_simple
+from knowledge.normalize import fold_simple, strip_accents
 from knowledge.qa.reading import Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.values import _PERSON_CUES, _folded, holds_type
@@ -63,8 +65,7 @@ class SentenceFinder:
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not any(m in fold_simple(t.text).split() for m in must):
                 continue
-            if restated and (restated in _folded(t.text) or restated.replace(restated.split()[0], _digits(restated))
-                             in _folded(t.text) or t.text.count(",") < 3):
+            if restated and not self._lists(t.text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
             if not self._names_actors(q, t):
                 continue
@@ -96,10 +97,31 @@ class SentenceFinder:
                  "9": "nueve", "10": "diez"}
         asks_which = any(x in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names") for x in q.tokens)
         for i, x in enumerate(q.tokens[:-1]):
-            # "cuáles son los 27 …", "qué siete ministerios …"
-            if x.isdigit() and q.tokens[i + 1].endswith("s") and (asks_which or (i and q.tokens[i - 1] == "que")):
+            # "cuáles son los 27 …", "qué siete ministerios …" (not "menores de 5 años")
+            before = q.tokens[i - 1] if i else ""
+            if x.isdigit() and q.tokens[i + 1].endswith("s") and before in ("los", "las", "que", "the", "which", "son") \
+                    and (asks_which or before == "que"):
                 return f"{words.get(x, x)} {q.tokens[i + 1][:5]}"
         return None
+
+    @staticmethod
+    def _lists(text: str, restated: str) -> bool:
+        """Whether a sentence lists the N things asked ('… 8 áreas prioritarias: Educación, Salud, …'),
+        rather than giving their number among other counts ('siete ministerios, tres secretarías')."""
+        folded = _folded(text)
+        number = restated.split()[0]
+        n = {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+             "diez": 10}.get(number, int(number) if number.isdigit() else 3)
+        if text.count(",") + folded.split().count("y") < min(n - 1, 3) or restated.split()[1] not in folded:
+            return False  # not a list, or not a list of the things asked
+        plain = strip_accents(text.lower())  # punctuation kept
+        for form in (restated, restated.replace(number, _digits(restated), 1)):
+            at = plain.find(form)
+            if at >= 0:
+                after = plain[at + len(form):][:40]
+                if re.match(r"\w*\s*(?:,|y\b)\s*(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|\d)", after):
+                    return False  # a count among counts
+        return True
 
     def scoped_sentence(self, q: Query, found: Found):
         """The best sentence inside the record found (its commitment, or its project), for the
@@ -128,7 +150,10 @@ class SentenceFinder:
         if not allowed:
             return None
         answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
+        restated = self._named_count(q)
         for _bm25, coverage, j in self.sentences.rank(terms, allowed, limit=10):
+            if restated and not self._lists(texts[j].text, restated):
+                continue  # "cuáles son las 27 municipalidades": the list, not the count again
             if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target, frozenset(q.content)) \
                     and self._names_actors(q, texts[j]):
                 return texts[j], coverage
