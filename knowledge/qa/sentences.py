@@ -189,7 +189,8 @@ class SentenceFinder:
         if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms):
             near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=30)
                     if (other := self.sentences.texts[i]) is not t and cov >= 0.5
-                    and (other.ref == t.ref or other.source == t.source)]
+                    and (other.ref == t.ref or other.source == t.source)
+                    and (not q.answer_type or holds_type(other.text, q.answer_type))]  # a date for a date
             if near:  # the same paragraph first
                 lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[2]].text, 300)))
         text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
