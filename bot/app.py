@@ -81,9 +81,9 @@ def base_file_url(settings: Settings) -> str | None:
 def load_services(settings: Settings, prepared: PreparedKnowledge | None = None) -> Services:
     """Open the database (migrating and loading it on first start) and build the knowledge core
     (bot/startup.py: prepare_knowledge), or wrap what was already prepared."""
-    database, data, knowledge = prepared or prepare_knowledge(settings)
+    database, data, knowledge, version = prepared or prepare_knowledge(settings)
     return Services(knowledge=knowledge, data=data, database=database,
-                    default_locale=settings.default_locale)
+                    default_locale=settings.default_locale, data_version=version)
 
 
 async def set_command_menus(application: Application) -> None:
@@ -109,6 +109,10 @@ def _post_init_for(settings: Settings, prepared: Services | None,
             svc.bot_username = application.bot.username
             application.bot_data[SERVICES_KEY] = svc
             application.bot_data[FLOOD_KEY] = FloodControl()
+            if svc.database is not None and svc.data_version is not None:  # read from the database
+                from bot import reload
+
+                reload.schedule(application, settings.data_check_seconds)
             try:
                 await set_command_menus(application)
             except Exception:  # the menu is a convenience: never a reason not to start

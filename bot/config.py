@@ -43,6 +43,7 @@ class Settings:
     webhook_secret: str | None = None
     health_listen: str | None = None
     log_level: str = "INFO"
+    data_check_seconds: float = 5.0  # how often a running bot looks for loads and imports (0: never)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -55,6 +56,11 @@ class Settings:
         if locale not in ("es", "en"):
             raise ConfigError(f"DEFAULT_LOCALE must be 'es' or 'en', got {locale!r}")
         data_dir = env.get("HITOBOT_DATA_DIR")
+        check = (env.get("DATA_CHECK_SECONDS") or "5").strip()
+        try:
+            data_check_seconds = float(check)
+        except ValueError:
+            raise ConfigError(f"DATA_CHECK_SECONDS must be a number of seconds, got {check!r}") from None
         return cls(
             telegram_token=(env.get("TELEGRAM_TOKEN") or "").strip() or None,
             telegram_base_url=(env.get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL).strip(),
@@ -68,6 +74,7 @@ class Settings:
             webhook_secret=(env.get("WEBHOOK_SECRET") or "").strip() or None,
             health_listen=(env.get("HEALTH_LISTEN") or "").strip() or None,
             log_level=(env.get("LOG_LEVEL") or "INFO").strip().upper(),
+            data_check_seconds=data_check_seconds,
         )
 
     def require_token(self) -> str:

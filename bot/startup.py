@@ -28,8 +28,8 @@ import threading
 from concurrent.futures import Future
 from typing import Any
 
-# (database or None, KnowledgeData, Knowledge)
-PreparedKnowledge = tuple[Any, Any, Any]
+# (database or None, KnowledgeData, Knowledge, data version or None: bot/reload.py)
+PreparedKnowledge = tuple[Any, Any, Any, Any]
 
 _paused = False
 
@@ -57,14 +57,16 @@ class PreparationError(RuntimeError):
 
 def prepare_knowledge(settings: Any, database_ready: DatabasePreparation | None = None) -> PreparedKnowledge:
     """Open the database (migrating and loading it on first start), read the knowledge base
-    and build the knowledge core: (database or None, data, knowledge).  No Telegram here.
+    and build the knowledge core: (database or None, data, knowledge, the data version it was
+    read at, for bot/reload.py).  No Telegram here.
     With `database_ready` (a forked child doing the migration and first load), the database is
     opened as soon as the child reports success instead of being prepared here."""
     database: Any | None = None
+    version: Any = None
     try:
         from storage.bootstrap import prepare
         from storage.db import Database
-        from storage.repositories.knowledge import read_knowledge
+        from storage.repositories.knowledge import data_version, read_knowledge
     except ImportError:  # storage not installed in this build: read the data files directly
         from knowledge.loader import load_data_dir
 
@@ -81,13 +83,14 @@ def prepare_knowledge(settings: Any, database_ready: DatabasePreparation | None 
                 raise
         try:
             with database.session() as session:
+                version = data_version(session)  # first: a load committing meanwhile is seen later
                 data = read_knowledge(session)
         except BaseException:
             database.dispose()
             raise
     from knowledge.core import Knowledge
 
-    return database, data, Knowledge(data)
+    return database, data, Knowledge(data), version
 
 
 class DatabasePreparation:

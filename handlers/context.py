@@ -44,6 +44,15 @@ class Services:
     default_locale: str = "es"
     bot_username: str = ""
     chart_cache: dict[tuple, bytes] = field(default_factory=dict)
+    data_version: Any = None  # what the knowledge base was read at (bot/reload.py); None: not watched
+
+    def replace_knowledge(self, data: KnowledgeData, knowledge: KnowledgeLike, version: Any = None) -> None:
+        """A new knowledge base (a load or import changed the database): handlers use it from
+        their next update; charts drawn from the old one are dropped."""
+        self.knowledge, self.data = knowledge, data
+        if version is not None:
+            self.data_version = version
+        self.chart_cache.clear()
 
     def close(self) -> None:
         if self.database is not None and hasattr(self.database, "dispose"):

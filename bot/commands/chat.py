@@ -1,14 +1,16 @@
 """`hitobot chat`: a conversation with the knowledge base in the terminal, no Telegram needed.
 
 Type a question; when the answer offers numbered choices, type the number to open one.
-"salir" / "exit" / "quit" or Ctrl-D ends the conversation.
+"salir" / "exit" / "quit" or Ctrl-D ends the conversation.  A load or import made meanwhile
+(another terminal) is seen from the next question on (bot/reload.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from bot.commands.ask import load_knowledge_data, render
 from bot.config import Settings
@@ -23,8 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="answer language (default: each question's language)")
 
 
-def converse(knowledge, stdin: TextIO, stdout: TextIO, locale: str | None = None) -> int:
-    """The read-answer loop (separate from run() so tests can drive it with StringIO)."""
+def converse(knowledge, stdin: TextIO, stdout: TextIO, locale: str | None = None,
+             refresh: Callable[[], Any] | None = None) -> int:
+    """The read-answer loop (separate from run() so tests can drive it with StringIO).
+    `refresh`, when given, returns the knowledge core to answer with (asked before each line:
+    a newer one after a load or import)."""
     stdout.write("hitobot — pregunta lo que quieras sobre los planes de Gobierno Abierto "
                  "(\"salir\" para terminar).\n")
     last: Answer | None = None
@@ -41,6 +46,8 @@ def converse(knowledge, stdin: TextIO, stdout: TextIO, locale: str | None = None
             continue
         if text.lower() in EXIT_WORDS:
             return 0
+        if refresh is not None:
+            knowledge = refresh()
         if text.isdigit() and last is not None and last.choices:
             index = int(text) - 1
             if 0 <= index < len(last.choices):
@@ -63,9 +70,21 @@ def converse(knowledge, stdin: TextIO, stdout: TextIO, locale: str | None = None
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.core import Knowledge
 
-    knowledge = Knowledge(load_knowledge_data(settings))
     try:
-        return converse(knowledge, sys.stdin, sys.stdout, args.locale)
+        from bot.reload import ChatRefresher, read_if_changed
+        from storage.bootstrap import prepare
+    except ImportError:  # pragma: no cover - storage not built in this checkout
+        database, refresh = None, None
+        knowledge = Knowledge(load_knowledge_data(settings))
+    else:
+        database = prepare(settings)
+        version, _data, knowledge = read_if_changed(database, None)
+        refresh = ChatRefresher(database, version, knowledge)
+    try:
+        return converse(knowledge, sys.stdin, sys.stdout, args.locale, refresh=refresh)
     except KeyboardInterrupt:
         sys.stdout.write("\n")
         return 0
+    finally:
+        if database is not None:
+            database.dispose()

@@ -76,10 +76,11 @@ def test_preparing_in_the_background_hands_over_the_result_or_the_error(tmp_path
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     settings = Settings.from_env()
-    database, data, knowledge = prepare_in_background(settings).result(timeout=60)
+    database, data, knowledge, version = prepare_in_background(settings).result(timeout=60)
     try:
         assert data.plans and knowledge.plan(data.plans[0].key) is not None
         assert database.is_at_head()
+        assert version is not None and version[0] >= 1  # the first start's load: the bot watches from here
     finally:
         database.dispose()
     bad = Settings(telegram_token="123456:OFFLINE", database_url="sqlite:////nonexistent/dir/x.sqlite3")
@@ -107,7 +108,7 @@ os.fork = counting_fork
 settings = Settings.from_env()
 single = startup._can_fork(settings)
 try:
-    database, data, knowledge = startup.prepare_in_background(settings).result(timeout=60)
+    database, data, knowledge, _version = startup.prepare_in_background(settings).result(timeout=60)
     outcome = {"plans": [p.key for p in data.plans], "at_head": database.is_at_head()}
     database.dispose()
 except Exception as exc:
