@@ -23,7 +23,7 @@ def upgrade() -> None:
     # SQLite rebuilds the table (batch mode); PostgreSQL alters the columns in place.
     with op.batch_alter_table("practices") as batch:
         batch.alter_column("id", existing_type=sa.Integer(), type_=sa.String(length=40),
-                           existing_nullable=False, autoincrement=False,
+                           existing_nullable=False,
                            postgresql_using="id::text")
         batch.alter_column("source_document", existing_type=sa.String(length=40),
                            type_=sa.String(length=200), existing_nullable=True)
@@ -38,5 +38,5 @@ def downgrade() -> None:
                            type_=sa.String(length=40), existing_nullable=True,
                            postgresql_using="left(source_document, 40)")
         batch.alter_column("id", existing_type=sa.String(length=40), type_=sa.Integer(),
-                           existing_nullable=False, autoincrement=False,
+                           existing_nullable=False,
                            postgresql_using="id::integer")
