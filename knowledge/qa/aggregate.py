@@ -59,8 +59,9 @@ class Aggregator:
         """The actor plays the asked role in the record (its own list when it has one)."""
         refs = (ref,) if own else (ref, commitment_ref)
         roles = [r for r in self.k.actors.roles.get(key, []) if r.ref in refs]
-        if q.asks_any("responsible") and q.asks_any("supporters"):  # "como responsable o apoyando"
-            return bool(roles)
+        if (q.asks_any("responsible") and q.asks_any("supporters")) or any(
+                t.startswith(("particip", "aparec", "involucr", "figur")) for t in q.tokens):
+            return bool(roles)  # "como responsable o apoyando", "en qué hitos participa": any role
         if q.asks_any("responsible"):
             return any(r.role == "responsible" for r in roles)
         if q.asks_any("supporters"):
@@ -128,15 +129,16 @@ class Aggregator:
             return self._shared_supporters(q, w, plans, [r for r in topics if r.startswith("c")][:2])
         every = any(t in ("todos", "all", "cada", "every") for t in q.tokens) or any(
             t == str(len(cs)) and "compromisos" in q.tokens[i + 1:i + 2] for i, t in enumerate(q.tokens))
-        if people and every and "commitment" in plural:
+        if people and every and "commitment" in plural and not q.asks_any("responsible"):
             return self._shared_supporters(q, w, plans, [f"c{c.number}" for _p, c in cs])
         if people and "responsible" in q.asks and not q.actors and not q.months and "commitment" in q.named:
             return self._per_commitment(q, w, cs, people)  # "qué compromiso tiene más instituciones responsables"
         if people and "responsible" in q.asks and not q.actors and not q.months and "hito" in q.named:
             return self._responsible_counts(q, w, cs)
         dated = q.asks_any("start", "end", "dates")
-        if (superlative and not dated and not q.actors) or (counting and "commitment" in plural and q.commitment is None
-                                                             and not q.actors):
+        whole_plan = counting and q.commitment is None and not q.actors and not q.months and not topics \
+            and ("commitment" in plural or "hito" in plural)  # "cuántos hitos suma el 6.º plan"
+        if (superlative and not dated and not q.actors) or whole_plan:
             return self._per_commitment(q, w, cs, people)
         if q.actors and q.commitment is None and not topics and superlative and dated:
             # "in the MINTRAB commitment, which hito starts last": the commitments it leads

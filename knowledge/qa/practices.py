@@ -30,9 +30,11 @@ class Practices:
         self.subjects = subjects  # the records' ranker: practices are among its texts (kind "practice")
 
     def asked(self, q: Query) -> bool:
-        """A question about the catalogue's practices (not the catalogue's own facts)."""
+        """A question about the catalogue's practices (not the catalogue's own facts, nor a "guía
+        práctica")."""
         words = set(q.tokens)
-        if not words & PRACTICE_WORDS or (words & {"instituciones", "institutions", "tipo", "tipos"} and not q.actors):
+        named = words & (PRACTICE_WORDS - {"practica"}) or ("practica" in words and words & {"buena", "catalogo"})
+        if not named or (words & {"instituciones", "institutions", "tipo", "tipos"} and not q.actors):
             return False  # "qué tipo de instituciones ofrecen prácticas": the catalogue's own facts
         return bool(words & LIST_WORDS or q.actors or _ODS.search(" ".join(q.tokens))
                     or words & set(SPHERES))
