@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from knowledge.answers import Answer, Choice
 from knowledge.compose import Writer, make_answer
+from knowledge.normalize import fold_simple
 from knowledge.qa.reading import Query
 from knowledge.refs import parse_ref
 
@@ -127,6 +128,21 @@ class Resolver:
                     entry = scores.setdefault(t.ref, [0.0, 0.0])
                     entry[0] += 0.5 * boost if t.ref == ref else 0.25 * boost
                     entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
+        for pr in self.k.data.projects:  # a project named by its short name or code ("el PRODEV")
+            names = {fold_simple(x) for x in (pr.short_name, pr.reference_code) if x}
+            i = self._subject_at.get(f"pr:{pr.key}")
+            if i is not None and keep(texts[i]) and names & set(q.tokens):
+                entry = scores.setdefault(f"pr:{pr.key}", [0.0, 0.0])
+                entry[0] += boost
+                entry[1] = min(1.0, entry[1] + 0.5)
+        if "commitment" in q.named and "commitment" not in q.plural and not q.topics:
+            for key in q.actors:  # "el compromiso del MINTRAB": the commitment it leads
+                for role in self.k.actors.roles.get(key, []):
+                    i = self._subject_at.get(role.ref)
+                    if role.role == "responsible" and i is not None and texts[i].kind == "commitment" and keep(texts[i]):
+                        entry = scores.setdefault(role.ref, [0.0, 0.0])
+                        entry[0] += boost
+                        entry[1] = min(1.0, entry[1] + 0.5)
         for key in q.actors:
             for role in self.k.actors.roles.get(key, []):
                 i = self._subject_at.get(role.ref)
