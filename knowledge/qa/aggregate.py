@@ -108,6 +108,9 @@ class Aggregator:
         topics = self._topic_refs(q)
         if set(q.tokens) & {"proyecto", "project", "programa", "programme"} and not plural - {"commitment"}:
             return None  # a cooperation project's partners or activities: the project answers
+        if len([t for t in topics if t.startswith("c")]) == 1 and "commitment" in q.named and not plural \
+                and not q.months and not superlative:
+            return None  # "qué actores participan en el compromiso de X": that commitment's card answers
         named = [f"c{n}" for n in q.commitment_list]
         if people and len(named) >= 2:
             return self._shared_supporters(q, w, self._plans(q, topics), named[:2])

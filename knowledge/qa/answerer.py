@@ -372,6 +372,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 lines.append(self._quote(sentence[0], w))
             else:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
+        if q.actors and loc.hito is None and set(asks) & {"supporters", "responsible"}:
+            where = pieces.roles_of_named(k, loc, w, q)
+            if where:
+                lines.append(where)
         kind = "answer"
         if missing:
             what = ", ".join(w._(pieces.MISSING_LABEL.get(m, pieces.MISSING_LABEL["other"])) for m in missing)
@@ -408,7 +412,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         """A cooperation project: one part per ask it has a field for, and the sentence of its
         own text that holds the rest."""
         aspects = []
-        for ask in q.asks:
+        for ask in q.asks + (["dates"] if "date" in q.answer_types else []):
             aspect = PROJECT_ASPECTS.get(ask)
             if aspect and aspect not in aspects:
                 aspects.append(aspect)

@@ -168,7 +168,7 @@ def results(k, found, w: Writer, q) -> str | None:
     items = (found.hito or found.commitment).expected_results
     if not items:
         return None
-    return w._("Resultado esperado:") + "\n" + w.bullets(items, 3)
+    return w._("Resultado esperado:") + "\n" + w.bullets(items, 6)
 
 
 def product(k, found, w: Writer, q) -> str | None:
@@ -250,6 +250,32 @@ def section(field: str, label: str):
             return None
         return w._(label) + " " + shorten(" ".join(texts), 450)
     return piece
+
+
+def roles_of_named(k, found, w: Writer, q) -> str | None:
+    """'¿Figura REDNOVI en el compromiso 5? ¿en qué hito?': where each institution named appears in it."""
+    if found.hito is not None or not q.actors:
+        return None
+    prefix = f"c{found.commitment.number}"
+    lines = []
+    for key in q.actors:
+        actor = k.actors.actors[key]
+        mine = [r for r in k.actors.roles.get(key, []) if r.ref == prefix or r.ref.startswith(prefix + "h")]
+        if not mine:
+            continue
+        responsible = sorted({int(r.ref.split("h")[1].split("a")[0]) for r in mine
+                              if r.role == "responsible" and "h" in r.ref})
+        support = sorted({int(r.ref.split("h")[1].split("a")[0]) for r in mine
+                          if r.role != "responsible" and "h" in r.ref})
+        parts = []
+        if responsible:
+            parts.append(w._("responsable en los hitos {list}", list=", ".join(map(str, responsible))))
+        if support:
+            parts.append(w._("apoyo en los hitos {list}", list=", ".join(map(str, support))))
+        if not parts:
+            parts.append(w._("en la lista del compromiso"))
+        lines.append(f"{actor.acronym or actor.name}: " + "; ".join(parts))
+    return "\n".join(lines) or None
 
 
 def budget(k, found, w: Writer, q) -> str | None:
