@@ -269,9 +269,11 @@ def roles_of_named(k, found, w: Writer, q) -> str | None:
                           if r.role != "responsible" and "h" in r.ref})
         parts = []
         if responsible:
-            parts.append(w._("responsable en los hitos {list}", list=", ".join(map(str, responsible))))
+            parts.append(w.n_("responsable en el hito {list}", "responsable en los hitos {list}", len(responsible),
+                              list=", ".join(map(str, responsible))))
         if support:
-            parts.append(w._("apoyo en los hitos {list}", list=", ".join(map(str, support))))
+            parts.append(w.n_("apoyo en el hito {list}", "apoyo en los hitos {list}", len(support),
+                              list=", ".join(map(str, support))))
         if not parts:
             parts.append(w._("en la lista del compromiso"))
         lines.append(f"{actor.acronym or actor.name}: " + "; ".join(parts))
