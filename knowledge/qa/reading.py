@@ -53,9 +53,12 @@ class Cue:
 
     words: tuple[tuple[str, bool], ...]  # (text, is_prefix)
 
-    def match_at(self, tokens: tuple[str, ...], i: int) -> bool:
+    def match_at(self, tokens: tuple[str, ...], i: int, tolerant: bool = True) -> bool:
         if i + len(self.words) > len(tokens):
             return False
+        if not tolerant:
+            return all(tokens[i + k] == text or (prefix and tokens[i + k].startswith(text))
+                       for k, (text, prefix) in enumerate(self.words))
         return all(_word_matches(tokens[i + k], text, prefix) for k, (text, prefix) in enumerate(self.words))
 
 
@@ -83,9 +86,10 @@ class CueTable:
     """Name -> cues, indexed by the first letter of the cue's first word."""
 
     by_letter: dict[str, tuple[tuple[str, Cue], ...]]
+    tolerant: bool = True  # one typing error allowed (not for sectors: "gobiernos locales" is no sector)
 
     @classmethod
-    def of(cls, groups: dict[str, list[str]]) -> CueTable:
+    def of(cls, groups: dict[str, list[str]], tolerant: bool = True) -> CueTable:
         by_letter: dict[str, list[tuple[str, Cue]]] = {}
         for name, phrases in groups.items():
             for p in phrases:
@@ -93,7 +97,7 @@ class CueTable:
                 if c.words:
                     by_letter.setdefault(c.words[0][0][0], []).append((name, c))
         # longer cues first, so "hasta cuando" (end) is taken before "cuando" (dates)
-        return cls({k: tuple(sorted(v, key=lambda nc: -len(nc[1].words))) for k, v in by_letter.items()})
+        return cls({k: tuple(sorted(v, key=lambda nc: -len(nc[1].words))) for k, v in by_letter.items()}, tolerant)
 
     def find(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:
         """(start, end, name) of every cue found, leftmost-longest, no overlaps."""
@@ -101,7 +105,7 @@ class CueTable:
         i = 0
         while i < len(tokens):
             for name, cue in self.by_letter.get(tokens[i][:1], ()):
-                if cue.match_at(tokens, i):
+                if cue.match_at(tokens, i, self.tolerant):
                     found.append((i, i + len(cue.words), name))
                     i += len(cue.words)
                     break
@@ -114,7 +118,7 @@ class CueTable:
 def load_cues() -> tuple[CueTable, CueTable, CueTable]:
     with ASKS_FILE.open(encoding="utf-8") as f:
         raw = yaml.safe_load(f)
-    return CueTable.of(raw["asks"]), CueTable.of(raw["answer_types"]), CueTable.of(raw["sectors"])
+    return CueTable.of(raw["asks"]), CueTable.of(raw["answer_types"]), CueTable.of(raw["sectors"], tolerant=False)
 
 
 @dataclass
