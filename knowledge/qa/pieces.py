@@ -34,7 +34,7 @@ def header(found, w: Writer, asked: dict | None = None, whole: bool = False) -> 
     c, h, a = found.commitment, found.hito, found.activity
     width = 200
     text = (a or h).text if (a or h) is not None else ""
-    if whole or (asked and len(text) > width and set(asked) & stem_set(text[width - 20:])):
+    if whole or (asked and len(text) > width and set(asked) & stem_set(text[width - 100:])):
         width = 600
     plan = "" if found.plan.current else w._(" ({n}º plan)", n=found.plan.number)
     if a is not None and h is not None:
