@@ -187,7 +187,10 @@ class Reader:
         """Folded words, abbreviations expanded, number words as digits, English mapped to the
         sources' Spanish, filler phrases dropped (no spelling correction)."""
         n = self.normalizer
-        raw = fold(text).split()
+        folded = fold(text)
+        if "vice " in folded:  # "vice-president", "vice presidenta": one post
+            folded = re.sub(r"\bvice (president[ae]?s?)\b", r"vice\1", folded)
+        raw = folded.split()
         english = n.is_english(raw)
         words = n._numbers_to_digits(n._expand_abbreviations(raw))
         words = n._remove_fillers(words)

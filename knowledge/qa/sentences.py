@@ -14,7 +14,7 @@ from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.normalize import fold_simple, strip_accents
 from knowledge.qa.reading import Query
 from knowledge.qa.resolving import Found
-from knowledge.qa.values import _PERSON_CUES, _folded, holds_type
+from knowledge.qa.values import _PERSON_CUES, _TITLED_NAME, _folded, holds_type
 from knowledge.refs import parse_ref
 
 ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
@@ -77,6 +77,10 @@ class SentenceFinder:
             key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
             if titles and titles & set(_folded(t.text).split()):
                 key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
+            if answer_type == "person" and _TITLED_NAME.search(t.text):
+                key += 0.1  # "who is quoted": a person named by their post
+            if "vicepresidenta" in q.tokens and "vicepresidenta" in _folded(t.text).split():
+                key += 0.2
             if best_key is None or key > best_key:
                 best, best_key = (t, coverage), key
         if best is None:
