@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.callback_data import Press, parse_callback
+from handlers.catalogue import about_screen, catalogue_screen, groups_screen, practices_screen
 from handlers.commands import LAST_SEARCH_KEY, search_screen, set_language
 from handlers.context import services, tr
 from handlers.messaging import show
@@ -67,7 +68,20 @@ def screen_for(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press)
     if press.action == "search":
         words = press.words or (context.user_data or {}).get(LAST_SEARCH_KEY)
         return search_screen(svc, words, press.page, locale, _) if words else None
+    if press.action == "catalogue":
+        return catalogue_press(svc, press, locale, _)
     return None
+
+
+def catalogue_press(svc, press: Press, locale: str, _) -> Screen | None:
+    """/catalogo's buttons: its menu, the catalogue's facts, a list of groups, a group's practices."""
+    if press.group is None:
+        return catalogue_screen(svc, locale, _)
+    if press.group == "a":
+        return about_screen(svc, locale, _)
+    if press.key is None:
+        return groups_screen(svc, press.group, press.page, locale, _)
+    return practices_screen(svc, press.group, press.key, press.page, locale, _)
 
 
 async def _gone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,6 +10,11 @@ goes through `parse_callback`, which returns None for anything it does not fully
     v1:r:<ref>        any knowledge ref       v1:l:en           switch the language
     v1:s:2:<words>    /buscar results, page 2 (the words are left out when they do not fit
                       in 64 bytes: then they come from the person's last search, in user_data)
+    v1:k              /catalogo               v1:k:a            the catalogue's own facts
+    v1:k:i:0          institutions, page 0    v1:k:i:<id>:0     practices of an institution (id:
+    v1:k:o:0          ODS, page 0                               8 hex digits), page 0
+    v1:k:e:0          spheres                 v1:k:o:4:1        practices of ODS 4, page 1
+                                              v1:k:e:amb:0      practices of the environmental sphere
 """
 
 from __future__ import annotations
@@ -23,10 +28,14 @@ from knowledge.refs import parse_ref
 VERSION = "v1"
 MAX_BYTES = 64
 
-Action = Literal["menu", "plans", "plan", "commitment", "hito", "chart", "ref", "language", "search"]
+Action = Literal["menu", "plans", "plan", "commitment", "hito", "chart", "ref", "language", "search",
+                 "catalogue"]
 
 _PLAN_KEY = re.compile(r"^pan\d{1,2}$")
 _SMALL_INT = re.compile(r"^\d{1,3}$")
+CATALOGUE_GROUPS = ("i", "o", "e")  # by institution, by ODS, by sphere
+SPHERE_CODES = {"eco": "económico", "soc": "social", "amb": "ambiental"}
+_INSTITUTION_ID = re.compile(r"[0-9a-f]{8}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,8 @@ class Press:
     ref: str | None = None
     locale: str | None = None
     words: str | None = None  # search words ("" = the person's last search)
+    group: str | None = None  # catalogue: "i" institutions, "o" ODS, "e" spheres, "a" its facts; None: /catalogo
+    key: str | None = None  # catalogue: an institution id, an ODS number or a sphere code
 
 
 def _join(*parts: object) -> str:
@@ -88,6 +99,22 @@ def search(page: int, words: str = "") -> str:
     if words and len(with_words.encode()) <= MAX_BYTES:
         return with_words
     return _join("s", page)
+
+
+def catalogue(group: str | None = None, key: str | int | None = None, page: int = 0) -> str:
+    """/catalogo (no group), the catalogue's facts ("a"), a list of institutions, ODS or spheres
+    (a group, no key), or the practices of one of them (group and key)."""
+    if group is None:
+        return _join("k")
+    if group == "a":
+        return _join("k", "a")
+    if key is None:
+        return _join("k", group, page)
+    return _join("k", group, key, page)
+
+
+def sphere_code(sphere: str) -> str:
+    return next(code for code, name in SPHERE_CODES.items() if name == sphere)
 
 
 def _int(text: str) -> int | None:
@@ -163,10 +190,30 @@ def _parse_search(args: list[str]) -> Press | None:
     return Press("search", page=page, words=words) if page is not None else None
 
 
+def _parse_catalogue(args: list[str]) -> Press | None:
+    if not args:
+        return Press("catalogue")
+    group, *rest = args
+    if group == "a":
+        return None if rest else Press("catalogue", group="a")
+    if group not in CATALOGUE_GROUPS or len(rest) not in (1, 2):
+        return None
+    page = _int(rest[-1])
+    if page is None:
+        return None
+    if len(rest) == 1:
+        return Press("catalogue", group=group, page=page)
+    key = rest[0]
+    valid = {"i": _INSTITUTION_ID.fullmatch(key) is not None,
+             "o": re.fullmatch(r"[1-9]|1[0-7]", key) is not None,
+             "e": key in SPHERE_CODES}[group]
+    return Press("catalogue", group=group, key=key, page=page) if valid else None
+
+
 _PARSERS = {
     "m": _parse_menu, "pl": _parse_plans, "p": _parse_plan, "c": _parse_commitment,
     "h": _parse_hito, "g": _parse_chart, "r": _parse_ref, "l": _parse_language,
-    "s": _parse_search,
+    "s": _parse_search, "k": _parse_catalogue,
 }
 
 # PTB pattern for the navigation CallbackQueryHandler: anything claiming to be ours.

@@ -106,12 +106,12 @@ async def send_search_results(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def catalogue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/catalogo: the catalogue of cooperation good practices."""
+    """/catalogo: the catalogue of cooperation good practices, browsed by institution, ODS and
+    sphere (or, before its file is imported, what the press release says of it)."""
+    from handlers.catalogue import catalogue_screen
+
     locale, _ = tr(update, context)
-    screen = ref_screen(services(context), "cat", locale, _, update.effective_user.id)
-    if screen is None:
-        await reply(update, context, _("El catálogo todavía no está cargado."))
-        return
+    screen = catalogue_screen(services(context), locale, _)
     await reply(update, context, screen.text, screen.keyboard)
 
 

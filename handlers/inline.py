@@ -1,5 +1,10 @@
 """Inline mode: `@bot palabras` in any chat lists matching hitos, commitments, practices and
 acronyms (50 per page, next_offset paging); picking one inserts a short card with a deep link.
+
+A query about the catalogue's practices ("prácticas de huertos") lists only practices; one that
+names an ODS, a sphere or an institution that has practices ("ods 16", "ambiental", "TSE")
+lists those practices first, then everything else it matches.  Before the catalogue's file is
+imported, a query about practices gets one result saying so (handlers/catalogue.py).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
+from handlers.catalogue import catalogue_hit, found_practices, practice_card, practice_hit
 from handlers.context import Services, services, tr
 from handlers.render import esc, truncate
 from handlers.views import deep_link
@@ -33,10 +39,35 @@ def _current_plan_hits(svc: Services, _) -> list[Hit]:
             for c in sorted(plans[0].commitments, key=lambda c: c.number)]
 
 
-def inline_result(svc: Services, hit: Hit, index: int, _) -> InlineQueryResultArticle:
+def _hits(svc: Services, words: str, offset: int, locale: str, _) -> list[Hit]:
+    """One page of results: practices first when the query is about them, then the rest."""
+    found = found_practices(svc, words)
+    if found is None:
+        return svc.knowledge.search(words, limit=PAGE_SIZE, offset=offset, locale=locale)
+    if not found.loaded:
+        first = [catalogue_hit(svc, _)]
+    else:
+        first = [practice_hit(svc, p, locale, _) for p in found.practices]
+    if found.explicit and found.loaded:
+        return first[offset:offset + PAGE_SIZE]
+    refs = {h.ref for h in first}
+    rest = [h for h in svc.knowledge.search(words, limit=offset + PAGE_SIZE, offset=0, locale=locale)
+            if h.ref not in refs]
+    return (first + rest)[offset:offset + PAGE_SIZE]
+
+
+def _card(svc: Services, hit: Hit, locale: str, _) -> str:
+    """The message a picked result inserts: a practice's own card, else the hit's title and text."""
+    if hit.kind == "practice":
+        practice = next((p for p in svc.data.practices if f"p{p.id}" == hit.ref), None)
+        if practice is not None:
+            return practice_card(svc, practice, locale, _)
+    return f"<b>{esc(truncate(hit.title, 200))}</b>\n{esc(truncate(hit.snippet, 600))}"
+
+
+def inline_result(svc: Services, hit: Hit, index: int, _, locale: str = "es") -> InlineQueryResultArticle:
     link = deep_link(svc.bot_username, hit.ref)
-    card = (f"<b>{esc(truncate(hit.title, 200))}</b>\n{esc(truncate(hit.snippet, 600))}\n\n"
-            f'<a href="{esc(link)}">' + _("Ver más en el bot") + "</a>")
+    card = _card(svc, hit, locale, _) + f'\n\n<a href="{esc(link)}">' + _("Ver más en el bot") + "</a>"
     return InlineQueryResultArticle(
         id=truncate(f"{index}:{hit.ref}", 64),
         title=truncate(hit.title, 120),
@@ -54,9 +85,9 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     offset = min(offset, MAX_OFFSET)
     words = query.query.strip()[:200]
     if words:
-        hits = svc.knowledge.search(words, limit=PAGE_SIZE, offset=offset, locale=locale)
+        hits = _hits(svc, words, offset, locale, _)
     else:
         hits = _current_plan_hits(svc, _)[offset:offset + PAGE_SIZE]
-    results = [inline_result(svc, hit, offset + i, _) for i, hit in enumerate(hits[:PAGE_SIZE])]
+    results = [inline_result(svc, hit, offset + i, _, locale) for i, hit in enumerate(hits[:PAGE_SIZE])]
     next_offset = str(offset + PAGE_SIZE) if len(hits) >= PAGE_SIZE and offset + PAGE_SIZE < MAX_OFFSET else ""
     await query.answer(results, cache_time=30, is_personal=False, next_offset=next_offset)

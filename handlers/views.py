@@ -82,7 +82,7 @@ def main_menu(locale: str, _: Gettext, first_name: str | None = None) -> Screen:
     other = "en" if locale == "es" else "es"
     keyboard = InlineKeyboardMarkup([
         [InlineKeyboardButton(_("📋 Planes y compromisos"), callback_data=cb.plans())],
-        [InlineKeyboardButton(_("📚 Catálogo de buenas prácticas"), callback_data=cb.ref("cat"))],
+        [InlineKeyboardButton(_("📚 Catálogo de buenas prácticas"), callback_data=cb.catalogue())],
         [InlineKeyboardButton(_("🔎 Buscar"), switch_inline_query_current_chat="")],
         [InlineKeyboardButton("🌐 English" if other == "en" else "🌐 Español", callback_data=cb.language(other))],
     ])
@@ -226,6 +226,12 @@ def ref_screen(services: Services, ref_text: str, locale: str, _: Gettext,
         return commitment_screen(services, commitment, 0, locale, _, user_id) if commitment else None
     if ref.kind == "hito" and ref.commitment and ref.hito:
         return hito_screen(services, ref.commitment, ref.hito, locale, _, user_id)
+    if ref.kind in ("catalogue", "practice"):
+        from handlers.catalogue import catalogue_screen, practice_screen  # it builds on this module
+
+        if ref.kind == "catalogue":
+            return catalogue_screen(services, locale, _)
+        return practice_screen(services, ref.practice or "", locale, _)
     text = card_text(services, str(ref), locale, _)
     if text is None:
         return None

@@ -48,3 +48,18 @@ def test_tampered_or_stale_data_is_rejected():
 @given(st.text(max_size=80))
 def test_parser_never_raises(data):
     parse_callback(data)
+
+
+def test_catalogue_buttons_round_trip_and_fit():
+    assert parse_callback(cb.catalogue()).action == "catalogue"
+    assert parse_callback(cb.catalogue("a")).group == "a"
+    press = parse_callback(cb.catalogue("i", page=2))
+    assert (press.group, press.key, press.page) == ("i", None, 2)
+    press = parse_callback(cb.catalogue("i", "0bf2cf5a", 3))
+    assert (press.group, press.key, press.page) == ("i", "0bf2cf5a", 3)
+    assert parse_callback(cb.catalogue("o", 16, 1)).key == "16"
+    assert parse_callback(cb.catalogue("e", cb.sphere_code("ambiental"), 0)).key == "amb"
+    assert len(cb.catalogue("i", "ffffffff", 999).encode()) <= 64
+    for data in ("v1:k:o:18:0", "v1:k:o:04:0", "v1:k:o:0:0", "v1:k:i:XYZ:0", "v1:k:i:0bf2cf5a\n:0",
+                 "v1:k:e:mar:0", "v1:k:a:1", "v1:k:z:0", "v1:k:i", "v1:k:i:0bf2cf5a:0:1"):
+        assert parse_callback(data) is None, data
