@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Does the README's test command pass on a fresh clone?  scripts/fresh-clone-check.sh [REPO]
+#
+# Clones REPO (default: this checkout; its committed HEAD, not uncommitted changes) into an
+# empty temporary folder with nothing beside it (no ../shared, no seed texts, no .venv, no
+# .env), runs `make test` there as a newcomer would, prints the lines that say what ran and what
+# was skipped, and removes the folder.  Exits with make's status: non-zero when the suite fails.
+#
+# The environment passes through (PG_URL, HITOBOT_REQUIRE_POSTGRES as .ci/run sets them), except
+# HITOBOT_SEEDS_DIR, which is unset: a fresh clone has no source texts.  .ci/run runs this after
+# the main `make test`.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+repo="${1:-$here}"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/hitobot-fresh-clone.XXXXXX")"
+cleanup() { rm -rf "$work"; }
+trap cleanup EXIT
+
+if [ -z "${1:-}" ] && [ -n "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  echo "fresh clone: note: this checkout has uncommitted changes; the check runs on its committed HEAD"
+fi
+git clone --quiet --no-hardlinks "$repo" "$work/hitobot"
+head="$(git -C "$work/hitobot" log -1 --format='%h %s' | cut -c1-100)"
+echo "fresh clone: $head"
+echo "fresh clone: in $work/hitobot (nothing beside it: $(ls -A "$work" | tr '\n' ' '))"
+
+log="$work/make-test.log"
+status=0
+(
+  cd "$work/hitobot"
+  unset HITOBOT_SEEDS_DIR VIRTUAL_ENV
+  make test
+) >"$log" 2>&1 || status=$?
+
+# What ran and what was skipped: the suite headers, pytest's closing lines, the skip lines.
+grep -E '^== |SKIPPED|[0-9]+ (passed|failed|error)|pytest ran no tests|FAILED' "$log" || true
+if [ "$status" -ne 0 ]; then
+  echo "---- last lines of make test in the fresh clone ----"
+  tail -n 60 "$log"
+  echo "fresh clone: make test FAILED (exit $status)" >&2
+else
+  echo "fresh clone: make test passed"
+fi
+exit "$status"
