@@ -8,9 +8,11 @@ end the worker.
 
 Outcomes: 200 -> sent; 429 -> that chat waits `retry_after` (everyone pauses only when many
 chats get 429 at once: then the limit is the bot's); 5xx, timeouts and connection errors
--> retried with exponential backoff and jitter, failed after `max_attempts`; 403 (bot blocked)
-or "chat not found" -> the person is marked inactive and nothing more is sent to them; any other
-4xx -> failed (the message itself is wrong; retrying would not help).
+-> retried with exponential backoff and jitter (capped at `backoff_max`, 2 minutes) for as long
+as it takes: however long the Bot API is away, a notice is never given up for a transport
+failure; 403 (bot blocked) or "chat not found" -> the person is marked inactive and nothing more
+is sent to them; any other 4xx -> failed (the message itself is wrong; retrying would not help).
+Only those last two end a row without delivering it, and each is logged once at WARNING.
 
 Runs inside the bot (a JobQueue job, see handlers.participation) and on its own
 (`hitobot deliver`, bot/commands/deliver.py); several workers may share one PostgreSQL outbox.
@@ -60,9 +62,8 @@ class DeliverySettings:
     recovery_concurrency: int = 1  # the same bound for rows retaken from a dead worker's lease
     lease_seconds: float = 60.0
     lease_margin: float = 5.0  # never start a send this close to the lease's end
-    max_attempts: int = 8
-    backoff_base: float = 1.0
-    backoff_max: float = 300.0
+    backoff_base: float = 1.0  # transport failures: first retry after ~this, doubling...
+    backoff_max: float = 120.0  # ...up to this, then every ~this until delivered (never given up)
     idle_sleep: float = 0.5
     request_timeout: float = 15.0
     late_tolerance: float = 0.05  # a send slot missed by more than this is skipped, not crammed in
@@ -256,6 +257,7 @@ class DeliveryWorker:
         self._deadline: float | None = None
         self._answers: collections.deque[tuple[float, int, float | None]] = collections.deque()
         self._paused_until = 0.0
+        self._unreachable_since: float | None = None  # monotonic time of the first transport failure
 
     # database steps, each one short transaction, run off the event loop
     def _claim(self) -> list[outbox.ClaimedMessage]:
@@ -280,9 +282,11 @@ class DeliveryWorker:
         with self.session_factory() as session:
             outbox.release_claims(session, self.worker_id, ids)
 
-    def _apply_marks(self, marks: list[_Mark]) -> collections.Counter[str]:
-        """Record outcomes in one transaction; returns what happened (counted once it commits)."""
+    def _apply_marks(self, marks: list[_Mark]) -> tuple[collections.Counter[str], list[str]]:
+        """Record outcomes in one transaction; returns what happened (counted once it commits)
+        and the rows ended without delivery (logged once it commits, so once)."""
         counts: collections.Counter[str] = collections.Counter()
+        ended: list[str] = []
         sent = [(m.message.id, m.outcome.message_id, m.message.chat_id, m.at)
                 for m in marks if m.outcome.kind == "sent"]
         with self.session_factory() as session:
@@ -292,21 +296,28 @@ class DeliveryWorker:
                 counts["lost_lease"] += len(sent) - done
             for mark in marks:
                 if mark.outcome.kind != "sent":
-                    counts[self._apply_mark(session, mark)] += 1
-        return counts
+                    counts[self._apply_mark(session, mark, ended)] += 1
+        return counts, ended
 
-    def _apply_mark(self, session: Session, mark: _Mark) -> str:
-        m, o, s = mark.message, mark.outcome, self.settings
+    def _apply_mark(self, session: Session, mark: _Mark, ended: list[str]) -> str:
+        """Record one outcome that is not a delivery. A transport failure (connection refused,
+        timeout, 5xx, 429) is always retried, however many attempts it took so far; only an
+        answer that can never succeed ends the row (noted in `ended`, logged once at WARNING)."""
+        m, o = mark.message, mark.outcome
         if o.kind == "blocked":
             outbox.mark_chat_blocked(session, m.id, self.worker_id, m.chat_id, o.error, now=mark.at)
+            ended.append(f"outbox message {m.id} not delivered: the recipient blocked the bot or the "
+                         f"chat is gone ({o.error[:200]}); their queued messages are dropped")
             return "blocked"
-        if o.kind == "retry" and m.attempts < s.max_attempts:
+        if o.kind == "retry":
             # a 429 holds back this chat's other messages too, and no other chat
             chat = m.chat_id if o.retry_after is not None else None
             outbox.mark_retry(session, m.id, self.worker_id, self.retry_delay(m.attempts, o), o.error,
                               now=mark.at, chat_id=chat)
             return "retried"
-        outbox.mark_failed(session, m.id, self.worker_id, o.error or "too many attempts")
+        if outbox.mark_failed(session, m.id, self.worker_id, o.error or "refused"):
+            ended.append(f"outbox message {m.id} not delivered and not retried: Telegram refused "
+                         f"it ({(o.error or 'refused')[:200]})")
         return "failed"
 
     def _due_in(self) -> float | None:
@@ -321,7 +332,7 @@ class DeliveryWorker:
         if outcome.retry_after is not None:
             return max(outcome.retry_after, 0.0)
         s = self.settings
-        base = min(s.backoff_max, s.backoff_base * 2 ** max(0, attempts - 1))
+        base = min(s.backoff_max, s.backoff_base * 2.0 ** min(max(0, attempts - 1), 40))
         return base * random.uniform(0.5, 1.0)
 
     # surviving the database
@@ -402,8 +413,23 @@ class DeliveryWorker:
             assert self._booking is not None
             await asyncio.shield(self._booking)
 
+    def _note_reachability(self, outcome: SendOutcome) -> None:
+        """One WARNING when the Bot API stops answering (connection refused, timeouts, 5xx), one
+        line when it answers again: an outage is visible in the log, not one line per retry."""
+        if outcome.kind == "retry" and outcome.retry_after is None:
+            if self._unreachable_since is None:
+                self._unreachable_since = time.monotonic()
+                log.warning("delivery worker %s: the Bot API is not answering (%s); notices stay "
+                            "queued and are retried until delivered", self.worker_id,
+                            outcome.error[:200])
+        elif outcome.kind != "retry" and self._unreachable_since is not None:
+            log.warning("delivery worker %s: the Bot API answers again after %.0f s",
+                        self.worker_id, time.monotonic() - self._unreachable_since)
+            self._unreachable_since = None
+
     def _note_answer(self, chat_id: int, outcome: SendOutcome) -> None:
         """Watch 429s: many chats limited at once means the bot's own limit -> everyone pauses."""
+        self._note_reachability(outcome)
         s, now = self.settings, time.monotonic()
         self._answers.append((now, chat_id, outcome.retry_after))
         while self._answers and now - self._answers[0][0] > 1.0:
@@ -449,9 +475,12 @@ class DeliveryWorker:
             while not self._marks.empty():
                 batch.append(self._marks.get_nowait())
             try:
-                counts = await self._db("record deliveries", self._apply_marks, batch, persist=True)
+                counts, ended = await self._db("record deliveries", self._apply_marks, batch,
+                                               persist=True)
                 for key, value in counts.items():
                     setattr(self.stats, key, getattr(self.stats, key) + value)
+                for line in ended:
+                    log.warning("delivery worker %s: %s", self.worker_id, line)
             finally:
                 for mark in batch:
                     for hold in mark.holds:

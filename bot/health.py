@@ -51,6 +51,7 @@ class DatabaseStatus:
     reachable: bool
     outbox_backlog: int | None = None  # pending + sending messages
     outbox_failed: int | None = None
+    oldest_undelivered_at: dt.datetime | None = None  # queued time of the oldest pending notice
     error: str | None = None
 
 
@@ -68,6 +69,14 @@ class HealthReport:
     def http_status(self) -> int:
         return 200 if self.healthy else 503
 
+    @property
+    def oldest_undelivered_seconds(self) -> float | None:
+        """Age of the oldest notice not delivered yet (None when nothing waits)."""
+        oldest = self.database.oldest_undelivered_at
+        if oldest is None:
+            return None
+        return max(0.0, round((self.checked_at - oldest).total_seconds(), 1))
+
     def as_json(self) -> dict[str, Any]:
         last = self.activity.last_update_at
         return {
@@ -78,6 +87,7 @@ class HealthReport:
             "updates_failed": self.activity.updates_failed,
             "outbox_backlog": self.database.outbox_backlog,
             "outbox_failed": self.database.outbox_failed,
+            "outbox_oldest_undelivered_seconds": self.oldest_undelivered_seconds,
             "started_at": self.activity.started_at.isoformat(),
             "checked_at": self.checked_at.isoformat(),
         }
@@ -95,6 +105,7 @@ def database_status(db: Database) -> DatabaseStatus:
             session.execute(text("SELECT 1"))
             try:
                 counts = outbox.outbox_counts(session)
+                oldest = outbox.oldest_undelivered_at(session)
             except Exception as exc:  # schema not migrated yet: reachable, backlog unknown
                 log.debug("outbox counts unavailable: %s", exc)
                 return DatabaseStatus(reachable=True, error=_short_error(exc))
@@ -104,6 +115,7 @@ def database_status(db: Database) -> DatabaseStatus:
         reachable=True,
         outbox_backlog=sum(counts.get(state, 0) for state in BACKLOG_STATES),
         outbox_failed=counts.get(outbox.FAILED, 0),
+        oldest_undelivered_at=oldest,
     )
 
 

@@ -343,6 +343,17 @@ def outbox_counts(session: Session) -> dict[str, int]:
     return {state: count for state, count in rows}
 
 
+def oldest_undelivered_at(session: Session) -> dt.datetime | None:
+    """When the oldest message still waiting to be delivered (pending or being sent) was queued."""
+    first = session.execute(
+        select(func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.state.in_((PENDING, SENDING)))
+    ).scalar()
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=dt.UTC)
+    return first
+
+
 def next_due_in(session: Session, now: dt.datetime | None = None) -> float | None:
     """Seconds until the next pending message is due (0 if one is due now), None if none."""
     now = now or utcnow()

@@ -129,14 +129,40 @@ async def test_blocked_person_is_marked_inactive_and_skipped(db):
     assert _states(db) == Counter({"dropped": 3})
 
 
-async def test_message_gives_up_after_max_attempts(db):
-    _enqueue(db, range(1, 2))
-    sender = FakeSender({1: [SendOutcome("retry", error="502")] * 10})
+async def test_transport_failures_are_retried_until_delivered_however_many(db):
+    """Connection refused, timeouts, 5xx and 429 never end a row: 40 failures, then delivered."""
+    _enqueue(db, range(1, 3))
+    failures = [SendOutcome("retry", error="network: ConnectionRefusedError()"),
+                SendOutcome("retry", error="timeout"), SendOutcome("retry", error="Bad Gateway"),
+                SendOutcome("retry", retry_after=0.001, error="429")] * 10
+    sender = FakeSender({1: list(failures), 2: list(failures)})
     settings = DeliverySettings(global_rate=1000, per_chat_interval=0, backoff_base=0.001,
-                                backoff_max=0.002, idle_sleep=0.01, max_attempts=3)
-    await DeliveryWorker(db.session, sender, settings).run(until_idle=True, time_budget=10)
-    assert sender.attempts[1] == 3
-    assert _states(db) == Counter({"failed": 1})
+                                backoff_max=0.002, idle_sleep=0.01)
+    await DeliveryWorker(db.session, sender, settings).run(until_idle=True, time_budget=30)
+    assert sender.attempts[1] == 41 and sender.attempts[2] == 41
+    assert sorted(c for c, _ in sender.delivered) == [1, 2]  # each once
+    assert _states(db) == Counter({"sent": 2})
+
+
+def test_backoff_is_capped_and_never_overflows():
+    worker = DeliveryWorker(None, FakeSender(), DeliverySettings(backoff_base=1.0, backoff_max=120.0))
+    delays = [worker.retry_delay(n, SendOutcome("retry", error="502")) for n in (1, 2, 8, 100, 10**6)]
+    assert 0.5 <= delays[0] <= 1.0 and all(d <= 120.0 for d in delays) and delays[-1] >= 60.0
+
+
+async def test_only_answers_that_can_never_succeed_end_a_row_each_logged_once(db, caplog):
+    with db.session() as s:
+        s.add(Person(id=9, display_name=""))
+    _enqueue(db, range(8, 11))
+    sender = FakeSender({8: [SendOutcome("failed", error="Bad Request: can't parse entities")],
+                         9: [SendOutcome("blocked", error="Forbidden: bot was blocked by the user")]})
+    with caplog.at_level("WARNING", logger="bot.delivery"):
+        await DeliveryWorker(db.session, sender, FAST).run(until_idle=True, time_budget=10)
+    assert _states(db) == Counter({"failed": 1, "dropped": 1, "sent": 1})
+    ended = [r.getMessage() for r in caplog.records if "not delivered" in r.getMessage()]
+    assert len(ended) == 2
+    assert any("can't parse entities" in line for line in ended)
+    assert any("blocked" in line for line in ended)
 
 
 async def test_worker_stays_under_the_global_rate(db):

@@ -7,6 +7,9 @@
   retry timings are scaled by the same factor, so the defaults are what is tested. Connections
   are refused (the emulator is down) for outbox delivery, and every call fails with 502 for
   polling; nothing is lost and everything is delivered once it is back.
+- The Bot API unreachable for ten minutes (a clock scaled 100x: 6 s, with the retry timings
+  and the send rate scaled alike): 200 notices are all delivered once it is back, none twice,
+  and /healthz shows the age of the oldest one while they wait.
 All people and messages are synthetic.
 """
 
@@ -134,6 +137,44 @@ async def test_outbox_survives_a_bot_api_outage_with_connections_refused(db: Dat
             second.stop()
     assert set(delivered_per_chat(first, second).values()) == {1}  # nothing lost, nothing twice
     assert states(db) == Counter({"sent": 40})
+
+
+async def test_a_ten_minute_outage_loses_nothing_and_repeats_nothing(db: Database):
+    scale = 0.01  # 600 s -> 6 s: backoff (1 s .. 120 s) and the rate (30/s) scaled alike
+    settings = dataclasses.replace(
+        DEFAULTS, backoff_base=DEFAULTS.backoff_base * scale, backoff_max=DEFAULTS.backoff_max * scale,
+        global_rate=DEFAULTS.global_rate / scale, concurrency=32, per_chat_interval=0.0,
+        idle_sleep=0.01, request_timeout=2.0)
+    emulator = EmulatorServer().start()
+    port = emulator.port
+    emulator.stop()  # the Bot API is down: connections are refused
+    enqueue(db, range(1000, 1200), "outage")
+    sender = BotApiSender(TOKEN, emulator.base_url, timeout=settings.request_timeout)
+    worker = DeliveryWorker(db.session, sender, settings)
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    probe = HealthProbe(db, Activity())
+    back: EmulatorServer | None = None
+    try:
+        await asyncio.sleep(600 * scale)
+        assert worker.stats.retried >= 200 * 8  # every notice was tried more than the old cap of 8
+        assert states(db) == Counter({"pending": 200}) or states(db)["sent"] == 0
+        report = (await probe.check()).as_json()
+        assert report["outbox_backlog"] == 200
+        assert report["outbox_oldest_undelivered_seconds"] >= 600 * scale - 0.5
+        back = EmulatorServer(port=port).start()
+        await wait_for(lambda: sum(delivered_per_chat(back).values()) >= 200, 30,
+                       "deliveries after the outage")
+        await asyncio.sleep(0.3)  # anything sent twice would arrive now
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 20)
+        await sender.close()
+        if back is not None:
+            back.stop()
+    assert delivered_per_chat(back) == Counter({chat: 1 for chat in range(1000, 1200)})
+    assert states(db) == Counter({"sent": 200})
+    assert (await probe.check()).as_json()["outbox_oldest_undelivered_seconds"] is None
 
 
 async def test_polling_bot_answers_what_people_said_during_a_bot_api_outage(emulator: EmulatorServer):
