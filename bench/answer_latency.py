@@ -12,7 +12,7 @@ It also reports what the core's own structures (documents, index, actor director
 keep in memory: the bytes tracemalloc still sees allocated after `Knowledge(data)` returns, in a
 second, traced build (the knowledge base itself, `KnowledgeData`, is built before and not counted).
 
-Goals: p95 <= 2 ms (shipped), <= 15 ms (x100), <= 0.5x the naive baseline's p95, and the core's
+Goals: p95 <= 2 ms (shipped), <= 20 ms (x100, issue 11), <= 0.5x the naive baseline's p95, and the core's
 structures <= 35 MB at x100 (the bot's RSS budget with the x100 base is 150 MB).
 """
 
@@ -178,9 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         ratio = r["core_p95"] / r["naive_p95"] if r["naive_p95"] else float("nan")
         print(f"{r['label']:<16} {r['records']:>8} {r['build_s']:>8.2f} {r['core_p50']:>9.3f} {r['core_p95']:>9.3f} "
               f"{r['naive_p50']:>10.3f} {r['naive_p95']:>10.3f} {ratio:>9.2f}x {r['mb']:>8.1f}")
-    ok = rows[0]["core_p95"] <= 2 and rows[1]["core_p95"] <= 15 and all(
+    ok = rows[0]["core_p95"] <= 2 and rows[1]["core_p95"] <= 20 and all(
         r["core_p95"] <= 0.5 * r["naive_p95"] for r in rows) and not rows[1]["mb"] > 35
-    print("goals (p95 <= 2 ms shipped, <= 15 ms x100, <= 0.5x naive, core <= 35 MB at x100):",
+    print("goals (p95 <= 2 ms shipped, <= 20 ms x100, <= 0.5x naive, core <= 35 MB at x100):",
           "met" if ok else "NOT met")
     return 0
 
