@@ -229,6 +229,14 @@ class Aggregator:
                 else w.n_("{n} hito:", "{n} hitos:", len(rows)))
         width = 170 if len(rows) <= 6 else 90  # a short list has room for what each one is about
         lines = [self._line(w, *r, width=width) for r in rows[:MAX_LINES]]
+        if q.asks_any("supporters") and not q.actors and len(rows) <= 6:
+            # "qué socios internacionales apoyan los hitos del compromiso 4": each hito's supporters
+            for k, (_p, _c, h, a) in enumerate(rows[:MAX_LINES]):
+                if a is None:
+                    groups = {"government": h.supporters.government, "osc": h.supporters.osc, "other": h.supporters.other}
+                    names = [n for key, ns in groups.items() if not q.sector or q.sector == key for n in ns]
+                    if names:
+                        lines[k] += "\n  " + w._("Apoyan: {names}", names="; ".join(self._short_names(names)))
         groups: dict[int, list[int]] = {}
         for _p, c, h, a in rows:
             if a is None:

@@ -273,6 +273,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if "count" in record_asks and (q.count_target or "hito")[:4] not in ("hito", "acti", "comp", "mile"):
             record_asks.remove("count")
             text_asks.append("count")
+        if sentence is not None and self._named_count(q):
+            return False  # "cuáles son los tres grupos de causas": the sentence that lists them
         if "count" in text_asks and sentence is not None and not found.explicit:
             return False  # "cuántas OSC participaron": the count's sentence, not who supports the record
         if found.explicit and q.answer_type in ("person", "date") and not record_asks:
