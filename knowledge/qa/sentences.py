@@ -99,7 +99,8 @@ class SentenceFinder:
         gives, as the sources would write it ('siete ministerios'), when it asks which they are."""
         words = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
                  "9": "nueve", "10": "diez"}
-        asks_which = any(x in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names") for x in q.tokens)
+        asks_which = any(x in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names", "menciona",
+                              "mencione", "enumera", "enumere", "nombra", "name") for x in q.tokens)
         for i, x in enumerate(q.tokens[:-1]):
             # "cuáles son los 27 …", "qué siete ministerios …" (not "menores de 5 años")
             before = q.tokens[i - 1] if i else ""

@@ -228,3 +228,23 @@ def test_without_an_imported_catalogue_practice_questions_say_so(core, question)
     answer = core.ask(question)
     assert answer.kind == "no_answer"
     assert "no se ha cargado" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "en q hitos del compromiso 1 aparece la Red Ficticia de Vecinos",
+    "la REFIVE apoya el compromiso 1? en que hito",
+    "figura la Red Ficticia de Vecinos entre los que apoyan el compromiso 1",
+])
+def test_where_an_institution_appears_in_a_commitment(core, question):
+    text = core.ask(question).text
+    assert "hito 1" in text
+
+
+@pytest.mark.parametrize("question", [
+    "cuales son los 12 organizaciones ficticias del plan",
+    "que doce organizaciones ficticias co-crearon el plan",
+    "menciona las 12 organizaciones ficticias q co-crearon el plan",
+])
+def test_which_are_the_n_things_is_not_answered_by_their_count(core, question):
+    answer = core.ask(question)
+    assert "12 organizaciones" not in answer.text  # the count again is no list of them
