@@ -18,6 +18,8 @@ from knowledge.qa.retrieval import Ranker, Text
 from knowledge.schema import KnowledgeData
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡(«“\"\d-])")
+# "5to. Plan", "No. 8", "Lic. Pérez", "Art. 3": a point that ends a word, not a sentence
+_ABBREVIATION = re.compile(r"(?:\b\d+(?:er|ro|do|to|vo|mo|no|o|a)|\b(?:No|Núm|Art|Lic|Licda|Ing|Dr|Dra|Sr|Sra|Msc|MSc|Arq))\.$")
 
 
 def split_sentences(text: str | None) -> list[str]:
@@ -34,6 +36,8 @@ def sentence_spans(text: str | None) -> tuple[str, list[tuple[int, int]]]:
         flat = text  # the same object: the record's own string is the one kept
     spans, start = [], 0
     for m in [*_SENTENCE_END.finditer(flat), None]:
+        if m is not None and _ABBREVIATION.search(flat, max(0, m.start() - 8), m.start()):
+            continue
         end = m.start() if m else len(flat)
         a, b = start, end
         while a < b and flat[a] == " ":

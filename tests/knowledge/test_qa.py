@@ -248,3 +248,13 @@ def test_where_an_institution_appears_in_a_commitment(core, question):
 def test_which_are_the_n_things_is_not_answered_by_their_count(core, question):
     answer = core.ask(question)
     assert "12 organizaciones" not in answer.text  # the count again is no list of them
+
+
+@pytest.mark.parametrize("text", [
+    "Se acordó en el marco del 3er. Plan de Acción Sintético, con cuatro hitos.",
+    "Lo firmó el Lic. Pérez Ficticio junto a la alcaldesa del puerto.",
+    "Según el Decreto No. 77-2030, la feria de faros es patrimonio del puerto.",
+])
+def test_an_abbreviation_point_does_not_end_a_sentence(text):
+    from knowledge.qa.records import split_sentences
+    assert split_sentences(text + " Otra frase sintética sigue aquí.") == [text, "Otra frase sintética sigue aquí."]
