@@ -436,7 +436,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             part = self.k._project_answer(pr, aspect, w, confidence=found.coverage)
             refused += part.kind == "no_answer"
             text = part.text
-            parts.append(text.rsplit("\n\n", 1)[0] if "\n\n" in text else text)
+            parts.append(self._whole_items(q, pr, text.rsplit("\n\n", 1)[0] if "\n\n" in text else text))
         if sentence is not None and sentence[0].ref == found.ref and sentence[1] >= ACCEPT_SENTENCE and (
                 not aspects or self._adds(q, found, sentence)):
             parts.append(self._quote(sentence[0], w))
@@ -447,6 +447,17 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage,
                            kind=kind)
 
+
+    def _whole_items(self, q: Query, pr, text: str) -> str:
+        """A listed item cut short is given whole when it holds what the question asks beyond the
+        list ("las lecciones del proyecto: en qué mes conviene empezar"): the cut part may be the answer."""
+        asked = stem_set(" ".join(q.content)) - stem_set(" ".join((pr.title, pr.short_name or "")))
+        for field in ("lessons_learned", "expected_results", "achievements", "activities", "specific_objectives"):
+            for item in getattr(pr, field, None) or ():
+                cut = shorten(item, 300)
+                if cut != " ".join(item.split()) and cut in text and len(asked & stem_set(item)) >= 2:
+                    text = text.replace(cut, " ".join(item.split()))
+        return text
 
     def search(self, query: str, locale: str) -> list[Hit]:
         """Every record, institution, acronym and practice matching a query, best first, one hit

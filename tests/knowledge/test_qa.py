@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.core import Knowledge
 from knowledge.qa.reading import Reader, ref_kind
-from knowledge.schema import PlanFact
+from knowledge.schema import PlanFact, Project
 
 SRC = {"document": "009_0000000000000000.txt", "section": "Sintético"}
 
@@ -25,6 +25,15 @@ def core(make_synthetic_data) -> Knowledge:
                       "Asistieron 230 personas voluntarias de 11 municipios costeros."),
         PlanFact(topic="passage", source=SRC,
                  text="En la inauguración, la directora Marta Quesada Luz indicó que los faros son patrimonio."),
+    ]
+    data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
+                                 source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos."))
+    data.projects[0].lessons_learned = [
+        "Conviene que una operación de faros como esta se inicie al comienzo de una temporada de lluvias, "
+        "cuando los puertos ficticios reparan sus muelles y las cuadrillas tienen tiempo libre para capacitarse, "
+        "por lo que se sugiere arrancar a más tardar en el mes de agosto, para que el presupuesto municipal "
+        "ficticio que se aprueba en octubre de cada año ya incluya el mantenimiento de los faros.",
+        "Las cuadrillas sintéticas necesitan manuales impresos.",
     ]
     return Knowledge(data)
 
@@ -258,3 +267,13 @@ def test_which_are_the_n_things_is_not_answered_by_their_count(core, question):
 def test_an_abbreviation_point_does_not_end_a_sentence(text):
     from knowledge.qa.records import split_sentences
     assert split_sentences(text + " Otra frase sintética sigue aquí.") == [text, "Otra frase sintética sigue aquí."]
+
+
+@pytest.mark.parametrize("question", [
+    "segun las lecciones del profaros en que mes conviene arrancar una operacion asi",
+    "lecciones aprendidas de PROFAROS: hasta q mes se deberia iniciar la operacion y por que",
+    "lecciones del PROFAROS, cuándo arrancar la operación (qué mes)",
+])
+def test_a_listed_item_that_holds_the_answer_is_not_cut_short(core, question):
+    text = core.ask(question).text
+    assert "agosto" in text and "octubre" in text  # the reason comes at the end of a long lesson
