@@ -185,6 +185,11 @@ class SentenceFinder:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
         return w._("Según la fuente: «{text}»", text=shorten(text, 420))
 
+    @staticmethod
+    def _beside(t, other) -> bool:
+        """Whether two sentences follow one another in the same paragraph."""
+        return other.body is t.body and t.span >= 0 and (other.span == t.prev or other.prev == t.span)
+
     def sentence_answer(self, q: Query, sentence, w: Writer) -> Answer:
         t, coverage = sentence
         lines = [self._quote(t, w)]
@@ -192,8 +197,9 @@ class SentenceFinder:
         terms = self.sentences.terms(q.content)
         rest = {s: v for s, v in terms.items() if s not in t.stems}
         if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms):
-            near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=30)
-                    if (other := self.sentences.texts[i]) is not t and cov >= 0.5
+            near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=200)
+                    if (other := self.sentences.texts[i]) is not t
+                    and (cov >= 0.5 or (cov >= 0.25 and self._beside(t, other)))  # the sentence next to it: less needed
                     and (other.ref == t.ref or other.source == t.source)
                     and (not q.answer_type or holds_type(other.text, q.answer_type))]  # a date for a date
             if near:  # the same paragraph first

@@ -25,6 +25,9 @@ def core(make_synthetic_data) -> Knowledge:
                       "Asistieron 230 personas voluntarias de 11 municipios costeros."),
         PlanFact(topic="passage", source=SRC,
                  text="En la inauguración, la directora Marta Quesada Luz indicó que los faros son patrimonio."),
+        PlanFact(topic="passage", source=SRC,
+                 text="Desde el año 2024, el puerto de Bahía Sintética pertenece a la Liga Ficticia de Faros. "
+                      "En el año 2026, pintó su primer faro de rojo y blanco, con fondos propios del puerto."),
     ]
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
                                  source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos."))
@@ -277,3 +280,13 @@ def test_an_abbreviation_point_does_not_end_a_sentence(text):
 def test_a_listed_item_that_holds_the_answer_is_not_cut_short(core, question):
     text = core.ask(question).text
     assert "agosto" in text and "octubre" in text  # the reason comes at the end of a long lesson
+
+
+@pytest.mark.parametrize("question", [
+    "desde que año integra Bahia Sintetica la Liga Ficticia de Faros y cuando pinto su primer faro de rojo",
+    "¿cuándo pintó Bahía Sintética su primer faro de rojo y desde cuándo es miembro de la Liga Ficticia de Faros?",
+    "bahia sintetica: año de ingreso a la liga ficticia de faros y año en q pinto el primer faro rojo",
+])
+def test_a_second_part_is_answered_by_the_sentence_beside_the_first(core, question):
+    text = core.ask(question).text
+    assert "2024" in text and "2026" in text
