@@ -7,8 +7,8 @@
 # was skipped, and removes the folder.  Exits with make's status: non-zero when the suite fails.
 #
 # The environment passes through (PG_URL, HITOBOT_REQUIRE_POSTGRES as .ci/run sets them), except
-# HITOBOT_SEEDS_DIR, which is unset: a fresh clone has no source texts.  .ci/run runs this after
-# the main `make test`.
+# HITOBOT_SEEDS_DIR, which is unset: a fresh clone has no source texts.  PYTEST_ARGS defaults to
+# -rs, so that pytest lists the reason of every skip.  .ci/run runs this after the main `make test`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 repo="${1:-$here}"
@@ -30,6 +30,7 @@ status=0
 (
   cd "$work/hitobot"
   unset HITOBOT_SEEDS_DIR VIRTUAL_ENV
+  export PYTEST_ARGS="${PYTEST_ARGS:--rs}"  # pytest names each skipped test's reason
   make test
 ) >"$log" 2>&1 || status=$?
 
