@@ -196,14 +196,24 @@ class SentenceFinder:
         # a second part the first sentence does not hold ("... y cuántos ...")
         terms = self.sentences.terms(q.content)
         rest = {s: v for s, v in terms.items() if s not in t.stems}
-        if rest and len(rest) < len(terms) and self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms):
-            near = [(other.body is not t.body, -cov, i) for _bm25, cov, i in self.sentences.rank(rest, limit=200)
-                    if (other := self.sentences.texts[i]) is not t
+        # "cuándo … y quién …" quoted by a sentence that names the person but gives no date
+        lacks_date = q.answer_type == "date" and len(q.asks) > 1 and not holds_type(t.text, "date")
+        if rest and len(rest) < len(terms) and (
+                lacks_date or self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms)):
+            shared = {s: v for s, v in terms.items() if s in t.stems}  # the words both parts are about
+            whole = self.sentences.idf_of(shared) or 1.0
+
+            def about(other) -> float:
+                return sum(self.sentences.idf[s] * v for s, v in shared.items() if s in other.stems) / whole
+
+            near = [(-(cov + 0.3 * about(other) + (0.2 if other.body is t.body else 0.0)), i)
+                    for _bm25, cov, i in self.sentences.rank(rest, limit=200)
+                    if (other := self.sentences.texts[i]) is not t and other.text not in lines[0]  # not quoted yet
                     and (cov >= 0.5 or (cov >= 0.25 and self._beside(t, other)))  # the sentence next to it: less needed
                     and (other.ref == t.ref or other.source == t.source)
                     and (not q.answer_type or holds_type(other.text, q.answer_type))]  # a date for a date
-            if near:  # the same paragraph first
-                lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[2]].text, 300)))
+            if near:  # the same paragraph, and the same subject, first
+                lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[1]].text, 300)))
         text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
         return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
                            source=t.source.document if t.source else None)

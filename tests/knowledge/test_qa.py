@@ -28,6 +28,12 @@ def core(make_synthetic_data) -> Knowledge:
         PlanFact(topic="passage", source=SRC,
                  text="Desde el año 2024, el puerto de Bahía Sintética pertenece a la Liga Ficticia de Faros. "
                       "En el año 2026, pintó su primer faro de rojo y blanco, con fondos propios del puerto."),
+        PlanFact(topic="passage", source=SRC,
+                 text="En abril 2029 se llevó a cabo la refundación del Consejo Ficticio de Costas, para cuidar "
+                      "el litoral."),
+        PlanFact(topic="passage", source={**SRC, "section": "Otra sección"},
+                 text="Durante el acto de refundación, la presidenta Rosa Ficticia Mar dijo que la costa es de todos. "
+                      "Como parte de sus tareas, el Consejo Ficticio de Costas limpió 40 playas en el año 2028."),
     ]
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
                                  source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos."))
@@ -285,8 +291,18 @@ def test_a_listed_item_that_holds_the_answer_is_not_cut_short(core, question):
 @pytest.mark.parametrize("question", [
     "desde que año integra Bahia Sintetica la Liga Ficticia de Faros y cuando pinto su primer faro de rojo",
     "¿cuándo pintó Bahía Sintética su primer faro de rojo y desde cuándo es miembro de la Liga Ficticia de Faros?",
-    "bahia sintetica: año de ingreso a la liga ficticia de faros y año en q pinto el primer faro rojo",
+    "bahia sintetica desde cuando esta en la liga ficticia de faros y cuando pinto el primer faro rojo",
 ])
 def test_a_second_part_is_answered_by_the_sentence_beside_the_first(core, question):
     text = core.ask(question).text
     assert "2024" in text and "2026" in text
+
+
+@pytest.mark.parametrize("question", [
+    "¿Cuándo se refundó el Consejo Ficticio de Costas y qué presidenta habló en el acto?",
+    "q presidenta hablo en la refundacion del consejo ficticio de costas y cuando fue",
+    "cuando se refundo el consejo ficticio de costas? y q presidenta hablo ahi",
+])
+def test_the_second_part_comes_from_the_sentence_about_the_same_subject(core, question):
+    text = core.ask(question).text
+    assert "abril" in text and "Rosa Ficticia Mar" in text
