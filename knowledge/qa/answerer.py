@@ -23,7 +23,7 @@ from knowledge.normalize import fold_simple
 from knowledge.qa import pieces
 from knowledge.qa.aggregate import Aggregator
 from knowledge.qa.practices import Practices
-from knowledge.qa.reading import Query, Reader
+from knowledge.qa.reading import TOPICAL_ASKS, Query, Reader
 from knowledge.qa.records import build_rankers
 from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
 from knowledge.qa.retrieval import stem_set
@@ -359,6 +359,11 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                     lines.append(line)
             elif ask not in missing:
                 missing.append(ask)
+        if lines and missing and q.cue_words:
+            item = loc.activity or loc.hito or loc.commitment
+            subject = stem_set(getattr(item, "text", None) or item.title)
+            if stem_set(" ".join(q.cue_words)) <= subject:  # "el hito de portales de transparencia": its subject
+                missing = [m for m in missing if m not in TOPICAL_ASKS]
         if "place" in q.answer_types and not sentence_holds(sentence, "place"):
             placed = self.scoped_sentence(Query(**{**q.__dict__, "answer_type": "place"}), found)
             if placed is not None:

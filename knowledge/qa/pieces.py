@@ -4,6 +4,8 @@ said in one clause instead of hiding the part they do give."""
 
 from __future__ import annotations
 
+import re
+
 from knowledge.compose import Writer, shorten
 from knowledge.qa.retrieval import stem_set
 from knowledge.schema import PartialDate
@@ -11,7 +13,7 @@ from knowledge.schema import PartialDate
 # asks a commitment-tree record answers from its own fields
 RECORD_ASKS = ("responsible", "supporters", "start", "end", "dates", "status", "results", "product",
                "verification", "activities", "hitos", "count", "about", "problem", "solution", "transparency",
-               "accountability", "modifications", "done_so_far", "budget")
+               "accountability", "modifications", "done_so_far", "budget", "role")
 # asks no record has a field for: only a sentence of the running text can answer them
 TEXT_ONLY_ASKS = ("contact", "person")
 def N_(message: str) -> str:
@@ -280,6 +282,26 @@ def roles_of_named(k, found, w: Writer, q) -> str | None:
     return "\n".join(lines) or None
 
 
+def role(k, found, w: Writer, q) -> str | None:
+    """'¿qué papel cumple el INAP en el hito 7?': what the source says each named institution does
+    there, as it writes it ("SENACYT (apoyo tecnológico)"); else in which hitos it appears."""
+    if not q.actors:
+        return None
+    items = [found.activity or found.hito] if found.hito is not None else [found.commitment, *found.commitment.hitos]
+    texts = [t for x in items if x is not None for t in (x.notes, getattr(x, "text", None), getattr(x, "description", None)) if t]
+    lines = []
+    for key in q.actors:
+        actor = k.actors.actors[key]
+        names = [n for n in (actor.acronym, actor.name) if n]
+        said = next((m.group(1) for t in texts for n in names
+                     for m in [re.search(re.escape(n) + r"\s*-?[A-Z]*-?\s*\(([^()]{3,80})\)", " ".join(t.split()))] if m), None)
+        if said:
+            lines.append(f"{actor.acronym or actor.name}: {said}")
+    if lines:
+        return w._("Según la fuente, el papel de cada uno:") + "\n" + "\n".join(lines)
+    return roles_of_named(k, found, w, q) if found.hito is None else None
+
+
 def budget(k, found, w: Writer, q) -> str | None:
     """The resources the plan states for a commitment (the 4th plan gives them)."""
     if found.hito is not None or not found.commitment.resources:
@@ -288,7 +310,7 @@ def budget(k, found, w: Writer, q) -> str | None:
 
 
 PIECES = {
-    "budget": budget,
+    "budget": budget, "role": role,
     "responsible": responsible, "supporters": supporters, "start": dates("start"), "end": dates("end"),
     "dates": dates("dates"), "status": status, "results": results, "product": product,
     "verification": verification, "activities": activities, "hitos": hitos, "count": count, "about": about,

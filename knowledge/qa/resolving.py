@@ -143,7 +143,18 @@ class Resolver:
                         entry = scores.setdefault(role.ref, [0.0, 0.0])
                         entry[0] += boost
                         entry[1] = min(1.0, entry[1] + 0.5)
+        # an institution named that has a role in a record is a word of the question it holds
+        total = (self.subjects.idf_of(terms) + unknown) or 1.0
         for key in q.actors:
+            actor = self.k.actors.actors[key]
+            own = self.subjects.terms(fold_simple(f"{actor.acronym or ''} {actor.name}").split())
+            named = {s: v for s, v in terms.items() if s in own}
+            for ref in dict.fromkeys(r.ref for r in self.k.actors.roles.get(key, [])):
+                i = self._subject_at.get(ref)
+                if i is None or ref not in scores or not keep(texts[i]):
+                    continue
+                unsaid = {s: v for s, v in named.items() if s not in texts[i].stems}
+                scores[ref][1] = min(1.0, scores[ref][1] + self.subjects.idf_of(unsaid) / total)
             for role in self.k.actors.roles.get(key, []):
                 i = self._subject_at.get(role.ref)
                 if i is None or not keep(texts[i]):

@@ -35,6 +35,8 @@ def core(make_synthetic_data) -> Knowledge:
                  text="Durante el acto de refundación, la presidenta Rosa Ficticia Mar dijo que la costa es de todos. "
                       "Como parte de sus tareas, el Consejo Ficticio de Costas limpió 40 playas en el año 2028."),
     ]
+    data.plans[0].commitments[0].hitos[0].notes = (
+        "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
                                  source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos."))
     data.projects[0].lessons_learned = [
@@ -306,3 +308,14 @@ def test_a_second_part_is_answered_by_the_sentence_beside_the_first(core, questi
 def test_the_second_part_comes_from_the_sentence_about_the_same_subject(core, question):
     text = core.ask(question).text
     assert "abril" in text and "Rosa Ficticia Mar" in text
+
+
+@pytest.mark.parametrize("question", [
+    "¿Qué papel cumplen el ISP y la Red Ficticia de Vecinos en el hito del inventario de faros?",
+    "q tipo d apoyo da el ISP en el inventario publico de faros",
+    "what role does REFIVE play in the lighthouse inventory milestone",
+])
+def test_the_role_of_a_named_institution_is_said_as_the_source_says_it(core, question):
+    text = core.ask(question).text
+    assert "asesoría técnica" in text or "convocatoria" in text
+    assert "no dicen" not in text
