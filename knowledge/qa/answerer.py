@@ -16,6 +16,8 @@ question's words and a value of the kind asked for (a number for "cuántos", a d
 
 from __future__ import annotations
 
+import re
+
 from knowledge.answers import Answer, Choice, Hit
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.index import acronym_key
@@ -39,6 +41,11 @@ PROJECT_ASPECTS = {
     "pilots": "pilots", "countries": "countries", "activities": "activities", "about": "objective",
     "what_is": "about",
 }
+
+
+# "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
+_ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:el|la|los|las|the one)\s+)?(?:de|del|d|of)\s+", re.IGNORECASE)
+_HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
 class QuestionAnswerer(Resolver, SentenceFinder):
@@ -115,6 +122,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return self.k._refusal(q.missing, self._entity(q, found), w)
         if sentence is None and self._named_count(q):
             return self.refusal(q, w)  # "cuáles son los siete ministerios": no source lists them
+        if (sentence is None or sentence[1] < 0.9) and q.answer_type in ("date", "number", "place"):
+            both = self._coordinated(q, w)
+            if both is not None:
+                return both
         if found is not None and self._record_answers(q, found, sentence):
             if self._bare(q) and not found.explicit and found.raw < 0.8 and found.ref.startswith("c") \
                     and (sentence is None or not sentence[0].ref.startswith(found.ref.split("h")[0])):
@@ -126,6 +137,30 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             if found.explicit or found.coverage >= 0.75:
                 return self.record_answer(q, found, others, w, None)
         return self.refusal(q, w)
+
+    def _coordinated(self, q: Query, w: Writer) -> Answer | None:
+        """'¿cuándo fue la mesa de A y la de B?': the same value of two things, each from its own
+        sentence (no one sentence holds both)."""
+        m = _ELLIPSIS.search(q.original)
+        if m is None:
+            return None
+        left, right = q.original[:m.start()], q.original[m.end():]
+        head = _HEAD.match(left)
+        if head is None:
+            return None
+        found = []
+        for part in (left, head.group(1) + " " + right):
+            sub = self.reader.read(part)
+            if sub.answer_type != q.answer_type:
+                return None
+            sentence = self.best_sentence(sub, None)
+            if sentence is None or any(sentence[0] is f[0] for f in found):
+                return None
+            found.append(sentence)
+        lines = [self._quote(t, w) for t, _coverage in found]
+        cites = dict.fromkeys(self.cite(t.source, w, t.ref if t.ref.startswith("c") else None) for t, _c in found)
+        return make_answer(paragraphs("\n".join(lines), *cites), w.locale, confidence=min(c for _t, c in found),
+                           source=found[0][0].source.document if found[0][0].source else None)
 
     def _entity(self, q: Query, found: Found | None) -> str:
         if q.actors:
@@ -281,6 +316,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             record_asks.append("responsible" if q.answer_type == "person" else "dates")
         if not found.explicit and found.coverage < ACCEPT_RECORD:
             return False
+        if q.answer_type == "date" and "status" in record_asks and len(record_asks) > 1:
+            record_asks.remove("status")  # "en qué fechas se realizaron …": when, not whether
         if (not found.explicit and sentence is not None and set(record_asks) <= {"dates", "start", "end", "count"}
                 and sentence[1] >= 0.6 and sentence[1] > found.raw + 0.2):
             return False  # found by a nickname, asked for a date or a number its fields do not hold

@@ -35,6 +35,8 @@ def core(make_synthetic_data) -> Knowledge:
                  text="Durante el acto de refundación, la presidenta Rosa Ficticia Mar dijo que la costa es de todos. "
                       "Como parte de sus tareas, el Consejo Ficticio de Costas limpió 40 playas en el año 2028."),
     ]
+    data.plans[0].facts += [PlanFact(topic="passage", source=SRC, text="Regata costera 1, Puerto Norte, 3 de mayo de 2030"),
+                            PlanFact(topic="passage", source=SRC, text="Regata costera 2, Puerto Sur, 9 de mayo de 2030")]
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
@@ -319,3 +321,13 @@ def test_the_role_of_a_named_institution_is_said_as_the_source_says_it(core, que
     text = core.ask(question).text
     assert "asesoría técnica" in text or "convocatoria" in text
     assert "no dicen" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "¿En qué fechas se celebraron la regata costera de Puerto Norte y la de Puerto Sur?",
+    "cuando fueron las regatas costeras de puerto norte y de puerto sur",
+    "fecha d la regata costera d puerto norte y la d puerto sur",
+])
+def test_the_same_value_of_two_things_comes_from_each_ones_sentence(core, question):
+    text = core.ask(question).text
+    assert "3 de mayo" in text and "9 de mayo" in text
