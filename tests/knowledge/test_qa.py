@@ -331,3 +331,13 @@ def test_the_role_of_a_named_institution_is_said_as_the_source_says_it(core, que
 def test_the_same_value_of_two_things_comes_from_each_ones_sentence(core, question):
     text = core.ask(question).text
     assert "3 de mayo" in text and "9 de mayo" in text
+
+
+@pytest.mark.parametrize(("question", "overdue"), [
+    ("which milestones are behind schedule", True),
+    ("which milestones of commitment 1 have fallen behind", True),
+    ("what is the code of the project behind the lighthouse inventory", False),
+    ("who is behind the cheese census", False),
+])
+def test_behind_is_overdue_only_when_it_says_late(core, question, overdue):
+    assert ("overdue" in reader(core).read(question).asks) is overdue
