@@ -36,6 +36,8 @@ class Practices:
         named = words & (PRACTICE_WORDS - {"practica"}) or ("practica" in words and words & {"buena", "catalogo"})
         if not named or (words & {"instituciones", "institutions", "tipo", "tipos"} and not q.actors):
             return False  # "qué tipo de instituciones ofrecen prácticas": the catalogue's own facts
+        if "person" in q.asks:
+            return False  # "qué funcionaria habló de las experiencias del catálogo": a person, not practices
         return bool(words & LIST_WORDS or q.actors or _ODS.search(" ".join(q.tokens))
                     or words & set(SPHERES))
 

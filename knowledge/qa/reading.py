@@ -36,6 +36,13 @@ _REF_WORDS = {
     "plan": ("plan", "pan", "planes"),
 }
 _ORDINAL_ONE = re.compile(r"\b(1er|1ro|1ero|1ra|1era|primer|primero|primera|1st|first|1o|1a)\b")
+def _introduces_asker(tokens: tuple[str, ...], start: int) -> bool:
+    """'soy la directora de …', 'como alcalde …', 'somos funcionarios …': the asker's own post."""
+    before = tokens[max(0, start - 2):start]
+    return bool(before) and (before[-1] in ("como", "soy", "somos", "i'm", "im") or (
+        len(before) == 2 and before[0] in ("como", "soy", "somos") and before[1] in ("el", "la", "un", "una")))
+
+
 _PERSON_WORDS = frozenset({
     "presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado", "comisionada", "ministro",
     "ministra", "secretario", "secretaria", "director", "directora", "jefe", "jefa", "alcalde", "alcaldesa",
@@ -206,6 +213,8 @@ class Reader:
         for start, end, name in self.ask_cues.find(tokens):
             if name == "person" and end - start == 1 and tokens[start].endswith("s") and tokens[start] not in _PERSON_WORDS:
                 continue  # "secretarías", "ministros" in the plural: bodies or lists, not one person's name
+            if name == "person" and _introduces_asker(tokens, start):
+                continue  # "como secretario municipal quisiera saber …": who asks, not what
             if name == "count" and q.count_target is None:
                 q.count_target = next((w for w in tokens[end:end + 3] if w not in self.stop and not w.isdigit()), None)
             if name not in q.asks:

@@ -341,3 +341,21 @@ def test_the_same_value_of_two_things_comes_from_each_ones_sentence(core, questi
 ])
 def test_behind_is_overdue_only_when_it_says_late(core, question, overdue):
     assert ("overdue" in reader(core).read(question).asks) is overdue
+
+
+@pytest.mark.parametrize("question", [
+    "como secretario municipal quisiera saber cuando termina el inventario de faros",
+    "soy la directora de una escuela, quien lleva el censo de queserias",
+    "somos funcionarios del puerto: que hitos tiene el compromiso 1",
+])
+def test_the_askers_own_post_is_not_a_question_about_a_person(core, question):
+    assert "person" not in reader(core).read(question).asks
+
+
+@pytest.mark.parametrize("question", [
+    "que funcionaria del ISP hablo de las buenas practicas del catalogo",
+    "qué directora presentó las experiencias del catálogo del ISP",
+    "quien es el secretario que informo sobre las practicas del catalogo del ISP",
+])
+def test_a_person_asked_about_the_catalogue_is_not_a_list_of_practices(core, question):
+    assert "no se ha cargado" not in core.ask(question).text
