@@ -43,6 +43,9 @@ PROJECT_ASPECTS = {
 }
 
 
+# what a sentence must hold to give a contact detail asked for
+_CONTACT_VALUE = {"phone": re.compile(r"\d[\d\s-]{6,}\d"), "email": re.compile(r"\S@\S"),
+                  "address": re.compile(r"\b(?:calle|avenida|zona|km|kilómetro|edificio)\b", re.IGNORECASE)}
 # "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:el|la|los|las|the one)\s+)?(?:de|del|d|of)\s+", re.IGNORECASE)
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
@@ -118,6 +121,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 and sentence[1] >= 0.9
             if scoped is not None and not own_title and (sentence is None or scoped[1] >= sentence[1] - 0.15):
                 sentence = scoped  # (the record's own title, when it holds the question, is the answer)
+        if q.missing in _CONTACT_VALUE and sentence is not None and not _CONTACT_VALUE[q.missing].search(
+                f"{sentence[0].parent or ''} {sentence[0].text}"):
+            sentence = None  # "el correo de la Comisión": its address and phone are no e-mail
         if q.missing and sentence is None:
             return self.k._refusal(q.missing, self._entity(q, found), w)
         if sentence is None and self._named_count(q):

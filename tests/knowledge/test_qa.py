@@ -37,6 +37,8 @@ def core(make_synthetic_data) -> Knowledge:
     ]
     data.plans[0].facts += [PlanFact(topic="passage", source=SRC, text="Regata costera 1, Puerto Norte, 3 de mayo de 2030"),
                             PlanFact(topic="passage", source=SRC, text="Regata costera 2, Puerto Sur, 9 de mayo de 2030")]
+    data.plans[0].facts.append(PlanFact(topic="passage", source={**SRC, "section": "Contraportada: dirección y teléfono"},
+                                        text="3a. Avenida 1-23 zona 2, Puerto Ficticio. (000) 5555 0101"))
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
@@ -359,3 +361,22 @@ def test_the_askers_own_post_is_not_a_question_about_a_person(core, question):
 ])
 def test_a_person_asked_about_the_catalogue_is_not_a_list_of_practices(core, question):
     assert "no se ha cargado" not in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "cual es el correo electronico de la oficina de faros",
+    "what is the email address of the lighthouse office",
+    "me pasas el email de la OFI porfa",
+])
+def test_an_email_the_sources_do_not_give_is_refused_not_replaced_by_the_address(core, question):
+    answer = core.ask(question)
+    assert answer.kind == "no_answer" and "5555" not in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "cual es el telefono que aparece en el plan",
+    "numero de telefono y direccion que vienen en la contraportada del plan",
+    "el telefono de la contraportada cual es",
+])
+def test_a_phone_the_sources_give_is_quoted(core, question):
+    assert "5555 0101" in core.ask(question).text
