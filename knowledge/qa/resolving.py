@@ -91,6 +91,11 @@ class Resolver:
                            else r.raw >= 0.75 and r.raw >= best.raw + 0.2)]
             if deeper:
                 best = deeper[0]
+        if best.coverage < ACCEPT_RECORD and q.actors:
+            # "lo de los portales, qué le toca a SENACYT": the record where the institution has a role
+            held = [r for r in ranked[1:6] if r.coverage >= ACCEPT_RECORD and best.ref.startswith(r.ref)]
+            if held:
+                best = held[0]
         if best.coverage < ACCEPT_RECORD and follow_up:
             return Found(previous, 1, 1.0, True), []
         others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not r.ref.startswith(best.ref)]

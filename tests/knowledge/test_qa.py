@@ -380,3 +380,22 @@ def test_an_email_the_sources_do_not_give_is_refused_not_replaced_by_the_address
 ])
 def test_a_phone_the_sources_give_is_quoted(core, question):
     assert "5555 0101" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "en lo del inventario de faros q le toca al ISP",
+    "inventario publico de faros: que les toca a la REFIVE y al ISP",
+    "que le corresponde a la Red Ficticia de Vecinos en el inventario",
+])
+def test_what_falls_to_an_institution_in_a_record_is_its_role(core, question):
+    text = core.ask(question).text
+    assert "asesoría técnica" in text or "convocatoria" in text
+
+
+@pytest.mark.parametrize("question", [
+    "a que corresponde la sigla ZQX",
+    "¿Cuál es el nombre completo de ZQX?",
+    "la sigla ZQX q es",
+])
+def test_an_acronym_asked_as_a_sigla_is_expanded(core, question):
+    assert "Zona de Quesos Experimentales" in core.ask(question).text
