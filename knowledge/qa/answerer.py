@@ -381,9 +381,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             asks.remove("dates")
         if q.sector and "supporters" not in asks:
             asks.append("supporters")
-        if q.answer_type == "person" and not (set(asks) & {"responsible", "supporters"}):
+        # "cuándo tocaba … y quién los recibía": every kind of value asked, not only the first
+        if "person" in q.answer_types and not (set(asks) & {"responsible", "supporters", "role", "person"}):
             asks.append("responsible")
-        if q.answer_type == "date" and not (set(asks) & {"dates", "start", "end"}):
+        if "date" in q.answer_types and not (set(asks) & {"dates", "start", "end"}):
             asks.append("dates")
         if "count" in asks and "status" in asks:
             asks.remove("count")  # "cuánto avanza": the progress is the figure asked for

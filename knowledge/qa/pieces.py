@@ -68,6 +68,9 @@ def actor_list(w: Writer, printed) -> str:
 def responsible(k, found, w: Writer, q) -> str | None:
     item = _item(found)
     names = item.responsible or (found.commitment.responsible if found.activity is None else [])
+    if not names and found.activity is not None and found.hito is not None and found.hito.responsible:
+        # an activity is its hito's: "quién recibía los POA" is who leads the hito
+        return w._("Responsable del hito {n}: {names}.", n=found.hito.number, names=w.names(found.hito.responsible))
     if not names:
         return None
     line = w._("Responsable: {names}.", names=w.names(names))

@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.core import Knowledge
 from knowledge.qa.reading import Reader, ref_kind
-from knowledge.schema import PlanFact, Project
+from knowledge.schema import Activity, PlanFact, Project
 
 SRC = {"document": "009_0000000000000000.txt", "section": "Sintético"}
 
@@ -39,6 +39,8 @@ def core(make_synthetic_data) -> Knowledge:
                             PlanFact(topic="passage", source=SRC, text="Regata costera 2, Puerto Sur, 9 de mayo de 2030")]
     data.plans[0].facts.append(PlanFact(topic="passage", source={**SRC, "section": "Contraportada: dirección y teléfono"},
                                         text="3a. Avenida 1-23 zona 2, Puerto Ficticio. (000) 5555 0101"))
+    data.plans[0].commitments[0].hitos[1].activities = [
+        Activity(number=1, text="Recepción de solicitudes de guardafaros 2031.", start="2031-01", end="2031-02", source=SRC)]
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
@@ -399,3 +401,13 @@ def test_what_falls_to_an_institution_in_a_record_is_its_role(core, question):
 ])
 def test_an_acronym_asked_as_a_sigla_is_expanded(core, question):
     assert "Zona de Quesos Experimentales" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "cuando tocaba la recepcion de solicitudes de guardafaros y quien las recibia",
+    "¿Quién recibe las solicitudes de guardafaros 2031 y cuándo?",
+    "recepcion de solicitudes de guardafaros: fechas y quien la hace",
+])
+def test_who_does_an_activity_is_who_leads_its_hito(core, question):
+    text = core.ask(question).text
+    assert "enero de 2031" in text and "ISP" in text
