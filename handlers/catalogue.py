@@ -278,3 +278,22 @@ def catalogue_hit(svc: Services, _: Gettext) -> Hit:
 def found_practices(svc: Services, text: str) -> Found | None:
     """The practices a query asks for (None: the query is not about practices)."""
     return finder(svc).find(text)
+
+
+def search_with_practices(svc: Services, words: str, limit: int, offset: int, locale: str, _: Gettext) -> list[Hit]:
+    """Inline mode's and /buscar's results: for a query about practices ("prácticas de huertos"),
+    the practices only; for one that names an ODS, a sphere or an institution with practices
+    ("ods 16", "ambiental", "TSE"), those practices first, then everything else it matches;
+    before an import, a first result saying the list is not loaded; else the core's search."""
+    found = found_practices(svc, words)
+    if found is None or (found.loaded and not found.practices):
+        return svc.knowledge.search(words, limit=limit, offset=offset, locale=locale)
+    if not found.loaded:
+        first = [catalogue_hit(svc, _)]
+    else:
+        first = [practice_hit(svc, p, locale, _) for p in found.practices]
+        if found.explicit:
+            return first[offset:offset + limit]
+    refs = {h.ref for h in first}
+    rest = [h for h in svc.knowledge.search(words, limit=offset + limit, offset=0, locale=locale) if h.ref not in refs]
+    return (first + rest)[offset:offset + limit]

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 import handlers.callback_data as cb
+from handlers.catalogue import catalogue_screen, search_with_practices
 from handlers.context import Services, services, tr
 from handlers.messaging import reply
 from handlers.preferences import remember_locale
@@ -69,8 +70,7 @@ MAX_SEARCH_PAGE = 99
 def search_screen(svc: Services, words: str, page: int, locale: str, _) -> Screen:
     """One page of /buscar results with numbered buttons and ◀️/▶️ paging (like inline mode's)."""
     page = min(max(page, 0), MAX_SEARCH_PAGE)
-    found = svc.knowledge.search(words, limit=SEARCH_RESULTS + 1, offset=page * SEARCH_RESULTS,
-                                 locale=locale)
+    found = search_with_practices(svc, words, SEARCH_RESULTS + 1, page * SEARCH_RESULTS, locale, _)
     hits, has_next = found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
     shown_words = esc(truncate(words, 80))
     if not hits:
@@ -108,8 +108,6 @@ async def send_search_results(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def catalogue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/catalogo: the catalogue of cooperation good practices, browsed by institution, ODS and
     sphere (or, before its file is imported, what the press release says of it)."""
-    from handlers.catalogue import catalogue_screen
-
     locale, _ = tr(update, context)
     screen = catalogue_screen(services(context), locale, _)
     await reply(update, context, screen.text, screen.keyboard)

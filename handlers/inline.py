@@ -18,7 +18,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from handlers.catalogue import catalogue_hit, found_practices, practice_card, practice_hit
+from handlers.catalogue import practice_card, search_with_practices
 from handlers.context import Services, services, tr
 from handlers.render import esc, truncate
 from handlers.views import deep_link
@@ -37,23 +37,6 @@ def _current_plan_hits(svc: Services, _) -> list[Hit]:
                 title=_("Compromiso {n}").format(n=c.number) + f": {c.short_title or c.title}",
                 snippet=c.description or c.title, score=1.0)
             for c in sorted(plans[0].commitments, key=lambda c: c.number)]
-
-
-def _hits(svc: Services, words: str, offset: int, locale: str, _) -> list[Hit]:
-    """One page of results: practices first when the query is about them, then the rest."""
-    found = found_practices(svc, words)
-    if found is None:
-        return svc.knowledge.search(words, limit=PAGE_SIZE, offset=offset, locale=locale)
-    if not found.loaded:
-        first = [catalogue_hit(svc, _)]
-    else:
-        first = [practice_hit(svc, p, locale, _) for p in found.practices]
-    if found.explicit and found.loaded:
-        return first[offset:offset + PAGE_SIZE]
-    refs = {h.ref for h in first}
-    rest = [h for h in svc.knowledge.search(words, limit=offset + PAGE_SIZE, offset=0, locale=locale)
-            if h.ref not in refs]
-    return (first + rest)[offset:offset + PAGE_SIZE]
 
 
 def _card(svc: Services, hit: Hit, locale: str, _) -> str:
@@ -85,7 +68,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     offset = min(offset, MAX_OFFSET)
     words = query.query.strip()[:200]
     if words:
-        hits = _hits(svc, words, offset, locale, _)
+        hits = search_with_practices(svc, words, PAGE_SIZE, offset, locale, _)
     else:
         hits = _current_plan_hits(svc, _)[offset:offset + PAGE_SIZE]
     results = [inline_result(svc, hit, offset + i, _, locale) for i, hit in enumerate(hits[:PAGE_SIZE])]

@@ -230,3 +230,19 @@ async def test_inline_about_practices_without_an_import_says_so(bare_bot):
     await bare_bot.inline("practicas del ods 16")
     first = inline_results(bare_bot)[0]
     assert "Todavía no se ha cargado la lista de las prácticas" in first["input_message_content"]["message_text"]
+
+
+async def test_buscar_finds_practices_by_acronym_too(bot):
+    await bot.say("/buscar TSE")
+    text = last(bot)["text"]
+    for title in expected(TABLE, institution=INSTITUTIONS[0]):
+        assert title in text
+
+
+async def test_a_practice_query_that_finds_no_practice_falls_back_to_the_search(bot, loaded):
+    query = "prácticas sociales del TSE"
+    tse = [row for row in TABLE if row[2] == INSTITUTIONS[0]]
+    assert tse and all(row[3] != "Social" for row in tse)  # none is social: nothing to list
+    await bot.inline(query)
+    refs = [r["id"].split(":", 1)[1] for r in inline_results(bot)]
+    assert refs == [h.ref for h in loaded.search(query, limit=50)]
