@@ -34,8 +34,19 @@ status=0
   make test
 ) >"$log" 2>&1 || status=$?
 
-# What ran and what was skipped: the suite headers, pytest's closing lines, the skip lines.
-grep -E '^== |SKIPPED|[0-9]+ (passed|failed|error)|pytest ran no tests|FAILED' "$log" || true
+# What ran and what was skipped: each run's header, its skips summed up by reason (pytest -rs
+# prints one line per test file and line), its closing line; failures as pytest names them.
+awk '
+  function flush(  r) { for (r in skips) printf "  skipped %d: %s\n", skips[r], r; delete skips }
+  /^== / { flush(); print; next }
+  /^SKIPPED \[[0-9]+\] / {
+    n = substr($2, 2, length($2) - 2) + 0
+    reason = $0; sub(/^SKIPPED \[[0-9]+\] [^ ]+ /, "", reason)
+    skips[reason] += n; next
+  }
+  /[0-9]+ (passed|failed|error)|pytest ran no tests|^FAILED|^ERROR/ { flush(); print }
+  END { flush() }
+' "$log"
 if [ "$status" -ne 0 ]; then
   echo "---- last lines of make test in the fresh clone ----"
   tail -n 60 "$log"
