@@ -116,8 +116,9 @@ class Aggregator:
             return self._shared_supporters(q, w, self._plans(q, topics), named[:2])
         if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
             return self._shared_supporters(q, w, self._plans(q, topics), [r for r in topics if r.startswith("c")][:2])
-        if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and not counting:
-            return None  # "el hito de …": one hito, named by its subject
+        if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and (
+                not counting or (q.count_target or "").startswith("acti")):
+            return None  # "el hito de …", "cuántas actividades tiene el hito de …": one hito, named by its subject
         one_of_many = ("hito" in q.named and q.hito is None and bool(q.months)) or bool(q.hito_list)
         if not (superlative or counting or one_of_many or (plural and (filtered or listing))
                 or (people and role and filtered)):

@@ -96,6 +96,9 @@ class Resolver:
             held = [r for r in ranked[1:6] if r.coverage >= ACCEPT_RECORD and best.ref.startswith(r.ref)]
             if held:
                 best = held[0]
+        if "hito" in q.named and "hito" not in q.plural and "activity" in q.plural and re.search(r"h\d+a\d+$", best.ref):
+            # "cuántas actividades tiene el hito de …": found by one of its activities, the hito is asked
+            best = Found(best.ref.rsplit("a", 1)[0], best.score, best.coverage, raw=best.raw)
         if best.coverage < ACCEPT_RECORD and follow_up:
             return Found(previous, 1, 1.0, True), []
         others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not r.ref.startswith(best.ref)]

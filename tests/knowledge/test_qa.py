@@ -40,7 +40,9 @@ def core(make_synthetic_data) -> Knowledge:
     data.plans[0].facts.append(PlanFact(topic="passage", source={**SRC, "section": "Contraportada: dirección y teléfono"},
                                         text="3a. Avenida 1-23 zona 2, Puerto Ficticio. (000) 5555 0101"))
     data.plans[0].commitments[0].hitos[1].activities = [
-        Activity(number=1, text="Recepción de solicitudes de guardafaros 2031.", start="2031-01", end="2031-02", source=SRC)]
+        Activity(number=1, text="Recepción de solicitudes de guardafaros 2031.", start="2031-01", end="2031-02", source=SRC),
+        Activity(number=2, text="Curso de señales nocturnas para guardafaros.", start="2031-03", end="2031-05", source=SRC),
+        Activity(number=3, text="Evaluación final del curso de señales.", start="2031-06", end="2031-06", source=SRC)]
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
@@ -411,3 +413,22 @@ def test_an_acronym_asked_as_a_sigla_is_expanded(core, question):
 def test_who_does_an_activity_is_who_leads_its_hito(core, question):
     text = core.ask(question).text
     assert "enero de 2031" in text and "ISP" in text
+
+
+@pytest.mark.parametrize("question", [
+    "cuantas actividades tiene el hito de capacitacion de guardafaros voluntarios",
+    "¿Cuántas actividades comprende el hito sobre la capacitación de guardafaros?",
+    "numero de actividades del hito de guardafaros voluntarios",
+])
+def test_the_activities_of_a_hito_named_by_its_subject_are_counted_in_it(core, question):
+    text = core.ask(question).text
+    assert "3 actividades" in text and "Hito 2" in text.replace("hito 2", "Hito 2")
+
+
+@pytest.mark.parametrize("question", [
+    "cuantas actividades tiene el hito del curso de señales nocturnas",
+    "el hito donde esta la recepcion de solicitudes de guardafaros cuantas actividades tiene",
+    "¿Cuántas actividades tiene el hito que incluye la evaluación final del curso de señales?",
+])
+def test_a_hito_found_by_one_of_its_activities_counts_all_of_them(core, question):
+    assert "3 actividades" in core.ask(question).text
