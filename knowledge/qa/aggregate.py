@@ -22,6 +22,10 @@ _LIST = ("cuales", "cual", "que", "lista", "listado", "which", "what", "list", "
 _SHARED = ("ambos", "tanto", "vez", "comparten", "comun", "both", "shared")
 _PEOPLE = ("instituciones", "institucion", "organizaciones", "organizacion", "osc", "entidades", "actores",
            "institutions", "organizations", "organisations")
+# what a list word must be near to ask for a list of records or of the bodies in them
+_LISTED = frozenset({"hitos", "compromisos", "actividades", "milestones", "commitments", "activities", "partners",
+                     "socios", "cooperantes", "stakeholders", "organismos", "ministerios", "secretarias",
+                     "alguna", "algun", "alguno", "any", *_PEOPLE})
 
 
 class Aggregator:
@@ -103,7 +107,10 @@ class Aggregator:
         counting = "count" in q.asks and (q.count_target or "")[:4] in ("hito", "comp", "acti")
         if q.activity is not None or (q.hito is not None and "activity" not in plural and not q.hito_list):
             return None
-        listing = bool(plural) and any(t in _LIST for t in q.tokens[:6])
+        # "qué hitos …", "cuáles son los compromisos …", "lista de actividades" (not "en qué reuniones se
+        # validaron los compromisos": the list word asks about something else)
+        listing = bool(plural) and any(t in _LIST and set(q.tokens[max(0, i - 2):i + 5]) & _LISTED
+                                       for i, t in enumerate(q.tokens[:6]))
         role = q.asks_any("responsible", "supporters")
         topics = self._topic_refs(q)
         if set(q.tokens) & {"proyecto", "project", "programa", "programme"} and not plural - {"commitment"}:

@@ -37,6 +37,8 @@ def core(make_synthetic_data) -> Knowledge:
     ]
     data.plans[0].facts += [PlanFact(topic="passage", source=SRC, text="Regata costera 1, Puerto Norte, 3 de mayo de 2030"),
                             PlanFact(topic="passage", source=SRC, text="Regata costera 2, Puerto Sur, 9 de mayo de 2030")]
+    data.plans[0].facts.append(PlanFact(topic="passage", source=SRC, text=(
+        "El Foro Ficticio validó la actualización de los compromisos del plan en las reuniones del 2 y el 9 de abril de 2030.")))
     data.plans[0].facts.append(PlanFact(topic="passage", source={**SRC, "section": "Contraportada: dirección y teléfono"},
                                         text="3a. Avenida 1-23 zona 2, Puerto Ficticio. (000) 5555 0101"))
     data.plans[0].commitments[0].hitos[1].activities = [
@@ -432,3 +434,13 @@ def test_the_activities_of_a_hito_named_by_its_subject_are_counted_in_it(core, q
 ])
 def test_a_hito_found_by_one_of_its_activities_counts_all_of_them(core, question):
     assert "3 actividades" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "¿En qué reuniones se validó la actualización de los compromisos del plan?",
+    "cuando fueron las reuniones en q se valido la actualizacion d los compromisos",
+    "which meetings validated the update of the commitments",
+])
+def test_a_question_about_the_commitments_is_not_a_list_of_them(core, question):
+    text = core.ask(question).text
+    assert "9 de abril" in text and "Compromiso 2" not in text
