@@ -36,6 +36,10 @@ _REF_WORDS = {
     "plan": ("plan", "pan", "planes"),
 }
 _ORDINAL_ONE = re.compile(r"\b(1er|1ro|1ero|1ra|1era|primer|primero|primera|1st|first|1o|1a)\b")
+# "qué publica en su página web", "lo que sale en el sitio web": where something is, not what is asked
+_WHERE_SOMETHING_IS = re.compile(r"\b(?:en|in|on)(?: (?:su|sus|la|el|los|las|its|their|the))?$")
+
+
 def _introduces_asker(tokens: tuple[str, ...], start: int) -> bool:
     """'soy la directora de …', 'como alcalde …', 'somos funcionarios …': the asker's own post."""
     before = tokens[max(0, start - 2):start]
@@ -255,7 +259,8 @@ class Reader:
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
         for attribute, phrases in self.lexicon.unanswerable.items():
-            if any(f" {p} " in text_folded for p in phrases):
+            if any(f" {p} " in text_folded and not _WHERE_SOMETHING_IS.search(text_folded.split(f" {p} ")[0])
+                   for p in phrases):
                 q.missing = attribute
                 break
         what = [end for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]

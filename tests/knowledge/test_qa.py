@@ -444,3 +444,14 @@ def test_a_hito_found_by_one_of_its_activities_counts_all_of_them(core, question
 def test_a_question_about_the_commitments_is_not_a_list_of_them(core, question):
     text = core.ask(question).text
     assert "9 de abril" in text and "Compromiso 2" not in text
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("que publica la OFI en su pagina web", None),
+    ("lo que sale en el sitio web del ISP sobre faros", None),
+    ("what does the OFI publish on its website", None),
+    ("cual es la pagina web de la OFI", "website"),
+    ("me das el sitio web del ISP", "website"),
+])
+def test_a_web_page_where_something_is_published_is_not_asked_for(core, question, missing):
+    assert reader(core).read(question).missing == missing
