@@ -179,20 +179,21 @@ class PracticeFinder:
     def find(self, text: str) -> Found | None:
         """The practices a text asks for; None when it is not about practices (then inline
         mode and /buscar search everything).  Without an imported file, a text that says
-        "prácticas" or names an ODS gets a Found with no practices and `loaded` 0."""
+        "prácticas" or names an ODS gets a Found with no practices, `loaded` 0 and what it
+        asked (ODS, spheres, its other words; no institutions: they come from the file)."""
         words = fold_simple(text or "").split()
         if not words:
             return None
         explicit = any(w in PRACTICE_WORDS for w in words)
         mentions = ods_mentions(text)
         ods = [m.number for m in mentions]
-        if not self.practices:
-            return Found([], 0, ods=ods, explicit=explicit) if explicit or ods else None
         spheres = list(dict.fromkeys(SPHERE_WORDS[w] for w in words if w in SPHERE_WORDS))
         institutions, named_by = self._institutions_named(text, words)
         used = {w for m in mentions for w in m.words} | set(named_by) | set(SPHERE_WORDS)
         rest = [w for w in words if w not in used and w not in PRACTICE_WORDS and w not in NOISE_WORDS
                 and w not in self.stop and not w.isdigit()]
+        if not self.practices:  # "prácticas del TSE" before an import: its words, for the answer to say so
+            return Found([], 0, ods=ods, spheres=spheres, words=rest, explicit=explicit) if explicit or ods else None
         if not (explicit or ods or spheres or institutions):
             return None
         if not explicit and rest and not (ods or institutions):

@@ -139,6 +139,7 @@ def test_without_an_import_the_finder_says_nothing_is_loaded(empty):
     found = finder_for(empty).find("prácticas del ods 16")
     assert found is not None and found.loaded == 0 and found.practices == []
     assert finder_for(empty).find("TSE") is None
+    assert finder_for(empty).find("q prácticas tiene el TSE").words == ["tse"]  # for the answer to say so
 
 
 # --- /catalogo ---------------------------------------------------------------------------------
