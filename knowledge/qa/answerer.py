@@ -47,7 +47,8 @@ PROJECT_ASPECTS = {
 _CONTACT_VALUE = {"phone": re.compile(r"\d[\d\s-]{6,}\d"), "email": re.compile(r"\S@\S"),
                   "address": re.compile(r"\b(?:calle|avenida|zona|km|kilómetro|edificio)\b", re.IGNORECASE)}
 # "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
-_ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:el|la|los|las|the one)\s+)?(?:de|del|d|of)\s+", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
+                       r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
@@ -154,15 +155,21 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         head = _HEAD.match(left)
         if head is None:
             return None
+        parts = [self.reader.read(part) for part in (left, head.group(1) + " " + right)]
+        if any(sub.answer_type != q.answer_type for sub in parts):
+            return None
         found = []
-        for part in (left, head.group(1) + " " + right):
-            sub = self.reader.read(part)
-            if sub.answer_type != q.answer_type:
-                return None
+        for sub in parts:
             sentence = self.best_sentence(sub, None)
             if sentence is None or any(sentence[0] is f[0] for f in found):
-                return None
+                break
             found.append(sentence)
+        if len(found) < 2:  # each thing a record of its own ("las capacitaciones de A y las de B")
+            answers = [self._answer_query(sub, w) for sub in parts]
+            if all(a.kind == "answer" and a.refs for a in answers) and answers[0].refs != answers[1].refs:
+                return make_answer(paragraphs(*(a.text for a in answers)), w.locale, refs=answers[0].refs + answers[1].refs,
+                                   confidence=min(a.confidence for a in answers))
+            return None
         lines = [self._quote(t, w) for t, _coverage in found]
         cites = dict.fromkeys(self.cite(t.source, w, t.ref if t.ref.startswith("c") else None) for t, _c in found)
         return make_answer(paragraphs("\n".join(lines), *cites), w.locale, confidence=min(c for _t, c in found),

@@ -45,6 +45,9 @@ def core(make_synthetic_data) -> Knowledge:
         Activity(number=1, text="Recepción de solicitudes de guardafaros 2031.", start="2031-01", end="2031-02", source=SRC),
         Activity(number=2, text="Curso de señales nocturnas para guardafaros.", start="2031-03", end="2031-05", source=SRC),
         Activity(number=3, text="Evaluación final del curso de señales.", start="2031-06", end="2031-06", source=SRC)]
+    data.plans[0].commitments[1].hitos[0].activities = [
+        Activity(number=1, text="Visitas de inspección a queserías del norte", start="2030-06", end="2030-07", source=SRC),
+        Activity(number=2, text="Visitas de inspección a queserías del sur", start="2030-09", end="2030-10", source=SRC)]
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
@@ -455,3 +458,13 @@ def test_a_question_about_the_commitments_is_not_a_list_of_them(core, question):
 ])
 def test_a_web_page_where_something_is_published_is_not_asked_for(core, question, missing):
     assert reader(core).read(question).missing == missing
+
+
+@pytest.mark.parametrize("question", [
+    "cuando son las visitas de inspeccion a queserias del norte y cuando las de queserias del sur",
+    "¿Cuándo se hacen las visitas de inspección a queserías del norte y las del sur?",
+    "cuando tocan las visitas de inspeccion del norte y las del sur",
+])
+def test_the_same_value_of_two_records_comes_from_each_record(core, question):
+    text = core.ask(question).text
+    assert "junio de 2030" in text and "septiembre de 2030" in text
