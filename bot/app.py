@@ -135,6 +135,18 @@ def register_handlers(application: Application, settings: Settings | None = None
     # Gatekeeping first: flood control may stop an update before any other handler sees it.
     application.add_handler(TypeHandler(Update, flood_gate), group=GATEKEEPING_GROUP)
 
+    # The participation room (registration, subscriptions, updates, feedback) registers its
+    # commands, buttons and conversations first in MAIN_GROUP: its commands and "pa:" buttons
+    # overlap nobody else's, and its deep links (/start registro, sent by the "continue in
+    # private" button of a group) must reach its conversations before /start's menu does; the
+    # free-text fallback below still only answers what nobody else took.
+    try:
+        import handlers.participation as participation
+    except ImportError:
+        participation = None
+    if participation is not None and hasattr(participation, "register"):
+        participation.register(application, settings)
+
     # Commands.  (/cancelar is registered after the participation room's conversations, so
     # that a conversation in progress gets it first.)
     for names, callback in (
@@ -153,16 +165,6 @@ def register_handlers(application: Application, settings: Settings | None = None
     application.add_handler(CallbackQueryHandler(buttons.on_button, pattern=NAVIGATION_PATTERN),
                             group=MAIN_GROUP)
     application.add_handler(InlineQueryHandler(inline.on_inline_query), group=MAIN_GROUP)
-
-    # The participation room (registration, subscriptions, updates, feedback) registers its
-    # commands, buttons and conversations here: after ours, before the fallbacks below, in
-    # MAIN_GROUP, so that the free-text fallback only answers what nobody else took.
-    try:
-        import handlers.participation as participation
-    except ImportError:
-        participation = None
-    if participation is not None and hasattr(participation, "register"):
-        participation.register(application, settings)
 
     # Fallbacks, last in MAIN_GROUP: /cancelar outside a conversation, any button nobody
     # understood (tampered or stale), and free text, which goes to the knowledge core.

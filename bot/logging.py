@@ -27,6 +27,14 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes
 
 from bot.health import Activity
+from bot.logprivacy import (  # noqa: F401  (re-exported: the bot's log privacy)
+    PrivacyFilter,
+    add_secret,
+    install_log_privacy,
+    redact,
+    safe_traceback,
+    update_ref,
+)
 
 log = logging.getLogger("hitobot.updates")
 
@@ -138,8 +146,8 @@ async def mark_update_failed(update: object, context: ContextTypes.DEFAULT_TYPE)
     trace = _current_trace.get()
     if trace is not None:
         trace.outcome = f"error:{type(context.error).__name__}"
-    if len(context.application.error_handlers) == 1:
-        log.error("error while handling an update", exc_info=context.error)
+    if len(context.application.error_handlers) == 1 and context.error is not None:
+        log.error("error while handling %s\n%s", update_ref(update), safe_traceback(context.error))
 
 
 def install_update_logging(application: Application, activity: Activity, user_key: bytes) -> None:

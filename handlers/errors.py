@@ -1,6 +1,8 @@
-"""The one error handler: log the exception with the update, tell the person something kind.
+"""The one error handler: log what failed (ids and the kind of update, never the update itself:
+it holds names and what people wrote), tell the person something kind.
 
-It never raises, so an exception in a handler (or in this handler) cannot stop polling.
+It never raises, so an exception in a handler (or in this handler) cannot stop polling. Channel
+posts get no apology (the bot ignores channels; an apology there would be posted to everyone).
 """
 
 from __future__ import annotations
@@ -15,10 +17,26 @@ from handlers.context import tr
 log = logging.getLogger("hitobot.errors")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    update_repr = update.to_dict() if isinstance(update, Update) else repr(update)
-    log.error("error while handling update %s", update_repr, exc_info=context.error)
+def describe(update: object) -> str:
+    """update_id, kind and the hashed user: enough to find it, nothing anyone wrote."""
+    from bot.logging import update_kind
+
     if not isinstance(update, Update):
+        return type(update).__name__
+    chat = update.effective_chat
+    return (f"update_id={update.update_id} type={update_kind(update)} "
+            f"chat_type={chat.type if chat else '-'}")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.logprivacy import safe_traceback
+
+    error = context.error
+    detail = safe_traceback(error) if error is not None else "no exception"
+    log.error("error while handling %s\n%s", describe(update), detail)
+    if not isinstance(update, Update):
+        return
+    if update.effective_chat is not None and update.effective_chat.type == "channel":
         return
     try:
         _locale, _ = tr(update, context)

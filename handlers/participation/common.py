@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, ConversationHandler
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, ConversationHandler, filters
 
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
@@ -181,6 +181,29 @@ async def private_chat_only(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return False
 
 
+def deep_link_entry(payload: str, callback: Callable) -> CommandHandler:
+    """`/start <payload>` -> callback: where the button of `continue_in_private` leads (the deep
+    link t.me/<bot>?start=<payload> sends exactly this in the private chat)."""
+    return CommandHandler("start", callback,
+                          filters=filters.Regex(rf"^/start(@\w+)? {re.escape(payload)}\s*$"))
+
+
+async def continue_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> bool:
+    """True in a private chat. In a group: no questions asked in front of everyone; one line and
+    a button that opens the private chat with the bot right at this step (deep link)."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        return True
+    _locale, _ = texts(update, context)
+    username = getattr(_services(context), "bot_username", "") or context.bot.username
+    markup = keyboard([[InlineKeyboardButton(_("Continuar en privado"),
+                                             url=f"https://t.me/{username}?start={payload}")]])
+    await answer_press(update)
+    await say(update, context, esc(_("Esto se hace en un chat privado conmigo, para que tus datos no "
+                                     "queden a la vista del grupo.")), markup)
+    return False
+
+
 def resolve_institutions(kd: KnowledgeData, text: str) -> tuple[list[Actor], list[str]]:
     """Actors named in "SESAN, inst_a, Ministerio ..." (keys, acronyms or names) and the unknown names."""
     index = actor_index(kd)
@@ -199,8 +222,8 @@ def touch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
-    with session_for(context) as s:
-        repo.touch_person(s, user.id, user.full_name or "", user.username, locale_of(update, context))
+    with session_for(context) as s:  # the id and the language only, never the Telegram name
+        repo.touch_person(s, user.id, locale=locale_of(update, context))
 
 
 # --- knowledge lookups ---------------------------------------------------------------------------

@@ -29,8 +29,10 @@ from handlers.participation.common import (
     button,
     cb,
     config,
+    continue_in_private,
     conversation,
     data,
+    deep_link_entry,
     esc,
     find_commitment,
     find_hito,
@@ -89,6 +91,8 @@ def _responsible_of(context: ContextTypes.DEFAULT_TYPE, ref: str) -> set[str]:
 
 async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
+    if not await continue_in_private(update, context, "monitoreo"):
+        return ConversationHandler.END
     if not is_osc_member(context, user_id_of(update)):
         await refuse(update, context, _("El monitoreo es para miembros de OSC registrados. "
                                         "Regístrate con /registro."))
@@ -247,7 +251,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 def report_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        entry_points=[CommandHandler("monitoreo", start_report)],
+        entry_points=[CommandHandler("monitoreo", start_report), deep_link_entry("monitoreo", start_report)],
         states={
             TARGET: [CallbackQueryHandler(picked_commitment, pattern=r"^pa:fc:"),
                      CallbackQueryHandler(picked_target, pattern=r"^pa:fr:")],
@@ -268,6 +272,8 @@ def report_conversation() -> ConversationHandler:
 
 async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, _ = texts(update, context)
+    if not await continue_in_private(update, context, "mis_reportes"):
+        return
     kd = data(context)
     with session_for(context) as s:
         reports = repo.reports_of(s, user_id_of(update))
@@ -436,5 +442,6 @@ def handlers() -> list:
         answer_conversation(),
         moderation_conversation(),
         CommandHandler("mis_reportes", my_reports),
+        deep_link_entry("mis_reportes", my_reports),
         CommandHandler("moderar", moderation_queue),
     ]

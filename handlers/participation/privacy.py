@@ -62,8 +62,7 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     with session_for(context) as s:  # the person is the one pressing: never an id from the button
         repo.erase_person(s, user_id_of(update))
-    for key in [k for k in context.user_data if str(k).startswith("pa_")]:
-        context.user_data.pop(key, None)
+    context.user_data.clear()  # drafts and cached choices in this process too
     await say(update, context, esc(_("Listo: borramos tus datos.")))
 
 

@@ -30,8 +30,10 @@ from handlers.participation.common import (
     cb,
     civil_society,
     config,
+    continue_in_private,
     conversation,
     data,
+    deep_link_entry,
     esc,
     int_arg,
     is_admin,
@@ -66,6 +68,8 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 
 async def start_registration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
+    if not await continue_in_private(update, context, "registro"):  # a name and a contact: not in a group
+        return ConversationHandler.END
     touch(update, context)
     with session_for(context) as s:
         latest = repo.latest_membership(s, user_id_of(update))
@@ -174,7 +178,8 @@ async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 def registration_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        entry_points=[CommandHandler("registro", start_registration)],
+        entry_points=[CommandHandler("registro", start_registration),
+                      deep_link_entry("registro", start_registration)],
         states={
             NAME: [MessageHandler(text, got_name)],
             ORGANISATION: [CallbackQueryHandler(picked_organisation, pattern=r"^pa:ro:"),

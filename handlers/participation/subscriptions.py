@@ -15,8 +15,10 @@ from handlers.participation.common import (
     answer_press,
     button,
     cb,
+    continue_in_private,
     data,
     database,
+    deep_link_entry,
     esc,
     gettext_for,
     int_arg,
@@ -28,12 +30,18 @@ from handlers.participation.common import (
     texts,
     user_id_of,
 )
+from knowledge.i18n import N_
 from knowledge.refs import parse_ref
+from storage.models.participation import Person
 from storage.repositories import participation as repo
 
 FOLLOWABLE = ("commitment", "hito", "actor")
 DIGEST_HOURS = (6, 8, 10, 12, 14, 16, 18, 20)
 TIMEZONE_NOTE = "America/Guatemala"
+FOLLOW_NOTICE = N_("Para avisarte guardamos solo tu identificador de Telegram, tu idioma y lo que "
+                   "sigues; no tu nombre. Velo con /mis_datos y bórralo con /borrar_mis_datos.")
+FOLLOW_NOTICE_SHORT = N_("Ahora lo sigues. Guardamos solo tu identificador de Telegram, tu idioma y "
+                         "lo que sigues (no tu nombre): /mis_datos, /borrar_mis_datos.")
 _known_database = None  # set by the first participation handler or job; see remember_database
 
 
@@ -83,12 +91,18 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_press(update, _("Este botón ya no es válido."))
         return
     user_id = user_id_of(update)
-    with session_for(context) as s:
-        repo.touch_person(s, user_id, update.effective_user.full_name or "", update.effective_user.username, locale)
+    with session_for(context) as s:  # the id and the language only, never the Telegram name
+        first_time = s.get(Person, user_id) is None
+        repo.touch_person(s, user_id, locale=locale)
         now_following = repo.subscribe(s, user_id, ref) or not repo.unsubscribe(s, user_id, ref)
     title = ref_title(data(context), ref, locale)
-    await answer_press(update, (_("Ahora sigues: {title}") if now_following
-                                else _("Ya no sigues: {title}")).format(title=title))
+    toast = (_("Ahora sigues: {title}") if now_following else _("Ya no sigues: {title}")).format(title=title)
+    private = update.effective_chat is not None and update.effective_chat.type == "private"
+    if first_time and not private:  # in a group: the notice as the alert, not in front of everyone
+        toast = _(FOLLOW_NOTICE_SHORT)
+    await answer_press(update, toast, alert=first_time and not private)
+    if first_time and private:  # the first thing we keep about someone: say what and why, once
+        await say(update, context, esc(_(FOLLOW_NOTICE)))
     new = subscription_button(user_id, ref, locale, database(context))
     markup = _relabelled(query.message.reply_markup if query.message else None, query.data, new)
     if markup is not None:
@@ -120,11 +134,12 @@ def _mode_text(mode: str, hour: int, _) -> str:
 
 async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, _ = texts(update, context)
+    if not await continue_in_private(update, context, "suscripciones"):  # what someone follows
+        return
     user_id = user_id_of(update)
     hour_arg = int_arg(context.args[0]) if context.args else None
     with session_for(context) as s:
-        person = repo.touch_person(s, user_id, update.effective_user.full_name or "",
-                                   update.effective_user.username, locale)
+        person = repo.touch_person(s, user_id, locale=locale)
         if hour_arg is not None and 0 <= hour_arg <= 23:
             repo.set_notify_mode(s, user_id, "digest", hour_arg)
             s.refresh(person)
@@ -163,6 +178,7 @@ async def choose_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 def handlers() -> list:
     return [
         CommandHandler("suscripciones", list_subscriptions),
+        deep_link_entry("suscripciones", list_subscriptions),
         CallbackQueryHandler(toggle, pattern=r"^pa:t:"),
         CallbackQueryHandler(unsubscribe_press, pattern=r"^pa:u:"),
         CallbackQueryHandler(choose_mode, pattern=r"^pa:n:"),

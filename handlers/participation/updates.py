@@ -25,11 +25,14 @@ from telegram.warnings import PTBUserWarning
 
 from handlers.participation import notify
 from handlers.participation.common import (
+    actor_index,
     answer_press,
     button,
     cb,
+    continue_in_private,
     conversation,
     data,
+    deep_link_entry,
     esc,
     find_hito,
     hitos_of_institutions,
@@ -72,6 +75,8 @@ def may_update(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, ref: str
 
 async def start_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
+    if not await continue_in_private(update, context, "actualizar"):
+        return ConversationHandler.END
     institutions = set(institutions_of(context, user_id_of(update)))
     if not institutions:
         await refuse(update, context, _("Este comando es solo para enlaces institucionales."))
@@ -242,7 +247,9 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
     plan, commitment, hito = find_hito(kd, parsed.commitment, parsed.hito)
     user = update.effective_user
     institutions = sorted(responsible_keys(kd, commitment, hito) & set(institutions_of(context, user.id)))
-    label = f"{user.full_name} ({', '.join(institutions)})"
+    # signed by the institutions, never by the person: the history is public (exports, answers)
+    index = actor_index(kd)
+    label = ", ".join((a.acronym or a.name) if (a := index.by_key(k)) else k for k in institutions)
     with session_for(context) as s:
         change = kr.record_status_change(
             s, plan.key, commitment.number, hito.number, draft["status"], draft.get("progress"),
@@ -301,7 +308,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 def update_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        entry_points=[CommandHandler("actualizar", start_update)],
+        entry_points=[CommandHandler("actualizar", start_update), deep_link_entry("actualizar", start_update)],
         states={
             HITO: [CallbackQueryHandler(picked_hito, pattern=r"^pa:uh:")],
             STATUS: [CallbackQueryHandler(picked_status, pattern=r"^pa:us:")],

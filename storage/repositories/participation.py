@@ -36,19 +36,19 @@ FOCAL = "focal"  # an application closed by appointing the applicant focal point
 
 def touch_person(session: Session, user_id: int, display_name: str = "", username: str | None = None,
                  locale: str | None = None) -> Person:
-    """The person with this Telegram id, created on first contact; reactivated if they came back."""
+    """The person with this Telegram id, created on first contact; reactivated if they came back.
+
+    Only the id, the language and the notification choices are kept: `display_name` and
+    `username` are accepted for old callers and NOT stored (a Telegram name is personal data
+    nobody agreed to give; a member's name is the one they registered with, with consent)."""
     person = session.get(Person, user_id)
     if person is None:
-        person = Person(id=user_id, display_name=display_name[:200], username=username,
+        person = Person(id=user_id, display_name="", username=None,
                         locale=locale or "es", is_admin=False, active=True, notify_mode="instant",
                         digest_hour=18, created_at=utcnow())
         session.add(person)
         session.flush()
         return person
-    if display_name:
-        person.display_name = display_name[:200]
-    if username:
-        person.username = username
     if not person.active:  # they wrote to us again: they unblocked the bot
         person.active, person.inactive_since = True, None
     return person
@@ -366,17 +366,20 @@ class PublishedReport:
 
 
 def published_reports(session: Session) -> list[PublishedReport]:
-    rows = session.execute(
-        select(FeedbackReport, Person.display_name)
-        .outerjoin(Person, Person.id == FeedbackReport.person_id)
-        .where(FeedbackReport.state == "published").order_by(FeedbackReport.id)
+    """Published reports; the author's name only where they allowed it, and then the name they
+    registered with (never a Telegram name)."""
+    rows = session.scalars(
+        select(FeedbackReport).where(FeedbackReport.state == "published").order_by(FeedbackReport.id)
     ).all()
     out = []
-    for report, name in rows:
+    for report in rows:
         answers = [e.text or "" for e in report_events(session, report.id) if e.kind == "answer"]
+        name = None
+        if report.show_name and report.person_id:
+            membership = latest_membership(session, report.person_id)
+            name = membership.full_name if membership is not None else None
         out.append(PublishedReport(report.reference or "", report.ref, report.observation, report.text,
-                                   name if report.show_name and report.person_id else None,
-                                   report.created_at, answers))
+                                   name, report.created_at, answers))
     return out
 
 
@@ -389,6 +392,21 @@ def _row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
         value = getattr(obj, c)
         out[c] = value.isoformat() if isinstance(value, dt.datetime) else value
     return out
+
+
+def _chosen_language(session: Session, user_id: int) -> str | None:
+    from storage.models.preferences import Preference
+
+    return session.scalar(select(Preference.locale).where(Preference.user_id == user_id))
+
+
+def _signed_updates(session: Session, user_id: int) -> int:
+    """Hito updates this person posted as a focal point (kept with their id until erasure; the
+    public history names only the institutions)."""
+    from storage.models.knowledge import HitoStatusChange
+
+    return session.scalar(select(func.count()).select_from(HitoStatusChange)
+                          .where(HitoStatusChange.author_user_id == user_id)) or 0
 
 
 def personal_data(session: Session, user_id: int) -> dict[str, Any]:
@@ -412,22 +430,54 @@ def personal_data(session: Session, user_id: int) -> dict[str, Any]:
         "pending_digest_items": session.scalar(
             select(func.count()).select_from(DigestItem)
             .where(DigestItem.person_id == user_id, DigestItem.digested_at.is_(None))),
+        "language": _chosen_language(session, user_id),
+        "status_updates_signed": _signed_updates(session, user_id),
         "queued_messages": session.scalar(
             select(func.count()).select_from(OutboxMessage)
             .where(OutboxMessage.chat_id == user_id, OutboxMessage.state.in_(("pending", "sending")))),
     }
 
 
+ERASED_TEXT = "—"  # what an outbox row about an erased person keeps of its text
+
+
 def erase_person(session: Session, user_id: int) -> None:
-    """Forget a person. Published reports stay, anonymised; their other reports are deleted."""
+    """Forget a person everywhere: their rows in every table, the messages to them and the
+    messages *about* them queued or sent to others (an admin's copy of their application, a
+    focal point's copy of their unpublished report), their signature in the status history and
+    their language. Published reports stay, anonymised; their other reports are deleted."""
+    from storage.models.knowledge import HitoStatusChange
+    from storage.models.preferences import Preference
+    from storage.repositories.outbox import DROPPED, PENDING, SENDING
+
+    memberships = list(session.scalars(select(OscMembership.id).where(OscMembership.person_id == user_id)))
+    unpublished = list(session.scalars(select(FeedbackReport.id).where(
+        FeedbackReport.person_id == user_id, FeedbackReport.state != "published")))
+    about = [f"reg:{m}:%" for m in memberships]
+    about += [f"{kind}:{r}:%" for r in unpublished for kind in ("report", "moderate")]
+    for start in range(0, len(about), 200):
+        match = or_(*(OutboxMessage.dedupe_key.like(p) for p in about[start:start + 200]))
+        session.execute(update(OutboxMessage).where(match, OutboxMessage.state.in_((PENDING, SENDING)))
+                        .values(state=DROPPED, last_error="about an erased person")
+                        .execution_options(synchronize_session=False))
+        session.execute(update(OutboxMessage).where(match)
+                        .values(text=ERASED_TEXT, reply_markup=None)
+                        .execution_options(synchronize_session=False))
+    # messages to them: gone (one being sent right now may still arrive; its mark then finds no
+    # row and changes nothing)
+    session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id)
+                    .execution_options(synchronize_session=False))
     session.execute(update(FeedbackReport).where(FeedbackReport.person_id == user_id,
                                                  FeedbackReport.state == "published")
                     .values(person_id=None, show_name=False))
     session.execute(delete(FeedbackReport).where(FeedbackReport.person_id == user_id))
     session.execute(update(FeedbackEvent).where(FeedbackEvent.author_id == user_id)
                     .values(author_id=None))
-    session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id,
-                                                OutboxMessage.state != "sending"))
+    # the status history keeps what was reported and for which institutions, not by whom
+    session.execute(update(HitoStatusChange).where(HitoStatusChange.author_user_id == user_id)
+                    .values(author_user_id=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(Preference).where(Preference.user_id == user_id))
     for model in (DigestItem, Subscription, FocalPoint, OscMembership):
         session.execute(delete(model).where(model.person_id == user_id))
     session.execute(delete(Person).where(Person.id == user_id))

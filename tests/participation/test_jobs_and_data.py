@@ -80,8 +80,11 @@ def test_export_writes_history_and_published_feedback_with_names_only_when_allow
     from storage.repositories.knowledge import record_status_change
 
     with loaded_db.session() as s:
-        repo.touch_person(s, MEMBER, "Ana Sintética")
-        repo.touch_person(s, CITIZEN, "Beto Sintético")
+        repo.touch_person(s, MEMBER)
+        repo.touch_person(s, CITIZEN)
+        # the name shown with a published report is the one registered with consent
+        repo.apply_for_membership(s, MEMBER, "Ana Sintética", "Organización Sintética X", "osc_x", None)
+        repo.apply_for_membership(s, CITIZEN, "Beto Sintético", "Organización Sintética X", "osc_x", None)
         record_status_change(s, "pan9", 1, 1, "en_progreso", 40, "nota sintética", "user", FOCAL_A, "Enlace A")
         named = repo.create_report(s, MEMBER, "c1h1", "on_track", "Reporte con nombre", None, None, True)
         anonymous = repo.create_report(s, CITIZEN, "c1h1", "delayed", "Reporte anónimo", None, None, False)
