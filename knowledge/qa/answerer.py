@@ -323,7 +323,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             text_asks.append("count")
         if sentence is not None and self._named_count(q):
             return False  # "cuáles son los tres grupos de causas": the sentence that lists them
-        if "count" in text_asks and sentence is not None and not found.explicit:
+        if "count" in text_asks and sentence is not None and not found.explicit and not (
+                record_asks and sentence[0].ref == found.ref):  # (its own text: under its heading, with the rest)
             return False  # "cuántas OSC participaron": the count's sentence, not who supports the record
         if found.explicit and q.answer_type in ("person", "date") and not record_asks:
             record_asks.append("responsible" if q.answer_type == "person" else "dates")
@@ -443,8 +444,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         item = loc.activity or loc.hito or loc.commitment
         choices = [Choice(self._label(o.ref, w), o.ref) for o in others if parse_ref(o.ref)]
         whole = sentence is not None and sentence[0].ref == found.ref and sentence[0].field == "text"
-        text = paragraphs(pieces.header(loc, w, self.sentences.terms(q.content), whole=whole),
-                          "\n".join(x for x in lines if x),
+        head = pieces.header(loc, w, self.sentences.terms(q.content), whole=whole)
+        if whole and sentence[0].text in head:  # the heading already gives the sentence whole
+            lines = [x for x in lines if x != self._quote(sentence[0], w)]
+        text = paragraphs(head, "\n".join(x for x in lines if x),
                           self.cite(item.source, w, found.ref, loc.plan))
         return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
                            confidence=min(1.0, found.coverage) if kind == "answer" else 0.0, choices=choices, kind=kind)

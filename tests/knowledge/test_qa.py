@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.core import Knowledge
 from knowledge.qa.reading import Reader, ref_kind
-from knowledge.schema import Activity, PlanFact, Project
+from knowledge.schema import Activity, Hito, PlanFact, Project
 
 SRC = {"document": "009_0000000000000000.txt", "section": "Sintético"}
 
@@ -48,6 +48,11 @@ def core(make_synthetic_data) -> Knowledge:
     data.plans[0].commitments[1].hitos[0].activities = [
         Activity(number=1, text="Visitas de inspección a queserías del norte", start="2030-06", end="2030-07", source=SRC),
         Activity(number=2, text="Visitas de inspección a queserías del sur", start="2030-09", end="2030-10", source=SRC)]
+    data.plans[0].commitments[1].hitos.append(Hito(
+        number=3, responsible=["OFI"], source=SRC, start="2030-07", end="2031-03",
+        text="Programa de formación en quesería artesanal, higiene, etiquetado, ventas y otros temas que se "
+             "identifiquen para fortalecer a los productores artesanales de la costa y sus cooperativas, dirigiendo "
+             "la convocatoria a las 57 queserías registradas en el censo."))
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
@@ -468,3 +473,13 @@ def test_a_web_page_where_something_is_published_is_not_asked_for(core, question
 def test_the_same_value_of_two_records_comes_from_each_record(core, question):
     text = core.ask(question).text
     assert "junio de 2030" in text and "septiembre de 2030" in text
+
+
+@pytest.mark.parametrize("question", [
+    "a cuantas queserias se dirige la convocatoria del programa de formacion en queseria y que institucion lo lidera",
+    "¿Qué institución lidera el programa de formación en quesería artesanal y a cuántas queserías convoca?",
+    "programa de formacion en queseria artesanal: quien lo lleva y cuantas queserias convoca",
+])
+def test_a_count_in_a_records_own_text_comes_with_the_rest_of_the_record(core, question):
+    text = core.ask(question).text
+    assert "57" in text and "Oficina de Faros" in text
