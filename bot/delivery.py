@@ -187,6 +187,8 @@ def outcome_from_response(status: int, data: dict[str, Any]) -> SendOutcome:
         return SendOutcome("sent", message_id=(data.get("result") or {}).get("message_id"))
     if status == 429:
         retry_after = (data.get("parameters") or {}).get("retry_after", 1)
+        if not description.startswith("Too Many Requests"):  # outbox.hurry_retries knows it by this
+            description = f"Too Many Requests: {description}"
         return SendOutcome("retry", retry_after=float(retry_after), error=description)
     if status == 403 or (status == 400 and any(s in description.lower() for s in _BLOCKED_400)):
         return SendOutcome("blocked", error=description)
@@ -277,6 +279,10 @@ class DeliveryWorker:
     def _pause_everyone(self, until_epoch: float) -> None:
         with self.session_factory() as session:
             outbox.pause_sending(session, until_epoch)
+
+    def _hurry(self) -> int:
+        with self.session_factory() as session:
+            return outbox.hurry_retries(session)
 
     def _release(self, ids: list[int]) -> None:
         with self.session_factory() as session:
@@ -423,9 +429,11 @@ class DeliveryWorker:
                             "queued and are retried until delivered", self.worker_id,
                             outcome.error[:200])
         elif outcome.kind != "retry" and self._unreachable_since is not None:
-            log.warning("delivery worker %s: the Bot API answers again after %.0f s",
-                        self.worker_id, time.monotonic() - self._unreachable_since)
+            log.warning("delivery worker %s: the Bot API answers again after %.0f s; what waited "
+                        "is sent now", self.worker_id, time.monotonic() - self._unreachable_since)
             self._unreachable_since = None
+            hurry = asyncio.ensure_future(self._db("retry what waited", self._hurry, attempts=3))
+            hurry.add_done_callback(lambda f: f.cancelled() or f.exception())
 
     def _note_answer(self, chat_id: int, outcome: SendOutcome) -> None:
         """Watch 429s: many chats limited at once means the bot's own limit -> everyone pauses."""

@@ -233,6 +233,20 @@ def mark_retry(
     return done
 
 
+def hurry_retries(session: Session, now: dt.datetime | None = None) -> int:
+    """The Bot API answers again after an outage: rows waiting out a transport failure's backoff
+    become due now (a 429's retry_after is Telegram's order and is kept). Returns how many."""
+    now = now or utcnow()
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == PENDING, OutboxMessage.not_before > now,
+               OutboxMessage.last_error.is_not(None),
+               ~OutboxMessage.last_error.like("Too Many Requests%"))
+        .values(not_before=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+
+
 def mark_failed(session: Session, message_id: int, worker_id: str, error: str) -> bool:
     return bool(session.execute(
         update(OutboxMessage).where(_owned(message_id, worker_id))

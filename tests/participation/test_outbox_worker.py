@@ -144,6 +144,23 @@ async def test_transport_failures_are_retried_until_delivered_however_many(db):
     assert _states(db) == Counter({"sent": 2})
 
 
+async def test_when_the_bot_api_answers_again_what_waited_out_a_backoff_goes_at_once(db):
+    _enqueue(db, range(1, 4))
+    sender = FakeSender({c: [SendOutcome("retry", error="network: ConnectionRefusedError()")]
+                         for c in range(1, 4)})
+    slow = DeliverySettings(global_rate=1000, per_chat_interval=0, backoff_base=60, backoff_max=120,
+                            idle_sleep=0.01)
+    worker = DeliveryWorker(db.session, sender, slow)
+    await worker.run(until_idle=False, time_budget=0.5)  # the outage: all three wait 30-60 s
+    assert _states(db) == Counter({"pending": 3})
+    _enqueue(db, range(9, 10), key="later")  # the API is back: this one goes through...
+    started = time.monotonic()
+    await worker.run(until_idle=True, time_budget=10)
+    assert sorted(c for c, _ in sender.delivered) == [1, 2, 3, 9]  # ...and the others at once
+    assert time.monotonic() - started < 5
+    assert _states(db) == Counter({"sent": 4})
+
+
 def test_backoff_is_capped_and_never_overflows():
     worker = DeliveryWorker(None, FakeSender(), DeliverySettings(backoff_base=1.0, backoff_max=120.0))
     delays = [worker.retry_delay(n, SendOutcome("retry", error="502")) for n in (1, 2, 8, 100, 10**6)]
