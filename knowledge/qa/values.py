@@ -17,7 +17,7 @@ _TITLED_NAME = re.compile(
     r"(?i:presidente|presidenta|vicepresidente|vicepresidenta|comisionado|comisionada|ministro|ministra|"
     r"secretario|secretaria|director|directora|embajador|embajadora|coordinador|coordinadora)\b"
     r"[^.;:]{0,40}?\b(?!(?:El|La|Los|Las|De|Del|En)\b)[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+){1,3}"
-    r"(?:[,.]|$|\s+(?:indic|señal|refiri|dijo|expres|manifest|afirm|destac|agreg|explic|inform))")
+    r"(?:[,.]|$|\s+(?:indic|señal|refiri|dijo|expres|manifest|afirm|destac|agreg|explic|inform)|\s+(?:de|del|y|en|quien)\b)")
 
 _PERSON_CUES = ("presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado", "comisionada",
                 "ministro", "ministra", "secretario", "secretaria", "director", "directora", "senor", "senora",

@@ -38,6 +38,8 @@ def core(make_synthetic_data) -> Knowledge:
     data.plans[0].facts += [PlanFact(topic="passage", source=SRC, text="Regata costera 1, Puerto Norte, 3 de mayo de 2030"),
                             PlanFact(topic="passage", source=SRC, text="Regata costera 2, Puerto Sur, 9 de mayo de 2030")]
     data.plans[0].facts.append(PlanFact(topic="passage", source=SRC, text=(
+        "La regata resalta la visión del Gobierno de la Presidenta Lucía Marina Faro de cuidar la costa sintética.")))
+    data.plans[0].facts.append(PlanFact(topic="passage", source=SRC, text=(
         "El Foro Ficticio validó la actualización de los compromisos del plan en las reuniones del 2 y el 9 de abril de 2030.")))
     data.plans[0].facts.append(PlanFact(topic="passage", source={**SRC, "section": "Contraportada: dirección y teléfono"},
                                         text="3a. Avenida 1-23 zona 2, Puerto Ficticio. (000) 5555 0101"))
@@ -483,3 +485,12 @@ def test_the_same_value_of_two_records_comes_from_each_record(core, question):
 def test_a_count_in_a_records_own_text_comes_with_the_rest_of_the_record(core, question):
     text = core.ask(question).text
     assert "57" in text and "Oficina de Faros" in text
+
+
+@pytest.mark.parametrize("question", [
+    "la regata refleja la vision de q presidenta",
+    "¿De qué presidenta es la visión que resalta la regata?",
+    "which president's vision does the regatta reflect",
+])
+def test_a_titled_name_followed_by_more_words_is_a_name(core, question):
+    assert "Lucía Marina Faro" in core.ask(question).text
