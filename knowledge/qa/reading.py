@@ -40,6 +40,10 @@ _ORDINAL_ONE = re.compile(r"\b(1er|1ro|1ero|1ra|1era|primer|primero|primera|1st|
 _WHERE_SOMETHING_IS = re.compile(r"\b(?:en|in|on)(?: (?:su|sus|la|el|los|las|its|their|the))?$")
 
 
+SPEECH_WORDS = frozenset({"dijo", "hablo", "informo", "indico", "declaro", "refirio", "cito", "citado", "citada",
+                     "quoted", "said", "spoke", "intervino", "senalo", "expreso", "afirmo"})
+
+
 def _introduces_asker(tokens: tuple[str, ...], start: int) -> bool:
     """'soy la directora de …', 'como alcalde …', 'somos funcionarios …': the asker's own post."""
     before = tokens[max(0, start - 2):start]
@@ -233,6 +237,8 @@ class Reader:
             if name not in q.answer_types:
                 q.answer_types = (*q.answer_types, name)  # "cuándo empieza y dónde se publica": both
             used.update(range(start, end))
+        if "person" in q.answer_types and "person" not in q.asks and set(tokens) & SPEECH_WORDS:
+            q.asks.append("person")  # "who from SEGEPLAN is quoted", "quién de la SESAN habló": a person's name
         for _start, _end, name in self.sector_cues.find(tokens):
             q.sector = q.sector or name
         actor_words: set[str] = set()

@@ -12,7 +12,7 @@ import re
 from knowledge.answers import Answer
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.normalize import fold_simple, strip_accents
-from knowledge.qa.reading import Query
+from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.values import _PERSON_CUES, _TITLED_NAME, _folded, holds_type
 from knowledge.refs import parse_ref
@@ -89,7 +89,9 @@ class SentenceFinder:
         # a count of the very thing asked ("230 personas" for "cuántas personas") is strong evidence
         counted = answer_type == "number" and bool(q.count_target) and q.count_target.endswith("s")
         titled = bool(titles & set(_folded(best[0].text).split()))  # "el comisionado ...": the post asked, named
-        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted or titled else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
+        # "who is quoted", "quién informó": a name said by the verb of speech asked
+        spoken = "person" in q.asks and bool(SPEECH_WORDS & set(q.tokens) & set(_folded(best[0].text).split()))
+        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted or titled or spoken else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
             return None
         return best
 

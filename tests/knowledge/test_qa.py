@@ -494,3 +494,12 @@ def test_a_count_in_a_records_own_text_comes_with_the_rest_of_the_record(core, q
 ])
 def test_a_titled_name_followed_by_more_words_is_a_name(core, question):
     assert "Lucía Marina Faro" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "quien es citada en la inauguracion",
+    "quien dijo en la inauguracion que los faros son patrimonio",
+    "¿Quién habló en la inauguración de los faros?",
+])
+def test_who_said_something_is_a_persons_name(core, question):
+    assert "Marta Quesada Luz" in core.ask(question).text
