@@ -503,3 +503,12 @@ def test_a_titled_name_followed_by_more_words_is_a_name(core, question):
 ])
 def test_who_said_something_is_a_persons_name(core, question):
     assert "Marta Quesada Luz" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "el inventario de faros q resultado busca",
+    "que resultado pretende el inventario publico de faros",
+    "q resultados se buscan con el inventario de faros costeros",
+])
+def test_a_verb_of_aim_does_not_pull_the_question_to_the_commitment(core, question):
+    assert "Inventario de faros publicado en datos abiertos" in core.ask(question).text
