@@ -158,12 +158,15 @@ class SentenceFinder:
             return None
         answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
         restated = self._named_count(q)
-        for _bm25, coverage, j in self.sentences.rank(terms, allowed, limit=10):
-            if restated and not self._lists(texts[j].text, restated):
-                continue  # "cuáles son las 27 municipalidades": the list, not the count again
-            if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target, frozenset(q.content)) \
-                    and self._names_actors(q, texts[j]):
-                return texts[j], coverage
+        # the hito's own sentences (its activities, products) first, then the rest of its commitment
+        own = {j for j in allowed if texts[j].ref.startswith(found.ref)} if found.ref != scope else set()
+        for pool in ([own] if own else []) + [allowed]:
+            for _bm25, coverage, j in self.sentences.rank(terms, pool, limit=10):
+                if restated and not self._lists(texts[j].text, restated):
+                    continue  # "cuáles son las 27 municipalidades": the list, not the count again
+                if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target,
+                                                              frozenset(q.content)) and self._names_actors(q, texts[j]):
+                    return texts[j], coverage
         return None
 
     @staticmethod

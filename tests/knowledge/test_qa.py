@@ -48,8 +48,11 @@ def core(make_synthetic_data) -> Knowledge:
         Activity(number=2, text="Curso de señales nocturnas para guardafaros.", start="2031-03", end="2031-05", source=SRC),
         Activity(number=3, text="Evaluación final del curso de señales.", start="2031-06", end="2031-06", source=SRC)]
     data.plans[0].commitments[1].hitos[0].activities = [
-        Activity(number=1, text="Visitas de inspección a queserías del norte", start="2030-06", end="2030-07", source=SRC),
+        Activity(number=1, text="Visitas de inspección a queserías del norte", start="2030-06", end="2030-07", source=SRC,
+                 product="Fichas de inspección de cada quesería del norte actualizadas con su registro sanitario"),
         Activity(number=2, text="Visitas de inspección a queserías del sur", start="2030-09", end="2030-10", source=SRC)]
+    data.plans[0].commitments[1].hitos[1].activities = [
+        Activity(number=1, text="Mapa actualizado", start="2030-06", end="2030-07", source=SRC)]
     data.plans[0].commitments[1].hitos.append(Hito(
         number=3, responsible=["OFI"], source=SRC, start="2030-07", end="2031-03",
         text="Programa de formación en quesería artesanal, higiene, etiquetado, ventas y otros temas que se "
@@ -512,3 +515,13 @@ def test_who_said_something_is_a_persons_name(core, question):
 ])
 def test_a_verb_of_aim_does_not_pull_the_question_to_the_commitment(core, question):
     assert "Inventario de faros publicado en datos abiertos" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "que se actualizaba en el hito 1 del compromiso 2",
+    "en el hito 1 del compromiso 2 q se actualiza",
+    "hito 1 del compromiso 2: cosas que se actualizan",
+])
+def test_a_hitos_own_activities_answer_before_the_rest_of_its_commitment(core, question):
+    text = core.ask(question).text
+    assert "Fichas de inspección" in text and "Mapa actualizado" not in text
