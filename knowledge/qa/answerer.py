@@ -89,7 +89,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return self.overdue_answer(q, w)
         if self.practices.asked(q):
             return self.practices.answer(q, w)
-        agg = self.aggregator.answer(q, w)
+        agg = None if self._one_record_of_theirs(q) else self.aggregator.answer(q, w)
         if agg is not None:
             return agg
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):
@@ -144,6 +144,17 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             if found.explicit or found.coverage >= 0.75:
                 return self.record_answer(q, found, others, w, None)
         return self.refusal(q, w)
+
+    def _one_record_of_theirs(self, q: Query) -> bool:
+        """'qué instituciones apoyan a la GAE en la sensibilización sobre datos abiertos': one hito the
+        institution leads, named by its subject (not everything the institution is in)."""
+        if not q.actors or q.plural & {"hito", "commitment", "activity"} or q.months or q.years:
+            return False
+        found, _others = self.resolve(q)
+        if found is None or found.raw < 0.75 or "h" not in found.ref:
+            return False
+        return any(r.ref == found.ref and r.role == "responsible" for key in q.actors
+                   for r in self.k.actors.roles.get(key, []))
 
     def _coordinated(self, q: Query, w: Writer) -> Answer | None:
         """'¿cuándo fue la mesa de A y la de B?': the same value of two things, each from its own

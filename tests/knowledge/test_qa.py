@@ -525,3 +525,13 @@ def test_a_verb_of_aim_does_not_pull_the_question_to_the_commitment(core, questi
 def test_a_hitos_own_activities_answer_before_the_rest_of_its_commitment(core, question):
     text = core.ask(question).text
     assert "Fichas de inspección" in text and "Mapa actualizado" not in text
+
+
+@pytest.mark.parametrize(("question", "supporter"), [
+    ("qué instituciones de gobierno apoyan a la OFI en el inventario público de faros costeros", "Instituto Sintético"),
+    ("q osc apoyan a la OFI con el inventario publico de faros", "Red Ficticia de Vecinos"),
+    ("quienes apoyan a la Oficina de Faros e Iluminación en el inventario de faros costeros", "Red Ficticia de Vecinos"),
+])
+def test_who_supports_an_institution_in_one_of_its_hitos(core, question, supporter):
+    text = core.ask(question).text
+    assert supporter in text and "hito 1" in text
