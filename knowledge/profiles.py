@@ -8,12 +8,14 @@ commitments' records); the bot's cards and the question-answering pipeline use t
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from knowledge.answers import Answer
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.index import acronym_key
 from knowledge.normalize import fold_simple
+from knowledge.ods import ods_name
 from knowledge.refs import parse_ref
 from knowledge.schema import (
     Acronym,
@@ -186,6 +188,11 @@ class Profiles:
             groups.setdefault(top, {}).setdefault(labels.get(r.role, r.role), []).append(where)
             if top != r.ref:
                 detail_refs.setdefault(r.ref, []).append(labels.get(r.role, r.role))
+        practices = [top for top in groups if re.match(r"p\d", top)]  # the catalogue's practices it offers
+        offered = [f"- {shorten(self._ref_title(top, w.locale), 80)}" for top in practices[:MAX_SUMMARY_LINES]]
+        if len(practices) > MAX_SUMMARY_LINES:
+            offered.append(w._("y {n} más", n=len(practices) - MAX_SUMMARY_LINES))
+        groups = {top: by_role for top, by_role in groups.items() if top not in practices}
         lines = []
         for top, by_role in itertools.islice(groups.items(), MAX_SUMMARY_LINES):
             parts = []
@@ -200,7 +207,10 @@ class Profiles:
         if len(groups) > MAX_SUMMARY_LINES:
             lines.append(w._("y {n} más", n=len(groups) - MAX_SUMMARY_LINES))
         summary = w.n_("Aparece en {n} compromiso o proyecto:", "Aparece en {n} compromisos o proyectos:", len(groups)) \
-            + "\n" + "\n".join(lines)
+            + "\n" + "\n".join(lines) if groups else ""
+        if offered:
+            summary = paragraphs(summary, w.n_("Ofrece {n} práctica del catálogo:", "Ofrece {n} prácticas del catálogo:",
+                                               len(practices)) + "\n" + "\n".join(offered))
         details = [f"- {self._ref_title(ref, w.locale, long=True)} ({', '.join(dict.fromkeys(rs))})"
                    for ref, rs in list(detail_refs.items())[:detail_limit]]
         if len(detail_refs) > detail_limit:
@@ -287,12 +297,13 @@ class Profiles:
             lines = [w._("Contacto de la práctica «{title}»: {contact}", title=pa.title,
                          contact=pa.contact or w._("(sin dato en la fuente)"))]
         else:
-            for label, value in ((w._("Esfera"), pa.sphere), (w._("Descripción"), pa.description),
-                                 (w._("Resultados"), pa.results), (w._("Beneficiarios"), pa.beneficiaries)):
+            for label, value, width in ((w._("Esfera"), pa.sphere, 80), (w._("Descripción"), pa.description, 300),
+                                        (w._("Resultados"), pa.results, 250), (w._("Beneficiarios"), pa.beneficiaries, 200)):
                 if value:
-                    lines.append(f"{label}: {shorten(value, 400)}")
+                    lines.append(f"{label}: {shorten(value, width)}")
             if pa.ods:
-                lines.append(w._("ODS: {list}", list=", ".join(str(n) for n in pa.ods)))
+                lines.append(w._("ODS: {list}", list=", ".join(f"{n} ({ods_name(n, w.locale)})" for n in pa.ods)))
+            lines.append(w._("Contacto: {contact}", contact=pa.contact or w._("el archivo del catálogo no lo da")))
         source = w.source_line(pa.source) if pa.source else (pa.import_file or "")
         return make_answer(paragraphs(*lines, source), w.locale, refs=[f"p{pa.id}"], confidence=confidence)
 

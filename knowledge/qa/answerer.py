@@ -79,15 +79,17 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if not (q.content or q.asks or q.named or q.commitment or q.hito or q.activity or q.plan or q.actors
                 or q.acronyms):
             return self.k._invalid(w)
-        if q.acronyms and self._asks_meaning(q):
+        practices = self.practices.asked(q)  # "prácticas del MINEDUC": its practices, not what MINEDUC means
+        if q.acronyms and not practices and self._asks_meaning(q):
             return self.meaning_answer(q, w)
-        if q.actors and ("what_is" in q.asks or "meaning" in q.asks) and len(set(q.content) - q.actor_words) <= 1:
+        if q.actors and not practices and ("what_is" in q.asks or "meaning" in q.asks) \
+                and len(set(q.content) - q.actor_words) <= 1:
             return self.k._actor_answer(q.actors[0], "about", w, None)
         if q.plan is not None and f"pan{q.plan}" not in {p.key for p in self.k.data.plans}:
             return self._other_plan(q, w)
         if "overdue" in q.asks:
             return self.overdue_answer(q, w)
-        if self.practices.asked(q):
+        if practices:
             return self.practices.answer(q, w)
         agg = None if self._one_record_of_theirs(q) else self.aggregator.answer(q, w)
         if agg is not None:

@@ -12,6 +12,7 @@ import re
 from knowledge.answers import Answer, Choice
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.normalize import fold_simple
+from knowledge.practice_finder import finder_for
 from knowledge.qa.reading import Query
 
 PRACTICE_WORDS = frozenset({"practica", "practicas", "practice", "practices", "experiencia", "experiencias"})
@@ -22,12 +23,14 @@ SPHERES = {"economico": "económico", "economica": "económico", "economicas": "
            "ambientales": "ambiental", "environmental": "ambiental", "medio": "ambiental"}
 _ODS = re.compile(r"\b(?:ods|objetivo|objetivos|sdg|goal)\s+(\d{1,2})\b")
 MAX_LISTED = 10
+_CHAT = frozenset({"xfa", "porfa", "pls", "please", "d", "q", "k", "x", "bajo", "cuantos", "cuantas", "dime"})
 
 
 class Practices:
     def __init__(self, knowledge, subjects):
         self.k = knowledge
         self.subjects = subjects  # the records' ranker: practices are among its texts (kind "practice")
+        self._release: set[str] | None = None  # the press release's words
 
     def asked(self, q: Query) -> bool:
         """A question about the catalogue's practices (not the catalogue's own facts, nor a "guía
@@ -38,8 +41,22 @@ class Practices:
             return False  # "qué tipo de instituciones ofrecen prácticas": the catalogue's own facts
         if "person" in q.asks:
             return False  # "qué funcionaria habló de las experiencias del catálogo": a person, not practices
-        return bool(words & LIST_WORDS or q.actors or _ODS.search(" ".join(q.tokens))
-                    or words & set(SPHERES))
+        if words & LIST_WORDS or q.actors or _ODS.search(" ".join(q.tokens)) or words & set(SPHERES):
+            return True
+        found = finder_for(self.k).find(q.original)  # "prácticas de la SAT", "… de educación de calidad"
+        if found is None or q.answer_type == "number":
+            return False  # "cuántos ministerios ofrecen prácticas": the press release's figures
+        # "prácticas de huertos escolares" (words the press release does not use; its own words —
+        # principios, esferas, ministerios — ask about the catalogue itself)
+        topical = set(map(fold_simple, found.words)) - self._release_words() - self.k.lexicon.stop_es - self.k.lexicon.stop_en - _CHAT
+        return bool(found.institutions or found.ods or found.spheres or topical)
+
+    def _release_words(self) -> set[str]:
+        if self._release is None:
+            cat = self.k.data.catalogue
+            text = " ".join([cat.title, *cat.institution_breakdown, *cat.spheres, *(f.text for f in cat.facts)]) if cat else ""
+            self._release = set(fold_simple(text).split())
+        return self._release
 
     def answer(self, q: Query, w: Writer) -> Answer:
         practices = self.k.data.practices
@@ -65,6 +82,9 @@ class Practices:
 
     def select(self, q: Query) -> list:
         """The practices the question's filters select, best first."""
+        found = finder_for(self.k).find(q.original)
+        if found is not None and found.loaded:
+            return list(found.practices)
         chosen = list(self.k.data.practices)
         folded = " ".join(q.tokens)
         if q.actors:

@@ -257,6 +257,9 @@ def with_practices(make_synthetic_data) -> Knowledge:
     ("cuales son las practicas ambientales", {"Reciclaje de lámparas"}),
     ("which practices does the OFI offer", {"Reciclaje de lámparas"}),
     ("dame la lista de practicas del catalogo", {"Guardafaros comunitarios", "Reciclaje de lámparas", "Queserías abiertas"}),
+    ("practicas de reciclaje de lamparas", {"Reciclaje de lámparas"}),
+    ("practicas de produccion y consumo responsables", {"Reciclaje de lámparas"}),  # ODS 12 by its name
+    ("practicas del ISP", {"Guardafaros comunitarios", "Queserías abiertas"}),  # not what ISP stands for
 ])
 def test_practices_are_found_by_institution_ods_sphere_and_words(with_practices, question, titles):
     answer = with_practices.ask(question)
@@ -266,7 +269,7 @@ def test_practices_are_found_by_institution_ods_sphere_and_words(with_practices,
 
 
 @pytest.mark.parametrize("question", ["dame la lista de practicas del catalogo", "q practicas tiene el ISP",
-                                      "practicas del ods 4"])
+                                      "practicas del ods 4", "practicas de reciclaje de lamparas"])
 def test_without_an_imported_catalogue_practice_questions_say_so(core, question):
     answer = core.ask(question)
     assert answer.kind == "no_answer"
@@ -535,3 +538,13 @@ def test_a_hitos_own_activities_answer_before_the_rest_of_its_commitment(core, q
 def test_who_supports_an_institution_in_one_of_its_hitos(core, question, supporter):
     text = core.ask(question).text
     assert supporter in text and "hito 1" in text
+
+
+@pytest.mark.parametrize("question", [
+    "cuantos institutos ofrecen practicas en el catalogo",
+    "en q esferas se orientan las practicas del catalogo",
+    "¿Cuántas prácticas tiene el catálogo sintético?",
+])
+def test_the_catalogues_own_facts_are_not_a_list_of_practices(with_practices, question):
+    text = with_practices.ask(question).text
+    assert "Guardafaros comunitarios" not in text and "no se ha cargado" not in text
