@@ -34,6 +34,7 @@ from telegram.request import BaseRequest
 from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
 from bot.startup import PreparedKnowledge, prepare_knowledge, resume_gc
+from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor
 from handlers import buttons, commands, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
@@ -198,6 +199,7 @@ def build_application(
     rate_limiter: BaseRateLimiter | None | object = _DEFAULT,
     persistence: BasePersistence | None = None,
     preparing: Future[PreparedKnowledge] | None = None,
+    concurrent_updates: int = DEFAULT_CONCURRENCY,
 ) -> Application:
     """The Application for `settings`.  Tests and benches may pass ready services (db,
     knowledge, data), a local `request` transport, and rate_limiter=None.  `hitobot run`
@@ -214,6 +216,9 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # updates run concurrently, in order per chat and per person (bot/updates.py): one
+        # person's slow or failing reply never delays anyone else's
+        .concurrent_updates(ChatOrderedUpdateProcessor(concurrent_updates))
         .post_shutdown(post_shutdown)
     )
     if (file_url := base_file_url(settings)) is not None:

@@ -117,6 +117,7 @@ class Fault:
     status: int = 502
     delay: float = 0.0
     until: float = 0.0  # bot-room addition: also fail every call until this time.monotonic()
+    chat_id: int | None = None  # only calls for this chat (a fault one person meets, no one else)
 
 
 @dataclass
@@ -142,6 +143,7 @@ class SentRecord:
     parse_mode: str | None = None
     edits: int = 0
     deleted: bool = False
+    at: float = field(default_factory=time.monotonic)  # when the emulator stored it
 
     def public(self) -> dict:
         return {**self.message, "_emu": {
@@ -245,7 +247,7 @@ class BotApiEmulator:
         st.counters["calls"] += 1
         try:
             params, uploads = await read_params(request)
-            await self._apply_faults(key)
+            await self._apply_faults(key, params.get("chat_id"))
             self._apply_rate_cap(key)
             handler = getattr(self, f"api_{key}", None)
             if handler is None:
@@ -263,10 +265,12 @@ class BotApiEmulator:
                                       "description": f"Bad Request: {exc}"}, status=400)
         return web.json_response({"ok": True, "result": result})
 
-    async def _apply_faults(self, method: str) -> None:
+    async def _apply_faults(self, method: str, chat_id: Any = None) -> None:
         for fault in self.state.faults:
             # (bot room) a fault with `until` fails every call until then: "the API is down"
             down = fault.until > time.monotonic()
+            if fault.chat_id is not None and str(chat_id) != str(fault.chat_id):
+                continue
             if (fault.count > 0 or down) and fault.method.lower() in (method, "*"):
                 if not down:
                     fault.count -= 1
@@ -709,6 +713,7 @@ class BotApiEmulator:
                 method=str(body["method"]), kind=str(body["kind"]), count=int(body.get("count", 1)),
                 retry_after=int(body.get("retry_after", 1)), status=int(body.get("status", 502)),
                 delay=float(body.get("delay", 0.0)),
+                chat_id=int(body["chat_id"]) if body.get("chat_id") is not None else None,
                 # (bot room) {"seconds": s}: fail every call for s seconds from now
                 until=time.monotonic() + float(body["seconds"]) if body.get("seconds") else 0.0))
         return web.json_response({"faults": [f.__dict__ for f in self.state.faults]})
