@@ -2,7 +2,9 @@
 stored preferences (handlers/preferences.py) for everything that follows.
 
 Someone sending too much too fast gets one polite notice and their extra updates are dropped
-(ApplicationHandlerStop), while everybody else is served as usual.  Inline queries are not
+(ApplicationHandlerStop), while everybody else is served as usual.  Channel posts stop here:
+the bot answers people, and anything it said (an answer, an apology) would be posted to the
+whole channel.  Inline queries are not
 counted: Telegram already debounces them as the person types.  One handler does both jobs, so
 each update pays for one gatekeeping handler, not two.
 """
@@ -20,6 +22,8 @@ FLOOD_KEY = "flood_control"
 
 
 async def flood_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.channel_post is not None or update.edited_channel_post is not None:
+        raise ApplicationHandlerStop  # the bot serves people, not channels: nothing is posted there
     user = update.effective_user
     flood: FloodControl | None = context.application.bot_data.get(FLOOD_KEY)
     if user is None:

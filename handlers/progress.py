@@ -96,8 +96,9 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, commitm
 async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/avance N: the chart of commitment N; /avance alone: buttons to pick one."""
     _locale, _ = tr(update, context)
-    arg = (context.args[0] if context.args else "").lstrip("cC#")
-    if arg.isdigit() and await send_chart(update, context, int(arg)):
+    arg = (context.args[0] if context.args else "").lstrip("cC#")[:40]
+    # ASCII digits only: "²".isdigit() is True and int("²") raises; "٣" would read as 3
+    if arg.isascii() and arg.isdigit() and await send_chart(update, context, int(arg)):
         return
     svc = services(context)
     plans = sorted(svc.knowledge.plans(), key=lambda p: (not p.current, -p.number))
