@@ -192,8 +192,10 @@ class Reader:
         for ref, phrases in lexicon.topics.items():
             for p in phrases:
                 words = tuple(p.split())
-                if words:
-                    self.topic_phrases.setdefault(words[0], []).append((words, ref))
+                # as a question reads once its English words are mapped ("local government" -> "local gobierno")
+                for form in dict.fromkeys((words, tuple(normalizer._canonical_word(w) for w in words))):
+                    if form:
+                        self.topic_phrases.setdefault(form[0], []).append((form, ref))
         self.acronyms: dict[str, list[Acronym]] = {}
         for a in acronyms:
             self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
@@ -209,7 +211,9 @@ class Reader:
         english = n.is_english(raw)
         words = n._numbers_to_digits(n._expand_abbreviations(raw))
         words = n._remove_fillers(words)
-        return tuple(n._canonical_word(w) for w in words), english
+        # an institution's own name is never translated ("CoST Guatemala" is not "costo")
+        names = self.actors.by_phrase
+        return tuple(w if w in names else n._canonical_word(w) for w in words), english
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Reader per knowledge base, bounded
     def read(self, text: str) -> Query:
@@ -258,9 +262,12 @@ class Reader:
         q.actor_words = frozenset(actor_words)
         q.cue_words = frozenset(cue_words)
         topics: list[str] = []
+        # "en qué compromisos participa CoST Guatemala": the body's name, not a nickname of commitment 3
+        where_it_is = q.asks_any("supporters", "responsible") and bool({"compromisos", "commitments"} & set(tokens))
         for i, t in enumerate(tokens):
             for words, ref in self.topic_phrases.get(t, ()):
-                if tokens[i:i + len(words)] == words and ref not in topics:
+                if tokens[i:i + len(words)] == words and ref not in topics and not (
+                        where_it_is and set(words) <= actor_words):
                     topics.append(ref)
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "

@@ -548,3 +548,23 @@ def test_who_supports_an_institution_in_one_of_its_hitos(core, question, support
 def test_the_catalogues_own_facts_are_not_a_list_of_practices(with_practices, question):
     text = with_practices.ask(question).text
     assert "Guardafaros comunitarios" not in text and "no se ha cargado" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "who leads the local government commitment",
+    "the 4th plan's local-government commitment: who is responsible",
+    "what does the local governments commitment deliver",
+])
+def test_an_english_nickname_reads_like_the_spanish_one(core, question):
+    assert "c10" in reader(core).read(question).topics
+
+
+@pytest.mark.parametrize("question", [
+    "la iniciativa CoST Guatemala apoya q hitos",
+    "what does CoST support",
+    "hitos con apoyo de COST",
+])
+def test_an_institutions_name_is_never_translated(shipped_knowledge, question):
+    shipped_knowledge.ask("hola")
+    q = shipped_knowledge._qa.reader.read(question)
+    assert "cost" in q.tokens and "costo" not in q.tokens and "cost" in q.actors
