@@ -387,7 +387,9 @@ class ActorDirectory:
         if key is None:
             return printed.lstrip("~").strip()
         a = self.actors[key]
-        return f"{a.name} ({a.acronym})" if a.acronym and fold_simple(a.acronym) not in fold_simple(a.name) else a.name
+        # "CoST" is already in "… CoST Guatemala"; "OFI" is not in "Oficina …" (a word, not letters)
+        said = fold_simple(a.acronym or "") in fold_simple(a.name).split()
+        return f"{a.name} ({a.acronym})" if a.acronym and not said else a.name
 
     def find(self, tokens: tuple[str, ...] | list[str], original: str) -> list[tuple[int, int, str]]:
         """Actors named in the question: (start, end, key), longest phrases first, no overlaps."""

@@ -258,7 +258,7 @@ class Profiles:
             if not pr.pilot_ministries:
                 return self._missing(w._("Las fuentes no nombran ministerios piloto de {title}.", title=name), [], w)
             lines = [w.n_("{title} tuvo {n} ministerio piloto:", "{title} tuvo {n} ministerios piloto:",
-                          len(pr.pilot_ministries), title=name) + "\n" + w.bullets(pr.pilot_ministries)]
+                          len(pr.pilot_ministries), title=name) + "\n" + w.bullets(w.names([m]) for m in pr.pilot_ministries)]
         elif aspect == "objective":
             lines = [w._("Objetivo de {title}: {text}", title=name, text=pr.objective or w._("(sin dato en la fuente)"))]
             if pr.specific_objectives:
@@ -283,7 +283,7 @@ class Profiles:
             if pr.amount:
                 lines.append(w._("Monto: {amount}", amount=pr.amount))
             if pr.pilot_ministries:
-                lines.append(w._("Ministerios piloto: {names}", names="; ".join(pr.pilot_ministries)))
+                lines.append(w._("Ministerios piloto: {names}", names="; ".join(w.names([m]) for m in pr.pilot_ministries)))
             if components:
                 lines.append(w._("Componentes:") + "\n" + w.bullets([c.title for c in pr.components], 6))
             if partners:

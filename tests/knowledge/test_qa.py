@@ -61,7 +61,8 @@ def core(make_synthetic_data) -> Knowledge:
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
-                                 source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos."))
+                                 source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos.",
+                                 pilot_ministries=["Instituto Sintético de Pruebas", "Oficina de Faros e Iluminación"]))
     data.projects[0].lessons_learned = [
         "Conviene que una operación de faros como esta se inicie al comienzo de una temporada de lluvias, "
         "cuando los puertos ficticios reparan sus muelles y las cuadrillas tienen tiempo libre para capacitarse, "
@@ -568,3 +569,13 @@ def test_an_institutions_name_is_never_translated(shipped_knowledge, question):
     shipped_knowledge.ask("hola")
     q = shipped_knowledge._qa.reader.read(question)
     assert "cost" in q.tokens and "costo" not in q.tokens and "cost" in q.actors
+
+
+@pytest.mark.parametrize("question", [
+    "cuales fueron las instituciones piloto del PROFAROS",
+    "which were the pilot ministries of PROFAROS",
+    "PROFAROS ministerios piloto",
+])
+def test_pilot_institutions_are_named_with_their_acronyms(core, question):
+    text = core.ask(question).text
+    assert "(ISP)" in text and "(OFI)" in text
