@@ -43,6 +43,7 @@ PROJECT_ASPECTS = {
 }
 
 
+_SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "para", "en", "of", "the", "and", "for"})
 # what a sentence must hold to give a contact detail asked for
 _CONTACT_VALUE = {"phone": re.compile(r"\d[\d\s-]{6,}\d"), "email": re.compile(r"\S@\S"),
                   "address": re.compile(r"\b(?:calle|avenida|zona|km|kilómetro|edificio)\b", re.IGNORECASE)}
@@ -229,6 +230,17 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         bare = not q.asks and len(rest) <= 1 and len(q.tokens) <= 4  # "icefi?", "y el ensmi"
         return bare or ("what_is" in q.asks and not others and len(rest) <= 3)
 
+    def _spelled_by(self, a) -> str | None:
+        """The institution's other name whose initials spell the acronym, when its expansion's do
+        not ('Open Government Partnership' for OGP, printed as 'Alianza Mundial …')."""
+        def initials(name: str) -> str:
+            return "".join(x[0] for x in fold_simple(name).split() if x not in _SMALL_WORDS)
+        key = fold_simple(a.acronym)
+        actor = self.k.actors.actors.get(a.actor) if a.actor else None
+        if actor is None or initials(a.expansion) == key:
+            return None
+        return next((n for n in (actor.name, *actor.aliases) if initials(n) == key), None)
+
     def meaning_answer(self, q: Query, w: Writer) -> Answer:
         lines, refs, sources = [], [], []
         seen: set[str] = set()
@@ -238,7 +250,12 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             if key in seen:
                 continue
             seen.add(key)
-            lines.append(w._("{acronym} significa {expansion}.", acronym=a.acronym, expansion=a.expansion))
+            spelled = self._spelled_by(a)
+            if spelled:  # "OGP, por sus siglas en inglés": the name its letters come from
+                lines.append(w._("{acronym} significa {expansion} (siglas de «{name}»).", acronym=a.acronym,
+                                 expansion=a.expansion, name=spelled))
+            else:
+                lines.append(w._("{acronym} significa {expansion}.", acronym=a.acronym, expansion=a.expansion))
             refs.append(f"a:{acronym_key(a.acronym)}")
             sources.append(a.source)
         other = [x for x in q.asks if x not in ("meaning", "about", "what_is")] or (

@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.core import Knowledge
 from knowledge.qa.reading import Reader, ref_kind
-from knowledge.schema import Activity, Hito, PlanFact, Project
+from knowledge.schema import Acronym, Activity, Actor, Hito, PlanFact, Project
 
 SRC = {"document": "009_0000000000000000.txt", "section": "Sintético"}
 
@@ -60,6 +60,9 @@ def core(make_synthetic_data) -> Knowledge:
              "la convocatoria a las 57 queserías registradas en el censo."))
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
+    data.actors.append(Actor(key="fbu", name="Unión Ficticia de Boyas", acronym="FBU", sector="international",
+                             aliases=["Fictional Buoy Union"], source=SRC))
+    data.acronyms.append(Acronym(acronym="FBU", expansion="Unión Ficticia de Boyas", actor="fbu", source=SRC))
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
                                  source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos.",
                                  pilot_ministries=["Instituto Sintético de Pruebas", "Oficina de Faros e Iluminación"]))
@@ -579,3 +582,13 @@ def test_an_institutions_name_is_never_translated(shipped_knowledge, question):
 def test_pilot_institutions_are_named_with_their_acronyms(core, question):
     text = core.ask(question).text
     assert "(ISP)" in text and "(OFI)" in text
+
+
+@pytest.mark.parametrize("question", [
+    "que significa FBU",
+    "What does FBU stand for?",
+    "FBU siglas de q son",
+])
+def test_an_acronym_from_another_language_names_where_its_letters_come_from(core, question):
+    text = core.ask(question).text
+    assert "Fictional Buoy Union" in text and "Unión Ficticia de Boyas" in text
