@@ -104,13 +104,19 @@ class CueTable:
     tolerant: bool = True  # one typing error allowed (not for sectors: "gobiernos locales" is no sector)
 
     @classmethod
-    def of(cls, groups: dict[str, list[str]], tolerant: bool = True) -> CueTable:
+    def of(cls, groups: dict[str, list[str]], tolerant: bool = True, canon=None) -> CueTable:
+        """`canon` maps a word as questions are read ("which" -> "cual"): each cue is also kept in
+        that form, so "over which years" is found once the question's English is mapped."""
         by_letter: dict[str, list[tuple[str, Cue]]] = {}
         for name, phrases in groups.items():
             for p in phrases:
-                c = _cue(p)
-                if c.words:
-                    by_letter.setdefault(c.words[0][0][0], []).append((name, c))
+                forms = [p]
+                if canon is not None and " " in p:  # (phrases: one word keeps its own, narrower sense)
+                    forms.append(" ".join(w if w.endswith("*") else canon(w) for w in p.split()))
+                for form in dict.fromkeys(forms):
+                    c = _cue(form)
+                    if c.words:
+                        by_letter.setdefault(c.words[0][0][0], []).append((name, c))
         # longer cues first, so "hasta cuando" (end) is taken before "cuando" (dates)
         return cls({k: tuple(sorted(v, key=lambda nc: -len(nc[1].words))) for k, v in by_letter.items()}, tolerant)
 
@@ -130,10 +136,11 @@ class CueTable:
 
 
 @functools.cache
-def load_cues() -> tuple[CueTable, CueTable, CueTable]:
+def load_cues(canon=None) -> tuple[CueTable, CueTable, CueTable]:
     with ASKS_FILE.open(encoding="utf-8") as f:
         raw = yaml.safe_load(f)
-    return CueTable.of(raw["asks"]), CueTable.of(raw["answer_types"]), CueTable.of(raw["sectors"], tolerant=False)
+    return (CueTable.of(raw["asks"], canon=canon), CueTable.of(raw["answer_types"], canon=canon),
+            CueTable.of(raw["sectors"], tolerant=False, canon=canon))
 
 
 @dataclass
@@ -187,7 +194,7 @@ class Reader:
         self.normalizer = normalizer
         self.actors = actors
         self.stop = lexicon.stop_es | lexicon.stop_en
-        self.ask_cues, self.type_cues, self.sector_cues = load_cues()
+        self.ask_cues, self.type_cues, self.sector_cues = load_cues(normalizer._canonical_word)
         self.topic_phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for ref, phrases in lexicon.topics.items():
             for p in phrases:

@@ -592,3 +592,12 @@ def test_pilot_institutions_are_named_with_their_acronyms(core, question):
 def test_an_acronym_from_another_language_names_where_its_letters_come_from(core, question):
     text = core.ask(question).text
     assert "Fictional Buoy Union" in text and "Unión Ficticia de Boyas" in text
+
+
+@pytest.mark.parametrize(("question", "answer_type"), [
+    ("over which years did PROFAROS run", "date"),
+    ("which years does the lighthouse inventory cover", "date"),
+    ("en que años se hizo el censo de queserias", "date"),
+])
+def test_english_and_spanish_phrases_of_a_cue_read_alike(core, question, answer_type):
+    assert reader(core).read(question).answer_type == answer_type
