@@ -151,6 +151,7 @@ class Query:
     asks: list[str] = field(default_factory=list)  # in the order they appear, no repeats
     answer_type: str | None = None  # number, date, person, place (the first one asked)
     answer_types: tuple[str, ...] = ()  # every kind of value asked, in order
+    asked_twice: bool = False  # one kind of value asked twice ("since what year … and when …")
     sector: str | None = None  # government, osc, other
     plan: int | None = None
     commitment: int | None = None
@@ -245,6 +246,8 @@ class Reader:
         self._names_of_things(q, tokens)
         for start, end, name in self.type_cues.find(tokens):
             q.answer_type = q.answer_type or name
+            if name in q.answer_types:
+                q.asked_twice = True  # "desde qué año … y cuándo …": two values of one kind
             if name not in q.answer_types:
                 q.answer_types = (*q.answer_types, name)  # "cuándo empieza y dónde se publica": both
             used.update(range(start, end))

@@ -202,7 +202,8 @@ class SentenceFinder:
         terms = self.sentences.terms(q.content)
         rest = {s: v for s, v in terms.items() if s not in t.stems}
         # "cuándo … y quién …" quoted by a sentence that names the person but gives no date
-        lacks_date = q.answer_type == "date" and len(q.asks) > 1 and not holds_type(t.text, "date")
+        lacks_date = q.answer_type == "date" and (
+            (len(q.asks) > 1 and not holds_type(t.text, "date")) or q.asked_twice)  # … or holds only one
         if rest and len(rest) < len(terms) and (
                 lacks_date or self.sentences.idf_of(rest) > 0.2 * self.sentences.idf_of(terms)):
             shared = {s: v for s, v in terms.items() if s in t.stems}  # the words both parts are about

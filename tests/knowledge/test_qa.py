@@ -601,3 +601,13 @@ def test_an_acronym_from_another_language_names_where_its_letters_come_from(core
 ])
 def test_english_and_spanish_phrases_of_a_cue_read_alike(core, question, answer_type):
     assert reader(core).read(question).answer_type == answer_type
+
+
+@pytest.mark.parametrize(("question", "twice"), [
+    ("desde que año existe la regata y cuando fue la ultima", True),
+    ("since what year has the regatta run, and when was the last one", True),
+    ("¿Cuándo empieza y cuándo termina el censo de queserías?", True),
+    ("cuando termina el censo de queserias", False),
+])
+def test_two_values_of_one_kind_are_both_asked(core, question, twice):
+    assert reader(core).read(question).asked_twice is twice
