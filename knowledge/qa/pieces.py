@@ -239,7 +239,10 @@ def problem(k, found, w: Writer, q) -> str | None:
         return None
     line = w._("Problema: {text}", text=shorten(c.problem, 300))
     if c.causes:
-        line += "\n" + w._("Causas: {text}", text=shorten(c.causes[0], 250))
+        # the causes whole when what is asked comes after the first lines ("según el marco de UNICEF")
+        asked = stem_set(" ".join(q.content)) - stem_set(c.title)
+        width = 900 if len(asked & stem_set(c.causes[0][200:])) >= 2 else 250
+        line += "\n" + w._("Causas: {text}", text=shorten(c.causes[0], width))
     return line
 
 

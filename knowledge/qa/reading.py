@@ -44,6 +44,9 @@ SPEECH_WORDS = frozenset({"dijo", "hablo", "informo", "indico", "declaro", "refi
                      "quoted", "said", "spoke", "intervino", "senalo", "expreso", "afirmo"})
 
 
+_ASKER_IS = re.compile(r"\b(?:como|soy|somos|i am|im)(?: (?:el|la|un|una|a|an))?$")  # "soy secretario municipal"
+
+
 def _introduces_asker(tokens: tuple[str, ...], start: int) -> bool:
     """'soy la directora de …', 'como alcalde …', 'somos funcionarios …': the asker's own post."""
     before = tokens[max(0, start - 2):start]
@@ -282,8 +285,8 @@ class Reader:
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
         for attribute, phrases in self.lexicon.unanswerable.items():
-            if any(f" {p} " in text_folded and not _WHERE_SOMETHING_IS.search(text_folded.split(f" {p} ")[0])
-                   for p in phrases):
+            if any(f" {p} " in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(f" {p} ")[0])
+                   and not _ASKER_IS.search(before) for p in phrases):
                 q.missing = attribute
                 break
         what = [end for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]

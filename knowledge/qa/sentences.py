@@ -17,6 +17,22 @@ from knowledge.qa.resolving import Found
 from knowledge.qa.values import _PERSON_CUES, _TITLED_NAME, _folded, holds_type
 from knowledge.refs import parse_ref
 
+_ITEM = re.compile(r"(?:(?<=\s)|^)(?:[a-h]|\d{1,2})\)\s")
+
+
+def enumerated(text: str, width: int) -> str | None:
+    """A long sentence that enumerates ("… tres grupos: a) Causas inmediatas: …; b) …; c) …"),
+    shortened item by item so every item's head is kept; None when it is short or no list."""
+    flat = " ".join(text.split())
+    starts = [m.start() for m in _ITEM.finditer(flat)]
+    if len(flat) <= width or len(starts) < 2 or starts[0] > 200:
+        return None  # (a long lead is what the sentence says; the list only details it)
+    lead = flat[:starts[0]].rstrip()
+    room = max(40, (width - len(lead)) // len(starts))
+    items = [shorten(flat[a:b].rstrip(" ;,."), room) for a, b in zip(starts, [*starts[1:], len(flat)])]
+    return lead + " " + " ".join(items)
+
+
 ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
 # asks whose own words a quoted sentence must hold ("países", "componentes", "lecciones", "transparencia")
 _NAMED_ASKS = ("countries", "components", "pilots", "lessons", "transparency", "accountability", "solution",
@@ -188,7 +204,7 @@ class SentenceFinder:
 
     def _quote(self, t, w: Writer) -> str:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
-        return w._("Según la fuente: «{text}»", text=shorten(text, 420))
+        return w._("Según la fuente: «{text}»", text=enumerated(text, 420) or shorten(text, 420))
 
     @staticmethod
     def _beside(t, other) -> bool:

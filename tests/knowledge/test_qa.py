@@ -611,3 +611,28 @@ def test_english_and_spanish_phrases_of_a_cue_read_alike(core, question, answer_
 ])
 def test_two_values_of_one_kind_are_both_asked(core, question, twice):
     assert reader(core).read(question).asked_twice is twice
+
+
+@pytest.mark.parametrize(("text", "heads"), [
+    ("El reglamento ficticio plantea tres grupos de faros: a) Faros mayores: " + "con torre alta y luz blanca " * 8
+     + "; b) Faros menores: " + "con torre baja y luz roja " * 8 + "; c) Balizas: " + "sin torre y con boya " * 8,
+     ["a) Faros mayores", "b) Faros menores", "c) Balizas"]),
+    ("Las queserías sintéticas se ordenan así: 1) Artesanales, " + "con leche de la finca " * 10 + " 2) Cooperativas, "
+     + "con leche de varios socios " * 10 + " 3) Industriales, " + "con leche comprada " * 10,
+     ["1) Artesanales", "2) Cooperativas", "3) Industriales"]),
+    ("Los puertos ficticios tienen: a) muelle norte " + "para barcas " * 20 + "b) muelle sur " + "para lanchas " * 20,
+     ["a) muelle norte", "b) muelle sur"]),
+])
+def test_a_long_enumerating_sentence_keeps_every_items_head(text, heads):
+    from knowledge.qa.sentences import enumerated
+    short = enumerated(text, 420)
+    assert short is not None and len(short) <= 450 and all(h in short for h in heads)
+
+
+@pytest.mark.parametrize("question", [
+    "Soy secretario municipal: cuando termina el inventario de faros",
+    "como directora de escuela quiero saber q hitos tiene el compromiso 1",
+    "I am a director at a port: when does the cheese census end",
+])
+def test_the_askers_own_post_is_not_a_missing_official(core, question):
+    assert reader(core).read(question).missing is None
