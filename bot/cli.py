@@ -43,6 +43,36 @@ def print_data_error(exc, consequence: str, prefix: str = "", locale: str = "es"
     print(f"{prefix}{lead}", file=sys.stderr)
 
 
+def database_problem(exc: BaseException) -> str | None:
+    """The driver's own first line when `exc` is the database refusing (read-only, full disk,
+    unreachable, wrong password); None for anything else (a bug keeps its traceback)."""
+    try:
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+    except ImportError:
+        return None
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        text = str(exc.orig)
+    elif isinstance(exc, SQLAlchemyError) or type(exc).__name__ == "OperationalError":
+        text = str(exc)
+    else:
+        return None
+    return (text.strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+def describe_database(url: str | None) -> str:
+    """The SQLite file, or the server and database (never a password)."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url or "")
+    except Exception:
+        return "?"
+    if parsed.get_backend_name() == "sqlite":
+        name = (parsed.database or ":memory:").removeprefix("file:")
+        return name.split("?", 1)[0]
+    return parsed.render_as_string(hide_password=True)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen subcommand's module is imported (fast start for `ask`)."""
     parser = argparse.ArgumentParser(prog="hitobot", description=__doc__.splitlines()[0])
@@ -93,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from knowledge.loader import DataError
 
+        problem = database_problem(exc)
+        if problem is not None:  # a read-only file, a full disk, a server that refuses: one line
+            from knowledge.i18n import translations
+
+            _ = translations(getattr(args, "locale", None) or settings.default_locale).gettext
+            print("hitobot: " + _("no puedo usar la base de datos {database}: {problem}").format(
+                database=describe_database(settings.database_url), problem=problem), file=sys.stderr)
+            return 1
         if not isinstance(exc, DataError):
             raise
         # A first start whose data files are broken: every problem, then what it means.

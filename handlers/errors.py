@@ -17,6 +17,20 @@ from handlers.context import tr
 log = logging.getLogger("hitobot.errors")
 
 
+def _is_failed_write(error: BaseException | None) -> bool:
+    from handlers.preferences import NotSaved
+
+    if isinstance(error, NotSaved):
+        return True
+    try:
+        from sqlalchemy.exc import OperationalError
+    except ImportError:
+        return False
+    text = str(error).lower()
+    return isinstance(error, OperationalError) and any(
+        sign in text for sign in ("readonly", "read-only", "disk is full", "disk full", "no space"))
+
+
 def describe(update: object) -> str:
     """update_id, kind and the hashed user: enough to find it, nothing anyone wrote."""
     from bot.logging import update_kind
@@ -40,7 +54,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         _locale, _ = tr(update, context)
-        message = _("Perdona, algo falló de mi lado. Ya quedó registrado; inténtalo de nuevo en un momento.")
+        if _is_failed_write(error):
+            message = _("No pude guardarlo: la base de datos no acepta cambios en este momento, así "
+                        "que no cambió nada. Inténtalo de nuevo más tarde.")
+        else:
+            message = _("Perdona, algo falló de mi lado. Ya quedó registrado; inténtalo de nuevo en un momento.")
         if update.callback_query is not None:
             await update.callback_query.answer(message, show_alert=True)
         elif update.effective_chat is not None:

@@ -59,16 +59,23 @@ async def ensure_preferences(update: Update, context: ContextTypes.DEFAULT_TYPE)
     user_data[LOADED_KEY] = True
 
 
+class NotSaved(RuntimeError):
+    """A person's choice could not be stored: nothing changed, and they are told so (the error
+    handler answers "no pude guardar..." instead of the confirmation)."""
+
+
 async def remember_locale(update: Update, context: ContextTypes.DEFAULT_TYPE, locale: str) -> None:
-    """The person chose a language: effective now (user_data), and stored for later starts."""
+    """The person chose a language: stored for later starts, then effective now (user_data).
+    When it cannot be stored, nothing changes and NotSaved is raised (never a "done" that a
+    restart would undo)."""
+    database = _database(context)
+    user = update.effective_user
+    if database is not None and user is not None:
+        try:
+            await asyncio.to_thread(_write_locale, database, user.id, locale)
+        except Exception as exc:
+            log.warning("could not store the language a person chose (%s)", type(exc).__name__)
+            raise NotSaved("the language could not be stored") from exc
     if context.user_data is not None:
         context.user_data[LOCALE_KEY] = locale
         context.user_data[LOADED_KEY] = True
-    database = _database(context)
-    user = update.effective_user
-    if database is None or user is None:
-        return
-    try:
-        await asyncio.to_thread(_write_locale, database, user.id, locale)
-    except Exception:  # still effective for this process; the next /idioma will store it
-        log.exception("could not store the language a person chose")

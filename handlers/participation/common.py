@@ -204,6 +204,23 @@ async def continue_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE
     return False
 
 
+async def not_saved(update: Update, context: ContextTypes.DEFAULT_TYPE, error: BaseException,
+                    retry: InlineKeyboardMarkup) -> None:
+    """A write failed (a full disk, a read-only or unreachable database): say so, keep the draft,
+    and offer the same confirmation again. Logged without the error's text (it can hold what
+    the person wrote, as the statement's parameters)."""
+    import logging
+
+    from bot.logprivacy import safe_traceback
+
+    logging.getLogger(__name__).error("a participation write failed; the draft is kept\n%s",
+                                      safe_traceback(error))
+    _locale, _ = texts(update, context)
+    await say(update, context, esc(_("No pude guardarlo: la base de datos no acepta cambios en este "
+                                     "momento. No se perdió nada de lo que escribiste: inténtalo de "
+                                     "nuevo en un rato con el mismo botón.")), retry)
+
+
 def resolve_institutions(kd: KnowledgeData, text: str) -> tuple[list[Actor], list[str]]:
     """Actors named in "SESAN, inst_a, Ministerio ..." (keys, acronyms or names) and the unknown names."""
     index = actor_index(kd)

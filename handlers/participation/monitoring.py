@@ -41,6 +41,7 @@ from handlers.participation.common import (
     is_admin,
     is_osc_member,
     keyboard,
+    not_saved,
     parse_pa,
     private_chat_only,
     ref_title,
@@ -198,8 +199,7 @@ async def picked_show_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -
              esc(_(OBSERVATION_LABELS.get(draft.get("observation", ""), "?"))),
              esc(draft.get("text", "")),
              esc(_("Con tu nombre") if draft["show_name"] else _("Anónimo"))]
-    await say(update, context, "\n".join(lines),
-              keyboard([[button(_("Enviar"), cb("fk", "yes")), button(_("Cancelar"), cb("fk", "no"))]]))
+    await say(update, context, "\n".join(lines), _send_keyboard(_))
     return CONFIRM
 
 
@@ -207,14 +207,33 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
     await answer_press(update)
     args = parse_pa(update.callback_query.data, "fk", 1)
-    draft = context.user_data.pop(DRAFT, {})
+    draft = context.user_data.get(DRAFT) or {}
     user_id = user_id_of(update)
     if not args or args[0] != "yes" or not {"ref", "observation", "text"} <= draft.keys():
+        context.user_data.pop(DRAFT, None)
         await say(update, context, esc(_("Reporte cancelado. No se guardó nada.")))
         return ConversationHandler.END
     if not is_osc_member(context, user_id):
+        context.user_data.pop(DRAFT, None)
         await refuse(update, context, _("El monitoreo es para miembros de OSC registrados."))
         return ConversationHandler.END
+    try:
+        reference = _store_report(context, user_id, draft)
+    except Exception as exc:  # nothing was stored: the report stays, the button works again
+        await not_saved(update, context, exc, _send_keyboard(_))
+        return CONFIRM
+    context.user_data.pop(DRAFT, None)
+    await say(update, context, esc(_("Gracias. Tu reporte quedó registrado con la referencia {ref}. "
+                                     "Sigue su estado con /mis_reportes.").format(ref=reference)))
+    return ConversationHandler.END
+
+
+def _send_keyboard(_):
+    return keyboard([[button(_("Enviar"), cb("fk", "yes")), button(_("Cancelar"), cb("fk", "no"))]])
+
+
+def _store_report(context: ContextTypes.DEFAULT_TYPE, user_id: int, draft: dict) -> str:
+    """The report and its notices to focal points and admins, in one transaction."""
     kd = data(context)
     with session_for(context) as s:
         report = repo.create_report(s, user_id, draft["ref"], draft["observation"], draft["text"],
@@ -243,9 +262,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
         notify.notify_people(s, focal, f"report:{report_id}", render, "feedback", answer_markup)
         notify.notify_people(s, admins, f"moderate:{report_id}", render, "admin", moderation_markup)
-    await say(update, context, esc(_("Gracias. Tu reporte quedó registrado con la referencia {ref}. "
-                                     "Sigue su estado con /mis_reportes.").format(ref=reference)))
-    return ConversationHandler.END
+    return reference
 
 
 def report_conversation() -> ConversationHandler:

@@ -38,6 +38,7 @@ from handlers.participation.common import (
     int_arg,
     is_admin,
     keyboard,
+    not_saved,
     parse_pa,
     private_chat_only,
     refuse,
@@ -134,8 +135,7 @@ async def typed_organisation(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def _ask_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
-    await say(update, context, esc(_(CONSENT_TEXT)),
-              keyboard([[button(_("Acepto"), cb("rk", "yes")), button(_("No acepto"), cb("rk", "no"))]]))
+    await say(update, context, esc(_(CONSENT_TEXT)), _consent_keyboard(_))
     return CONSENT
 
 
@@ -154,11 +154,28 @@ async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
     args = parse_pa(update.callback_query.data, "rk", 1)
     await answer_press(update)
-    draft = context.user_data.pop(DRAFT, {})
+    draft = context.user_data.get(DRAFT) or {}
     if not args or args[0] != "yes" or "full_name" not in draft or "organisation_name" not in draft:
+        context.user_data.pop(DRAFT, None)
         await say(update, context, esc(_("Registro cancelado. No guardamos nada.")))
         return ConversationHandler.END
-    user_id = user_id_of(update)
+    try:
+        _file_application(context, user_id_of(update), draft)
+    except Exception as exc:  # nothing was stored: the answers stay, the button works again
+        await not_saved(update, context, exc, _consent_keyboard(_))
+        return CONSENT
+    context.user_data.pop(DRAFT, None)
+    await say(update, context, esc(_("¡Gracias! Tu solicitud fue enviada. Un administrador la revisará "
+                                     "y te avisaremos aquí.")))
+    return ConversationHandler.END
+
+
+def _consent_keyboard(_):
+    return keyboard([[button(_("Acepto"), cb("rk", "yes")), button(_("No acepto"), cb("rk", "no"))]])
+
+
+def _file_application(context: ContextTypes.DEFAULT_TYPE, user_id: int, draft: dict) -> None:
+    """The application and the admins' notices, in one transaction."""
     with session_for(context) as s:
         membership = repo.apply_for_membership(s, user_id, draft["full_name"], draft["organisation_name"],
                                                draft.get("organisation_key"), draft.get("contact"))
@@ -170,9 +187,6 @@ async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
                 name=esc(membership.full_name), org=esc(membership.organisation_name))
 
         notify.notify_people(s, admins, f"reg:{membership.id}", render, kind="admin")
-    await say(update, context, esc(_("¡Gracias! Tu solicitud fue enviada. Un administrador la revisará "
-                                     "y te avisaremos aquí.")))
-    return ConversationHandler.END
 
 
 def registration_conversation() -> ConversationHandler:

@@ -39,6 +39,7 @@ from handlers.participation.common import (
     institutions_of,
     int_arg,
     keyboard,
+    not_saved,
     parse_pa,
     ref_title,
     refuse,
@@ -200,9 +201,12 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         esc(_("Nota: {note}").format(note=draft.get("note") or "—")),
         esc(_("Evidencia: {evidence}").format(evidence=_("sí") if draft.get("evidence") else _("no"))),
     ]
-    await say(update, context, "\n".join(lines),
-              keyboard([[button(_("Confirmar"), cb("uc", "yes")), button(_("Cancelar"), cb("uc", "no"))]]))
+    await say(update, context, "\n".join(lines), _confirm_keyboard(_))
     return CONFIRM
+
+
+def _confirm_keyboard(_):
+    return keyboard([[button(_("Confirmar"), cb("uc", "yes")), button(_("Cancelar"), cb("uc", "no"))]])
 
 
 async def got_evidence_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -294,10 +298,16 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if await _guard(update, context) is None:  # rights re-checked at the moment of writing
         context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
-    draft = context.user_data.pop(DRAFT)
+    draft = context.user_data.get(DRAFT) or {}
     if "status" not in draft:
+        context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
-    progress = _record(context, update, draft)
+    try:
+        progress = _record(context, update, draft)
+    except Exception as exc:  # nothing was stored: the six steps stay, the button works again
+        await not_saved(update, context, exc, _confirm_keyboard(_))
+        return CONFIRM
+    context.user_data.pop(DRAFT, None)
     text = _("Actualización guardada. Avisamos a quienes siguen este hito.")
     if progress is not None:
         text += " " + _("El compromiso va en {p}%.").format(p=progress)
