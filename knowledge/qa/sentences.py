@@ -29,7 +29,7 @@ def enumerated(text: str, width: int) -> str | None:
         return None  # (a long lead is what the sentence says; the list only details it)
     lead = flat[:starts[0]].rstrip()
     room = max(40, (width - len(lead)) // len(starts))
-    items = [shorten(flat[a:b].rstrip(" ;,."), room) for a, b in zip(starts, [*starts[1:], len(flat)])]
+    items = [shorten(flat[a:b].rstrip(" ;,."), room) for a, b in zip(starts, [*starts[1:], len(flat)], strict=True)]
     return lead + " " + " ".join(items)
 
 
