@@ -117,11 +117,13 @@ class SentenceFinder:
         gives, as the sources would write it ('siete ministerios'), when it asks which they are."""
         words = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
                  "9": "nueve", "10": "diez"}
-        asks_which = any(x in ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names", "menciona",
-                              "mencione", "enumera", "enumere", "nombra", "name") for x in q.tokens)
+        which = ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names", "menciona",
+                 "mencione", "enumera", "enumere", "nombra", "name")
         for i, x in enumerate(q.tokens[:-1]):
-            # "cuáles son los 27 …", "qué siete ministerios …" (not "menores de 5 años")
+            # "cuáles son los 27 …", "qué siete ministerios …" (not "menores de 5 años", nor "which
+            # institutions lead each of the four milestones": the which-word asks for something else)
             before = q.tokens[i - 1] if i else ""
+            asks_which = any(t in which for t in q.tokens[max(0, i - 4):i])
             if x.isdigit() and q.tokens[i + 1].endswith("s") and before in ("los", "las", "que", "the", "which", "son") \
                     and (asks_which or before == "que"):
                 return f"{words.get(x, x)} {q.tokens[i + 1][:5]}"

@@ -636,3 +636,13 @@ def test_a_long_enumerating_sentence_keeps_every_items_head(text, heads):
 ])
 def test_the_askers_own_post_is_not_a_missing_official(core, question):
     assert reader(core).read(question).missing is None
+
+
+@pytest.mark.parametrize("question", [
+    "which institutions are responsible for each of the two milestones of commitment 1",
+    "who leads each of the 2 milestones of commitment 2",
+    "que instituciones encabezan cada uno de los dos hitos del compromiso 1",
+])
+def test_a_count_named_in_passing_is_not_a_question_about_which_they_are(core, question):
+    text = core.ask(question).text
+    assert "Instituto Sintético de Pruebas" in text or "ISP" in text
