@@ -80,6 +80,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if not (q.content or q.asks or q.named or q.commitment or q.hito or q.activity or q.plan or q.actors
                 or q.acronyms):
             return self.k._invalid(w)
+        if q.hito is not None and q.commitment is None and not q.plan:
+            having = [c.number for p in self.k.plans() for c in p.commitments if any(h.number == q.hito for h in c.hitos)]
+            if len(having) == 1:  # "el hito 7": only one commitment has a seventh
+                q = Query(**{**q.__dict__, "commitment": having[0]})
         practices = self.practices.asked(q)  # "prácticas del MINEDUC": its practices, not what MINEDUC means
         if q.acronyms and not practices and self._asks_meaning(q):
             return self.meaning_answer(q, w)

@@ -646,3 +646,12 @@ def test_the_askers_own_post_is_not_a_missing_official(core, question):
 def test_a_count_named_in_passing_is_not_a_question_about_which_they_are(core, question):
     text = core.ask(question).text
     assert "Instituto Sintético de Pruebas" in text or "ISP" in text
+
+
+@pytest.mark.parametrize("question", [
+    "cuando termina el hito 3",
+    "quien lleva el hito 3 y hasta cuando",
+    "hito 3: fechas",
+])
+def test_a_hito_number_only_one_commitment_has_needs_no_commitment(core, question):
+    assert "marzo de 2031" in core.ask(question).text
