@@ -419,6 +419,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if loc is None:
             return self.refusal(q, w)
         asks = [a for a in q.asks if a in pieces.PIECES or a in pieces.TEXT_ONLY_ASKS]
+        each = bool({"cada", "each"} & set(q.tokens)) and "hito" in q.named
+        if loc.hito is None and ("hito" in q.plural or each) and not set(asks) - {"about", "what_is", "count"}:
+            asks = [a for a in asks if a not in ("about", "what_is")] + ["hitos"]  # "los hitos del compromiso 2"
         if "dates" in asks and ("start" in asks or "end" in asks):
             asks.remove("dates")
         if q.sector and "supporters" not in asks:

@@ -210,8 +210,10 @@ def hitos(k, found, w: Writer, q) -> str | None:
     c = found.commitment
     if not c.hitos:
         return None
+    # "de qué trata cada uno", "what is each about": each hito said, not only named
+    width = 240 if set(q.tokens) & {"cada", "each", "trata", "tratan", "consiste", "consisten"} else 90
     return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
-        w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) for x in c.hitos)
+        w._("{n}. {text}", n=x.number, text=shorten(x.text, width)) for x in c.hitos)
 
 
 def count(k, found, w: Writer, q) -> str | None:

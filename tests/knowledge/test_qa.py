@@ -655,3 +655,12 @@ def test_a_count_named_in_passing_is_not_a_question_about_which_they_are(core, q
 ])
 def test_a_hito_number_only_one_commitment_has_needs_no_commitment(core, question):
     assert "marzo de 2031" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "cuantos hitos tiene el compromiso 2 y de que trata cada uno",
+    "what is each milestone of commitment 2 about",
+    "hitos del compromiso 2: en que consiste cada uno",
+])
+def test_each_hito_asked_about_is_said_not_only_named(core, question):
+    assert "productores artesanales" in core.ask(question).text
