@@ -105,6 +105,12 @@ class QuestionAnswerer(Resolver, SentenceFinder):
 
     def _answer_query(self, q: Query, w: Writer, previous: str | None = None) -> Answer:
         """The record a question is about and its asks, or the sentence that holds the value."""
+        series = self.series(q)
+        if series:  # "las mesas temáticas: fechas y temas": every one of them, in order
+            lines = [f"- {t.text}" for t in series]
+            cites = dict.fromkeys(self.cite(t.source, w) for t in series)
+            return make_answer(paragraphs(w._("Según la fuente:") + "\n" + "\n".join(lines), *cites), w.locale,
+                               confidence=0.8, source=series[0].source.document if series[0].source else None)
         if q.hito is not None and q.commitment is None and not q.plan:
             named = [int(t[1:]) for t in self._topic_refs(q) if t.startswith("c") and t[1:].isdigit()]
             led = [int(r.ref[1:]) for key in q.actors for r in self.k.actors.roles.get(key, [])

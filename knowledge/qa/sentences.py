@@ -48,7 +48,40 @@ def _digits(restated: str) -> str:
             "nueve": "9", "diez": "10"}.get(first, first)
 
 
+_SERIES = re.compile(r"^([A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?: [a-záéíóúñ]+)?) (\d{1,2}),")
+
+
 class SentenceFinder:
+
+    def series(self, q: Query) -> list | None:
+        """'¿cuándo fueron las mesas temáticas y de qué trató cada una?': texts that are one series
+        ("Mesa temática 1, Datos abiertos, 10 de junio de 2024", "Mesa temática 2, …"), in order,
+        when the question names the series in the plural. None when it does not."""
+        index = getattr(self, "_series_at", None)
+        if index is None:
+            groups: dict[str, list[tuple[int, int]]] = {}
+            for i, t in enumerate(self.sentences.texts):
+                m = _SERIES.match(t.text) if t.span < 0 or t.text is t.body or len(t.text) < 200 else None
+                if m:
+                    groups.setdefault(_folded(m.group(1)), []).append((int(m.group(2)), i))
+            index = self._series_at = {head: sorted(set(v)) for head, v in groups.items() if len({n for n, _ in v}) >= 3}
+        if not index or q.answer_type == "number":
+            return None
+        asked = set(q.tokens)
+        for head, items in index.items():
+            words = head.split()
+            plural = [w + ("es" if w.endswith(("l", "r", "n", "d")) else "s") for w in words]
+            if all(w in asked for w in plural) or (words[0] + "s" in asked and all(w in asked or w + "s" in asked for w in words)):
+                texts = [self.sentences.texts[i] for _n, i in items]
+                # "las mesas de datos abiertos y de migración": the ones named, when some are
+                shared = set.intersection(*(set(t.stems) for t in texts))  # "junio", "Ciudad de Guatemala"
+                named = set(self.sentences.terms([c for c in q.content if c not in plural and c not in words
+                                                  and not c.isdigit()])) - shared  # (a day is no name)
+                named = {s for s in named if sum(s in t.stems for t in texts) <= len(texts) // 2}  # names one or two
+                some = [t for t in texts if named & t.stems]
+                return some if 0 < len(some) < len(texts) else texts
+        return None
+
 
     def best_sentence(self, q: Query, found: Found | None, extra: tuple[str, ...] = (), must: tuple[str, ...] = ()):
         """(sentence Text, coverage) that holds most of the question's words and a value of the

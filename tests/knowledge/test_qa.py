@@ -36,7 +36,8 @@ def core(make_synthetic_data) -> Knowledge:
                       "Como parte de sus tareas, el Consejo Ficticio de Costas limpió 40 playas en el año 2028."),
     ]
     data.plans[0].facts += [PlanFact(topic="passage", source=SRC, text="Regata costera 1, Puerto Norte, 3 de mayo de 2030"),
-                            PlanFact(topic="passage", source=SRC, text="Regata costera 2, Puerto Sur, 9 de mayo de 2030")]
+                            PlanFact(topic="passage", source=SRC, text="Regata costera 2, Puerto Sur, 9 de mayo de 2030"),
+                            PlanFact(topic="passage", source=SRC, text="Regata costera 3, Bahía Honda, 20 de mayo de 2030")]
     data.plans[0].facts.append(PlanFact(topic="passage", source=SRC, text=(
         "La regata resalta la visión del Gobierno de la Presidenta Lucía Marina Faro de cuidar la costa sintética.")))
     data.plans[0].facts.append(PlanFact(topic="passage", source=SRC, text=(
@@ -664,3 +665,13 @@ def test_a_hito_number_only_one_commitment_has_needs_no_commitment(core, questio
 ])
 def test_each_hito_asked_about_is_said_not_only_named(core, question):
     assert "productores artesanales" in core.ask(question).text
+
+
+@pytest.mark.parametrize(("question", "shown", "not_shown"), [
+    ("en que fechas fueron las regatas costeras y donde fue cada una", ["3 de mayo", "9 de mayo", "20 de mayo"], []),
+    ("q regatas costeras hubo", ["Puerto Norte", "Puerto Sur", "Bahía Honda"], []),
+    ("fechas de las regatas costeras de puerto sur y de bahia honda", ["9 de mayo", "20 de mayo"], ["3 de mayo"]),
+])
+def test_a_series_named_in_the_plural_is_listed_whole_or_by_the_ones_named(core, question, shown, not_shown):
+    text = core.ask(question).text
+    assert all(x in text for x in shown) and not any(x in text for x in not_shown)
