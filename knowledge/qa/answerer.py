@@ -161,6 +161,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
     def _one_record_of_theirs(self, q: Query) -> bool:
         """'qué instituciones apoyan a la GAE en la sensibilización sobre datos abiertos': one hito the
         institution leads, named by its subject (not everything the institution is in)."""
+        if q.actors and "role" in q.asks and not q.months and not q.years:
+            return True  # "qué papel cumple el INFOM en el compromiso de …": its roles there, one by one
         if not q.actors or q.plural & {"hito", "commitment", "activity"} or q.months or q.years:
             return False
         found, _others = self.resolve(q)

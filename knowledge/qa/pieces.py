@@ -307,7 +307,34 @@ def role(k, found, w: Writer, q) -> str | None:
             lines.append(f"{actor.acronym or actor.name}: {said}")
     if lines:
         return w._("Según la fuente, el papel de cada uno:") + "\n" + "\n".join(lines)
-    return roles_of_named(k, found, w, q) if found.hito is None else None
+    return roles_in(k, found, w, q) if found.hito is None else None
+
+
+def roles_in(k, found, w: Writer, q) -> str | None:
+    """'qué papel cumple el INFOM en el compromiso 10': each hito and activity of the commitment
+    where it is named, with its role and what that hito or activity is."""
+    c = found.commitment
+    prefix = f"c{c.number}"
+    labels = {"responsible": w._("responsable"), "government": w._("apoyo (gobierno)"), "osc": w._("apoyo (OSC)"),
+              "other": w._("apoyo (otros)")}
+    out = []
+    for key in q.actors:
+        actor = k.actors.actors[key]
+        mine = [r for r in k.actors.roles.get(key, []) if r.ref.startswith(prefix + "h")]
+        lines = []
+        for r in dict.fromkeys((r.ref, r.role) for r in mine):
+            ref, role = r
+            hito_n, _, act_n = ref[len(prefix) + 1:].partition("a")
+            h = next((x for x in c.hitos if str(x.number) == hito_n), None)
+            a = next((x for x in h.activities if str(x.number) == act_n), None) if h is not None and act_n else None
+            item = a or h
+            if item is None:
+                continue
+            where = w._("Hito {n}", n=hito_n) if a is None else w._("Hito {n}, actividad {m}", n=hito_n, m=act_n)
+            lines.append(f"- {where} ({labels.get(role, role)}): {shorten(item.text, 110)}")
+        if lines:
+            out.append(f"{actor.acronym or actor.name}:\n" + "\n".join(lines[:8]))
+    return "\n".join(out) or roles_of_named(k, found, w, q)
 
 
 def budget(k, found, w: Writer, q) -> str | None:

@@ -675,3 +675,13 @@ def test_each_hito_asked_about_is_said_not_only_named(core, question):
 def test_a_series_named_in_the_plural_is_listed_whole_or_by_the_ones_named(core, question, shown, not_shown):
     text = core.ask(question).text
     assert all(x in text for x in shown) and not any(x in text for x in not_shown)
+
+
+@pytest.mark.parametrize("question", [
+    "qué papel cumple la REFIVE en el compromiso 2",
+    "en el compromiso 2 q rol tiene la Red Ficticia de Vecinos",
+    "what role does REFIVE play in commitment 2",
+])
+def test_the_role_of_an_institution_in_a_commitment_is_each_hito_it_has_a_part_in(core, question):
+    text = core.ask(question).text
+    assert "Portal de queserías con mapa" in text and "2" in text
