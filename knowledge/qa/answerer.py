@@ -546,6 +546,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             parts.append(self._quote(sentence[0], w))
         if not aspects and sentence is None:
             parts = parts[:1]
+        if not any(parts):
+            return self.refusal(q, w)  # nothing of it answers (never a bare source line)
         text = paragraphs(*parts, self.cite(pr.source, w))
         kind = "no_answer" if aspects and refused == len(aspects) else "answer"
         return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage,

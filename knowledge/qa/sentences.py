@@ -40,6 +40,11 @@ _NAMED_ASKS = ("countries", "components", "pilots", "lessons", "transparency", "
 _PERSON_TITLES = frozenset({"presidente", "presidenta", "vicepresidente", "vicepresidenta", "comisionado",
                             "comisionada", "ministro", "ministra", "secretario", "secretaria", "director", "directora"})
 
+_OTHER_GENDER = {a: b for x, y in (("presidente", "presidenta"), ("vicepresidente", "vicepresidenta"),
+                                   ("comisionado", "comisionada"), ("ministro", "ministra"),
+                                   ("secretario", "secretaria"), ("director", "directora"))
+                 for a, b in ((x, y), (y, x))}
+
 
 def _digits(restated: str) -> str:
     """'siete' -> '7' (the sources write counts both ways)."""
@@ -98,6 +103,7 @@ class SentenceFinder:
         years = [str(y) for y in q.years] if (q.answer_type == "number" or q.asks_any("count", "budget")) else []
         needed = set(self.sentences.terms(q.cue_words)) if q.asks_any(*_NAMED_ASKS) else set()
         titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
+        titles |= {_OTHER_GENDER[t] for t in titles if t in _OTHER_GENDER}  # "the director" may be a directora
         answer_type = q.answer_type
         if "person" in q.asks:
             answer_type = "name"
@@ -140,9 +146,23 @@ class SentenceFinder:
         titled = bool(titles & set(_folded(best[0].text).split()))  # "el comisionado ...": the post asked, named
         # "who is quoted", "quién informó": a name said by the verb of speech asked
         spoken = "person" in q.asks and bool(SPEECH_WORDS & set(q.tokens) & set(_folded(best[0].text).split()))
-        if best[1] < (ACCEPT_SENTENCE - 0.1 if counted or titled or spoken else ACCEPT_SENTENCE) or (len(terms) >= 3 and matched < 2):
+        threshold = ACCEPT_SENTENCE - 0.1 if counted or titled or spoken else ACCEPT_SENTENCE
+        if titled and "person" in q.asks and self._titled_sentences(titles & set(_folded(best[0].text).split())) <= 2:
+            threshold = 0.3  # "la vicepresidenta que habló": the one or two sentences that name a vicepresidenta
+        if best[1] < threshold or (len(terms) >= 3 and matched < 2):
             return None
         return best
+
+    def _titled_sentences(self, titles: set[str]) -> int:
+        """How many sentences name a person by one of these posts (a rare post names its holder)."""
+        cache = getattr(self, "_titled_count", None)
+        if cache is None:
+            cache = self._titled_count = {}
+        key = frozenset(titles)
+        if key not in cache:
+            cache[key] = sum(1 for t in self.sentences.texts if titles & set(_folded(t.text).split())
+                             and _TITLED_NAME.search(t.text))
+        return cache[key]
 
     @staticmethod
     def _named_count(q: Query) -> str | None:

@@ -685,3 +685,12 @@ def test_a_series_named_in_the_plural_is_listed_whole_or_by_the_ones_named(core,
 def test_the_role_of_an_institution_in_a_commitment_is_each_hito_it_has_a_part_in(core, question):
     text = core.ask(question).text
     assert "Portal de queserías con mapa" in text and "2" in text
+
+
+@pytest.mark.parametrize("question", [
+    "who was the director quoted in the 9th synthetic plan",
+    "q directora hablo en el acto de los faros del puerto en 2030",
+    "quien es la directora q dijo algo del patrimonio en la fiesta de 2030",
+])
+def test_a_rare_post_names_its_holder_even_with_few_words_in_common(core, question):
+    assert "Marta Quesada Luz" in core.ask(question).text
