@@ -113,8 +113,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                                confidence=0.8, source=series[0].source.document if series[0].source else None)
         if q.hito is not None and q.commitment is None and not q.plan:
             named = [int(t[1:]) for t in self._topic_refs(q) if t.startswith("c") and t[1:].isdigit()]
-            led = [int(r.ref[1:]) for key in q.actors for r in self.k.actors.roles.get(key, [])
-                   if r.role == "responsible" and r.ref[1:].isdigit()]  # "el hito 2 de la SESAN"
+            roles = [r for key in q.actors for r in self.k.actors.roles.get(key, []) if r.role == "responsible"]
+            # "la Contraloría en el hito 6": the commitment whose hito 6 it leads, else one it leads
+            led = [int(r.ref[1:].split("h")[0]) for r in roles if re.fullmatch(rf"c\d+h{q.hito}", r.ref)] + \
+                [int(r.ref[1:]) for r in roles if r.ref[1:].isdigit()]  # "el hito 2 de la SESAN"
             named = named or [c for c in dict.fromkeys(led) if self.k.hito(c, q.hito) is not None][:1]
             if named and self.k.hito(named[0], q.hito) is not None:
                 q = Query(**{**q.__dict__, "commitment": named[0]})  # "gobiernos locales ... hito 1"
@@ -140,7 +142,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             sentence = None  # "el correo de la Comisión": its address and phone are no e-mail
         if q.missing and sentence is None:
             return self.k._refusal(q.missing, self._entity(q, found), w)
-        if sentence is None and self._named_count(q):
+        listed = found is not None and found.coverage >= ACCEPT_RECORD and q.asks_any(
+            "components", "pilots", "lessons", "hitos", "activities", "results", "countries")
+        if sentence is None and self._named_count(q) and not listed:
             return self.refusal(q, w)  # "cuáles son los siete ministerios": no source lists them
         if (sentence is None or sentence[1] < 0.9) and q.answer_type in ("date", "number", "place"):
             both = self._coordinated(q, w)

@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.core import Knowledge
 from knowledge.qa.reading import Reader, ref_kind
-from knowledge.schema import Acronym, Activity, Actor, Hito, PlanFact, Project
+from knowledge.schema import Acronym, Activity, Actor, Component, Hito, PlanFact, Project
 
 SRC = {"document": "009_0000000000000000.txt", "section": "Sintético"}
 
@@ -66,7 +66,9 @@ def core(make_synthetic_data) -> Knowledge:
     data.acronyms.append(Acronym(acronym="FBU", expansion="Unión Ficticia de Boyas", actor="fbu", source=SRC))
     data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
                                  source=SRC, objective="Faros costeros ficticios mantenidos por sus puertos.",
-                                 pilot_ministries=["Instituto Sintético de Pruebas", "Oficina de Faros e Iluminación"]))
+                                 pilot_ministries=["Instituto Sintético de Pruebas", "Oficina de Faros e Iluminación"],
+                                 components=[Component(title="Mantenimiento de torres"),
+                                             Component(title="Formación de guardafaros")]))
     data.projects[0].lessons_learned = [
         "Conviene que una operación de faros como esta se inicie al comienzo de una temporada de lluvias, "
         "cuando los puertos ficticios reparan sus muelles y las cuadrillas tienen tiempo libre para capacitarse, "
@@ -694,3 +696,22 @@ def test_the_role_of_an_institution_in_a_commitment_is_each_hito_it_has_a_part_i
 ])
 def test_a_rare_post_names_its_holder_even_with_few_words_in_common(core, question):
     assert "Marta Quesada Luz" in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "cuales eran los dos componentes del PROFAROS",
+    "which are the 2 components of PROFAROS",
+    "los dos componentes de PROFAROS cuales son",
+])
+def test_which_are_the_n_parts_of_a_record_is_answered_by_its_list(core, question):
+    text = core.ask(question).text
+    assert "Mantenimiento de torres" in text and "Formación de guardafaros" in text
+
+
+@pytest.mark.parametrize("question", [
+    "cuando termina el hito 2 del ISP",
+    "el ISP en el hito 2: hasta cuando",
+    "hito 2 que lleva el Instituto Sintético de Pruebas, fecha de fin",
+])
+def test_a_hito_number_with_the_institution_that_leads_it_picks_its_commitment(core, question):
+    assert "diciembre de 2031" in core.ask(question).text
