@@ -35,7 +35,7 @@ from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
 from bot.startup import PreparedKnowledge, prepare_knowledge, resume_gc
 from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor
-from handlers import buttons, commands, free_text, inline, progress
+from handlers import buttons, commands, fallbacks, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
@@ -110,6 +110,11 @@ def _post_init_for(settings: Settings, prepared: Services | None,
             svc.bot_username = application.bot.username
             application.bot_data[SERVICES_KEY] = svc
             application.bot_data[FLOOD_KEY] = FloodControl()
+            if application.job_queue is not None:  # per-person state of idle people leaves memory
+                from handlers.flood import FORGET_EVERY, forget_idle_job
+
+                application.job_queue.run_repeating(forget_idle_job, interval=FORGET_EVERY,
+                                                    first=FORGET_EVERY, name="forget-idle")
             if svc.database is not None and svc.data_version is not None:  # read from the database
                 from bot import reload
 
@@ -126,6 +131,13 @@ def _post_init_for(settings: Settings, prepared: Services | None,
 
 
 async def post_shutdown(application: Application) -> None:
+    participation = application.bot_data.get("participation")  # the delivery job's HTTP client
+    sender = getattr(participation, "sender", None)
+    if sender is not None and hasattr(sender, "close"):
+        try:
+            await sender.close()
+        except Exception:  # closing is a courtesy to the server; never a reason to fail the stop
+            log.debug("closing the delivery sender failed", exc_info=True)
     svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
     if svc is not None:
         svc.close()
@@ -173,6 +185,9 @@ def register_handlers(application: Application, settings: Settings | None = None
     application.add_handler(CallbackQueryHandler(buttons.unknown_button), group=MAIN_GROUP)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, free_text.on_text),
                             group=MAIN_GROUP)
+    # ...and the last word: an unknown command or a message that is not text gets a hint, not silence
+    for handler in fallbacks.handlers():
+        application.add_handler(handler, group=MAIN_GROUP)
     application.add_error_handler(on_error)
 
 
@@ -185,8 +200,11 @@ def _default_requests(builder: ApplicationBuilder) -> ApplicationBuilder:
     from telegram.request import HTTPXRequest
 
     tls = httpx.create_ssl_context()
+    # getUpdates: a long poll waits `timeout` plus this read timeout; 2 s (not PTB's 5) is what
+    # the last getUpdates of a stop may take when the Bot API accepts but does not answer
     return (builder.request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
-            .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls})))
+            .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=2.0,
+                                              httpx_kwargs={"verify": tls})))
 
 
 def build_application(

@@ -67,6 +67,7 @@ class DeliverySettings:
     idle_sleep: float = 0.5
     request_timeout: float = 15.0
     late_tolerance: float = 0.05  # a send slot missed by more than this is skipped, not crammed in
+    stop_grace: float = 1.0  # on stop, sends still unanswered after this are cancelled (re-queued)
     db_retry_base: float = 0.1  # database errors: first retry after this, doubling...
     db_retry_max: float = 5.0  # ...up to this
     global_429_chats: int = 5  # 429s for this many chats within a second, and...
@@ -466,6 +467,13 @@ class DeliveryWorker:
         (see _mark_loop), so at most `concurrency` messages are ever sent-but-not-recorded."""
         try:
             outcome = await self.sender.send(message.chat_id, message.text, message.reply_markup)
+        except asyncio.CancelledError:  # stopping, and the Bot API did not answer in time: the
+            # row goes back to pending (sent again after the restart if Telegram did get it)
+            assert self._marks is not None
+            self._marks.put_nowait(_Mark(message, SendOutcome("retry", error="interrupted: the worker "
+                                                              "stopped before Telegram answered"),
+                                         utcnow(), holds))
+            raise
         except Exception as exc:  # a bug in a sender must not lose the message
             log.exception("sender raised for outbox message %s", message.id)
             outcome = SendOutcome("retry", error=f"sender error: {exc!r}")
@@ -515,8 +523,11 @@ class DeliveryWorker:
                     self._prefetch = asyncio.ensure_future(self._db("claim messages", self._claim))
                 holds = (slots, recovery) if message.recovered else (slots,)
                 waiting = time.monotonic()
-                for hold in holds:
-                    await hold.acquire()
+                for taken, hold in enumerate(holds):
+                    if not await self._acquire_or_stop(hold):  # stopping while all slots hang
+                        for held in holds[:taken]:
+                            held.release()
+                        raise _Stopped
                 self.stats.waited_in_flight_s += time.monotonic() - waiting
                 try:
                     await self._next_send_slot()
@@ -538,6 +549,29 @@ class DeliveryWorker:
                 await self._give_back(batch[index:])
             raise
         return len(batch)
+
+    async def _acquire_or_stop(self, hold: asyncio.Semaphore) -> bool:
+        """Take an in-flight slot; False (nothing taken) if the worker is told to stop first."""
+        if not hold.locked():
+            await hold.acquire()
+            return True
+        acquiring = asyncio.ensure_future(hold.acquire())
+        stopping = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({acquiring, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if acquiring.done() and not acquiring.cancelled():
+            if self._stop.is_set():
+                hold.release()
+                return False
+            return True
+        acquiring.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await acquiring
+        if acquiring.done() and not acquiring.cancelled():  # taken in the meantime: give it back
+            hold.release()
+        return False
 
     async def _give_back(self, messages: list[outbox.ClaimedMessage]) -> None:
         """Return claimed rows that were never started (if this fails, their lease lapses)."""
@@ -588,6 +622,23 @@ class DeliveryWorker:
             await self._finish(tasks, marker)
         return self.stats
 
+    async def _wait_for_sends(self, tasks: set[asyncio.Task]) -> None:
+        """Let the sends in flight end. When the worker is told to stop (SIGTERM), a Bot API
+        that accepts connections but never answers must not hold the exit for the whole request
+        timeout: after `stop_grace` seconds the rest are cancelled and go back to pending."""
+        pending = set(tasks)
+        while pending:
+            _done, pending = await asyncio.wait(pending, timeout=0.1)
+            if pending and self._stop.is_set():
+                _done, pending = await asyncio.wait(pending, timeout=self.settings.stop_grace)
+                for task in pending:
+                    task.cancel()
+                if pending:
+                    log.warning("delivery worker %s: stopping; %d sends without an answer go back "
+                                "to the queue", self.worker_id, len(pending))
+                await asyncio.gather(*pending, return_exceptions=True)
+                return
+
     async def _finish(self, tasks: set[asyncio.Task], marker: asyncio.Task) -> None:
         """Graceful end: give back unstarted claims, wait for sends in flight and their marks."""
         assert self._marks is not None
@@ -600,8 +651,7 @@ class DeliveryWorker:
             with contextlib.suppress(BaseException):
                 await self._booking
             self._booking = None
-        if tasks:
-            await asyncio.gather(*list(tasks), return_exceptions=True)
+        await self._wait_for_sends(tasks)
         try:  # marks retry until the database answers; past the lease they cannot help anyway
             await asyncio.wait_for(self._marks.join(), timeout=self.settings.lease_seconds)
         except TimeoutError:

@@ -59,11 +59,20 @@ class FloodControl:
         bucket.warned = True
         return False, warn_now
 
-    def forget_idle(self, idle_seconds: float = 600.0) -> None:
-        """Drop buckets of people idle for a while (keeps memory flat)."""
+    def forget_idle(self, idle_seconds: float = 600.0) -> list[int]:
+        """Drop buckets of people idle for a while (keeps memory flat); returns whose. A full
+        bucket is what a new person gets anyway, so nothing changes for them."""
         now = self.clock()
-        for user_id in [u for u, b in self._buckets.items() if now - b.updated > idle_seconds]:
+        idle = [u for u, b in self._buckets.items() if now - b.updated > idle_seconds]
+        for user_id in idle:
             del self._buckets[user_id]
+        return idle
+
+    def active(self) -> set[int]:
+        return set(self._buckets)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
 
 class RetryingRateLimiter(AIORateLimiter):

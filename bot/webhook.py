@@ -5,7 +5,8 @@ pattern with tornado (already installed by `python-telegram-bot[webhooks]`):
 
 - POST <path of WEBHOOK_URL>: the `X-Telegram-Bot-Api-Secret-Token` header must equal the
   secret, else 403 and the body is not even parsed; the JSON is decoded with `Update.de_json`
-  and put on `application.update_queue`; 200 as soon as it is queued.
+  and put on `application.update_queue`; 200 as soon as it is queued. An update id among the
+  last 10,000 received is answered 200 and not queued again (a replayed or redelivered POST).
 - GET /healthz: `bot.health.HealthProbe` as JSON, 200 when healthy, 503 when the database is
   unreachable.
 
@@ -19,6 +20,7 @@ endpoint never accepts unauthenticated requests.
 from __future__ import annotations
 
 import asyncio
+import collections
 import hmac
 import json
 import logging
@@ -100,12 +102,35 @@ class WebhookConfig:
         return cls(url=webhook_url, host=host, port=port, secret=secret, path=path)
 
 
-class TelegramUpdateHandler(tornado.web.RequestHandler):
-    """POST: authenticate by the secret header, decode, queue. Nothing else is allowed."""
+class RecentUpdateIds:
+    """The last `size` update ids seen: Telegram redelivers an update whose answer it did not get
+    (a timeout, a restart), and a replayed POST must not be processed twice."""
 
-    def initialize(self, ptb_application: Application, secret: str) -> None:  # tornado's hook
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._order: collections.deque[int] = collections.deque()
+        self._seen: set[int] = set()
+
+    def first_time(self, update_id: int) -> bool:
+        """True the first time an id is seen (and remembers it); False for a repeat."""
+        if update_id in self._seen:
+            return False
+        self._seen.add(update_id)
+        self._order.append(update_id)
+        if len(self._order) > self.size:
+            self._seen.discard(self._order.popleft())
+        return True
+
+
+class TelegramUpdateHandler(tornado.web.RequestHandler):
+    """POST: authenticate by the secret header, decode, queue (once per update id). Nothing
+    else is allowed."""
+
+    def initialize(self, ptb_application: Application, secret: str,
+                   recent: RecentUpdateIds | None = None) -> None:  # tornado's hook
         self.ptb_application = ptb_application
         self.secret = secret.encode()
+        self.recent = recent
 
     def check_xsrf_cookie(self) -> None:  # an API endpoint, not a form
         return None
@@ -124,6 +149,10 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         if update is None:
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST)
+        if self.recent is not None and not self.recent.first_time(update.update_id):
+            log.info("webhook: update %s was already received; not processed again", update.update_id)
+            self.set_status(HTTPStatus.OK)  # Telegram must stop redelivering it
+            return
         await self.ptb_application.update_queue.put(update)
         self.set_status(HTTPStatus.OK)
 
@@ -159,7 +188,8 @@ def make_web_app(probe: HealthProbe | None, application: Application | None = No
         routes.append((HEALTH_PATH, HealthHandler, {"probe": probe}))
     if application is not None and config is not None:
         routes.append((re.escape(config.path), TelegramUpdateHandler,
-                       {"ptb_application": application, "secret": config.secret}))
+                       {"ptb_application": application, "secret": config.secret,
+                        "recent": RecentUpdateIds()}))
     return tornado.web.Application(routes, log_function=_quiet_access_log)
 
 

@@ -19,6 +19,54 @@ from handlers.context import tr
 from handlers.preferences import ensure_preferences
 
 FLOOD_KEY = "flood_control"
+IDLE_SECONDS = 3600.0  # a person silent this long is forgotten by the running process...
+FORGET_EVERY = 600.0  # ...checked this often
+
+
+def _busy(data: dict) -> bool:
+    """Something in progress that only this process holds: a participation draft ("pa_..."),
+    a pending /buscar."""
+    from handlers.commands import AWAITING_KEY
+
+    return AWAITING_KEY in data or any(str(key).startswith("pa_") for key in data)
+
+
+def forget_idle_people(application, idle_seconds: float = IDLE_SECONDS) -> int:
+    """Per-person state of people idle for `idle_seconds` leaves memory: their flood bucket,
+    their user_data (the language cached from the database, read again on their next update)
+    and their private chat's chat_data (the subject of the last answer, for follow-ups). A
+    draft in progress is kept. Returns how many people were forgotten."""
+    flood: FloodControl | None = application.bot_data.get(FLOOD_KEY)
+    if flood is None:
+        return 0
+    flood.forget_idle(idle_seconds)
+    active = flood.active()
+    services = application.bot_data.get("services")
+    has_database = getattr(services, "database", None) is not None
+    forgotten = 0
+    for user_id, data in list(application.user_data.items()):
+        if user_id in active or _busy(data):
+            continue
+        if not has_database and data.get("locale"):  # the only copy of their choice: keep it
+            continue
+        application.drop_user_data(user_id)
+        forgotten += 1
+    for chat_id, data in list(application.chat_data.items()):
+        if chat_id > 0 and chat_id not in active and not _busy(data):  # a private chat is its person's
+            application.drop_chat_data(chat_id)
+    if application.persistence is None:
+        # PTB notes every user and chat id it saw (and dropped) for a persistence to write; with
+        # none, nothing ever empties those sets: ~100 bytes per person, forever
+        for name in ("_user_ids_to_be_updated_in_persistence", "_chat_ids_to_be_updated_in_persistence",
+                     "_user_ids_to_be_deleted_in_persistence", "_chat_ids_to_be_deleted_in_persistence"):
+            ids = getattr(application, name, None)
+            if isinstance(ids, set):
+                ids.clear()
+    return forgotten
+
+
+async def forget_idle_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    forget_idle_people(context.application)
 
 
 async def flood_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

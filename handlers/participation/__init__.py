@@ -11,6 +11,7 @@ as a repeating job inside the bot process.  Callback data of this room starts wi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -54,7 +55,18 @@ async def delivery_job(context: Any) -> None:
     if worker is None:
         worker = DeliveryWorker(services.database.session, cfg.sender, cfg.delivery or DeliverySettings())
         cfg.extra["worker"] = worker
-    await worker.run(until_idle=True, time_budget=DELIVERY_ROUND_BUDGET)
+    stop = asyncio.Event()
+
+    async def stop_with_the_application() -> None:  # SIGTERM: the round ends at once
+        while application.running:
+            await asyncio.sleep(0.05)
+        stop.set()
+
+    watcher = asyncio.create_task(stop_with_the_application())
+    try:
+        await worker.run(stop, until_idle=True, time_budget=DELIVERY_ROUND_BUDGET)
+    finally:
+        watcher.cancel()
 
 
 def register(application: Any, settings: Any | None = None) -> None:

@@ -122,10 +122,18 @@ def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, html_text: str,
               markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send html_text to the update's chat, whole: a text longer than one message goes as
+    several (split between paragraphs or words, never inside a tag or an entity); the buttons
+    go on the last. Nothing is cut."""
+    from handlers.render import split_message
+
     chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, html_text[:4096], reply_markup=markup,
-                                       parse_mode=ParseMode.HTML)
+    if chat is None:
+        return
+    chunks = split_message(html_text) or ["…"]
+    for index, chunk in enumerate(chunks):
+        await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML,
+                                       reply_markup=markup if index == len(chunks) - 1 else None)
 
 
 async def answer_press(update: Update, text: str | None = None, alert: bool = False) -> None:

@@ -78,6 +78,18 @@ async def test_update_with_the_right_secret_is_answered(served, aemu: AsyncEmula
     assert activity.updates_processed == 1
 
 
+async def test_a_replayed_update_is_processed_once(served, aemu: AsyncEmulatorClient):
+    runner, activity = served
+    update = await aemu.send_message("una sola vez", user_id=USER)
+    for _ in range(3):  # Telegram redelivers, or someone replays the POST
+        response = await post_update(runner, update, SECRET)
+        assert response.status_code == 200
+    await aemu.wait_for_messages(USER, 1)
+    await asyncio.sleep(0.3)
+    assert len(await aemu.sent(USER)) == 1
+    assert activity.updates_processed == 1
+
+
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", SECRET.upper()])
 async def test_update_without_the_right_secret_is_refused_and_not_processed(
         served, aemu: AsyncEmulatorClient, secret: str | None):
