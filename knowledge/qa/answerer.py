@@ -200,7 +200,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 return make_answer(paragraphs(*(a.text for a in answers)), w.locale, refs=answers[0].refs + answers[1].refs,
                                    confidence=min(a.confidence for a in answers))
             return None
-        lines = [self._quote(t, w) for t, _coverage in found]
+        lines = [self._quote(t, w, q) for t, _coverage in found]
         cites = dict.fromkeys(self.cite(t.source, w, t.ref if t.ref.startswith("c") else None) for t, _c in found)
         return make_answer(paragraphs("\n".join(lines), *cites), w.locale, confidence=min(c for _t, c in found),
                            source=found[0][0].source.document if found[0][0].source else None)
@@ -292,7 +292,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 rest = Query(**{**q.__dict__, "content": tuple(c for c in q.content if c not in seen)})
                 sentence = self.best_sentence(rest, None, extra=tuple(seen))
                 if sentence is not None:
-                    lines.append(self._quote(sentence[0], w))
+                    lines.append(self._quote(sentence[0], w, q))
         text = paragraphs("\n".join(lines), self.cite(sources[0], w))
         if q.hito is not None or q.commitment is not None:
             # "qué significa X y qué hace el hito 2 de la SESAN": the record asked about, after the meaning
@@ -471,13 +471,13 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 sentence = placed  # "cuándo empieza y dónde se publica": the date piece, then where
         own = sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}")
         if missing and own and sentence[1] >= ACCEPT_SENTENCE:
-            lines.append(self._quote(sentence[0], w))
+            lines.append(self._quote(sentence[0], w, q))
             missing = []
         elif asks and own and self._adds(q, found, sentence):
-            lines.append(self._quote(sentence[0], w))
+            lines.append(self._quote(sentence[0], w, q))
         if not asks:
             if sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}"):
-                lines.append(self._quote(sentence[0], w))
+                lines.append(self._quote(sentence[0], w, q))
             else:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
         if q.actors and loc.hito is None and set(asks) & {"supporters", "responsible"}:
@@ -495,7 +495,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         whole = sentence is not None and sentence[0].ref == found.ref and sentence[0].field == "text"
         head = pieces.header(loc, w, self.sentences.terms(q.content), whole=whole)
         if whole and sentence[0].text in head:  # the heading already gives the sentence whole
-            lines = [x for x in lines if x != self._quote(sentence[0], w)]
+            lines = [x for x in lines if x != self._quote(sentence[0], w, q)]
         text = paragraphs(head, "\n".join(x for x in lines if x),
                           self.cite(item.source, w, found.ref, loc.plan))
         return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
@@ -547,7 +547,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             parts.append(self._whole_items(q, pr, text.rsplit("\n\n", 1)[0] if "\n\n" in text else text))
         if sentence is not None and sentence[0].ref == found.ref and sentence[1] >= ACCEPT_SENTENCE and (
                 not aspects or self._adds(q, found, sentence)):
-            parts.append(self._quote(sentence[0], w))
+            parts.append(self._quote(sentence[0], w, q))
         if not aspects and sentence is None:
             parts = parts[:1]
         if not any(parts):

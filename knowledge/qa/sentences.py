@@ -14,6 +14,7 @@ from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.normalize import fold_simple, strip_accents
 from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
+from knowledge.qa.retrieval import stem_set
 from knowledge.qa.values import _PERSON_CUES, _TITLED_NAME, _folded, holds_type
 from knowledge.refs import parse_ref
 
@@ -31,6 +32,30 @@ def enumerated(text: str, width: int) -> str | None:
     room = max(40, (width - len(lead)) // len(starts))
     items = [shorten(flat[a:b].rstrip(" ;,."), room) for a, b in zip(starts, [*starts[1:], len(flat)], strict=True)]
     return lead + " " + " ".join(items)
+
+
+_YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d{2}\b")
+_A_NUMBER = re.compile(r"\b\d+\b")
+_CLAUSE = re.compile(r"(?<=[,;:“(])\s+|\s+(?=\d\)\s)")
+
+
+def around(text: str, asked: frozenset[str], width: int, value: re.Pattern | None = None) -> str:
+    """A long sentence cut to the part that holds most of the words asked ("… quedando plasmado
+    en Compromiso número 8, «Diseño de estrategia…», que contempla 3 hitos"), from a clause start."""
+    flat = " ".join(text.split())
+    if len(flat) <= width or not asked:
+        return shorten(flat, width)
+    starts = [0] + [m.end() for m in _CLAUSE.finditer(flat) if m.end() < len(flat) - 15]
+
+    def held(window: str) -> int:  # the words asked, and a value of the kind asked (a year for "desde cuándo")
+        return len(asked & stem_set(window)) + (1 if value is not None and value.search(window) else 0)
+
+    best, best_n = 0, held(flat[:width])
+    for a in starts[1:]:
+        n = held(flat[a:a + width])
+        if n > best_n:
+            best, best_n = a, n
+    return shorten(flat[best:], width) if best == 0 else "…" + shorten(flat[best:], width - 1)
 
 
 ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
@@ -257,9 +282,12 @@ class SentenceFinder:
         return any(t.ref == r.ref or t.ref.startswith(r.ref + "h") or t.ref.startswith(r.ref + "a")
                    for key in q.actors for r in self.k.actors.roles.get(key, []) if r.ref.startswith("c"))
 
-    def _quote(self, t, w: Writer) -> str:
+    def _quote(self, t, w: Writer, q: Query | None = None) -> str:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
-        return w._("Según la fuente: «{text}»", text=enumerated(text, 420) or shorten(text, 420))
+        value = {"date": _YEAR_OR_DATE, "number": _A_NUMBER}.get(q.answer_type) if q is not None else None
+        shown = enumerated(text, 420) or (around(text, stem_set(" ".join(q.content)), 420, value) if q is not None
+                                          else shorten(text, 420))
+        return w._("Según la fuente: «{text}»", text=shown)
 
     @staticmethod
     def _beside(t, other) -> bool:
@@ -268,7 +296,7 @@ class SentenceFinder:
 
     def sentence_answer(self, q: Query, sentence, w: Writer) -> Answer:
         t, coverage = sentence
-        lines = [self._quote(t, w)]
+        lines = [self._quote(t, w, q)]
         # a second part the first sentence does not hold ("... y cuántos ...")
         terms = self.sentences.terms(q.content)
         rest = {s: v for s, v in terms.items() if s not in t.stems}

@@ -715,3 +715,18 @@ def test_which_are_the_n_parts_of_a_record_is_answered_by_its_list(core, questio
 ])
 def test_a_hito_number_with_the_institution_that_leads_it_picks_its_commitment(core, question):
     assert "diciembre de 2031" in core.ask(question).text
+
+
+@pytest.mark.parametrize(("text", "asked", "kept"), [
+    ("A finales del año 2029 se generaron condiciones ficticias de todo tipo para muchas cosas " * 4
+     + ", quedando plasmado en la Regla número 9 que contempla 5 pasos de faros", "regla pasos", "Regla número 9"),
+    ("El puerto sintético tuvo un año largo de obras y de lluvias " * 6 + "; al final la alcaldesa inauguró el faro mayor",
+     "alcaldesa inauguro", "inauguró el faro mayor"),
+    ("Las queserías ficticias venden quesos frescos y añejos en muchos mercados " * 6 + ": la más antigua es Quesos Luna",
+     "antigua", "Quesos Luna"),
+])
+def test_a_long_sentence_is_cut_around_what_is_asked(text, asked, kept):
+    from knowledge.qa.retrieval import stem_set
+    from knowledge.qa.sentences import around
+    shown = around(text, stem_set(asked), 420)
+    assert kept in shown and len(shown) <= 420
