@@ -140,6 +140,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if q.missing in _CONTACT_VALUE and sentence is not None and not _CONTACT_VALUE[q.missing].search(
                 f"{sentence[0].parent or ''} {sentence[0].text}"):
             sentence = None  # "el correo de la Comisión": its address and phone are no e-mail
+        if q.missing in _CONTACT_VALUE and sentence is None:
+            sentence = self._contact_sentence(q)  # "la dirección y el teléfono al final del plan"
         if q.missing and sentence is None:
             return self.k._refusal(q.missing, self._entity(q, found), w)
         listed = found is not None and found.coverage >= ACCEPT_RECORD and q.asks_any(
@@ -161,6 +163,18 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             if found.explicit or found.coverage >= 0.75:
                 return self.record_answer(q, found, others, w, None)
         return self.refusal(q, w)
+
+    def _contact_sentence(self, q: Query):
+        """The sentence that holds the contact detail asked (a phone number, a street address),
+        of the plan named if one is: its other words need not match."""
+        want = _CONTACT_VALUE[q.missing]
+        plan = f"pan{q.plan}" if q.plan else None
+        for _bm25, coverage, i in self.sentences.rank(self.sentences.terms(q.content), limit=20):
+            t = self.sentences.texts[i]
+            if coverage >= 0.25 and (plan is None or t.plan == plan) and want.search(f"{t.parent or ''} {t.text}") \
+                    and (not q.actors or self._names_actors(q, t)):  # never another body's phone
+                return t, coverage
+        return None
 
     def _one_record_of_theirs(self, q: Query) -> bool:
         """'qué instituciones apoyan a la GAE en la sensibilización sobre datos abiertos': one hito the

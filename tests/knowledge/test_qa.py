@@ -730,3 +730,12 @@ def test_a_long_sentence_is_cut_around_what_is_asked(text, asked, kept):
     from knowledge.qa.sentences import around
     shown = around(text, stem_set(asked), 420)
     assert kept in shown and len(shown) <= 420
+
+
+@pytest.mark.parametrize(("question", "given"), [
+    ("la direccion y el telefono que salen al final del plan 9", True),
+    ("que telefono trae al final el documento del 9no plan", True),
+    ("cual es el telefono del ISP", False),  # never another body's number
+])
+def test_a_contact_detail_is_found_by_its_kind_but_only_for_whom_it_is(core, question, given):
+    assert ("5555 0101" in core.ask(question).text) is given
