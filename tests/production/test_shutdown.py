@@ -1,8 +1,8 @@
 """SIGTERM stops `hitobot run` within 10 s with nothing lost, even when the Bot API accepts
 connections and never answers (a real bot process, the Bot API emulator; synthetic people).
 
-Before: 16.5-46 s with a hanging Bot API (every request in flight ran to its timeout: the
-delivery round's sends 15 s, each after waiting for a free slot), 3.5 s when refused.
+Before: 29.6 s with a hanging Bot API on this bench (every request in flight ran to its
+timeout: the delivery round's sends 15 s, each after waiting for a free slot), 8.9 s refused.
 `bench/shutdown.py` prints the same figures.
 """
 
