@@ -45,7 +45,7 @@ PROJECT_ASPECTS = {
 
 _SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "para", "en", "of", "the", "and", "for"})
 # what a sentence must hold to give a contact detail asked for
-_CONTACT_VALUE = {"phone": re.compile(r"\d[\d\s-]{6,}\d"), "email": re.compile(r"\S@\S"),
+_CONTACT_VALUE = {"phone": re.compile(r"\(\d{3}\)\s*\d{4}|\b(?!19|20)\d{4}[\s-]\d{4}\b"),  # (502) 2220 5383; not "2016-2018" "email": re.compile(r"\S@\S"),
                   "address": re.compile(r"\b(?:calle|avenida|zona|km|kilómetro|edificio)\b", re.IGNORECASE)}
 # "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
@@ -171,8 +171,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         plan = f"pan{q.plan}" if q.plan else None
         for _bm25, coverage, i in self.sentences.rank(self.sentences.terms(q.content), limit=20):
             t = self.sentences.texts[i]
-            if coverage >= 0.25 and (plan is None or t.plan == plan) and want.search(f"{t.parent or ''} {t.text}") \
-                    and (not q.actors or self._names_actors(q, t)):  # never another body's phone
+            said = f"{t.parent or ''} {t.index}"
+            if coverage >= 0.25 and (plan is None or t.plan == plan) and want.search(said) and (
+                    not q.actors or stem_set(" ".join(q.actor_words)) <= stem_set(said)):  # never another body's
                 return t, coverage
         return None
 
