@@ -45,7 +45,8 @@ PROJECT_ASPECTS = {
 
 _SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "para", "en", "of", "the", "and", "for"})
 # what a sentence must hold to give a contact detail asked for
-_CONTACT_VALUE = {"phone": re.compile(r"\(\d{3}\)\s*\d{4}|\b(?!19|20)\d{4}[\s-]\d{4}\b"),  # (502) 2220 5383; not "2016-2018" "email": re.compile(r"\S@\S"),
+# ("(502) 2220 5383", not the period "2016-2018")
+_CONTACT_VALUE = {"phone": re.compile(r"\(\d{3}\)\s*\d{4}|\b(?!19|20)\d{4}[\s-]\d{4}\b"), "email": re.compile(r"\S@\S"),
                   "address": re.compile(r"\b(?:calle|avenida|zona|km|kilómetro|edificio)\b", re.IGNORECASE)}
 # "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"

@@ -396,6 +396,7 @@ def test_a_person_asked_about_the_catalogue_is_not_a_list_of_practices(core, que
     "cual es el correo electronico de la oficina de faros",
     "what is the email address of the lighthouse office",
     "me pasas el email de la OFI porfa",
+    "cual es el correo electronico que trae la contraportada del plan 9",
 ])
 def test_an_email_the_sources_do_not_give_is_refused_not_replaced_by_the_address(core, question):
     answer = core.ask(question)
