@@ -20,8 +20,8 @@ from handlers.context import LOCALE_KEY
 from storage.models.knowledge import HitoStatusChange
 from storage.models.participation import FeedbackReport, OscMembership
 from storage.models.preferences import Preference
-from tests.participation.conftest import FOCAL_A, MEMBER
 from tests.emulator.fixtures import emulator  # noqa: F401  (a fixture)
+from tests.participation.conftest import FOCAL_A, MEMBER
 from tests.participation.test_conversations import _appoint, _approved_member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +112,7 @@ async def test_a_registration_survives_a_failed_write(pbot):
         assert (membership.full_name, membership.contact) == ("Ana Sintética", "ana@example.org")
 
 
-def test_a_read_only_database_stops_start_up_with_one_line(tmp_path, emulator):
+def test_a_read_only_database_stops_start_up_with_one_line(tmp_path, emulator):  # noqa: F811
     """`hitobot run` on a database it may not write (SQLite opened read-only: what a file without
     write permission gives a non-root user): one line naming the file and the problem."""
     database = tmp_path / "solo-lectura.sqlite3"
