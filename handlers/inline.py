@@ -64,7 +64,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.inline_query
     locale, _ = tr(update, context)
     svc = services(context)
-    offset = int(query.offset) if query.offset.isdigit() else 0
+    offset = int(query.offset) if query.offset.isascii() and query.offset.isdigit() else 0
     offset = min(offset, MAX_OFFSET)
     words = query.query.strip()[:200]
     if words:
