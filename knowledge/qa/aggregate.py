@@ -75,12 +75,14 @@ class Aggregator:
     def _date_ok(self, q: Query, item) -> bool:
         if (not q.months and not q.years) or "todos" in q.tokens or "all" in q.tokens:
             return True
-        if not q.asks_any("start", "end"):  # "in March 2019": under way that month
+        if not q.asks_any("start", "end"):  # "in March 2019", "in 2020": under way then
             for month, year in q.months:
                 if year and item.start and item.end:
                     first, last = item.start.first_day(), item.end.last_day()
                     if (first.year, first.month) <= (year, month) <= (last.year, last.month):
                         return True
+            if not q.months and "activity" in q.plural and item.start and item.end:  # "actividades de 2020"
+                return any(item.start.year <= y <= item.end.year for y in q.years)
             return False
         fields = [item.start] if q.asks_any("start") and not q.asks_any("end") else \
             [item.end] if q.asks_any("end") and not q.asks_any("start") else [item.start, item.end]
@@ -123,7 +125,8 @@ class Aggregator:
             return self._shared_supporters(q, w, self._plans(q, topics), named[:2])
         if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
             return self._shared_supporters(q, w, self._plans(q, topics), [r for r in topics if r.startswith("c")][:2])
-        if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and (
+        if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and not (
+                q.years and "activity" in plural) and (
                 not counting or (q.count_target or "").startswith("acti")):
             return None  # "el hito de …", "cuántas actividades tiene el hito de …": one hito, named by its subject
         one_of_many = ("hito" in q.named and q.hito is None and bool(q.months)) or bool(q.hito_list)

@@ -85,6 +85,15 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             having = [c.number for p in self.k.plans() for c in p.commitments if any(h.number == q.hito for h in c.hitos)]
             if len(having) == 1:  # "el hito 7": only one commitment has a seventh
                 q = Query(**{**q.__dict__, "commitment": having[0]})
+        if q.hito is None and q.commitment is None and "activity" in q.plural and "hito" in q.named \
+                and "hito" not in q.plural and (q.years or q.months):
+            # "las actividades del hito de portales que caen en 2020": that hito, then its activities in that time
+            every_word = Query(**{**q.__dict__, "cue_words": frozenset()})  # "rendición de cuentas" names it here
+            ranked = sorted(self._rank(every_word, lambda t: t.kind == "hito")[:3], key=lambda f: -f.coverage)
+            if ranked and ranked[0].coverage >= ACCEPT_RECORD and (r := parse_ref(ranked[0].ref)) and r.hito:
+                plan = self.subjects.texts[self._subject_at[ranked[0].ref]].plan or ""
+                q = Query(**{**q.__dict__, "commitment": r.commitment, "hito": r.hito,
+                             "plan": int(plan[3:]) if plan[3:].isdigit() else q.plan})
         practices = self.practices.asked(q)  # "prácticas del MINEDUC": its practices, not what MINEDUC means
         if q.acronyms and not practices and self._asks_meaning(q):
             return self.meaning_answer(q, w)

@@ -109,7 +109,8 @@ class Resolver:
             return {"activity", "hito"}
         if q.hito is not None:
             return {"hito"}
-        if "hito" in q.plural or ("commitment" in q.named and q.asks_any("status")):
+        each = bool({"cada", "each"} & set(q.tokens))  # "quién lidera cada hito del compromiso de …"
+        if "hito" in q.plural or ("commitment" in q.named and (q.asks_any("status") or each)):
             return {"commitment"}  # "¿el compromiso de … ya cumplió algún hito?": the commitment's hitos
         if "hito" in q.named:
             return {"hito"}

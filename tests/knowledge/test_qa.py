@@ -740,3 +740,23 @@ def test_a_long_sentence_is_cut_around_what_is_asked(text, asked, kept):
 ])
 def test_a_contact_detail_is_found_by_its_kind_but_only_for_whom_it_is(core, question, given):
     assert ("5555 0101" in core.ask(question).text) is given
+
+
+@pytest.mark.parametrize("question", [
+    "que actividades del hito de capacitacion de guardafaros caen en 2031",
+    "del hito de los guardafaros voluntarios, q actividades hay en el 2031",
+    "¿Qué actividades del hito sobre capacitación de guardafaros están programadas para 2031?",
+])
+def test_activities_of_a_hito_named_by_its_subject_in_a_year(core, question):
+    text = core.ask(question).text
+    assert "Curso de señales nocturnas" in text and "Recepción de solicitudes" in text
+
+
+@pytest.mark.parametrize("question", [
+    "quien lidera cada hito del compromiso de queserias",
+    "qué institución encabeza cada hito del compromiso 2",
+    "who leads each milestone of commitment 2",
+])
+def test_who_leads_each_hito_of_a_commitment(core, question):
+    text = core.ask(question).text
+    assert "Red Ficticia de Vecinos" in text and "Instituto Sintético de Pruebas" in text
