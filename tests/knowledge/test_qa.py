@@ -474,6 +474,7 @@ def test_a_question_about_the_commitments_is_not_a_list_of_them(core, question):
     ("que publica la OFI en su pagina web", None),
     ("lo que sale en el sitio web del ISP sobre faros", None),
     ("what does the OFI publish on its website", None),
+    ("en que parte de su pagina web pone la OFI el inventario", None),
     ("cual es la pagina web de la OFI", "website"),
     ("me das el sitio web del ISP", "website"),
 ])
