@@ -34,7 +34,8 @@ from knowledge.qa.values import _folded, sentence_holds
 from knowledge.refs import parse_ref
 
 _CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
-                          "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago"})
+                          "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago", "contribute",
+                          "contribution", "aportacion", "contribucion"})
 PROJECT_ASPECTS = {
     "budget": "budget", "dates": "dates", "start": "dates", "end": "dates", "supporters": "supporters",
     "responsible": "supporters", "results": "results", "components": "components", "lessons": "lessons",
@@ -106,7 +107,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return self.overdue_answer(q, w)
         if practices:
             return self.practices.answer(q, w)
-        agg = None if self._one_record_of_theirs(q) else self.aggregator.answer(q, w)
+        # (never a list of records for a detail the sources do not give: "el correo del enlace de …")
+        agg = None if self._one_record_of_theirs(q) or q.missing else self.aggregator.answer(q, w)
         if agg is not None:
             return agg
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):

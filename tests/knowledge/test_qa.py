@@ -761,3 +761,13 @@ def test_activities_of_a_hito_named_by_its_subject_in_a_year(core, question):
 def test_who_leads_each_hito_of_a_commitment(core, question):
     text = core.ask(question).text
     assert "Red Ficticia de Vecinos" in text and "Instituto Sintético de Pruebas" in text
+
+
+@pytest.mark.parametrize("question", [
+    "cual es el correo del enlace del ISP para los hitos de queserias",
+    "what is the email of the OFI contact for the lighthouse milestones",
+    "telefono de la persona de la REFIVE que ve los hitos del compromiso 2",
+])
+def test_a_detail_the_sources_do_not_give_is_refused_not_answered_with_a_list(core, question):
+    answer = core.ask(question)
+    assert answer.kind == "no_answer" and "hitos:" not in answer.text
