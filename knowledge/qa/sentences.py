@@ -319,6 +319,18 @@ class SentenceFinder:
                     and (not q.answer_type or holds_type(other.text, q.answer_type))]  # a date for a date
             if near:  # the same paragraph, and the same subject, first
                 lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[1]].text, 300)))
+        # "which president spoke and which commissioner presented …": each post asked, its own sentence
+        posts = {x for x in q.tokens if x in _PERSON_TITLES} if "person" in q.asks else set()
+        said = set(_folded(t.text).split())
+        for post in sorted(posts):
+            if len(posts) < 2 or {post, _OTHER_GENDER.get(post)} & said:
+                continue
+            forms = {post, _OTHER_GENDER.get(post, post)}
+            other = next((x for _b, _c, i in self.sentences.rank(terms, limit=60)
+                          if (x := self.sentences.texts[i]) is not t and forms & set(_folded(x.text).split())
+                          and _TITLED_NAME.search(x.text)), None)
+            if other is not None and other.text not in "\n".join(lines):
+                lines.append(w._("Y: «{text}»", text=shorten(other.text, 300)))
         text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
         return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
                            source=t.source.document if t.source else None)

@@ -771,3 +771,13 @@ def test_who_leads_each_hito_of_a_commitment(core, question):
 def test_a_detail_the_sources_do_not_give_is_refused_not_answered_with_a_list(core, question):
     answer = core.ask(question)
     assert answer.kind == "no_answer" and "hitos:" not in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "qué presidenta habló en la refundación del consejo y qué directora en la inauguración de los faros",
+    "which president spoke at the refundación, and which director at the inauguración?",
+    "q directora hablo en la inauguracion y q presidenta en la refundacion",
+])
+def test_each_post_asked_is_named_from_its_own_sentence(core, question):
+    text = core.ask(question).text
+    assert "Rosa Ficticia Mar" in text and "Marta Quesada Luz" in text
