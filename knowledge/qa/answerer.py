@@ -507,6 +507,13 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 lines.append(self._quote(sentence[0], w, q))
             else:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
+        if loc.hito is not None and loc.activity is None and set(asks) & {"dates", "start", "end"}:
+            # "quién lleva el hito 2 y cuándo se reciben los POA": the date of the activity the words name
+            rest = stem_set(" ".join(q.content)) - stem_set(loc.hito.text)
+            act = max(loc.hito.activities, key=lambda a: (len(rest & stem_set(a.text)), -len(a.text)), default=None)
+            if act is not None and len(rest & stem_set(act.text)) >= 2 and (act.start or act.end):
+                lines.append(w._("Actividad {n} ({text}): {period}.", n=act.number, text=shorten(act.text, 80),
+                                 period=w.period(act.start, act.end, act.period_text)))
         if q.actors and loc.hito is None and set(asks) & {"supporters", "responsible"}:
             where = pieces.roles_of_named(k, loc, w, q)
             if where:

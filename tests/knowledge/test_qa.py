@@ -781,3 +781,13 @@ def test_a_detail_the_sources_do_not_give_is_refused_not_answered_with_a_list(co
 def test_each_post_asked_is_named_from_its_own_sentence(core, question):
     text = core.ask(question).text
     assert "Rosa Ficticia Mar" in text and "Marta Quesada Luz" in text
+
+
+@pytest.mark.parametrize("question", [
+    "quien lleva el hito 2 del compromiso 1 y cuando es el curso de señales nocturnas",
+    "¿Quién es responsable del hito 2 del compromiso 1 y en qué fechas se dicta el curso de señales nocturnas?",
+    "hito 2 del compromiso 1: responsable, y cuando toca el curso de señales nocturnas",
+])
+def test_the_date_asked_of_one_activity_comes_with_its_hito(core, question):
+    text = core.ask(question).text
+    assert "Instituto Sintético de Pruebas" in text and "marzo de 2031" in text
