@@ -503,7 +503,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         elif asks and own and self._adds(q, found, sentence):
             lines.append(self._quote(sentence[0], w, q))
         if not asks:
-            if sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}"):
+            own_title = sentence is not None and sentence[0].ref == found.ref and sentence[0].field == "text"
+            if sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}") and not own_title:
                 lines.append(self._quote(sentence[0], w, q))
             else:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]

@@ -125,6 +125,9 @@ class SentenceFinder:
         texts = self.sentences.texts
         ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
         restated = self._named_count(q)
+        # "cuáles son las áreas …", "which are the …": a list asked, not a count or a definition
+        which_ones = not q.answer_type and any(x in ("cuales", "which") for x in q.tokens[:3]) and any(
+            x.endswith("s") and len(x) > 4 for x in q.content)
         years = [str(y) for y in q.years] if (q.answer_type == "number" or q.asks_any("count", "budget")) else []
         needed = set(self.sentences.terms(q.cue_words)) if q.asks_any(*_NAMED_ASKS) else set()
         titles = set(q.tokens) & _PERSON_TITLES if "person" in q.asks else set()
@@ -161,6 +164,8 @@ class SentenceFinder:
                 key += 0.1  # "who is quoted": a person named by their post
             if "vicepresidenta" in q.tokens and "vicepresidenta" in _folded(t.text).split():
                 key += 0.2
+            if which_ones and t.text.count(",") >= 4:
+                key += 0.15  # "cuáles son las áreas prioritarias": the sentence that lists them
             if best_key is None or key > best_key:
                 best, best_key = (t, coverage), key
         if best is None:

@@ -58,7 +58,11 @@ def core(make_synthetic_data) -> Knowledge:
         number=3, responsible=["OFI"], source=SRC, start="2030-07", end="2031-03",
         text="Programa de formación en quesería artesanal, higiene, etiquetado, ventas y otros temas que se "
              "identifiquen para fortalecer a los productores artesanales de la costa y sus cooperativas, dirigiendo "
-             "la convocatoria a las 57 queserías registradas en el censo."))
+             "la convocatoria a las 57 queserías registradas en el censo.",
+        activities=[Activity(number=1, text="Reparto de faroles de mano por zonas costeras.", start="2031-07",
+                             end="2031-08", source=SRC, responsible=[
+                                 "Instituto Sintético de Pruebas",
+                                 "~corresponsables las 5 zonas costeras: Norte, Sur, Este, Oeste y Centro"])]))
     data.plans[0].commitments[0].hitos[0].notes = (
         "Coordina la OFI, con la colaboración de: ISP (asesoría técnica) y Red Ficticia de Vecinos (convocatoria).")
     data.actors.append(Actor(key="fbu", name="Unión Ficticia de Boyas", acronym="FBU", sector="international",
@@ -791,3 +795,13 @@ def test_each_post_asked_is_named_from_its_own_sentence(core, question):
 def test_the_date_asked_of_one_activity_comes_with_its_hito(core, question):
     text = core.ask(question).text
     assert "Instituto Sintético de Pruebas" in text and "marzo de 2031" in text
+
+
+@pytest.mark.parametrize("question", [
+    "cuales son las zonas costeras del reparto de faroles de mano",
+    "¿Cuáles son las zonas del reparto de faroles?",
+    "which are the coastal zones of the reparto de faroles",
+])
+def test_which_ones_asked_of_a_record_shows_its_card_with_the_list(core, question):
+    text = core.ask(question).text
+    assert "Norte" in text and "Centro" in text
