@@ -305,9 +305,12 @@ def role(k, found, w: Writer, q) -> str | None:
                      for m in [re.search(re.escape(n) + r"\s*-?[A-Z]*-?\s*\(([^()]{3,80})\)", " ".join(t.split()))] if m), None)
         if said:
             lines.append(f"{actor.acronym or actor.name}: {said}")
-    if lines:
-        return w._("Según la fuente, el papel de cada uno:") + "\n" + "\n".join(lines)
-    return roles_in(k, found, w, q) if found.hito is None else None
+    said = (w._("Según la fuente, el papel de cada uno:") + "\n" + "\n".join(lines)) if lines else None
+    if found.hito is not None:
+        return said
+    # in a commitment: every hito and activity it has a part in, and the role the source writes beside it
+    where = roles_in(k, found, w, q)
+    return "\n".join(x for x in (where, said) if x) or None
 
 
 def roles_in(k, found, w: Writer, q) -> str | None:

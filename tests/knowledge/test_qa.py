@@ -805,3 +805,13 @@ def test_the_date_asked_of_one_activity_comes_with_its_hito(core, question):
 def test_which_ones_asked_of_a_record_shows_its_card_with_the_list(core, question):
     text = core.ask(question).text
     assert "Norte" in text and "Centro" in text
+
+
+@pytest.mark.parametrize("question", [
+    "qué papel tiene el ISP en el compromiso 1",
+    "en el compromiso 1 q le toca al Instituto Sintético de Pruebas",
+    "what role does the ISP play in commitment 1",
+])
+def test_the_role_in_a_commitment_lists_each_hito_and_the_role_written_beside_it(core, question):
+    text = core.ask(question).text
+    assert "Hito 2" in text.replace("Milestone 2", "Hito 2") and "asesoría técnica" in text
