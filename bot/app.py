@@ -34,7 +34,7 @@ from telegram.request import BaseRequest
 from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
 from bot.startup import PreparedKnowledge, prepare_knowledge, resume_gc
-from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor
+from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor, SkipUnparseableUpdates
 from handlers import buttons, commands, fallbacks, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
@@ -201,10 +201,11 @@ def _default_requests(builder: ApplicationBuilder) -> ApplicationBuilder:
 
     tls = httpx.create_ssl_context()
     # getUpdates: a long poll waits `timeout` plus this read timeout; 2 s (not PTB's 5) is what
-    # the last getUpdates of a stop may take when the Bot API accepts but does not answer
+    # the last getUpdates of a stop may take when the Bot API accepts but does not answer; an
+    # update PTB cannot read is skipped, not the whole batch (bot/updates.py)
     return (builder.request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
-            .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=2.0,
-                                              httpx_kwargs={"verify": tls})))
+            .get_updates_request(SkipUnparseableUpdates(HTTPXRequest(
+                connection_pool_size=1, read_timeout=2.0, httpx_kwargs={"verify": tls}))))
 
 
 def build_application(
@@ -247,7 +248,7 @@ def build_application(
     if persistence is not None:
         builder = builder.persistence(persistence)  # type: ignore[arg-type]
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request).get_updates_request(SkipUnparseableUpdates(request))
     else:
         builder = _default_requests(builder)
     prepared = None

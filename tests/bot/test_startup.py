@@ -15,6 +15,7 @@ import pytest
 from bot import startup
 from bot.app import build_application
 from bot.config import Settings
+from bot.updates import SkipUnparseableUpdates
 from tests.bot.fakes import FakeKnowledge, synthetic_data
 from tests.emulator.local_request import LocalRequest
 
@@ -63,7 +64,9 @@ def test_the_default_transports_share_one_tls_context_and_keep_ptbs_pool_sizes()
     settings = Settings(telegram_token="123456:OFFLINE")
     application = build_application(settings)
     bot = application.bot
-    api, updates = bot.request, bot._request[0]  # PTB keeps (get_updates_request, request)
+    api, polling = bot.request, bot._request[0]  # PTB keeps (get_updates_request, request)
+    assert isinstance(polling, SkipUnparseableUpdates)  # wraps getUpdates' own transport
+    updates = polling.inner
     assert api is not updates
     assert api._client_kwargs["verify"] is updates._client_kwargs["verify"]
     assert api._client_kwargs["limits"].max_connections == 256

@@ -226,7 +226,8 @@ class BotApiEmulator:
         self.app = web.Application(client_max_size=60 * 1024 * 1024)
         self.app.router.add_route("*", r"/bot{token:[^/]+}/{method}", self.handle_api)
         self.app.router.add_get(r"/file/bot{token:[^/]+}/{path:.+}", self.handle_file)
-        for name in ("message", "photo", "document", "press", "inline", "faults", "rate", "reset"):
+        for name in ("message", "photo", "document", "press", "inline", "update", "faults", "rate",
+                     "reset"):
             self.app.router.add_post(f"/_emu/{name}", getattr(self, f"emu_{name}"))
         for name in ("sent", "inline_answers", "callback_answers", "counters", "commands",
                      "chat_actions", "pending"):
@@ -598,6 +599,11 @@ class BotApiEmulator:
             msg["entities"] = [{"type": "bot_command", "offset": 0,
                                 "length": len(text.split(maxsplit=1)[0])}]
         return web.json_response(self.push_update({"message": msg}))
+
+    async def emu_update(self, request: web.Request) -> web.Response:
+        """{...}: an update exactly as given (only its update_id is added), even one the real
+        Bot API would never send (a malformed one, for the bot's robustness tests)."""
+        return web.json_response(self.push_update(await request.json()))
 
     async def emu_photo(self, request: web.Request) -> web.Response:
         """{data_b64, caption?, user...} -> a photo message from the person."""
