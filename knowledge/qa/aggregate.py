@@ -19,6 +19,7 @@ _MOST = ("mas", "mayor", "maximo", "most", "more", "largest", "greatest", "bigge
 _LEAST = ("menos", "menor", "least", "fewest", "fewer")
 _DONE = ("cumplid", "cumplier", "cumplio", "complet", "finaliz", "fulfill", "logrado")
 _LIST = ("cuales", "cual", "que", "lista", "listado", "which", "what", "list", "todos", "all", "nombres")
+_APART = frozenset({"aparte", "excepto", "salvo", "except", "besides", "apart"})
 _SHARED = ("ambos", "tanto", "vez", "comparten", "comun", "both", "shared")
 _PEOPLE = ("instituciones", "institucion", "organizaciones", "organizacion", "osc", "entidades", "actores",
            "institutions", "organizations", "organisations")
@@ -63,6 +64,10 @@ class Aggregator:
         """The actor plays the asked role in the record (its own list when it has one)."""
         refs = (ref,) if own else (ref, commitment_ref)
         roles = [r for r in self.k.actors.roles.get(key, []) if r.ref in refs]
+        only_support = any(t == "como" and any(x.startswith("apoy") for x in q.tokens[i + 1:i + 5])
+                           for i, t in enumerate(q.tokens)) and not q.asks_any("responsible")
+        if only_support:  # "figura como parte interesada de apoyo": supporting only, not leading
+            return any(r.role != "responsible" for r in roles)
         if (q.asks_any("responsible") and q.asks_any("supporters")) or any(
                 t.startswith(("particip", "aparec", "involucr", "figur")) for t in q.tokens):
             return bool(roles)  # "como responsable o apoyando", "en qué hitos participa": any role
@@ -137,8 +142,12 @@ class Aggregator:
         if single and not superlative and not filtered and not q.hito_list:
             return None  # "cuántos hitos tiene el compromiso 2": the record answers
         topics = self._topic_refs(q)
+        # "aparte del compromiso de datos abiertos, ¿en qué hitos …?": the one named is left out
+        left_out = set(topics) if set(q.tokens) & _APART else set()
+        if left_out:
+            topics = ()
         plans = self._plans(q, topics)
-        cs = self._commitments(q, plans, topics)
+        cs = [(p, c) for p, c in self._commitments(q, plans, topics) if f"c{c.number}" not in left_out]
         if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
             return self._shared_supporters(q, w, plans, [r for r in topics if r.startswith("c")][:2])
         every = any(t in ("todos", "all", "cada", "every") for t in q.tokens) or any(

@@ -815,3 +815,13 @@ def test_which_ones_asked_of_a_record_shows_its_card_with_the_list(core, questio
 def test_the_role_in_a_commitment_lists_each_hito_and_the_role_written_beside_it(core, question):
     text = core.ask(question).text
     assert "Hito 2" in text.replace("Milestone 2", "Hito 2") and "asesoría técnica" in text
+
+
+@pytest.mark.parametrize("question", [
+    "en qué hitos figura la REFIVE como apoyo",
+    "q hitos tiene la Red Ficticia de Vecinos como parte interesada de apoyo",
+    "en que hitos aparece la REFIVE como apoyando",
+])
+def test_where_an_institution_appears_as_support_leaves_out_what_it_leads(core, question):
+    text = core.ask(question).text
+    assert "Inventario público de faros" in text and "Portal de queserías" not in text
