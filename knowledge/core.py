@@ -36,25 +36,6 @@ from knowledge.schema import (
 
 log = logging.getLogger(__name__)
 
-MAX_CHOICES = 8
-MAX_SUMMARY_LINES = 30  # commitments / projects listed for one actor (the shipped plans have 7)
-MIN_COVERAGE = 0.6  # share of the question's meaningful words a record must contain
-ROLE_WORDS = {  # what a text must contain to answer a person / contact / money question
-    "person": ("secretari", "ministr", "director", "comisionad", "president", "jefe", "alcald"),
-    "contact": ("telefon", "correo", "direccion", "www", "http", "@"),
-    "budget": ("presupuest", "monto", "eur ", "q ", "quetzal", "dolar", "recursos financieros"),
-}
-FACT_KINDS = {"plan_fact", "catalogue_fact", "thematic_table"}
-FACT_QUERY_NOISE = {"plan", "planes", "pan", "accion", "nacional", "compromisos", "compromiso", "hitos", "hito",
-                    "actividades", "gobierno", "abierto", "tiene", "tienen", "hay", "6to", "sexto"}
-PROJECT_ASPECTS = {"pilots", "lessons", "components", "achievements"}
-SECTION_ASPECTS = {"problem", "solution", "objective", "done", "modifications"}  # a commitment's own texts
-PROJECT_COUNT_WORDS = {"pilots": ("piloto", "pilotos", "ministerios"), "supporters": ("socios", "paises"),
-                       "components": ("componentes",), "lessons": ("lecciones",), "achievements": ("logros",)}
-COMMITMENT_ASPECTS = SECTION_ASPECTS | {"dates", "status", "results", "hitos", "count"}
-STRUCTURED_ASPECTS = {"responsible", "supporters", "dates", "status", "results", "hitos", "activities",
-                      "products", "participation"}
-
 
 class Knowledge(Cards, Profiles):
     """Answers questions about the plans, the catalogue and the projects of one KnowledgeData."""

@@ -25,9 +25,7 @@ from knowledge.schema import (
     Project,
 )
 
-MAX_CHOICES = 8
 MAX_SUMMARY_LINES = 30  # commitments / projects listed for one actor (the shipped plans have 7)
-SECTION_ASPECTS = {"problem", "solution", "objective", "done", "modifications"}  # a commitment's own texts
 PROJECT_COUNT_WORDS = {"pilots": ("piloto", "pilotos", "ministerios"), "supporters": ("socios", "paises"),
                        "components": ("componentes",), "lessons": ("lecciones",), "achievements": ("logros",)}
 
