@@ -9,15 +9,13 @@ an unanswerable question is refused; a follow-up continues with the previous sub
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.bot.live import running_bot
 from tests.conftest import SYNTHETIC_SOURCE, synthetic_data, write_data_dir
-from tests.emulator import EmulatorClient, EmulatorServer
+from tests.emulator import EmulatorClient
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123456:E2E-answers-synthetic-token"
@@ -42,33 +40,8 @@ def _data(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, fresh_database_url):
     tmp = tmp_path_factory.mktemp("e2e-answers")
-    data_dir = _data(tmp / "data")
-    server = EmulatorServer().start()
-    client = server.client()
-    env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
-           "DATABASE_URL": fresh_database_url, "DEFAULT_LOCALE": "es", "HITOBOT_DATA_DIR": str(data_dir),
-           "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
-    env.pop("WEBHOOK_URL", None)
-    script = Path(sys.executable).with_name("hitobot")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
-    log_path = tmp / "bot.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([*command, "run", "--poll-timeout", "1"], cwd=tmp, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
-    try:
-        client.wait_for(lambda: len(client.commands()) >= 3 and client.counters().get("calls:getUpdates"),
-                        timeout=30, what="the bot to start")
-    except TimeoutError:
-        proc.kill()
-        pytest.fail("the bot did not start:\n" + log_path.read_text()[-3000:])
-    yield client
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    client.close()
-    server.stop()
+    with running_bot(tmp, fresh_database_url, TOKEN, HITOBOT_DATA_DIR=str(_data(tmp / "data"))) as (client, _env, _log):
+        yield client
 
 
 def converse(client: EmulatorClient, user: int, text: str) -> str:

@@ -7,24 +7,15 @@ the knowledge base itself, never hard-coded.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.emulator import EmulatorClient, EmulatorServer
+from tests.bot.live import plain, running_bot
+from tests.emulator import EmulatorClient
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123456:E2E-synthetic-token"
-
-
-def _hitobot_command() -> list[str]:
-    script = Path(sys.executable).with_name("hitobot")
-    args = ["run", "--poll-timeout", "1"]  # a short long-poll: a quick shutdown at the end
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "bot.cli", *args]
 
 
 @pytest.fixture(scope="module")
@@ -38,35 +29,9 @@ def knowledge():
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, fresh_database_url):
     """(EmulatorClient, log path): the emulator in this process, the bot in another."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    server = EmulatorServer().start()
-    client = server.client()
-    env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
-           "DATABASE_URL": fresh_database_url, "DEFAULT_LOCALE": "es",
-           "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
-    env.pop("WEBHOOK_URL", None)
-    log_path = tmp / "bot.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(_hitobot_command(), cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        # ready = the command menu is set (the last step of post_init) and polling has begun
-        client.wait_for(lambda: len(client.commands()) >= 3 and client.counters().get("calls:getUpdates"),
-                        timeout=30, what="the bot to start")
-    except TimeoutError:
-        proc.kill()
-        pytest.fail("the bot did not start:\n" + log_path.read_text()[-3000:])
-    yield client, log_path
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    client.close()
-    server.stop()
+    with running_bot(tmp_path_factory.mktemp("e2e"), fresh_database_url, TOKEN) as (client, _env, log_path):
+        yield client, log_path
 
-
-def plain(message: dict) -> str:
-    return message.get("text") or message.get("caption") or ""
 
 
 def buttons(message: dict) -> list[dict]:

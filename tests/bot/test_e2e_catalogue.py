@@ -11,16 +11,14 @@ HITOBOT_TEST_DATABASE_URL).  The tests run in order: each step builds on the pre
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.bot.live import hitobot, plain, running_bot
 from tests.bot.synthetic_catalogue import INSTITUTIONS, expected, rows, write_catalogue
-from tests.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123456:E2E-catalogue-synthetic-token"
@@ -28,44 +26,14 @@ TABLE = rows()
 NOT_LOADED = "no se ha cargado"
 
 
-def _hitobot(*args: str) -> list[str]:
-    script = Path(sys.executable).with_name("hitobot")
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "bot.cli", *args]
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, fresh_database_url):
     """(EmulatorClient, environment, work directory, log path); the bot runs in another process."""
     tmp = tmp_path_factory.mktemp("e2e-catalogue")
-    server = EmulatorServer().start()
-    client = server.client()
-    env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
-           "DATABASE_URL": fresh_database_url, "DEFAULT_LOCALE": "es", "DATA_CHECK_SECONDS": "1",
-           "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
-    env.pop("WEBHOOK_URL", None)
-    env.pop("HITOBOT_DATA_DIR", None)
-    log_path = tmp / "bot.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(_hitobot("run", "--poll-timeout", "1"), cwd=tmp, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-    try:
-        client.wait_for(lambda: len(client.commands()) >= 3 and client.counters().get("calls:getUpdates"),
-                        timeout=30, what="the bot to start")
-    except TimeoutError:
-        proc.kill()
-        pytest.fail("the bot did not start:\n" + log_path.read_text()[-3000:])
-    yield client, env, tmp, log_path
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    client.close()
-    server.stop()
+    with running_bot(tmp, fresh_database_url, TOKEN, DATA_CHECK_SECONDS="1", HITOBOT_DATA_DIR=None) as (
+            client, env, log_path):
+        yield client, env, tmp, log_path
 
-
-def plain(message: dict) -> str:
-    return message.get("text") or message.get("caption") or ""
 
 
 def converse(client, user: int, text: str) -> dict:
@@ -88,7 +56,7 @@ def inline_titles(client, user: int, query: str) -> list[str]:
 
 
 def import_catalogue(env: dict, tmp: Path, path: Path, *extra: str) -> str:
-    done = subprocess.run(_hitobot("import-catalogue", str(path), *extra), cwd=tmp, env=env, capture_output=True,
+    done = subprocess.run(hitobot("import-catalogue", str(path), *extra), cwd=tmp, env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout

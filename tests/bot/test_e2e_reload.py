@@ -8,15 +8,12 @@ HITOBOT_TEST_DATABASE_URL is set), a SYNTHETIC catalogue file with Spanish heade
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.emulator import EmulatorServer
+from tests.bot.live import hitobot, running_bot
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123456:E2E-reload-synthetic-token"
@@ -24,40 +21,13 @@ CHECK_SECONDS = "1"
 TITLE = "Faros comunitarios sintéticos"  # SYNTHETIC
 
 
-def _hitobot(*args: str) -> list[str]:
-    script = Path(sys.executable).with_name("hitobot")
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "bot.cli", *args]
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, fresh_database_url):
-    """(EmulatorClient, environment, work directory): the emulator here, the bot in another process."""
+    """(EmulatorClient, environment, work directory, log path); the bot runs in another process."""
     tmp = tmp_path_factory.mktemp("e2e-reload")
-    server = EmulatorServer().start()
-    client = server.client()
-    env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
-           "DATABASE_URL": fresh_database_url, "DEFAULT_LOCALE": "es", "DATA_CHECK_SECONDS": CHECK_SECONDS,
-           "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
-    env.pop("WEBHOOK_URL", None)
-    env.pop("HITOBOT_DATA_DIR", None)
-    log_path = tmp / "bot.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(_hitobot("run", "--poll-timeout", "1"), cwd=tmp, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-    try:
-        client.wait_for(lambda: len(client.commands()) >= 3 and client.counters().get("calls:getUpdates"),
-                        timeout=30, what="the bot to start")
-    except TimeoutError:
-        proc.kill()
-        pytest.fail("the bot did not start:\n" + log_path.read_text()[-3000:])
-    yield client, env, tmp, log_path
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    client.close()
-    server.stop()
+    with running_bot(tmp, fresh_database_url, TOKEN, DATA_CHECK_SECONDS=CHECK_SECONDS, HITOBOT_DATA_DIR=None) as (
+            client, env, log_path):
+        yield client, env, tmp, log_path
 
 
 def _reply_text(client, user: int, text: str) -> str:
@@ -78,7 +48,7 @@ def test_an_import_reaches_the_running_bot_within_seconds(live):
             ["Código", "Nombre de la práctica", "Institución oferente", "ODS vinculados", "Esfera"],
             ["SYN-4", TITLE, "Ministerio Sintético de Pruebas", "7", "Social"],
         ])
-    done = subprocess.run(_hitobot("import-catalogue", str(path)), cwd=tmp, env=env, capture_output=True,
+    done = subprocess.run(hitobot("import-catalogue", str(path)), cwd=tmp, env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "1 práctica en el archivo" in done.stdout
