@@ -108,7 +108,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if practices:
             return self.practices.answer(q, w)
         # (never a list of records for a detail the sources do not give: "el correo del enlace de …")
-        agg = None if self._one_record_of_theirs(q) or q.missing else self.aggregator.answer(q, w)
+        agg = None if q.missing else self.aggregator.answer(q, w)
+        if agg is not None and self._one_record_of_theirs(q):  # (resolved only when a list would answer)
+            agg = None
         if agg is not None:
             return agg
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):
