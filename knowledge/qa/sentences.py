@@ -162,8 +162,6 @@ class SentenceFinder:
                 key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
             if answer_type == "person" and _TITLED_NAME.search(t.text):
                 key += 0.1  # "who is quoted": a person named by their post
-            if "vicepresidenta" in q.tokens and "vicepresidenta" in _folded(t.text).split():
-                key += 0.2
             if which_ones and t.text.count(",") >= 4:
                 key += 0.15  # "cuáles son las áreas prioritarias": the sentence that lists them
             if best_key is None or key > best_key:
