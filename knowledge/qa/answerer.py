@@ -438,8 +438,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         cat = self.k.data.catalogue
         if title is None and cat is not None and cat.source.document == doc:
             title = cat.title
-        if title is None:
-            title = next((pr.title for pr in self.k.data.projects if pr.source.document == doc), doc)
+        if title is None:  # a project is cited by the name people know it by, not its long title
+            title = next((pr.short_name or pr.title for pr in self.k.data.projects if pr.source.document == doc), doc)
         where = ""
         if ref and (r := parse_ref(ref)) and r.commitment:
             where = w._("Compromiso {c}", c=r.commitment)
@@ -449,6 +449,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 where += ", " + w._("Actividad {a}", a=r.activity)
         else:
             where = source.section.split(" > ")[0]
+        if not where or ";" in where:  # a list of the document's sections names no place in it
+            return w._("Fuente: {title}.", title=title)
         return w._("Fuente: {title}, {where}.", title=title, where=shorten(where, 80))
 
     def record_answer(self, q: Query, found: Found, others: list[Found], w: Writer, sentence) -> Answer:

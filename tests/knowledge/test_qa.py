@@ -825,3 +825,21 @@ def test_the_role_in_a_commitment_lists_each_hito_and_the_role_written_beside_it
 def test_where_an_institution_appears_as_support_leaves_out_what_it_leads(core, question):
     text = core.ask(question).text
     assert "Inventario público de faros" in text and "Portal de queserías" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "cual es el objetivo del proyecto profaros",
+    "que componentes tiene el proyecto de faros sinteticos",
+    "en que ministerios piloto se aplico profaros",
+])
+def test_a_project_is_cited_by_its_short_name_and_never_by_a_list_of_sections(make_synthetic_data, question):
+    data = make_synthetic_data()
+    data.projects.append(Project(
+        key="proyecto-faros", title="Proyecto sintético de faros con un título oficial larguísimo y poco citado",
+        short_name="PROFAROS", source={"document": "008_0000000000000000.txt",
+                                                 "section": "Contexto; Objetivo; Componentes; Ministerios pilotos"},
+        objective="Faros costeros ficticios mantenidos por sus puertos.",
+        pilot_ministries=["Instituto Sintético de Pruebas"], components=[Component(title="Mantenimiento de torres")]))
+    text = Knowledge(data).ask(question).text
+    source = text.rsplit("\n", 1)[-1]
+    assert source.startswith("Fuente: PROFAROS") and ";" not in source, text
