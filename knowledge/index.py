@@ -2,9 +2,7 @@
 aliases of institutions and where each appears), and `Doc`, a view of every record as a title
 and a snippet.
 
-The question-answering pipeline ranks records and sentences itself (knowledge.qa.retrieval);
-`NaiveSearch` scores every `Doc` with rapidfuzz, the baseline bench/answer_latency.py measures
-that pipeline against.
+The question-answering pipeline ranks records and sentences itself (knowledge.qa.retrieval).
 """
 
 from __future__ import annotations
@@ -17,18 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import snowballstemmer
-from rapidfuzz import fuzz, process
 
 from knowledge.normalize import fold_simple
 from knowledge.schema import KnowledgeData
 
 _ES = snowballstemmer.stemmer("spanish")
-_EN = snowballstemmer.stemmer("english")
 _ACRONYM_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[-–(]\s*(?P<acr>[^\s\-–()]+)\s*[-–)]?\s*$")
 
-BM25_K1 = 1.2
-BM25_B = 0.6
-RERANK = 40  # candidates re-ranked with rapidfuzz
 KINDS = ("plan", "plan_fact", "thematic_table", "commitment", "hito", "activity", "actor", "acronym",
          "practice", "project", "catalogue", "catalogue_fact", "passage")
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -40,11 +33,6 @@ Fields = list[tuple[str, float]]  # (text, weight): what the index reads of a re
 def stem(word: str) -> str:
     """Spanish Snowball stem (cached: the stemmer is pure Python and words repeat a lot)."""
     return _ES.stemWord(word)
-
-
-@functools.lru_cache(maxsize=20_000)
-def stem_english(word: str) -> str:
-    return _EN.stemWord(word)
 
 
 def _short(text: str | None, n: int = 200) -> str:
@@ -126,26 +114,6 @@ class Doc:
 
 
 
-
-
-@functools.lru_cache(maxsize=4096)
-def _folded_title(doc: Doc) -> str:
-    """A record's title folded for fuzzy matching (the records that get re-ranked repeat; a
-    passage's title means splitting its text into sentences again)."""
-    return fold_simple(doc.title)
-
-
-class NaiveSearch:
-    """Baseline for the bench: rapidfuzz WRatio of the query against every record's folded text
-    (prepared once, like the index), no candidate generation."""
-
-    def __init__(self, docs: list[Doc]):
-        self.docs = docs
-        self.choices = [fold_simple(d.title + " " + d.snippet) for d in docs]
-
-    def search(self, query: str, limit: int = 10) -> list[tuple[Doc, float]]:
-        found = process.extract(fold_simple(query), self.choices, scorer=fuzz.WRatio, limit=limit)
-        return [(self.docs[i], score) for _, score, i in found]
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -230,21 +198,12 @@ def build_documents(data: KnowledgeData, sink: Sink | None = None) -> list[Doc]:
     return docs
 
 
-def iter_phrases(tokens: tuple[str, ...] | list[str], max_len: int) -> Iterator[tuple[int, int, str]]:
-    """(start, end, phrase) for every run of up to max_len consecutive tokens, longest first."""
-    n = len(tokens)
-    for length in range(min(max_len, n), 0, -1):
-        for i in range(n - length + 1):
-            yield i, i + length, " ".join(tokens[i:i + length])
-
-
 class PhraseStarts:
     """Where the phrases of a lookup table can occur in a question.
 
-    `candidates(tokens)` gives what `iter_phrases(tokens, longest key)` gives, in the same order
-    (longest first, then left to right), but only the runs that start with a key's first word and
-    have one of that word's key lengths: a question of ten words tries a handful of runs instead
-    of every run of up to five words against every table.
+    `candidates(tokens)` gives the runs of consecutive tokens (longest first, then left to right)
+    that start with a key's first word and have one of that word's key lengths: a question of ten
+    words tries a handful of runs instead of every run of up to five words against every table.
     """
 
     __slots__ = ("_lengths",)

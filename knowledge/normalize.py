@@ -159,14 +159,6 @@ def fold_simple(text: str) -> str:
     return " ".join(t.split())
 
 
-def _fold_simple_reference(text: str) -> str:
-    """The definition fold_simple implements faster (kept for the tests)."""
-    t = _NON_WORD.sub(" ", strip_accents(str(text).lower()))
-    t = _LONE_DOT.sub(" ", t)
-    t = _JOINED_PREFIX.sub(r"\1", t)
-    return " ".join(t.split())
-
-
 def fold(text: str) -> str:
     """fold_simple plus the chat-specific rewrites: degrees, repeated letters, compact refs."""
     t = str(text)[:MAX_QUESTION_CHARS]
@@ -212,9 +204,6 @@ class Speller:
         self._hashes = array("q", (h for h, _ in pairs))
         self._word_ids = array("I", (i for _, i in pairs))
         self._memo: dict[str, str] = {}  # word -> correction (the vocabulary never changes)
-
-    def knows(self, word: str) -> bool:
-        return word in self.vocabulary
 
     def _words_with_delete(self, probe: str) -> Iterator[str]:
         h = hash(probe)
@@ -276,11 +265,6 @@ class Normalized:
     @property
     def text(self) -> str:
         return " ".join(self.tokens)
-
-    @property
-    def canonical_text(self) -> str:
-        return " ".join(self.canonical)
-
 
 class Normalizer:
     """Applies the lexicon and the speller to a question."""
@@ -369,16 +353,3 @@ class Normalizer:
     def _canonical_word(self, token: str) -> str:
         return self.lexicon.spanish.get(token) or self.lexicon.english.get(token) or token
 
-
-def ngrams(tokens: tuple[str, ...] | list[str], max_len: int = 5) -> set[str]:
-    """Every run of 1..max_len consecutive tokens, joined by spaces (for phrase lookups)."""
-    return {" ".join(tokens[i:i + n]) for n in range(1, max_len + 1) for i in range(len(tokens) - n + 1)}
-
-
-def contains_phrase(tokens: tuple[str, ...] | list[str], phrase: str) -> bool:
-    """Whether the words of `phrase` occur consecutively in tokens ("a cargo" in "quien a cargo")."""
-    words = phrase.split()
-    n = len(words)
-    if n == 1:
-        return words[0] in tokens
-    return any(list(tokens[i:i + n]) == words for i in range(len(tokens) - n + 1))
