@@ -96,6 +96,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 q = Query(**{**q.__dict__, "commitment": r.commitment, "hito": r.hito,
                              "plan": int(plan[3:]) if plan[3:].isdigit() else q.plan})
         practices = self.practices.asked(q)  # "prácticas del MINEDUC": its practices, not what MINEDUC means
+        if practices and self.practices.about_release(q) and (said := self.best_sentence(q, None)) and said[0].ref == "cat":
+            practices = False  # "en qué principios se apoyan las prácticas": what the press release says of them all
         if q.acronyms and not practices and self._asks_meaning(q):
             return self.meaning_answer(q, w)
         if q.actors and not practices and ("what_is" in q.asks or "meaning" in q.asks) \

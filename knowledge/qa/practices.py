@@ -23,6 +23,9 @@ SPHERES = {"economico": "económico", "economica": "económico", "economicas": "
            "ambientales": "ambiental", "environmental": "ambiental", "medio": "ambiental"}
 _ODS = re.compile(r"\b(?:ods|objetivo|objetivos|sdg|goal)\s+(\d{1,2})\b")
 MAX_LISTED = 10
+# words the press release shares with every question about practices
+_GENERIC = PRACTICE_WORDS | {"buenas", "catalogo", "cooperacion", "internacional", "guatemala", "instituciones",
+                             "institucion", "publicas", "registradas", "segeplan"}
 _CHAT = frozenset({"xfa", "porfa", "pls", "please", "d", "q", "k", "x", "bajo", "cuantos", "cuantas", "dime"})
 
 
@@ -31,6 +34,7 @@ class Practices:
         self.k = knowledge
         self.subjects = subjects  # the records' ranker: practices are among its texts (kind "practice")
         self._release: set[str] | None = None  # the press release's words
+        self._practices: set[str] | None = None  # the imported practices' words
 
     def asked(self, q: Query) -> bool:
         """A question about the catalogue's practices (not the catalogue's own facts, nor a "guía
@@ -50,6 +54,21 @@ class Practices:
         # principios, esferas, ministerios — ask about the catalogue itself)
         topical = set(map(fold_simple, found.words)) - self._release_words() - self.k.lexicon.stop_es - self.k.lexicon.stop_en - _CHAT
         return bool(found.institutions or found.ods or found.spheres or topical)
+
+    def about_release(self, q: Query) -> bool:
+        """A word of the question that only the press release uses (not a practice's text, not the
+        name of an institution), with no ODS or sphere named: the release's account of the practices."""
+        if _ODS.search(" ".join(q.tokens)) or set(q.tokens) & set(SPHERES):
+            return False
+        title = set(fold_simple(self.k.data.catalogue.title).split()) if self.k.data.catalogue else set()
+        own = self._release_words() - title - self._practice_words() - _GENERIC - self.k.lexicon.stop_es - self.k.lexicon.stop_en
+        return any(len(t) >= 5 and t in own for t in set(q.content) - q.actor_words)
+
+    def _practice_words(self) -> set[str]:
+        if self._practices is None:
+            self._practices = set(fold_simple(" ".join(
+                f"{p.title} {p.institution} {p.description or ''} {p.results or ''}" for p in self.k.data.practices)).split())
+        return self._practices
 
     def _release_words(self) -> set[str]:
         if self._release is None:

@@ -147,6 +147,22 @@ def load_cues(canon=None) -> tuple[CueTable, CueTable, CueTable]:
             CueTable.of(raw["sectors"], tolerant=False, canon=canon))
 
 
+_WHICH = frozenset({"que", "cual", "cuales"})  # (English "what", "which" arrive mapped to these)
+_ARTICLES = frozenset({"el", "la", "los", "las", "un", "una", "the", "a", "an"})
+
+
+def _head(tokens: tuple[str, ...], content: tuple[str, ...]) -> str | None:
+    """The noun an interrogative asks for ("en qué principios se basan …" -> "principios"), when it
+    is a word left for retrieval (not "qué es", not a cue of what is asked such as "qué fecha")."""
+    for i, t in enumerate(tokens[:5]):
+        if t in _WHICH:
+            nxt = [x for x in tokens[i + 1:i + 3] if x not in _ARTICLES][:1]
+            if nxt and nxt[0] in content and len(nxt[0]) >= 4 and not nxt[0].isdigit():
+                return nxt[0]
+            return None
+    return None
+
+
 @dataclass
 class Query:
     original: str
@@ -173,6 +189,7 @@ class Query:
     defined: bool = False  # "qué es la CNC": an acronym right after "qué es"
     missing: str | None = None  # an attribute no source gives (lexicon aspects.yaml `unanswerable`)
     count_target: str | None = None  # the word after "cuántos": hitos, actividades, municipios, ...
+    head: str | None = None  # the thing asked for, right after "qué"/"cuál": "qué principios", "which law"
     content: tuple[str, ...] = ()  # words for retrieval: not function words, not cue words
     actor_words: frozenset[str] = frozenset()  # content words that name an actor
     cue_words: frozenset[str] = frozenset()  # content words that say what is asked ("presupuesto")
@@ -301,6 +318,7 @@ class Reader:
                 q.actor_words = q.actor_words | {nxt[0]}
         q.content = tuple(t for i, t in enumerate(tokens)
                           if i not in used and t not in self.stop and len(t) > 1)
+        q.head = _head(tokens, q.content)
         return q
 
     @staticmethod

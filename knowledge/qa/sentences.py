@@ -137,6 +137,7 @@ class SentenceFinder:
             answer_type = "name"
         elif q.asks_any("budget", "count", "contact"):
             answer_type = "number"
+        head = next(iter(self.sentences.terms([q.head])), None) if q.head else None
         best, best_key = None, None
         total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
         for bm25, coverage, i in ranked:
@@ -162,6 +163,8 @@ class SentenceFinder:
                 key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
             if answer_type == "person" and _TITLED_NAME.search(t.text):
                 key += 0.1  # "who is quoted": a person named by their post
+            if head and head in t.stems:
+                key += 0.1  # "qué principios …": a sentence that names principles
             if which_ones and t.text.count(",") >= 4:
                 key += 0.15  # "cuáles son las áreas prioritarias": the sentence that lists them
             if best_key is None or key > best_key:

@@ -843,3 +843,50 @@ def test_a_project_is_cited_by_its_short_name_and_never_by_a_list_of_sections(ma
     text = Knowledge(data).ask(question).text
     source = text.rsplit("\n", 1)[-1]
     assert source.startswith("Fuente: PROFAROS") and ";" not in source, text
+
+
+@pytest.fixture(scope="module")
+def release_core(make_synthetic_data) -> Knowledge:
+    """SYNTHETIC catalogue press release, no practices imported."""
+    from knowledge.schema import CatalogueInfo
+
+    data = make_synthetic_data()
+    src = {"document": "007_0000000000000000.txt", "section": "Comunicado"}
+    data.catalogue = CatalogueInfo(
+        title="Catálogo Sintético de Faros", period_label="2030", publisher="ISP", practice_count=12,
+        institution_count=5, institution_breakdown=["cinco institutos"], spheres=["costera"], source=src,
+        facts=[PlanFact(topic="release", source=src, text="El catálogo reúne 12 buenas prácticas de cinco institutos."),
+               PlanFact(topic="release", source=src, text="Las experiencias del catálogo se inspiran en los principios "
+                        "de la vigilancia mutua, la paciencia y la luz compartida."),
+               PlanFact(topic="release", source=src, text="Las prácticas se presentaron ante el gremio de navegantes.")])
+    return Knowledge(data)
+
+
+@pytest.mark.parametrize("question", [
+    "en que principios se inspiran las experiencias del catalogo",
+    "las buenas practicas del catalogo de faros en que principios se inspiran",
+    "which principles inspire the practices of the catalogue",
+])
+def test_what_the_press_release_says_of_all_practices_is_answered_from_it(release_core, question):
+    text = release_core.ask(question).text
+    assert "vigilancia mutua" in text and "no se ha cargado" not in text and "not been loaded" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "que practicas del catalogo ofrece el ISP",
+    "dame la lista de practicas del catalogo",
+    "practicas del catalogo sobre boyas",
+])
+def test_a_question_for_the_practices_themselves_still_says_none_are_loaded(release_core, question):
+    assert "no se ha cargado" in release_core.ask(question).text
+
+
+@pytest.mark.parametrize(("question", "head"), [
+    ("en que principios se basa el plan", "principios"),
+    ("which laws back the commitment", "leyes"),
+    ("cuales instituciones firmaron la carta", "instituciones"),
+    ("que es la red ficticia", None),
+    ("quien coordina el censo", None),
+])
+def test_the_thing_asked_for_after_que_or_cual_is_read(core, question, head):
+    assert reader(core).read(question).head == head
