@@ -451,7 +451,7 @@ class Cards:
             found = self.locate(parsed)
             if not found:
                 return ref
-            return self._choice_label(found, Writer(locale, self.actors), 170 if long else 60)
+            return self._choice_label(found, self.writer(locale), 170 if long else 60)
         if parsed.kind == "actor" and parsed.key in self.actors.actors:
             a = self.actors.actors[parsed.key]
             return a.name + (f" ({a.acronym})" if a.acronym else "")

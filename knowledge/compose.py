@@ -8,7 +8,7 @@ matter, the plan it belongs to, and the source (document and section). Nothing h
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from knowledge.answers import Answer, Choice
 from knowledge.i18n import format_partial_date, gettext, ngettext
@@ -30,9 +30,10 @@ _DATES: dict[tuple[int, int | None, int | None, str], str] = {}  # (y, m, d, loc
 class Writer:
     """Text helpers bound to one locale."""
 
-    def __init__(self, locale: str, actors: ActorDirectory):
+    def __init__(self, locale: str, actors: ActorDirectory, documents: Mapping[str, str] | None = None):
         self.locale = locale
         self.actors = actors
+        self.documents = documents or {}  # source file -> the title a person would cite it by
 
     def _(self, message: str, **kw: object) -> str:
         text = gettext(self.locale, message)
@@ -70,9 +71,15 @@ class Writer:
         return text or self._("(sin fecha en la fuente)")
 
     def source_line(self, source: Source | None) -> str:
+        """'Fuente: 4º Plan de Acción Nacional de Gobierno Abierto 2018-2020, Compromiso 10, Hito 1.'
+        (the document by its title; a section that lists several of them names no place in it)."""
         if source is None:
             return ""
-        return self._("Fuente: {document}, {section}.", document=source.document, section=source.section)
+        document = self.documents.get(source.document, source.document)
+        section = (source.section or "").replace(" > ", ", ")
+        if not section or ";" in section:
+            return self._("Fuente: {title}.", title=document)
+        return self._("Fuente: {document}, {section}.", document=document, section=section)
 
     def plan_line(self, plan: Plan | None, assumed: bool) -> str:
         if plan is None:

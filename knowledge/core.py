@@ -37,6 +37,19 @@ from knowledge.schema import (
 log = logging.getLogger(__name__)
 
 
+def document_titles(data: KnowledgeData) -> dict[str, str]:
+    """Each source file -> how a person cites it: a plan's title, the catalogue's, a project's short name."""
+    titles: dict[str, str] = {}
+    for plan in data.plans:
+        if plan.source:
+            titles.setdefault(plan.source.document, plan.title)
+    if data.catalogue is not None:
+        titles.setdefault(data.catalogue.source.document, data.catalogue.title)
+    for pr in data.projects:
+        titles.setdefault(pr.source.document, pr.short_name or pr.title)
+    return titles
+
+
 class Knowledge(Cards, Profiles):
     """Answers questions about the plans, the catalogue and the projects of one KnowledgeData."""
 
@@ -49,12 +62,17 @@ class Knowledge(Cards, Profiles):
         self.actors = ActorDirectory(data, stopwords=common)
         self.normalizer = Normalizer(self.lexicon)  # abbreviations, numbers, English words; no speller
         self._plans = {p.key: p for p in data.plans}
+        self.documents = document_titles(data)
         self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
         self._statuses: dict[str, StatusDef] = {}
         self._commitments: dict[tuple[str | None, int], Located] | None = None
         self._appearances_memo: dict[tuple[str, str, int, frozenset[str] | None], tuple[str, str]] = {}
         self.refresh_statuses()
         self._qa = QuestionAnswerer(self)  # reading, records, sentences: built once per knowledge base
+
+    def writer(self, locale: str) -> Writer:
+        """Text helpers in one locale that cite this knowledge base's documents by their titles."""
+        return Writer(locale, self.actors, self.documents)
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -154,7 +172,7 @@ class Knowledge(Cards, Profiles):
             return self._ask(question, loc, previous)
         except Exception:  # noqa: BLE001 - a question must never crash the bot
             log.exception("could not answer %r", question[:200] if isinstance(question, str) else question)
-            w = Writer(loc or "es", self.actors)
+            w = self.writer(loc or "es")
             return make_answer(w._("Perdón, no pude procesar esa pregunta. ¿Puedes escribirla de otra forma?"),
                                w.locale, kind="invalid", confidence=0.0)
 
@@ -170,7 +188,7 @@ class Knowledge(Cards, Profiles):
         parsed = parse_ref(ref) if isinstance(ref, str) else ref
         if parsed is None:
             return None
-        w = Writer(normalize_locale(locale), self.actors)
+        w = self.writer(normalize_locale(locale))
         if parsed.kind in ("commitment", "hito", "activity"):
             found = self.locate(parsed)
             return self._entity_answer(found, "about", w, None, assumed=False) if found else None
@@ -202,7 +220,7 @@ class Knowledge(Cards, Profiles):
 
     def _ask(self, question: object, locale: str | None, previous: str | None = None) -> Answer:
         if not isinstance(question, str) or not question.strip():
-            w = Writer(locale or "es", self.actors)
+            w = self.writer(locale or "es")
             return self._invalid(w)
         return self._qa.ask(question, locale, previous)
 
@@ -212,7 +230,7 @@ class Knowledge(Cards, Profiles):
 
     def help_text(self, locale: str = "es") -> str:
         """What the bot can be asked, with examples (the chat's "ayuda")."""
-        return self._invalid(Writer(normalize_locale(locale), self.actors)).text
+        return self._invalid(self.writer(normalize_locale(locale))).text
 
 
 

@@ -76,7 +76,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
 
     def ask(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
         q = self.reader.read(text)
-        w = Writer(locale or q.locale, self.k.actors)
+        w = self.k.writer(locale or q.locale)
         if not q.tokens:
             return self.k._invalid(w)
         if not (q.content or q.asks or q.named or q.commitment or q.hito or q.activity or q.plan or q.actors
@@ -241,7 +241,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             actor = self.k.actors.actors[q.actors[0]]
             return actor.acronym or actor.name
         if found is not None and found.explicit:
-            return self._label(found.ref, Writer("es", self.k.actors))
+            return self._label(found.ref, self.k.writer("es"))
         return ""
 
 
@@ -432,16 +432,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         """'Fuente: 6° Plan de Acción Nacional de Gobierno Abierto 2023-2025, Compromiso 3, Hito 2.'"""
         if source is None:
             return ""
-        doc = source.document
-        title = plan.title if plan is not None else None
-        for p in self.k.data.plans:
-            if title is None and p.source and p.source.document == doc:
-                title = p.title
-        cat = self.k.data.catalogue
-        if title is None and cat is not None and cat.source.document == doc:
-            title = cat.title
-        if title is None:  # a project is cited by the name people know it by, not its long title
-            title = next((pr.short_name or pr.title for pr in self.k.data.projects if pr.source.document == doc), doc)
+        title = plan.title if plan is not None else self.k.documents.get(source.document, source.document)
         where = ""
         if ref and (r := parse_ref(ref)) and r.commitment:
             where = w._("Compromiso {c}", c=r.commitment)
@@ -617,7 +608,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         words = q.content or q.tokens
         hits: list[Hit] = []
         seen: set[str] = set()
-        w = Writer(locale, self.k.actors)
+        w = self.k.writer(locale)
 
         def add(ref: str, kind: str, title: str, snippet: str, score: float) -> None:
             if ref not in seen and parse_ref(ref) is not None:

@@ -890,3 +890,15 @@ def test_a_question_for_the_practices_themselves_still_says_none_are_loaded(rele
 ])
 def test_the_thing_asked_for_after_que_or_cual_is_read(core, question, head):
     assert reader(core).read(question).head == head
+
+
+def test_no_card_or_answer_names_a_source_file(make_synthetic_data):
+    """Every record's card and an answer of each kind cite the document by its title (SYNTHETIC data:
+    its plans, acronyms and institutions come from files named like the seeds, '009_….txt')."""
+    core = Knowledge(make_synthetic_data())
+    refs = ["plan:pan9", "c1", "c1h1", "c2h2", "c20", "i:isp", "a:ISP"]
+    texts = [core.card(ref).text for ref in refs] + [core.ask(q).text for q in (
+        "que es el ISP", "quien coordina el censo de queserias", "cuando termina el compromiso 2")]
+    for text in texts:
+        assert "Fuente:" in text and ".txt" not in text, text
+    assert "Fuente: 9° Plan Sintético 2030-2031, Sintético." in core.card("c1h1").text
