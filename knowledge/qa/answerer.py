@@ -50,6 +50,7 @@ _SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "para
 _CONTACT_VALUE = {"phone": re.compile(r"\(\d{3}\)\s*\d{4}|\b(?!19|20)\d{4}[\s-]\d{4}\b"), "email": re.compile(r"\S@\S"),
                   "address": re.compile(r"\b(?:calle|avenida|zona|km|kilómetro|edificio)\b", re.IGNORECASE)}
 # "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
+_CLAUSES = re.compile(r"[?¿;]|,?\s+(?:y|and)\s+")  # the parts of a question that asks two things
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
                        r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
@@ -640,8 +641,15 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         marks = tuple(x for x in (ordinal, f"{q.plan}o", f"{q.plan}to", f"{q.plan}vo", f"{q.plan}er") if x)
         extra = ("plan",) + (("compromiso", str(q.commitment)) if q.commitment else ())
         sentence = self.best_sentence(q, None, extra=extra, must=marks)
+        for part in _CLAUSES.split(q.original) if sentence is None else ():
+            # "¿desde qué año es miembro? ¿y su primer plan de qué año es?": the part about that plan
+            sub = self.reader.read(part)
+            if sub.plan == q.plan and len(sub.content) < len(q.content):
+                sentence = self.best_sentence(sub, None, extra=extra, must=marks)
+                if sentence is not None:
+                    break
         if sentence is not None:
-            return self.sentence_answer(q, sentence, w)
+            return self.sentence_answer(q, sentence, w)  # (with the other part's sentence, if it is another)
         known = ", ".join(p.title for p in self.k.plans())
         text = w._("Mis fuentes no dicen nada del plan {n}; solo tengo: {known}.", n=q.plan, known=known)
         return make_answer(text, w.locale, kind="no_answer", confidence=0.0)

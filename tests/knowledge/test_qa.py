@@ -902,3 +902,20 @@ def test_no_card_or_answer_names_a_source_file(make_synthetic_data):
     for text in texts:
         assert "Fuente:" in text and ".txt" not in text, text
     assert "Fuente: 9° Plan Sintético 2030-2031, Sintético." in core.card("c1h1").text
+
+
+@pytest.mark.parametrize("question", [
+    "desde que año pertenece bahia sintetica a la liga ficticia de faros y cuando se definio el primer plan",
+    "¿en que año se definio el primer plan? ¿y desde cuando bahia sintetica es parte de la liga ficticia?",
+    "el 1er plan de que año es, y en que año entro bahia sintetica a la liga de faros",
+])
+def test_a_plan_the_sources_only_mention_is_answered_from_its_sentence_beside_the_other_part(make_synthetic_data,
+                                                                                             question):
+    data = make_synthetic_data()  # SYNTHETIC running text about a plan that is not loaded (the first)
+    data.plans[0].facts += [
+        PlanFact(topic="passage", source=SRC, text="Desde el año 2024, el puerto de Bahía Sintética pertenece a la "
+                                                  "Liga Ficticia de Faros."),
+        PlanFact(topic="passage", source=SRC, text="En el año 2025, el país definió su primer Plan Sintético de "
+                                                  "faros, con vigencia de dos años.")]
+    text = Knowledge(data).ask(question).text
+    assert "2024" in text and "2025" in text and "no dicen nada del plan" not in text, text
