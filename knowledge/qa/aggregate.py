@@ -28,6 +28,13 @@ _LISTED = frozenset({"hitos", "compromisos", "actividades", "milestones", "commi
                      "socios", "cooperantes", "stakeholders", "organismos", "ministerios", "secretarias",
                      "alguna", "algun", "alguno", "any", *_PEOPLE})
 
+# words that qualify the commitments' dates rather than name something else that has dates
+_QUALIFIERS = frozenset({"misma", "mismo", "mismas", "mismos", "igual", "iguales", "otra", "otras", "otro", "otros",
+                         "distinta", "distintas", "diferente", "diferentes", "vigente", "alguno", "alguna", "algun",
+                         "todos", "todas", "cada", "same", "other", "different", "any", "all", "each", "every"})
+_MONTH_WORDS = frozenset({"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+                          "setiembre", "octubre", "noviembre", "diciembre"})
+
 
 class Aggregator:
     def __init__(self, knowledge, reader):
@@ -125,6 +132,13 @@ class Aggregator:
         if len([t for t in topics if t.startswith("c")]) == 1 and "commitment" in q.named and not plural \
                 and not q.months and not superlative:
             return None  # "qué actores participan en el compromiso de X": that commitment's card answers
+        each_one = "commitment" in q.named and bool({"cada", "each", "every"} & set(q.tokens))
+        of_others = [t for t in q.content if not t.isdigit() and t not in _QUALIFIERS and t not in _MONTH_WORDS]
+        if (plural == {"commitment"} or each_one) and q.asks_any("start", "end", "dates") and q.commitment is None \
+                and not of_others and not q.actors and not topics and not superlative:
+            # "cuándo termina cada compromiso", "cuántos compromisos empiezan en junio de 2023"
+            cs = [(p, c) for p, c in self._commitments(q, self._plans(q, topics), topics) if self._date_ok(q, c)]
+            return self._commitment_dates(q, w, cs)
         named = [f"c{n}" for n in q.commitment_list]
         if people and len(named) >= 2:
             return self._shared_supporters(q, w, self._plans(q, topics), named[:2])
@@ -287,6 +301,29 @@ class Aggregator:
         head = w.n_("{n} compromiso:", "{n} compromisos:", len(by))
         text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, rows))
         return make_answer(text, w.locale, refs=[f"c{c.number}" for _p, c, _n in by.values()], confidence=0.8)
+
+    def _commitment_dates(self, q: Query, w: Writer, cs):
+        """Each commitment with the dates asked; where the source is unclear about one, the clause
+        that says so and when its hitos end."""
+        part = "end" if q.asks_any("end") and not q.asks_any("start") else \
+            "start" if q.asks_any("start") and not q.asks_any("end") else "dates"
+        lines = []
+        for p, c in cs:
+            plan = "" if p.current else w._(" ({n}º plan)", n=p.number)
+            when = w.date(c.end) if part == "end" else w.date(c.start) if part == "start" else w.period(c.start, c.end)
+            line = w._("- Compromiso {c}{plan} ({name}): {when}", c=c.number, plan=plan,
+                       name=c.short_title or shorten(c.title, 50), when=when or w._("(sin fecha en la fuente)"))
+            if part != "start" and "end" in c.uncertain:
+                last = max((h.end for h in c.hitos if h.end), default=None, key=lambda d: d.last_day())
+                line += " " + w._("(la fuente no es clara en esta fecha)")
+                if last:
+                    line += " " + w._("Sus hitos terminan a más tardar en {date}.", date=w.date(last))
+            lines.append(line)
+        if not lines:
+            return None
+        head = w.n_("{n} compromiso:", "{n} compromisos:", len(lines))
+        text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, [(p, c, None, None) for p, c in cs]))
+        return make_answer(text, w.locale, refs=[f"c{c.number}" for _p, c in cs][:8], confidence=0.8)
 
     def _per_commitment(self, q: Query, w: Writer, cs, people: bool = False):
         activities = "activity" in q.plural or "activity" in q.named and "hito" not in q.plural

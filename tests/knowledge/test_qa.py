@@ -919,3 +919,15 @@ def test_a_plan_the_sources_only_mention_is_answered_from_its_sentence_beside_th
                                                   "faros, con vigencia de dos años.")]
     text = Knowledge(data).ask(question).text
     assert "2024" in text and "2025" in text and "no dicen nada del plan" not in text, text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("cuando termina cada compromiso del plan 9", "31 de diciembre de 2031"),
+    ("fechas de inicio de los compromisos", "15 de enero de 2030"),
+    ("when do the commitments end", "December 31, 2031"),
+    ("cuantos compromisos terminan en diciembre de 2031", "2 compromisos"),
+])
+def test_the_dates_of_every_commitment_come_one_line_each(core, question, said):
+    text = core.ask(question).text
+    assert said in text and ("Compromiso 1" in text or "Commitment 1" in text), text
+    assert ("Compromiso 2" in text or "Commitment 2" in text) and "Vigencia" not in text, text
