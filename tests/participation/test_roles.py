@@ -28,8 +28,10 @@ def _focal(bot, user_id: int) -> list[str]:
 
 async def _apply(bot, user_id: int) -> int:
     await bot.say("/registro", user_id)
+    await bot.press("pa:rt:o", user_id)
     await bot.say("Persona Sintética", user_id)
     await bot.say("Oficina Pública Sintética", user_id)
+    await bot.press("pa:rn:new", user_id)
     await bot.press("pa:rc:skip", user_id)
     await bot.press("pa:rk:yes", user_id)
     with bot.db.session() as s:
