@@ -15,6 +15,9 @@ import asyncio
 import logging
 from typing import Any
 
+from telegram import Update
+from telegram.ext import TypeHandler
+
 from handlers.participation.common import CONFIG_KEY, ParticipationConfig
 from handlers.participation.subscriptions import remember_database, subscription_button
 
@@ -24,6 +27,7 @@ __all__ = ["register", "subscription_button"]
 
 DELIVERY_INTERVAL = 1.0  # seconds between delivery rounds in the bot process
 DELIVERY_ROUND_BUDGET = 0.9  # a round sends for at most this long, so rounds never overlap
+USERNAME_GROUP = 1  # after bot.app's MAIN_GROUP: remembering who wrote never delays the answer
 
 
 def _admin_ids(application: Any, settings: Any | None) -> tuple[int, ...]:
@@ -85,6 +89,8 @@ def register(application: Any, settings: Any | None = None) -> None:
     for module in (registration, roles, updates, monitoring, subscriptions, privacy):
         for handler in module.handlers():
             application.add_handler(handler)
+    # after the answer, in a group of its own: who wrote, for /enlace @username (in memory)
+    application.add_handler(TypeHandler(Update, roles.remember_username), group=USERNAME_GROUP)
     if application.job_queue is not None:
         from bot import reminders
 

@@ -8,15 +8,24 @@ Callback data of this room starts with "pa:" and is parsed by `parse_pa` (64 byt
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, ConversationHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
@@ -301,7 +310,13 @@ def hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple
 
 
 def civil_society(kd: KnowledgeData) -> list[Actor]:
+    """Every civil-society organisation of the plans, alphabetically."""
     return sorted((a for a in kd.actors if a.sector == "civil_society"), key=lambda a: fold_name(a.name))
+
+
+def institutions(kd: KnowledgeData) -> list[Actor]:
+    """Every government institution of the plans (whose staff may be focal points), alphabetically."""
+    return sorted((a for a in kd.actors if a.sector == "government"), key=lambda a: fold_name(a.name))
 
 
 def ref_title(kd: KnowledgeData, ref: str, locale: str) -> str:
@@ -334,15 +349,171 @@ def status_name(kd: KnowledgeData, key: str, locale: str) -> str:
 def conversation(name: str, entry_points: list[BaseHandler], states: dict[object, list[BaseHandler]],
                  drafts: tuple[str, ...]) -> ConversationHandler:
     """A participation conversation: /cancelar ends it and drops the drafts it keeps in
-    user_data; starting it again restarts it (allow_reentry)."""
+    user_data; starting it again restarts it (allow_reentry).  Text typed at a step that
+    waits for a button is read as a choice among the buttons offered (`offer`): by its number
+    or its name, as if pressed; anything else gets a reminder of what to pick and how to leave,
+    never an unrelated answer while the conversation waits."""
 
     async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         _locale, _ = texts(update, context)
-        for key in drafts:
+        for key in (*drafts, OFFERED):
             context.user_data.pop(key, None)
         await say(update, context, esc(_("Cancelado.")))
         return ConversationHandler.END
 
+    presses = [h for handlers in states.values() for h in handlers if isinstance(h, CallbackQueryHandler)]
+
+    async def typed_at_a_button_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+        offered: Offered | None = context.user_data.get(OFFERED)
+        option = match_option(update.message.text or "", offered.options) if offered else None
+        handler = next((h for h in presses if option and h.pattern and h.pattern.match(option.data)), None)
+        if handler is None:
+            await remind(update, context, offered)
+            return None  # the same step
+        context.user_data[TYPED] = option.data
+        try:
+            return await handler.callback(update, context)
+        finally:
+            context.user_data.pop(TYPED, None)
+
     return ConversationHandler(entry_points=entry_points, states=states,
-                               fallbacks=[CommandHandler("cancelar", cancel)], name=name,
-                               allow_reentry=True)
+                               fallbacks=[CommandHandler("cancelar", cancel),
+                                          MessageHandler(filters.TEXT & ~filters.COMMAND, typed_at_a_button_step)],
+                               name=name, allow_reentry=True)
+
+
+# --- choices: the buttons of a step, also chosen by typing -----------------------------------------
+
+OFFERED = "offered_choices"  # user_data: the options of the last step that offered buttons
+TYPED = "pa_typed_choice"  # user_data, only while a typed choice is handled: its button's data
+_NUMBER_TYPED = re.compile(r"^(?:(?:el|la|los|las|opcion|numero|num|no|nro|n|#)\.?\s*)*#?\s*(\d{1,3})\s*[.)º°]?$")
+_FILLER = {"el", "la", "los", "las", "de", "del", "un", "una", "es", "y", "e", "a", "al", "en", "the", "of"}
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One button of a step: its label, its callback data, and the number typing picks it by
+    (None: its position among the buttons)."""
+
+    label: str
+    data: str
+    number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    options: tuple[Option, ...]
+    hint: str | None = None  # what else the step takes ("envía una foto..."), for the reminder
+
+
+def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The callback data of a button press, or of the button a person chose by typing."""
+    if update.callback_query is not None:
+        return update.callback_query.data
+    return context.user_data.get(TYPED) if context.user_data is not None else None
+
+
+def option_rows(rows: Sequence[Sequence[Option]]) -> InlineKeyboardMarkup:
+    return keyboard([[button(o.label, o.data) for o in row] for row in rows])
+
+
+def remember_offer(context: ContextTypes.DEFAULT_TYPE, rows: Sequence[Sequence[Option]],
+                   hint: str | None = None) -> None:
+    context.user_data[OFFERED] = Offered(tuple(o for row in rows for o in row), hint)
+
+
+async def offer(update: Update, context: ContextTypes.DEFAULT_TYPE, html_text: str,
+                rows: Sequence[Sequence[Option]], hint: str | None = None) -> None:
+    """Send a step's question with its buttons and remember them, so that typing a button's
+    number or name works as pressing it."""
+    remember_offer(context, rows, hint)
+    await say(update, context, html_text, option_rows(rows))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", fold_name(text)) if w not in _FILLER]
+
+
+def typed_number(text: str) -> int | None:
+    """3 from "3", "el 3", "la opción 3", "#3", "3."; None otherwise."""
+    m = _NUMBER_TYPED.match(fold_name(text))
+    return int(m.group(1)) if m else None
+
+
+def match_option(text: str, options: Sequence[Option]) -> Option | None:
+    """The one option a typed text means: by number (an option's own number, else its
+    position), by its whole label, or by words all found in one label; None when none or
+    several fit."""
+    number = typed_number(text)
+    if number is not None:
+        own = [o for o in options if o.number == number]
+        if own:
+            return own[0] if len(own) == 1 else None
+        if all(o.number is None for o in options) and 1 <= number <= len(options):
+            return options[number - 1]
+        return None
+    folded = fold_name(text)
+    whole = [o for o in options if fold_name(o.label) == folded]
+    if len(whole) == 1:
+        return whole[0]
+    words = _words(text)
+    if not words:
+        return None
+    exact = [o for o in options if set(words) <= set(_words(o.label))]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        return None
+    prefix = [o for o in options
+              if all(any(lw.startswith(w) for lw in _words(o.label)) for w in words if len(w) >= 3)
+              and all(len(w) >= 3 or w in _words(o.label) for w in words)]
+    return prefix[0] if len(prefix) == 1 else None
+
+
+async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE, offered: Offered | None) -> None:
+    """Typed text that is none of the step's buttons: say what to pick and how to leave."""
+    _locale, _ = texts(update, context)
+    lines = [_("No entendí tu respuesta: en este paso elige una de las opciones de los botones de arriba, "
+               "o escribe su número o su nombre.")]
+    if offered is not None and offered.hint:
+        lines.append(offered.hint)
+    lines.append(_("Para salir sin guardar nada, escribe /cancelar."))
+    markup = option_rows([[o] for o in offered.options]) if offered and len(offered.options) <= 12 else None
+    await say(update, context, esc("\n".join(lines)), markup)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-") or text[:limit - 1]
+    return cut + "…"
+
+
+# --- plans: which is the most recent, which are closed ----------------------------------------------
+
+
+def today_of(context: ContextTypes.DEFAULT_TYPE) -> dt.date:
+    """Today, from the knowledge core's clock (tests set it), else the system's."""
+    clock = getattr(getattr(_services(context), "knowledge", None), "today", None)
+    return clock() if callable(clock) else dt.date.today()
+
+
+def plan_end(plan: Plan) -> tuple[dt.date | None, bool]:
+    """The last day of a plan and whether the sources give it: its end date, else the last day
+    of the last year of its period ("2018-2020": 31 December 2020, not given); None if neither."""
+    if plan.end is not None:
+        return plan.end.last_day(), True
+    years = re.findall(r"(?:19|20)\d{2}", plan.period_label or "")
+    return (dt.date(int(years[-1]), 12, 31), False) if years else (None, False)
+
+
+def plan_closed(plan: Plan, today: dt.date) -> bool:
+    end, _given = plan_end(plan)
+    return end is not None and end < today
+
+
+def plans_newest_first(kd: KnowledgeData) -> list[Plan]:
+    """The 6th plan before the 4th: by number, the order the plans were made in."""
+    return sorted(kd.plans, key=lambda p: p.number, reverse=True)

@@ -1,6 +1,7 @@
 """Monitoring feedback of OSC members (/monitoreo, /mis_reportes), answers and moderation.
 
-/monitoreo: commitment or hito -> what they observe (on track / delayed / not started / other)
+/monitoreo: commitment (the most recent plan first, each plan named, closed plans marked) or hito
+-> what they observe (on track / delayed / not started / other)
 -> text -> optional photo or document (EXIF stripped) -> may their name be shown -> confirm.
 The report gets a reference (RM-2026-00042); the responsible institution's focal points are
 notified with a "Responder" button and their answer reaches the member; admins publish or hide
@@ -24,7 +25,7 @@ from telegram.warnings import PTBUserWarning
 
 from handlers.participation import notify
 from handlers.participation.common import (
-    all_commitments,
+    Option,
     answer_press,
     button,
     cb,
@@ -42,19 +43,28 @@ from handlers.participation.common import (
     is_osc_member,
     keyboard,
     not_saved,
+    offer,
+    option_rows,
     parse_pa,
+    plan_closed,
+    plan_end,
+    plans_newest_first,
+    pressed,
     private_chat_only,
     ref_title,
     refuse,
     responsible_keys,
     say,
     session_for,
+    shorten,
     texts,
+    today_of,
     user_id_of,
 )
 from handlers.participation.media import clean_attachment
 from knowledge.i18n import N_, format_day
-from knowledge.refs import parse_ref
+from knowledge.refs import Ref, parse_ref
+from knowledge.schema import Plan
 from storage.repositories import participation as repo
 
 TARGET, OBSERVATION, TEXT, ATTACHMENT, SHOW_NAME, CONFIRM = range(20, 26)
@@ -99,32 +109,66 @@ async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
                                         "Regístrate con /registro."))
         return ConversationHandler.END
     context.user_data[DRAFT] = {}
-    rows = [[button(f"{c.number}. {c.short_title or c.title}"[:60], cb("fc", c.number))]
-            for _p, c in all_commitments(data(context))]
-    await say(update, context, esc(_("¿Sobre qué compromiso es tu reporte? (/cancelar para salir)")),
-              keyboard(rows))
+    locale, _ = texts(update, context)
+    today = today_of(context)
+    lines = [esc(_("¿Sobre qué compromiso es tu reporte? Elígelo o escribe su número (/cancelar para salir)."))]
+    rows = []
+    for plan in plans_newest_first(data(context)):
+        if not plan.commitments:
+            continue
+        closed = plan_closed(plan, today)
+        lines.append("• " + esc(_plan_line(plan, closed, locale)))
+        tag = (_("{n}° plan, cerrado") if closed else _("{n}° plan")).format(n=plan.number)
+        for c in sorted(plan.commitments, key=lambda c: c.number):
+            room = 58 - len(tag) - len(str(c.number))
+            rows.append([Option(f"{c.number}. {shorten(c.short_title or c.title, room)} · {tag}",
+                                cb("fc", c.number), c.number)])
+    await offer(update, context, "\n".join(lines), rows)
     return TARGET
+
+
+def _plan_line(plan: Plan, closed: bool, locale: str) -> str:
+    """"6° Plan de Acción ... 2023-2025 (cerrado: terminó el 30 de junio de 2025): compromisos 1 a 6"."""
+    _ = notify._gettext(locale)
+    numbers = sorted(c.number for c in plan.commitments)
+    which = (_("compromiso {n}").format(n=numbers[0]) if len(numbers) == 1
+             else _("compromisos {first} a {last}").format(first=numbers[0], last=numbers[-1]))
+    end, given = plan_end(plan)
+    if closed and given:
+        state = _("cerrado: terminó el {day}").format(day=format_day(end, locale))
+    elif closed:
+        state = _("cerrado")
+    else:
+        state = _("vigente")
+    return f"{plan.title} ({state}): {which}"
 
 
 async def picked_commitment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
     await answer_press(update)
-    args = parse_pa(update.callback_query.data, "fc", 1)
+    args = parse_pa(pressed(update, context), "fc", 1)
     found = find_commitment(data(context), int_arg(args[0]) or -1) if args else None
     if found is None:
         return TARGET
-    commitment = found[1]
-    rows = [[button(_("Todo el compromiso {c}").format(c=commitment.number), cb("fr", f"c{commitment.number}"))]]
-    rows += [[button(f"{_('Hito {h}').format(h=h.number)}: {h.text}"[:60], cb("fr", f"c{commitment.number}h{h.number}"))]
+    plan, commitment = found
+    whole = str(Ref("commitment", commitment=commitment.number))
+    rows = [[Option(_("Todo el compromiso {c}").format(c=commitment.number), cb("fr", whole))]]
+    rows += [[Option(shorten(f"{_('Hito {h}').format(h=h.number)}: {h.text}", 60),
+                     cb("fr", str(Ref("hito", commitment=commitment.number, hito=h.number))), h.number)]
              for h in commitment.hitos]
-    await say(update, context, esc(_("¿Todo el compromiso o un hito?")), keyboard(rows))
+    closed = plan_closed(plan, today_of(context))
+    title = _("Compromiso {c}: {title} ({plan}{closed}).").format(
+        c=commitment.number, title=commitment.short_title or commitment.title, plan=plan.title,
+        closed=", " + _("cerrado") if closed else "")
+    await offer(update, context, esc(title + " " + _("¿Todo el compromiso o un hito? Elige o escribe el número "
+                                                     "del hito.")), rows)
     return TARGET
 
 
 async def picked_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
     await answer_press(update)
-    args = parse_pa(update.callback_query.data, "fr", 1)
+    args = parse_pa(pressed(update, context), "fr", 1)
     parsed = parse_ref(args[0]) if args else None
     kd = data(context)
     valid = parsed is not None and (
@@ -133,16 +177,16 @@ async def picked_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     if not valid:
         return TARGET
     context.user_data.setdefault(DRAFT, {})["ref"] = str(parsed)
-    rows = [[button(_(label), cb("fo", key))] for key, label in OBSERVATION_LABELS.items()]
-    await say(update, context, esc(_("¿Qué observas en {title}?").format(title=ref_title(kd, str(parsed), locale))),
-              keyboard(rows))
+    rows = [[Option(_(label), cb("fo", key))] for key, label in OBSERVATION_LABELS.items()]
+    await offer(update, context, esc(_("¿Qué observas en {title}?").format(title=ref_title(kd, str(parsed), locale))),
+                rows)
     return OBSERVATION
 
 
 async def picked_observation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
     await answer_press(update)
-    args = parse_pa(update.callback_query.data, "fo", 1)
+    args = parse_pa(pressed(update, context), "fo", 1)
     if not args or args[0] not in OBSERVATION_LABELS:
         return OBSERVATION
     context.user_data.setdefault(DRAFT, {})["observation"] = args[0]
@@ -157,17 +201,17 @@ async def typed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await say(update, context, esc(_("Escribe un poco más (al menos 5 caracteres).")))
         return TEXT
     context.user_data.setdefault(DRAFT, {})["text"] = text[:3500]
-    await say(update, context, esc(_("Si tienes una foto o documento, envíalo ahora.")),
-              keyboard([[button(_("Sin adjunto"), cb("fa", "skip"))]]))
+    await offer(update, context, esc(_("Si tienes una foto o documento, envíalo ahora.")),
+                [[Option(_("Sin adjunto"), cb("fa", "skip"))]],
+                hint=_("Aquí puedes enviar una foto o un documento, o seguir sin adjunto."))
     return ATTACHMENT
 
 
 async def _ask_show_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
-    await say(update, context, esc(_("Si el reporte se publica, ¿podemos mostrar tu nombre? Por defecto "
-                                     "se publica sin nombre.")),
-              keyboard([[button(_("Sí, con mi nombre"), cb("fn", "yes")),
-                         button(_("No, anónimo"), cb("fn", "no"))]]))
+    await offer(update, context, esc(_("Si el reporte se publica, ¿podemos mostrar tu nombre? Por defecto "
+                                       "se publica sin nombre.")),
+                [[Option(_("Sí, con mi nombre"), cb("fn", "yes")), Option(_("No, anónimo"), cb("fn", "no"))]])
     return SHOW_NAME
 
 
@@ -189,7 +233,7 @@ async def skipped_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def picked_show_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
     await answer_press(update)
-    args = parse_pa(update.callback_query.data, "fn", 1)
+    args = parse_pa(pressed(update, context), "fn", 1)
     if not args or args[0] not in ("yes", "no"):
         return SHOW_NAME
     draft = context.user_data.setdefault(DRAFT, {})
@@ -197,16 +241,20 @@ async def picked_show_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lines = [f"<b>{esc(_('Confirma tu reporte'))}</b>",
              esc(ref_title(data(context), draft.get("ref", ""), locale)),
              esc(_(OBSERVATION_LABELS.get(draft.get("observation", ""), "?"))),
-             esc(draft.get("text", "")),
-             esc(_("Con tu nombre") if draft["show_name"] else _("Anónimo"))]
-    await say(update, context, "\n".join(lines), _send_keyboard(_))
+             esc(draft.get("text", ""))]
+    attached = {"photo": _("Con una foto adjunta (sin metadatos)."),
+                "document": _("Con un documento adjunto (sin metadatos).")}.get(draft.get("attachment_kind"))
+    if attached:
+        lines.append("📎 " + esc(attached))
+    lines.append(esc(_("Con tu nombre") if draft["show_name"] else _("Anónimo")))
+    await offer(update, context, "\n".join(lines), _send_options(_))
     return CONFIRM
 
 
 async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
     await answer_press(update)
-    args = parse_pa(update.callback_query.data, "fk", 1)
+    args = parse_pa(pressed(update, context), "fk", 1)
     draft = context.user_data.get(DRAFT) or {}
     user_id = user_id_of(update)
     if not args or args[0] != "yes" or not {"ref", "observation", "text"} <= draft.keys():
@@ -220,7 +268,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     try:
         reference = _store_report(context, user_id, draft)
     except Exception as exc:  # nothing was stored: the report stays, the button works again
-        await not_saved(update, context, exc, _send_keyboard(_))
+        await not_saved(update, context, exc, option_rows(_send_options(_)))
         return CONFIRM
     context.user_data.pop(DRAFT, None)
     await say(update, context, esc(_("Gracias. Tu reporte quedó registrado con la referencia {ref}. "
@@ -228,8 +276,8 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-def _send_keyboard(_):
-    return keyboard([[button(_("Enviar"), cb("fk", "yes")), button(_("Cancelar"), cb("fk", "no"))]])
+def _send_options(_) -> list[list[Option]]:
+    return [[Option(_("Enviar"), cb("fk", "yes")), Option(_("Cancelar"), cb("fk", "no"))]]
 
 
 def _store_report(context: ContextTypes.DEFAULT_TYPE, user_id: int, draft: dict) -> str:

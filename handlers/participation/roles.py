@@ -3,10 +3,14 @@
 - `/admin` lists the admins; `/admin <user id>` appoints one in the database; `/admin quitar
   <user id>` revokes one. Only admins may do it (those of ADMIN_IDS, or already appointed ones).
   ADMIN_IDS admins are configuration: /admin cannot revoke them, and nobody revokes themselves.
-- `/enlace <user id> <institution>[, <another>]` binds a person to institutions as focal point;
-  `/enlace quitar <user id> <institution>` unbinds them.
-- In the /pendientes queue, "Nombrar enlace" ("pa:mf:<application id>") asks which institutions
-  and appoints the applicant focal point of them (their application is closed as `focal`).
+- `/enlace <user id or @username> <institution>[, <another>]` binds a person to institutions as
+  focal point (someone who already is says so, not "nombrado" again); `/enlace quitar <user id or
+  @username> <institution>` unbinds them.  An @username is known once its person has written to
+  the bot since it started (`remember_username`: in memory only, never stored).
+- In the /pendientes queue, an institution's staff member who applied through /registro is
+  approved as focal point of that institution with one tap ("pa:mi:<application id>"); on an
+  OSC application, "Nombrar enlace" ("pa:mf:<application id>") asks which institutions.  Either
+  way the application is closed as `focal`.
 Every step checks the role of the person who sent the update, on the server; ids in commands
 and buttons only say *whom* to act on, never *who* acts.
 """
@@ -14,6 +18,7 @@ and buttons only say *whom* to act on, never *who* acts.
 from __future__ import annotations
 
 import warnings
+from collections import OrderedDict
 
 from telegram import Update
 from telegram.ext import (
@@ -28,6 +33,7 @@ from telegram.warnings import PTBUserWarning
 
 from handlers.participation import notify
 from handlers.participation.common import (
+    actor_index,
     answer_press,
     config,
     conversation,
@@ -50,6 +56,8 @@ from storage.repositories import participation as repo
 INSTITUTIONS = 40
 APPOINTING = "pa_focal_from_queue"
 REVOKE_WORDS = ("quitar", "revocar", "remove", "revoke")
+USERNAMES = "pa_usernames"  # bot_data: lower-case @username -> Telegram id, of people who wrote lately
+MAX_USERNAMES = 50_000
 
 # Buttons of a conversation are tracked per person and chat, not per message, on purpose.
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
@@ -136,29 +144,66 @@ def _labels(actors: list[Actor]) -> str:
     return ", ".join(a.acronym or a.name for a in actors)
 
 
+async def remember_username(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every update: its person's @username -> id, in memory, so that /enlace @username finds
+    someone who has written to the bot (Telegram gives bots no way to look a username up)."""
+    user = update.effective_user
+    if user is None or not user.username or user.is_bot:
+        return
+    known: OrderedDict[str, int] = context.application.bot_data.setdefault(USERNAMES, OrderedDict())
+    name = user.username.lower()
+    known.pop(name, None)
+    known[name] = user.id
+    if len(known) > MAX_USERNAMES:
+        known.popitem(last=False)
+
+
+def _target(context: ContextTypes.DEFAULT_TYPE, text: str) -> tuple[int | None, str]:
+    """The person an /enlace argument names (a numeric id or an @username) and how to call them."""
+    if text.startswith("@"):
+        known = context.application.bot_data.get(USERNAMES) or {}
+        user_id = known.get(text[1:].lower())
+        return user_id, (f"{text} ({user_id})" if user_id else text)
+    user_id = int_arg(text)
+    return (user_id if user_id and user_id > 0 else None), text
+
+
 def _appoint_focal_point(context: ContextTypes.DEFAULT_TYPE, target: int, actors: list[Actor],
-                         admin_id: int, membership_id: int | None = None) -> bool:
-    """Bind `target` to the institutions and tell them; with an application, close it first
-    (False, and nothing done, if someone already decided it)."""
-    labels = _labels(actors)
+                         admin_id: int, membership_id: int | None = None) -> list[Actor] | None:
+    """Bind `target` to the institutions and tell them of the new ones; with an application,
+    close it first.  Returns the institutions they were newly appointed to ([]: they already
+    were focal point of all), None (and nothing done) if someone already decided the application."""
     with session_for(context) as s:
         if membership_id is not None and repo.settle_membership(s, membership_id, repo.FOCAL, admin_id) is None:
-            return False
-        for actor in actors:
-            repo.appoint_focal_point(s, target, actor.key, admin_id)
+            return None
+        new = [a for a in actors if repo.appoint_focal_point(s, target, a.key, admin_id)]
+        if new:
+            labels = _labels(new)
 
-        def render(locale: str) -> str:
-            t = notify._gettext(locale)
-            return t("Fuiste nombrado enlace de: {institutions}. Actualiza el avance de sus hitos con "
-                     "/actualizar.").format(institutions=esc(labels))
+            def render(locale: str) -> str:
+                t = notify._gettext(locale)
+                return t("Fuiste nombrado enlace de: {institutions}. Actualiza el avance de sus hitos con "
+                         "/actualizar.").format(institutions=esc(labels))
 
-        notify.notify_people(s, notify.locales_of(s, [target]),
-                             f"focal:{target}:{'+'.join(sorted(a.key for a in actors))}", render)
-    return True
+            notify.notify_people(s, notify.locales_of(s, [target]),
+                                 f"focal:{target}:{'+'.join(sorted(a.key for a in new))}", render)
+    return new
+
+
+def _appointed_text(_, user: object, actors: list[Actor], new: list[Actor]) -> str:
+    """"Usuario 123 nombrado enlace de: SESAN." and/or "El usuario 123 ya era enlace de: MINEDUC."."""
+    lines = []
+    if new:
+        lines.append(_("Usuario {user} nombrado enlace de: {institutions}.").format(user=user, institutions=_labels(new)))
+    already = [a for a in actors if a not in new]
+    if already:
+        lines.append(_("El usuario {user} ya era enlace de: {institutions}; no cambió nada.").format(
+            user=user, institutions=_labels(already)))
+    return "\n".join(lines)
 
 
 async def focal_point_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/enlace <user id> <institution>[, <another>]  |  /enlace quitar <user id> <institution>"""
+    """/enlace <user id | @username> <institution>[, <another>]  |  /enlace quitar <user id | @username> <institution>"""
     _locale, _ = texts(update, context)
     admin_id = user_id_of(update)
     if not is_admin(context, admin_id):
@@ -168,12 +213,17 @@ async def focal_point_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     revoking = bool(args) and args[0].lower() in REVOKE_WORDS
     if revoking:
         args = args[1:]
-    target = int_arg(args[0]) if args else None
+    target, who = _target(context, args[0]) if args else (None, "")
     actors, unknown = resolve_institutions(data(context), " ".join(args[1:]))
-    if target is None or target <= 0 or not (actors or unknown):
-        await say(update, context, esc(_("Uso: /enlace <id de usuario> <institución>[, <otra>]. "
-                                         "Ejemplo: /enlace 123456789 SESAN. Para quitarlo: "
-                                         "/enlace quitar 123456789 SESAN")))
+    if not args or not (actors or unknown) or (target is None and not who.startswith("@")):
+        await say(update, context, esc(_("Uso: /enlace <id de usuario o @usuario> <institución>[, <otra>]. "
+                                         "Ejemplo: /enlace @usuario SESAN. Para quitarlo: "
+                                         "/enlace quitar @usuario SESAN")))
+        return
+    if target is None:
+        await say(update, context, esc(_("No sé quién es {user}: no me ha escrito desde que arranqué. Pídele "
+                                         "que me escriba (basta /start) y vuelve a intentarlo, o usa su número "
+                                         "de usuario.").format(user=who)))
         return
     if unknown:
         await say(update, context, esc(_("No encuentro estas instituciones: {names}").format(
@@ -184,11 +234,34 @@ async def focal_point_command(update: Update, context: ContextTypes.DEFAULT_TYPE
             removed = [a for a in actors if repo.revoke_focal_point(s, target, a.key)]
         text = (_("Usuario {user} ya no es enlace de: {institutions}.") if removed
                 else _("El usuario {user} no era enlace de: {institutions}."))
-        await say(update, context, esc(text.format(user=target, institutions=_labels(removed or actors))))
+        await say(update, context, esc(text.format(user=who, institutions=_labels(removed or actors))))
         return
-    _appoint_focal_point(context, target, actors, admin_id)
-    await say(update, context, esc(_("Usuario {user} nombrado enlace de: {institutions}.").format(
-        user=target, institutions=_labels(actors))))
+    new = _appoint_focal_point(context, target, actors, admin_id) or []
+    await say(update, context, esc(_appointed_text(_, who, actors, new)))
+
+
+async def approve_as_focal_point(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Aprobar como enlace de SESAN" on an institution's application in /pendientes: one tap."""
+    _locale, _ = texts(update, context)
+    args = parse_pa(update.callback_query.data, "mi", 1)
+    admin_id = user_id_of(update)
+    if not is_admin(context, admin_id):
+        await refuse(update, context, _("Solo un administrador puede nombrar enlaces."))
+        return
+    membership_id = int_arg(args[0]) if args else None
+    with session_for(context) as s:
+        membership = repo.membership_by_id(s, membership_id) if membership_id is not None else None
+        target, key = (membership.person_id, membership.organisation_key) if membership else (None, None)
+    actor = actor_index(data(context)).by_key(key) if key else None
+    if target is None or actor is None or actor.sector != "government":
+        await answer_press(update, _("Este botón ya no es válido."))
+        return
+    new = _appoint_focal_point(context, target, [actor], admin_id, membership_id)
+    if new is None:
+        await answer_press(update, _("Esta solicitud ya fue decidida."))
+        return
+    await answer_press(update, _("Aprobada."))
+    await say(update, context, esc(_appointed_text(_, target, [actor], new)))
 
 
 async def focal_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -231,11 +304,11 @@ async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     with session_for(context) as s:
         membership = repo.membership_by_id(s, membership_id)
         target = membership.person_id if membership else None
-    if target is None or not _appoint_focal_point(context, target, actors, admin_id, membership_id):
+    new = _appoint_focal_point(context, target, actors, admin_id, membership_id) if target is not None else None
+    if new is None:
         await say(update, context, esc(_("Esta solicitud ya fue decidida.")))
         return ConversationHandler.END
-    await say(update, context, esc(_("Usuario {user} nombrado enlace de: {institutions}.").format(
-        user=target, institutions=_labels(actors))))
+    await say(update, context, esc(_appointed_text(_, target, actors, new)))
     return ConversationHandler.END
 
 
@@ -253,4 +326,5 @@ def handlers() -> list:
         focal_from_queue_conversation(),
         CommandHandler("admin", admin_command),
         CommandHandler("enlace", focal_point_command),
+        CallbackQueryHandler(approve_as_focal_point, pattern=r"^pa:mi:"),
     ]

@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 
 from handlers.participation import notify
 from handlers.participation.common import (
+    Option,
     actor_index,
     answer_press,
     button,
@@ -40,7 +41,10 @@ from handlers.participation.common import (
     int_arg,
     keyboard,
     not_saved,
+    offer,
+    option_rows,
     parse_pa,
+    pressed,
     ref_title,
     refuse,
     responsible_keys,
@@ -52,7 +56,7 @@ from handlers.participation.common import (
     user_id_of,
 )
 from handlers.participation.media import clean_attachment
-from knowledge.refs import parse_ref
+from knowledge.refs import Ref, parse_ref
 
 HITO, STATUS, PROGRESS, NOTE, EVIDENCE, CONFIRM = range(10, 16)
 DRAFT = "pa_update"
@@ -87,9 +91,10 @@ async def start_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         await say(update, context, esc(_("Tus instituciones no tienen hitos a su cargo en los planes.")))
         return ConversationHandler.END
     context.user_data[DRAFT] = {}
-    rows = [[button(f"{ref_title(data(context), f'c{c.number}h{h.number}', locale)}: {h.text}"[:60],
-                    cb("uh", f"c{c.number}h{h.number}"))] for c, h in pairs[:40]]
-    await say(update, context, esc(_("¿Qué hito quieres actualizar? (/cancelar para salir)")), keyboard(rows))
+    refs = [str(Ref("hito", commitment=c.number, hito=h.number)) for c, h in pairs[:40]]
+    rows = [[Option(f"{ref_title(data(context), ref, locale)}: {h.text}"[:60], cb("uh", ref))]
+            for ref, (_c, h) in zip(refs, pairs, strict=False)]
+    await offer(update, context, esc(_("¿Qué hito quieres actualizar? (/cancelar para salir)")), rows)
     return HITO
 
 
@@ -105,7 +110,7 @@ async def _guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | No
 
 async def picked_hito(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
-    args = parse_pa(update.callback_query.data, "uh", 1)
+    args = parse_pa(pressed(update, context), "uh", 1)
     ref = args[0] if args else ""
     if not may_update(context, user_id_of(update), ref):
         await refuse(update, context, _("No puedes actualizar este hito: no es de tu institución."))
@@ -113,9 +118,9 @@ async def picked_hito(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     await answer_press(update)
     context.user_data.setdefault(DRAFT, {})["ref"] = ref
     kd = data(context)
-    rows = [[button(status_name(kd, s.key, locale), cb("us", s.key))] for s in statuses(kd)]
-    await say(update, context, esc(_("{title}: ¿cuál es su estado ahora?").format(
-        title=ref_title(kd, ref, locale))), keyboard(rows))
+    rows = [[Option(status_name(kd, s.key, locale), cb("us", s.key))] for s in statuses(kd)]
+    await offer(update, context, esc(_("{title}: ¿cuál es su estado ahora?").format(
+        title=ref_title(kd, ref, locale))), rows)
     return STATUS
 
 
@@ -123,7 +128,7 @@ async def picked_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     _locale, _ = texts(update, context)
     if await _guard(update, context) is None:
         return ConversationHandler.END
-    args = parse_pa(update.callback_query.data, "us", 1)
+    args = parse_pa(pressed(update, context), "us", 1)
     status = next((s for s in statuses(data(context)) if args and s.key == args[0]), None)
     await answer_press(update)
     if status is None:
@@ -201,12 +206,12 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         esc(_("Nota: {note}").format(note=draft.get("note") or "—")),
         esc(_("Evidencia: {evidence}").format(evidence=_("sí") if draft.get("evidence") else _("no"))),
     ]
-    await say(update, context, "\n".join(lines), _confirm_keyboard(_))
+    await offer(update, context, "\n".join(lines), _confirm_options(_))
     return CONFIRM
 
 
-def _confirm_keyboard(_):
-    return keyboard([[button(_("Confirmar"), cb("uc", "yes")), button(_("Cancelar"), cb("uc", "no"))]])
+def _confirm_options(_) -> list[list[Option]]:
+    return [[Option(_("Confirmar"), cb("uc", "yes")), Option(_("Cancelar"), cb("uc", "no"))]]
 
 
 async def got_evidence_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -289,7 +294,7 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
 
 async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
-    args = parse_pa(update.callback_query.data, "uc", 1)
+    args = parse_pa(pressed(update, context), "uc", 1)
     await answer_press(update)
     if not args or args[0] != "yes":
         context.user_data.pop(DRAFT, None)
@@ -305,7 +310,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     try:
         progress = _record(context, update, draft)
     except Exception as exc:  # nothing was stored: the six steps stay, the button works again
-        await not_saved(update, context, exc, _confirm_keyboard(_))
+        await not_saved(update, context, exc, option_rows(_confirm_options(_)))
         return CONFIRM
     context.user_data.pop(DRAFT, None)
     text = _("Actualización guardada. Avisamos a quienes siguen este hito.")
@@ -336,8 +341,13 @@ def update_conversation() -> ConversationHandler:
 
 
 async def forged_update_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An /actualizar button pressed outside the conversation (old or forged): refuse it."""
+    """An /actualizar button pressed outside the conversation (old or forged): refuse it; someone
+    who is no focal point is told it is not for them, not sent to a command they may not use."""
     _locale, _ = texts(update, context)
+    if not institutions_of(context, user_id_of(update)):
+        await refuse(update, context, _("No tienes permiso para esto: solo los enlaces institucionales "
+                                        "actualizan el avance de los hitos."))
+        return
     await refuse(update, context, _("Este botón ya no es válido. Empieza de nuevo con /actualizar."))
 
 

@@ -18,11 +18,14 @@ import httpx
 DEFAULT_USER_ID = 1001
 
 
-def _person(user_id: int, language_code: str | None, first_name: str | None) -> dict[str, Any]:
+def _person(user_id: int, language_code: str | None, first_name: str | None,
+            username: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"user": {"id": user_id, "is_bot": False,
                                      "first_name": first_name or f"Persona {user_id}"}}
     if language_code:
         body["user"]["language_code"] = language_code
+    if username:
+        body["user"]["username"] = username
     return body
 
 
@@ -31,8 +34,8 @@ class _Calls:
 
     @staticmethod
     def message(text: str, user_id: int, language_code: str | None, first_name: str | None,
-                chat_id: int | None) -> dict:
-        return _person(user_id, language_code, first_name) | {"text": text, "chat_id": chat_id}
+                chat_id: int | None, username: str | None = None) -> dict:
+        return _person(user_id, language_code, first_name, username) | {"text": text, "chat_id": chat_id}
 
     @staticmethod
     def upload(data: bytes, caption: str | None, user_id: int, language_code: str | None,
@@ -78,8 +81,10 @@ class EmulatorClient:
 
     # a person acts
     def send_message(self, text: str, user_id: int = DEFAULT_USER_ID, language_code: str | None = "es",
-                     first_name: str | None = None, chat_id: int | None = None) -> dict:
-        return self._post("message", _Calls.message(text, user_id, language_code, first_name, chat_id))
+                     first_name: str | None = None, chat_id: int | None = None,
+                     username: str | None = None) -> dict:
+        return self._post("message", _Calls.message(text, user_id, language_code, first_name, chat_id,
+                                                    username))
 
     send_command = send_message
 

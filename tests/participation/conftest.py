@@ -111,7 +111,8 @@ class ParticipationBot:
     def buttons_to(self, chat_id: int) -> list[str]:
         out = []
         for e, p in self.request.calls:
-            if e == "sendMessage" and int(p.get("chat_id", 0)) == chat_id and isinstance(p.get("reply_markup"), dict):
+            if (e in ("sendMessage", "editMessageText") and int(p.get("chat_id", 0)) == chat_id
+                    and isinstance(p.get("reply_markup"), dict)):
                 out += [b.get("callback_data") for row in p["reply_markup"]["inline_keyboard"] for b in row]
         return out
 

@@ -15,6 +15,7 @@ from tests.participation.conftest import ADMIN, CITIZEN, FOCAL_A, FOCAL_B, MEMBE
 
 async def _register_member(bot, user_id: int = MEMBER) -> None:
     await bot.say("/registro", user_id)
+    await bot.press("pa:rt:o", user_id)
     await bot.say("Ana Sintética", user_id)
     assert "pa:ro:osc_x" in bot.buttons_to(user_id)
     await bot.press("pa:ro:osc_x", user_id)
@@ -49,8 +50,10 @@ async def test_registration_goes_to_the_admins_queue_and_the_applicant_hears_the
 
 async def test_declining_consent_stores_nothing(pbot):
     await pbot.say("/registro", MEMBER)
+    await pbot.press("pa:rt:o", MEMBER)
     await pbot.say("Ana Sintética", MEMBER)
     await pbot.say("Colectivo Nuevo Sintético", MEMBER)
+    await pbot.press("pa:rn:new", MEMBER)
     await pbot.say("ana@example.org", MEMBER)
     await pbot.press("pa:rk:no", MEMBER)
     with pbot.db.session() as s:

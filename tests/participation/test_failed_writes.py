@@ -100,6 +100,7 @@ async def test_a_monitoring_report_survives_a_failed_write(pbot):
 
 async def test_a_registration_survives_a_failed_write(pbot):
     await pbot.say("/registro", MEMBER)
+    await pbot.press("pa:rt:o", MEMBER)
     await pbot.say("Ana Sintética", MEMBER)
     await pbot.press("pa:ro:osc_x", MEMBER)
     await pbot.say("ana@example.org", MEMBER)

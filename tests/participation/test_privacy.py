@@ -181,7 +181,7 @@ async def test_participation_commands_in_a_group_send_people_to_a_private_chat(p
         assert repo.latest_membership(s, CITIZEN) is None
     # the button's deep link opens the same step in the private chat
     await pbot.say("/start registro", CITIZEN)
-    assert any("nombre completo" in t for t in pbot.texts_to(CITIZEN))
+    assert any("participas" in t for t in pbot.texts_to(CITIZEN))
     await pbot.say("/start actualizar", FOCAL_A)
     assert "pa:uh:c1h1" in pbot.buttons_to(FOCAL_A)
 
@@ -215,8 +215,10 @@ async def test_logs_hold_no_text_name_token_or_secret_even_at_debug(loaded_db, p
             bot.app.add_handler(MessageHandler(filters.Regex("^Frase que falla"), boom), group=-5)
             await bot.app.bot.set_webhook("https://example.org/hook", secret_token=secret)
             await bot.say("/registro", MEMBER)
+            await bot.press("pa:rt:o", MEMBER)
             await bot.say("Nombre Completo Sintético", MEMBER)
             await bot.say("Colectivo Secreto Sintético", MEMBER)
+            await bot.press("pa:rn:new", MEMBER)
             await bot.say("+502 5555 0123", MEMBER)
             await bot.press("pa:rk:yes", MEMBER)
             await bot.say("Frase que falla con datos sintéticos", CITIZEN)
