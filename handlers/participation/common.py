@@ -24,6 +24,7 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -346,6 +347,9 @@ def status_name(kd: KnowledgeData, key: str, locale: str) -> str:
     return key
 
 
+CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)  # a step left this long ends the conversation
+
+
 def conversation(name: str, entry_points: list[BaseHandler], states: dict[object, list[BaseHandler]],
                  drafts: tuple[str, ...]) -> ConversationHandler:
     """A participation conversation: /cancelar ends it and drops the drafts it keeps in
@@ -376,10 +380,19 @@ def conversation(name: str, entry_points: list[BaseHandler], states: dict[object
         finally:
             context.user_data.pop(TYPED, None)
 
-    return ConversationHandler(entry_points=entry_points, states=states,
+    async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # left half-way: later questions get answers again, not reminders of a forgotten step
+        for key in (*drafts, OFFERED):
+            context.user_data.pop(key, None)
+        _locale, _ = texts(update, context)
+        await say(update, context, esc(_("Pasó un buen rato sin respuesta, así que cerré este trámite; no se guardó "
+                                         "nada. Puedes empezarlo de nuevo cuando quieras.")))
+
+    return ConversationHandler(entry_points=entry_points, states={**states, ConversationHandler.TIMEOUT: [
+                                   TypeHandler(Update, timed_out)]},
                                fallbacks=[CommandHandler("cancelar", cancel),
                                           MessageHandler(filters.TEXT & ~filters.COMMAND, typed_at_a_button_step)],
-                               name=name, allow_reentry=True)
+                               name=name, allow_reentry=True, conversation_timeout=CONVERSATION_TIMEOUT)
 
 
 # --- choices: the buttons of a step, also chosen by typing -----------------------------------------

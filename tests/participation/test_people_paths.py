@@ -155,3 +155,26 @@ async def test_monitoreo_lists_the_newest_plan_first_and_marks_closed_plans(pbot
     assert "cerrado" not in _last(bot, MEMBER)
     await bot.say("7", MEMBER)  # typed: commitment 7
     assert "Compromiso 7" in _last(bot, MEMBER) and "Plan sintético anterior" in _last(bot, MEMBER)
+
+
+async def test_a_conversation_left_half_way_closes_and_later_questions_are_answered_again(pbot, monkeypatch):
+    import asyncio
+
+    from handlers.participation import common
+
+    for handler in (h for group in pbot.app.handlers.values() for h in group):
+        if getattr(handler, "conversation_timeout", None):
+            monkeypatch.setattr(handler, "_conversation_timeout", 0.3)  # 30 minutes, for the test
+    await pbot.app.job_queue.start()
+    try:
+        await pbot.say(f"/enlace {FOCAL_A} INSTA", ADMIN)
+        await pbot.say("/actualizar", FOCAL_A)
+        await pbot.say("¿y esto qué es?", FOCAL_A)
+        assert "/cancelar" in _last(pbot, FOCAL_A)  # at the step: reminded
+        await asyncio.sleep(1.0)
+        assert "cerré este trámite" in _last(pbot, FOCAL_A)  # told, once, that it closed
+        await pbot.say("¿y esto qué es?", FOCAL_A)
+        assert "/cancelar" not in _last(pbot, FOCAL_A)  # an answer again, not a reminder
+    finally:
+        await pbot.app.job_queue.stop()
+    assert common.CONVERSATION_TIMEOUT.total_seconds() >= 600  # people on slow networks get a real while
