@@ -36,6 +36,8 @@ from knowledge.refs import parse_ref
 _CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
                           "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago", "contribute",
                           "contribution", "aportacion", "contribucion"})
+_GIVING = ("aporte", "aporta", "apoya", "brinda", "contribucion", "contribuye")  # what a partner gives
+_GIVING_STEMS = stem_set(" ".join(_GIVING))
 PROJECT_ASPECTS = {
     "budget": "budget", "dates": "dates", "start": "dates", "end": "dates", "supporters": "supporters",
     "responsible": "supporters", "results": "results", "components": "components", "lessons": "lessons",
@@ -551,6 +553,19 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return k._plan_answer(k.plan(r.key), "about", w, None)
         return self.refusal(q, w)
 
+    def _their_part(self, found: Found, givers: list[list[str]]) -> list:
+        """For each partner (a list of its names), the sentence of the project's own text that says
+        what it contributes, where one does."""
+        out = []
+        for forms in givers:
+            names = [stem_set(form) for form in forms]
+            ranked = self.sentences.rank(self.sentences.terms([*map(fold_simple, forms), *_GIVING]), limit=40)
+            t = next((t for _b, _c, i in ranked if (t := self.sentences.texts[i]).ref == found.ref
+                      and t.stems & _GIVING_STEMS and any(n <= t.stems for n in names)), None)
+            if t is not None and t not in out:
+                out.append(t)
+        return out
+
     def project_answer(self, q: Query, pr, found: Found, w: Writer, sentence) -> Answer:
         """A cooperation project: one part per ask it has a field for, and the sentence of its
         own text that holds the rest."""
@@ -563,14 +578,18 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             aspects.append("achievements")
         countries = {fold_simple(c) for c in pr.countries}
         givers = [self.k.actors.actors[a].acronym or self.k.actors.actors[a].name for a in q.actors] + \
-            [t.capitalize() for t in q.tokens if t in countries and t != "guatemala"]
+            [c for c in pr.countries if fold_simple(c) in q.tokens and fold_simple(c) != "guatemala"]  # as printed
         gave = bool(set(q.tokens) & _CONTRIBUTED) or any(  # "cuánto puso México", "presupuesto de la GIZ"
             t.startswith(("presupuest", "fondo", "monto")) and set(q.tokens[i + 1:i + 4]) & (q.actor_words | countries)
             for i, t in enumerate(q.tokens))
         if "budget" in aspects and givers and gave and pr.amount:
             # "cuánto puso México", "presupuesto de la GIZ": the source gives only the total
+            forms = [[a.acronym or a.name, a.name] for a in map(self.k.actors.actors.get, q.actors)] + \
+                [[c] for c in pr.countries if fold_simple(c) in q.tokens and fold_simple(c) != "guatemala"]
+            said = self._their_part(found, forms)  # "el aporte de México se basa en …": what it gives instead
             text = paragraphs(w._("Mis fuentes no dicen cuánto aportó {who}; solo dan el monto total del proyecto: {amount}.",
-                                  who=", ".join(dict.fromkeys(givers)), amount=pr.amount), self.cite(pr.source, w))
+                                  who=", ".join(dict.fromkeys(givers)), amount=pr.amount),
+                              "\n".join(self._quote(t, w, q) for t in said), self.cite(pr.source, w))
             return make_answer(text, w.locale, kind="no_answer", refs=[found.ref], confidence=0.0)
         parts, refused = [], 0
         for aspect in aspects or (["about"] if sentence is None else []):

@@ -931,3 +931,22 @@ def test_the_dates_of_every_commitment_come_one_line_each(core, question, said):
     text = core.ask(question).text
     assert said in text and ("Compromiso 1" in text or "Commitment 1" in text), text
     assert ("Compromiso 2" in text or "Commitment 2" in text) and "Vigencia" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuanto dinero puso la FBU en profaros",
+    "cuánto aportó la Unión Ficticia de Boyas al proyecto de faros",
+    "how much money did the FBU contribute to PROFAROS",
+])
+def test_what_a_partner_gives_is_quoted_when_the_sources_give_only_the_total(make_synthetic_data, question):
+    data = make_synthetic_data()
+    data.actors.append(Actor(key="fbu", name="Unión Ficticia de Boyas", acronym="FBU", sector="international",
+                             source=SRC))
+    data.projects.append(Project(  # SYNTHETIC
+        key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS", amount="EUR 10.000",
+        source={"document": "008_0000000000000000.txt", "section": "Proyecto"},
+        objective="Faros costeros ficticios mantenidos por sus puertos.",
+        context=["El aporte de la Unión Ficticia de Boyas se basa en el préstamo de lanchas y buzos.",
+                 "Los puertos pintan sus torres cada año."]))
+    text = Knowledge(data).ask(question).text
+    assert "EUR 10.000" in text and "lanchas y buzos" in text and "pintan" not in text, text
