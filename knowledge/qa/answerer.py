@@ -512,7 +512,11 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             # "quién lleva el hito 2 y cuándo se reciben los POA": the date of the activity the words name
             rest = stem_set(" ".join(q.content)) - stem_set(loc.hito.text)
             act = max(loc.hito.activities, key=lambda a: (len(rest & stem_set(a.text)), -len(a.text)), default=None)
-            if act is not None and len(rest & stem_set(act.text)) >= 2 and (act.start or act.end):
+            if act is None or len(rest & stem_set(act.text)) < 2:
+                # "cuándo se divulga la guía" of "Elaboración y divulgación de la guía": the activity named whole
+                act = next((a for a in loc.hito.activities if self._named_whole(a.text, q)), act)
+            if act is not None and (len(rest & stem_set(act.text)) >= 2 or self._named_whole(act.text, q)) \
+                    and (act.start or act.end):
                 lines.append(w._("Actividad {n} ({text}): {period}.", n=act.number, text=shorten(act.text, 80),
                                  period=w.period(act.start, act.end, act.period_text)))
         if q.actors and loc.hito is None and set(asks) & {"supporters", "responsible"}:
@@ -552,6 +556,12 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if r and r.kind == "plan" and general:
             return k._plan_answer(k.plan(r.key), "about", w, None)
         return self.refusal(q, w)
+
+    def _named_whole(self, text: str, q: Query) -> bool:
+        """Every word of a short text (two words or more, not counting function words) is in the question."""
+        stop = self.k.lexicon.stop_es | self.k.lexicon.stop_en
+        own = stem_set(" ".join(x for x in fold_simple(text).split() if x not in stop))
+        return 2 <= len(own) <= 5 and own <= stem_set(" ".join(q.content))
 
     def _their_part(self, found: Found, givers: list[list[str]]) -> list:
         """For each partner (a list of its names), the sentence of the project's own text that says

@@ -950,3 +950,20 @@ def test_what_a_partner_gives_is_quoted_when_the_sources_give_only_the_total(mak
                  "Los puertos pintan sus torres cada año."]))
     text = Knowledge(data).ask(question).text
     assert "EUR 10.000" in text and "lanchas y buzos" in text and "pintan" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuando se hace la difusion del manual de boyas para los puertos ficticios",
+    "la difusión del manual de boyas de los puertos ficticios en que fechas es",
+    "hasta cuando dura la difusion del manual de boyas para puertos ficticios",
+])
+def test_the_dates_of_an_activity_named_whole_come_with_the_hito_that_holds_it(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: a hito of two actions, each an activity with its own dates
+    data.plans[0].commitments[1].hitos.append(Hito(
+        number=3, text="Diseño y difusión del manual de boyas para los puertos ficticios", start="2030-01",
+        end="2030-12", responsible=["ISP"], source=SRC, activities=[
+            Activity(number=1, text="Diseño del manual de boyas", start="2030-01", end="2030-03", source=SRC),
+            Activity(number=2, text="Difusión del manual de boyas", start="2030-09", end="2030-12", source=SRC)]))
+    text = Knowledge(data).ask(question).text
+    assert "septiembre de 2030" in text or "Actividad 2" in text or "actividad 2" in text, text
+    assert "diciembre de 2030" in text and "marzo de 2030" not in text, text
