@@ -96,6 +96,12 @@ class Resolver:
             held = [r for r in ranked[1:6] if r.coverage >= ACCEPT_RECORD and best.ref.startswith(r.ref)]
             if held:
                 best = held[0]
+        if best.coverage < ACCEPT_RECORD:
+            # nearly as good by score, and holding the question where the first does not: "el hito de portales,
+            # qué papel tiene el INAP" (the hito where the INAP has a role, not another about portals)
+            close = [r for r in ranked[1:6] if r.coverage >= ACCEPT_RECORD and r.score >= 0.7 * best.score]
+            if close:
+                best = close[0]
         if "hito" in q.named and "hito" not in q.plural and "activity" in q.plural and re.search(r"h\d+a\d+$", best.ref):
             # "cuántas actividades tiene el hito de …": found by one of its activities, the hito is asked
             best = Found(best.ref.rsplit("a", 1)[0], best.score, best.coverage, raw=best.raw)

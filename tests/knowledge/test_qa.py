@@ -967,3 +967,22 @@ def test_the_dates_of_an_activity_named_whole_come_with_the_hito_that_holds_it(m
     text = Knowledge(data).ask(question).text
     assert "septiembre de 2030" in text or "Actividad 2" in text or "actividad 2" in text, text
     assert "diciembre de 2030" in text and "marzo de 2030" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "en el hito de los faros q papel tiene el GSL",
+    "que le toca al GSL en el hito de faros",
+    "cual es el papel del gremio sintetico de linterneros en el hito de los faros",
+])
+def test_the_hito_where_the_institution_asked_has_a_role_wins_over_one_as_close_by_words(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: two hitos about coastal lighthouses; the GSL helps only in the first
+    data.actors.append(Actor(key="gsl", name="Gremio Sintético de Linterneros", acronym="GSL", sector="civil_society",
+                             source=SRC))
+    c1 = data.plans[0].commitments[0]
+    c1.hitos[0].text = ("Inventario público de faros costeros, con sus torres, linternas, escaleras, muelles, "
+                        "almacenes y caminos de acceso en cada puerto ficticio del litoral")
+    c1.hitos[0].notes = "Coordina la OFI, con la colaboración de: GSL (revisión de linternas)."
+    c1.hitos[0].supporters.osc = ["GSL"]
+    c1.hitos.append(Hito(number=3, text="Faros costeros: faros costeros solares", responsible=["OFI"], source=SRC))
+    text = Knowledge(data).ask(question).text
+    assert "revisión de linternas" in text, text
