@@ -150,8 +150,8 @@ _FOLD_TABLE = {i: _fold_char(chr(i)) for i in range(0x250)}
 def fold_simple(text: str) -> str:
     """Lower case, no accents, words separated by single spaces (no reference rewriting)."""
     t = str(text).translate(_FOLD_TABLE)
-    if not t.isascii():
-        t = _NON_WORD.sub(" ", strip_accents(t.lower()))
+    if not t.isascii():  # accents off; any other character (a dash, a curly quote, "…") parts words
+        t = _NON_WORD.sub(" ", "".join(c for c in unicodedata.normalize("NFKD", t.lower()) if not unicodedata.combining(c)))
     if "." in t:
         t = _LONE_DOT.sub(" ", t)
     if "co " in t or "re " in t or "auto " in t or "sub " in t:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.normalize import Normalizer, Speller, fold, load_lexicon
+from knowledge.normalize import Normalizer, Speller, fold, fold_simple, load_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +61,12 @@ def test_english_is_detected_and_mapped_to_the_sources_words(normalizer):
     assert result.english
     assert "quien" in result.canonical and "movilidad" in result.canonical and "compromiso" in result.canonical
     assert not normalizer.normalize("quien lidera el compromiso 6").english
+
+
+@pytest.mark.parametrize(("typed", "folded"), [
+    ("SEGEPLAN–AMEXCID–GIZ", "segeplan amexcid giz"),  # en dashes between names
+    ("Período 2016—2018", "periodo 2016 2018"),  # an em dash between years
+    ("“Mano a Mano”…¿qué es?", "mano a mano que es"),  # curly quotes, an ellipsis
+])
+def test_a_dash_or_quote_outside_latin_1_parts_words_instead_of_gluing_them(typed, folded):
+    assert fold_simple(typed) == folded
