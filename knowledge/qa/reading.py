@@ -307,12 +307,12 @@ class Reader:
                    and not _ASKER_IS.search(before) for p in phrases):
                 q.missing = attribute
                 break
-        what = [end for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]
+        what = [(start, end) for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]
         articles = {"el", "la", "los", "las", "un", "una", "the", "a", "an"}
-        for end in what:
+        for start, end in what:
             nxt = [t for t in tokens[end:end + 3] if t not in articles][:1]
-            if nxt and nxt[0] in self.acronyms:
-                q.defined = True
+            if nxt and nxt[0] in self.acronyms or start and tokens[start - 1] in self.acronyms:
+                q.defined = True  # "qué es la CNC", "la CNC qué es"
             elif nxt and (key := self.actors.by_phrase.get(nxt[0])) and key not in q.actors:
                 q.actors.append(key)  # "qué es la mmm": an institution asked about in lower case
                 q.actor_words = q.actor_words | {nxt[0]}

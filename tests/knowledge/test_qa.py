@@ -986,3 +986,12 @@ def test_the_hito_where_the_institution_asked_has_a_role_wins_over_one_as_close_
     c1.hitos.append(Hito(number=3, text="Faros costeros: faros costeros solares", responsible=["OFI"], source=SRC))
     text = Knowledge(data).ask(question).text
     assert "revisión de linternas" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "el ISP que es",
+    "la FBU q es y cuando empezo",
+    "y el ISP, que es?",
+])
+def test_an_acronym_before_que_es_is_asked_for_its_meaning(core, question):
+    assert reader(core).read(question).defined
