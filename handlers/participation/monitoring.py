@@ -27,6 +27,7 @@ from handlers.participation.common import (
     all_commitments,
     answer_press,
     button,
+    canonical_ref,
     cb,
     config,
     continue_in_private,
@@ -34,8 +35,7 @@ from handlers.participation.common import (
     data,
     deep_link_entry,
     esc,
-    find_commitment,
-    find_hito,
+    find_record,
     institutions_of,
     int_arg,
     is_admin,
@@ -54,7 +54,7 @@ from handlers.participation.common import (
 )
 from handlers.participation.media import clean_attachment
 from knowledge.i18n import N_, format_day
-from knowledge.refs import parse_ref
+from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref
 from storage.repositories import participation as repo
 
 TARGET, OBSERVATION, TEXT, ATTACHMENT, SHOW_NAME, CONFIRM = range(20, 26)
@@ -79,15 +79,9 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 
 
 def _responsible_of(context: ContextTypes.DEFAULT_TYPE, ref: str) -> set[str]:
-    parsed = parse_ref(ref)
     kd = data(context)
-    if parsed is None:
-        return set()
-    if parsed.kind == "hito":
-        found = find_hito(kd, parsed.commitment, parsed.hito)
-        return responsible_keys(kd, found[1], found[2]) if found else set()
-    found_c = find_commitment(kd, parsed.commitment) if parsed.kind == "commitment" else None
-    return responsible_keys(kd, found_c[1]) if found_c else set()
+    found = find_record(kd, ref)
+    return responsible_keys(kd, found[1], found[2]) if found else set()
 
 
 async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -99,8 +93,8 @@ async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
                                         "Regístrate con /registro."))
         return ConversationHandler.END
     context.user_data[DRAFT] = {}
-    rows = [[button(f"{c.number}. {c.short_title or c.title}"[:60], cb("fc", c.number))]
-            for _p, c in all_commitments(data(context))]
+    rows = [[button(f"{c.number}. {c.short_title or c.title}"[:60], cb("fc", commitment_ref(p.key, c.number)))]
+            for p, c in all_commitments(data(context))]
     await say(update, context, esc(_("¿Sobre qué compromiso es tu reporte? (/cancelar para salir)")),
               keyboard(rows))
     return TARGET
@@ -110,13 +104,16 @@ async def picked_commitment(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     locale, _ = texts(update, context)
     await answer_press(update)
     args = parse_pa(update.callback_query.data, "fc", 1)
-    found = find_commitment(data(context), int_arg(args[0]) or -1) if args else None
-    if found is None:
+    number = int_arg(args[0]) if args else None  # "pa:fc:3", an old button: commitment 3 as it was then
+    ref = Ref("commitment", commitment=number) if number is not None else args[0] if args else None
+    found = find_record(data(context), ref)
+    if found is None or found[2] is not None:
         return TARGET
-    commitment = found[1]
-    rows = [[button(_("Todo el compromiso {c}").format(c=commitment.number), cb("fr", f"c{commitment.number}"))]]
-    rows += [[button(f"{_('Hito {h}').format(h=h.number)}: {h.text}"[:60], cb("fr", f"c{commitment.number}h{h.number}"))]
-             for h in commitment.hitos]
+    plan, commitment = found[0], found[1]
+    rows = [[button(_("Todo el compromiso {c}").format(c=commitment.number),
+                    cb("fr", commitment_ref(plan.key, commitment.number)))]]
+    rows += [[button(f"{_('Hito {h}').format(h=h.number)}: {h.text}"[:60],
+                     cb("fr", hito_ref(plan.key, commitment.number, h.number)))] for h in commitment.hitos]
     await say(update, context, esc(_("¿Todo el compromiso o un hito?")), keyboard(rows))
     return TARGET
 
@@ -125,13 +122,11 @@ async def picked_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     locale, _ = texts(update, context)
     await answer_press(update)
     args = parse_pa(update.callback_query.data, "fr", 1)
-    parsed = parse_ref(args[0]) if args else None
     kd = data(context)
-    valid = parsed is not None and (
-        (parsed.kind == "commitment" and find_commitment(kd, parsed.commitment)) or
-        (parsed.kind == "hito" and find_hito(kd, parsed.commitment, parsed.hito)))
-    if not valid:
+    ref = canonical_ref(kd, args[0]) if args else None  # an old button's "c3h2" too
+    if ref is None or find_record(kd, ref) is None:
         return TARGET
+    parsed = parse_ref(ref)
     context.user_data.setdefault(DRAFT, {})["ref"] = str(parsed)
     rows = [[button(_(label), cb("fo", key))] for key, label in OBSERVATION_LABELS.items()]
     await say(update, context, esc(_("¿Qué observas en {title}?").format(title=ref_title(kd, str(parsed), locale))),
