@@ -78,12 +78,12 @@ class Resolver:
                     return Found(Located(base.plan, base.commitment, h, a).ref, 99, 1.0, True), []
                 if q.content and h.activities and "activity" not in q.plural and (
                         "activity" in q.named or q.asks_any("product", "verification")):
-                    inner = self._rank(q, lambda t: t.ref.startswith(ref + "a"))
+                    inner = self._rank(q, lambda t: t.kind == "activity" and within(t.ref, ref))
                     if inner and inner[0].coverage >= ACCEPT_RECORD:
                         return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
                 return Found(ref, 99, 1.0, True), []
             if q.content and ("hito" in q.named and "hito" not in q.plural or "activity" in q.named):
-                inner = self._rank(q, lambda t: t.ref.startswith(ref + "h"))
+                inner = self._rank(q, lambda t: t.ref != ref and within(t.ref, ref))
                 if inner and inner[0].coverage >= ACCEPT_RECORD:
                     return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
             return Found(ref, 99, 1.0, True), []

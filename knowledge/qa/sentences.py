@@ -244,7 +244,7 @@ class SentenceFinder:
             head = fold_simple(title.text).split()  # the record's own title: what found it
             identity = set(self.sentences.terms(head))
         for ref in self._topic_refs(q):  # the nickname that found it, not another record's
-            if found.ref == ref or found.ref.startswith(ref + "h"):
+            if within(found.ref, ref):
                 for words in self.k.lexicon.topics.get(ref, ()):
                     identity |= set(self.sentences.terms(words.split()))
         terms = {s: v for s, v in self.sentences.terms(q.content).items() if s not in identity}
