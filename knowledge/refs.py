@@ -194,6 +194,8 @@ def hito_of(text: str) -> str | None:
 
 def within(text: str, scope: str) -> bool:
     """`text` is `scope` or a record under it (pan6.c3h2 is within pan6.c3; pan6.c10 is not)."""
+    if text == scope:
+        return True
     ref, outer = parse_ref(text), parse_ref(scope)
     if ref is None or outer is None:
         return False
