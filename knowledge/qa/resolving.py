@@ -187,8 +187,10 @@ class Resolver:
 
     def _hito_choices(self, q: Query, w: Writer) -> Answer | None:
         """'hito 2' with no commitment: which commitment's? (choices, unless the words decide)."""
-        candidates = [hito_ref(p.key, c.number, q.hito) for p in self.k.plans() for c in p.commitments
-                      if any(h.number == q.hito for h in c.hitos)]
+        having = [(p, c) for p in self.k.plans() for c in p.commitments if any(h.number == q.hito for h in c.hitos)]
+        candidates = [hito_ref(p.key, c.number, q.hito) for p, c in having]
+        periods = {hito_ref(p.key, c.number, q.hito): p.period_label for p, c in having} \
+            if len({p.key for p, _c in having}) > 1 else {}  # several plans: which one's, in the label
         if len(candidates) <= 1:
             return None
         if q.content or q.actors or self._topic_refs(q):
@@ -196,7 +198,8 @@ class Resolver:
             if ranked and ranked[0].coverage >= ACCEPT_RECORD:
                 return None
         text = w._("¿De qué compromiso? Hay un hito {n} en varios:", n=q.hito)
-        choices = [Choice(self._label(ref, w), ref) for ref in candidates[:8]]
+        choices = [Choice(shorten(" · ".join(filter(None, (periods.get(ref), self._label(ref, w)))), 60), ref)
+                   for ref in candidates[:8]]
         text += "\n\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
         return make_answer(text, w.locale, kind="choices", choices=choices, confidence=0.5)
 

@@ -103,6 +103,8 @@ async def test_the_next_plan_numbered_from_one_changes_nothing_people_already_ha
         assert {"v1:r:pan7.c3h2", "v1:r:pan6.c3h2"} <= set(bot.buttons_to(CITIZEN)[-2:])
         assert "¿De qué plan?" in bot.texts_to(CITIZEN)[-1]
         assert core.ask("quien es responsable del hito 2 del compromiso 3 del 6 plan").refs == ("pan6.c3h2",)
+        labels = [c.label for c in core.ask("quien es responsable del hito 2").choices]  # which plan's, said
+        assert labels[0].startswith("2026-2028 · Compromiso 1, hito 2") and any(x.startswith("2023-2025") for x in labels)
 
         await _update(bot, "pan7.c3h2", "10")  # the 7th plan's hito 3.2: not what the citizen follows
         assert len(bot.queued_to(CITIZEN)) == 1
