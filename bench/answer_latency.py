@@ -37,6 +37,7 @@ from knowledge.core import Knowledge  # noqa: E402
 from knowledge.index import Doc, build_documents  # noqa: E402
 from knowledge.loader import load_data_dir  # noqa: E402
 from knowledge.normalize import fold_simple  # noqa: E402
+from knowledge.refs import plan_key  # noqa: E402
 from knowledge.schema import KnowledgeData  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "knowledge" / "questions.yaml"
@@ -78,7 +79,7 @@ def synthetic_knowledge(data: KnowledgeData, scale: int, seed: int = 7) -> Knowl
     for k in range(1, scale):
         for plan in data.plans:
             copy = plan.model_copy(deep=True)
-            copy.key, copy.number, copy.current = f"pan{k + 10}", k + 10, False
+            copy.key, copy.number, copy.current = plan_key(k + 10), k + 10, False
             copy.title = f"Plan sintético {k} " + (scramble(plan.title) or "")
             copy.facts = [f.model_copy(update={"text": scramble(f.text)}) for f in plan.facts]
             for c in copy.commitments:

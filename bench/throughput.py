@@ -256,6 +256,7 @@ def synthetic_knowledge_100x():
     except Exception:
         pass
     from knowledge.loader import load_data_dir
+    from knowledge.refs import plan_key
     from knowledge.schema import Acronym, KnowledgeData, Practice
 
     base = load_data_dir()
@@ -263,7 +264,7 @@ def synthetic_knowledge_100x():
     for copy in range(100):
         for plan in base.plans:
             clone = plan.model_copy(deep=True)
-            clone.key = f"pan{100 + copy * len(base.plans) + base.plans.index(plan)}"
+            clone.key = plan_key(100 + copy * len(base.plans) + base.plans.index(plan))
             clone.current = plan.current and copy == 0
             clone.title = f"{plan.title} (copia sintética {copy})"
             for commitment in clone.commitments:

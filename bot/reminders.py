@@ -26,6 +26,7 @@ from handlers.participation.common import (
     responsible_keys,
 )
 from knowledge.i18n import format_day
+from knowledge.refs import hito_ref
 from knowledge.schema import KnowledgeData
 from storage.repositories import outbox
 from storage.repositories import participation as repo
@@ -52,13 +53,13 @@ def queue_due_reminders(session: Session, kd: KnowledgeData, today: dt.date,
     index = actor_index(kd)
     admins = notify.locales_of(session, repo.admin_ids(session, configured_admins))
     queued = 0
-    for _plan, commitment in all_commitments(kd):
+    for plan, commitment in all_commitments(kd):
         for hito in commitment.hitos:
             if hito.end is None or (hito.current and hito.current.status in final):
                 continue
             due = hito.end.last_day()
             days_left = (due - today).days
-            ref = f"c{commitment.number}h{hito.number}"
+            ref = hito_ref(plan.key, commitment.number, hito.number)
             if days_left < 0:
                 queued += notify.notify_people(
                     session, admins, f"overdue:{ref}:{due.isoformat()}",

@@ -17,6 +17,7 @@ from handlers.views import (
     Screen,
     commitment_screen,
     hito_screen,
+    located,
     main_menu,
     plan_screen,
     plans_screen,
@@ -36,7 +37,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if press.action == "chart":
         await query.answer()
-        if not await send_chart(update, context, press.commitment or 0):
+        if not await send_chart(update, context, press.ref or ""):
             await _gone(update, context)
         return
     screen = screen_for(update, context, press)
@@ -59,10 +60,11 @@ def screen_for(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press)
         plan = svc.knowledge.plan(press.plan_key or "")
         return plan_screen(svc, plan, press.page, _) if plan else None
     if press.action == "commitment":
-        commitment = svc.knowledge.commitment(press.commitment or 0)
-        return commitment_screen(svc, commitment, press.page, locale, _, user_id) if commitment else None
+        found = located(svc, press.ref)  # an old button's "c3": the commitment it named then
+        return commitment_screen(svc, found.plan, found.commitment, press.page, locale, _, user_id) \
+            if found is not None and found.hito is None else None
     if press.action == "hito":
-        return hito_screen(svc, press.commitment or 0, press.hito or 0, locale, _, user_id)
+        return hito_screen(svc, press.ref or "", locale, _, user_id)
     if press.action == "ref":
         return ref_screen(svc, press.ref or "", locale, _, user_id)
     if press.action == "search":

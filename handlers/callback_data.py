@@ -5,8 +5,8 @@ goes through `parse_callback`, which returns None for anything it does not fully
 (a tampered button, or one from an older version of the bot) and never raises.
 
     v1:m              main menu               v1:pl             the list of plans
-    v1:p:pan6:0       plan, commitments page  v1:c:3:0          commitment 3, hitos page 0
-    v1:h:3:2          hito 2 of commitment 3  v1:g:3            progress chart of commitment 3
+    v1:p:pan6:0       plan, commitments page  v1:c:pan6.c3:0    commitment 3 of pan6, hitos page 0
+    v1:h:pan6.c3h2    hito 2 of commitment 3  v1:g:pan6.c3      progress chart of commitment 3
     v1:r:<ref>        any knowledge ref       v1:l:en           switch the language
     v1:s:2:<words>    /buscar results, page 2 (the words are left out when they do not fit
                       in 64 bytes: then they come from the person's last search, in user_data)
@@ -15,6 +15,10 @@ goes through `parse_callback`, which returns None for anything it does not fully
     v1:k:o:0          ODS, page 0                               8 hex digits), page 0
     v1:k:e:0          spheres                 v1:k:o:4:1        practices of ODS 4, page 1
                                               v1:k:e:amb:0      practices of the environmental sphere
+
+Commitments and hitos are named by their ref (knowledge.refs), plan included.  Buttons sent
+before plans were named in refs (`v1:c:3:0`, `v1:h:3:2`, `v1:g:3`) still parse: their `ref` is
+the unqualified `c3` / `c3h2`, which the knowledge core resolves as it did then.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from knowledge.refs import parse_ref
+from knowledge.refs import Ref, parse_ref
 
 VERSION = "v1"
 MAX_BYTES = 64
@@ -52,6 +56,8 @@ class Press:
     words: str | None = None  # search words ("" = the person's last search)
     group: str | None = None  # catalogue: "i" institutions, "o" ODS, "e" spheres, "a" its facts; None: /catalogo
     key: str | None = None  # catalogue: an institution id, an ODS number or a sphere code
+    # commitment, hito, chart: `ref` is the record's ref ("pan6.c3h2"; "c3h2" from an old button),
+    # `plan_key` its plan (None from an old button), `commitment` and `hito` its numbers
 
 
 def _join(*parts: object) -> str:
@@ -73,16 +79,26 @@ def plan(plan_key: str, page: int = 0) -> str:
     return _join("p", plan_key, page)
 
 
-def commitment(number: int, page: int = 0) -> str:
-    return _join("c", number, page)
+def _record(ref: Ref | str, kind: str) -> str:
+    parsed = parse_ref(ref) if isinstance(ref, str) else ref
+    if parsed is None or parsed.kind != kind or not parsed.plan:
+        raise ValueError(f"not a {kind} ref with its plan: {ref!r}")
+    return str(parsed)
 
 
-def hito(commitment_number: int, hito_number: int) -> str:
-    return _join("h", commitment_number, hito_number)
+def commitment(ref: Ref | str, page: int = 0) -> str:
+    """A commitment's screen, a page of its hitos (`ref`: "pan6.c3")."""
+    return _join("c", _record(ref, "commitment"), page)
 
 
-def chart(commitment_number: int) -> str:
-    return _join("g", commitment_number)
+def hito(ref: Ref | str) -> str:
+    """A hito's screen (`ref`: "pan6.c3h2")."""
+    return _join("h", _record(ref, "hito"))
+
+
+def chart(ref: Ref | str) -> str:
+    """The progress chart of a commitment (`ref`: "pan6.c3")."""
+    return _join("g", _record(ref, "commitment"))
 
 
 def ref(any_ref: str) -> str:
@@ -152,24 +168,41 @@ def _parse_plan(args: list[str]) -> Press | None:
     return Press("plan", plan_key=key, page=page)
 
 
-def _parse_commitment(args: list[str]) -> Press | None:
-    number, page = (_int(a) for a in args)
-    if not number or page is None:
+def _record_press(action: Action, ref: Ref | None, page: int = 0) -> Press | None:
+    if ref is None or not ref.commitment or (ref.hito is not None and not ref.hito):
         return None
-    return Press("commitment", commitment=number, page=page)
+    return Press(action, plan_key=ref.plan, commitment=ref.commitment, hito=ref.hito, page=page, ref=str(ref))
+
+
+def _qualified(text: str, kind: str) -> Ref | None:
+    ref = parse_ref(text)
+    return ref if ref is not None and ref.kind == kind and ref.plan else None
+
+
+def _parse_commitment(args: list[str]) -> Press | None:
+    ref_text, page_text = args
+    page = _int(page_text)
+    if page is None:
+        return None
+    number = _int(ref_text)  # v1:c:3:0, an old button: commitment 3 as refs had it then
+    ref = Ref("commitment", commitment=number) if number is not None else _qualified(ref_text, "commitment")
+    return _record_press("commitment", ref, page)
 
 
 def _parse_hito(args: list[str]) -> Press | None:
-    number, hito_number = (_int(a) for a in args)
-    if not number or not hito_number:
-        return None
-    return Press("hito", commitment=number, hito=hito_number)
+    if len(args) == 2:  # v1:h:3:2, an old button
+        number, hito_number = (_int(a) for a in args)
+        return _record_press("hito", Ref("hito", commitment=number, hito=hito_number)) if number and hito_number \
+            else None
+    (ref_text,) = args
+    return _record_press("hito", _qualified(ref_text, "hito"))
 
 
 def _parse_chart(args: list[str]) -> Press | None:
-    (number_text,) = args
-    number = _int(number_text)
-    return Press("chart", commitment=number) if number else None
+    (ref_text,) = args
+    number = _int(ref_text)  # v1:g:3, an old button
+    ref = Ref("commitment", commitment=number) if number is not None else _qualified(ref_text, "commitment")
+    return _record_press("chart", ref)
 
 
 def _parse_ref(args: list[str]) -> Press | None:

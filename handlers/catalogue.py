@@ -18,6 +18,7 @@ from handlers.views import Gettext, Screen, card_text, share_button
 from knowledge.answers import Hit
 from knowledge.ods import ods_label, ods_name
 from knowledge.practice_finder import Found, PracticeFinder, finder_for
+from knowledge.refs import CATALOGUE, practice_ref
 from knowledge.schema import Practice
 
 PER_PAGE = 8
@@ -91,7 +92,7 @@ def catalogue_screen(svc: Services, locale: str, _: Gettext) -> Screen:
     title = cat.title if cat else _("Catálogo de buenas prácticas de cooperación")
     f = finder(svc)
     if not f.practices:
-        facts = card_text(svc, "cat", locale, _) if cat else None
+        facts = card_text(svc, CATALOGUE, locale, _) if cat else None
         text = "\n\n".join(x for x in (facts or f"<b>📚 {esc(title)}</b>", esc(not_loaded_text(svc, _))) if x)
         return Screen(text, InlineKeyboardMarkup([[InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())]]))
     lines = [f"<b>📚 {esc(title)}</b>",
@@ -116,10 +117,10 @@ def catalogue_screen(svc: Services, locale: str, _: Gettext) -> Screen:
 
 def about_screen(svc: Services, locale: str, _: Gettext) -> Screen | None:
     """The catalogue's own facts (the press release), with a way back to the practices."""
-    text = card_text(svc, "cat", locale, _)
+    text = card_text(svc, CATALOGUE, locale, _)
     if text is None:
         return None
-    rows = [[share_button(svc, "cat", _)], _menu_row(_, (_("⬅️ Catálogo"), cb.catalogue()))]
+    rows = [[share_button(svc, CATALOGUE, _)], _menu_row(_, (_("⬅️ Catálogo"), cb.catalogue()))]
     return Screen(text, InlineKeyboardMarkup(rows))
 
 
@@ -196,7 +197,7 @@ def practices_screen(svc: Services, group: str, key: str, page: int, locale: str
         who = "" if group == "i" or inst is None else f" — {esc(inst.name)}"
         lines.append(f"{number}. {esc(p.title)}{who}")
         try:
-            rows.append([InlineKeyboardButton(truncate(f"{number}. {p.title}", 60), callback_data=cb.ref(f"p{p.id}"))])
+            rows.append([InlineKeyboardButton(truncate(f"{number}. {p.title}", 60), callback_data=cb.ref(practice_ref(p.id)))])
         except ValueError:
             continue
     if pages > 1:
@@ -247,7 +248,7 @@ def practice_screen(svc: Services, practice_id: str, locale: str, _: Gettext) ->
     if p is None:
         return None
     inst = finder(svc).institution_of(p)
-    rows = [[share_button(svc, f"p{p.id}", _)]]
+    rows = [[share_button(svc, practice_ref(p.id), _)]]
     if inst is not None and len(inst.practices) > 1:
         rows[0].append(InlineKeyboardButton(_("🏛 Más de esta institución"), callback_data=cb.catalogue("i", inst.id)))
     rows.append(_menu_row(_))
@@ -265,14 +266,14 @@ def practice_hit(svc: Services, p: Practice, locale: str, _: Gettext) -> Hit:
     if p.ods:
         tags.append(_("ODS {list}").format(list=", ".join(str(n) for n in p.ods)))
     snippet = " · ".join(tags) + (f" — {p.description}" if p.description else "")
-    return Hit(ref=f"p{p.id}", kind="practice", title=p.title, snippet=snippet, score=1.0)
+    return Hit(ref=practice_ref(p.id), kind="practice", title=p.title, snippet=snippet, score=1.0)
 
 
 def catalogue_hit(svc: Services, _: Gettext) -> Hit:
     """Inline mode's one result when a query is about practices and none is loaded."""
     cat = svc.data.catalogue
     title = cat.title if cat else _("Catálogo de buenas prácticas de cooperación")
-    return Hit(ref="cat", kind="catalogue", title=title, snippet=not_loaded_text(svc, _), score=1.0)
+    return Hit(ref=CATALOGUE, kind="catalogue", title=title, snippet=not_loaded_text(svc, _), score=1.0)
 
 
 def found_practices(svc: Services, text: str) -> Found | None:

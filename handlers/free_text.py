@@ -68,8 +68,8 @@ def answer_keyboard(answer: Answer, _) -> dict | None:
         main = parse_ref(answer.refs[0])
         button = _ref_button(_("📄 Ver ficha"), answer.refs[0]) if main is not None else None
         row = [button] if button else []
-        if main is not None and main.kind in ("commitment", "hito") and main.commitment:
-            row.append(_button(_("📊 Avance"), cb.chart(main.commitment)))
+        if main is not None and main.kind in ("commitment", "hito") and main.plan:
+            row.append(_button(_("📊 Avance"), cb.chart(main.up_to("commitment"))))
         if row:
             rows.append(row)
     return {"inline_keyboard": rows} if rows else None

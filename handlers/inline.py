@@ -23,6 +23,7 @@ from handlers.context import Services, services, tr
 from handlers.render import esc, truncate
 from handlers.views import deep_link
 from knowledge.answers import Hit
+from knowledge.refs import commitment_ref, practice_ref
 
 PAGE_SIZE = 50
 MAX_OFFSET = 1000
@@ -33,7 +34,7 @@ def _current_plan_hits(svc: Services, _) -> list[Hit]:
     plans = sorted(svc.knowledge.plans(), key=lambda p: (not p.current, -p.number))
     if not plans:
         return []
-    return [Hit(ref=f"c{c.number}", kind="commitment",
+    return [Hit(ref=commitment_ref(plans[0].key, c.number), kind="commitment",
                 title=_("Compromiso {n}").format(n=c.number) + f": {c.short_title or c.title}",
                 snippet=c.description or c.title, score=1.0)
             for c in sorted(plans[0].commitments, key=lambda c: c.number)]
@@ -42,7 +43,7 @@ def _current_plan_hits(svc: Services, _) -> list[Hit]:
 def _card(svc: Services, hit: Hit, locale: str, _) -> str:
     """The message a picked result inserts: a practice's own card, else the hit's title and text."""
     if hit.kind == "practice":
-        practice = next((p for p in svc.data.practices if f"p{p.id}" == hit.ref), None)
+        practice = next((p for p in svc.data.practices if practice_ref(p.id) == hit.ref), None)
         if practice is not None:
             return practice_card(svc, practice, locale, _)
     return f"<b>{esc(truncate(hit.title, 200))}</b>\n{esc(truncate(hit.snippet, 600))}"

@@ -24,6 +24,7 @@ from knowledge.charts import (
     hito_status,
     render_progress_chart,
 )
+from knowledge.refs import Ref, commitment_ref, parse_ref
 from knowledge.schema import Commitment
 
 MAX_CACHED_CHARTS = 256
@@ -72,19 +73,23 @@ async def chart_png(services_: Services, commitment: Commitment, locale: str, _)
     return png
 
 
-async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, commitment_number: int) -> bool:
-    """Send the chart of a commitment; False when there is no such commitment."""
+async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, ref: Ref | str | int) -> bool:
+    """Send the chart of a commitment (its ref, "pan6.c3"; an old button's "c3" or a number
+    typed after /avance: the commitment it named then); False when there is no such commitment."""
     locale, _ = tr(update, context)
     svc = services(context)
-    commitment = svc.knowledge.commitment(commitment_number)
+    parsed = Ref("commitment", commitment=ref) if isinstance(ref, int) else parse_ref(ref) if isinstance(ref, str) else ref
+    found = svc.knowledge.locate(parsed) if parsed is not None and parsed.kind == "commitment" else None
+    commitment = found.commitment if found is not None else None
     if commitment is None or not commitment.hitos:
         return False
+    cref = commitment_ref(found.plan.key, commitment.number)
     chat = update.effective_chat
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     png = await chart_png(svc, commitment, locale, _)
     caption = chart_caption(svc, commitment, locale, _)
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
-        _("📄 Compromiso {n}").format(n=commitment.number), callback_data=cb.commitment(commitment.number))]])
+        _("📄 Compromiso {n}").format(n=commitment.number), callback_data=cb.commitment(cref))]])
     if len(caption) <= MAX_CAPTION:
         await context.bot.send_photo(chat.id, BytesIO(png), caption=caption, reply_markup=keyboard)
     else:  # a long caption goes as its own message, so nothing is cut
@@ -100,10 +105,12 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     # ASCII digits only: "²".isdigit() is True and int("²") raises; "٣" would read as 3
     if arg.isascii() and arg.isdigit() and await send_chart(update, context, int(arg)):
         return
+    if parse_ref(arg) is not None and await send_chart(update, context, arg):  # /avance pan6.c3
+        return
     svc = services(context)
     plans = sorted(svc.knowledge.plans(), key=lambda p: (not p.current, -p.number))
     rows = [[InlineKeyboardButton(truncate(f"{c.number}. {c.short_title or c.title}", 60),
-                                  callback_data=cb.chart(c.number))]
+                                  callback_data=cb.chart(commitment_ref(p.key, c.number)))]
             for p in plans for c in sorted(p.commitments, key=lambda c: c.number) if c.hitos]
     intro = (_("No conozco el compromiso {n}.").format(n=esc(arg)) + " " if arg else "")
     await reply(update, context, intro + _("¿De qué compromiso quieres ver el avance?"),

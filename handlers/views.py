@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 import handlers.callback_data as cb
 from handlers.context import Services
 from handlers.render import answer_html, esc, truncate
-from knowledge.refs import Ref, parse_ref, to_payload
+from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref, to_payload
 from knowledge.schema import Commitment, Plan
 
 log = logging.getLogger(__name__)
@@ -148,20 +148,13 @@ def plan_screen(services: Services, plan: Plan, page: int, _: Gettext) -> Screen
     if pages > 1:
         text += "\n\n" + _("Página {page} de {pages}").format(page=page + 1, pages=pages)
     rows = [[InlineKeyboardButton(truncate(f"{c.number}. {c.short_title or c.title}", 60),
-                                  callback_data=cb.commitment(c.number))] for c in shown]
+                                  callback_data=cb.commitment(commitment_ref(plan.key, c.number)))] for c in shown]
     pager = _pager(page, pages, lambda p: cb.plan(plan.key, p), _)
     if pager:
         rows.append(pager)
     rows.append([InlineKeyboardButton(_("⬅️ Planes"), callback_data=cb.plans()),
                  InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
     return Screen(text, InlineKeyboardMarkup(rows))
-
-
-def plan_of(services: Services, commitment_number: int) -> Plan | None:
-    for plan in services.knowledge.plans():
-        if any(c.number == commitment_number for c in plan.commitments):
-            return plan
-    return None
 
 
 def card_text(services: Services, ref: str, locale: str, _: Gettext) -> str | None:
@@ -173,40 +166,49 @@ def card_text(services: Services, ref: str, locale: str, _: Gettext) -> str | No
     return answer_html(answer) if answer is not None else None
 
 
-def commitment_screen(services: Services, commitment: Commitment, page: int, locale: str,
+def commitment_screen(services: Services, plan: Plan, commitment: Commitment, page: int, locale: str,
                       _: Gettext, user_id: int | None = None) -> Screen:
-    ref = f"c{commitment.number}"
+    ref = commitment_ref(plan.key, commitment.number)
     text = card_text(services, ref, locale, _) or f"<b>{esc(commitment.title)}</b>"
     hitos = sorted(commitment.hitos, key=lambda h: h.number)
     pages = _pages(len(hitos), HITOS_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = hitos[page * HITOS_PER_PAGE:(page + 1) * HITOS_PER_PAGE]
     buttons = [InlineKeyboardButton(_("Hito {n}").format(n=h.number),
-                                    callback_data=cb.hito(commitment.number, h.number)) for h in shown]
+                                    callback_data=cb.hito(hito_ref(plan.key, commitment.number, h.number)))
+               for h in shown]
     rows = [buttons[i:i + 4] for i in range(0, len(buttons), 4)]
-    pager = _pager(page, pages, lambda p: cb.commitment(commitment.number, p), _)
+    pager = _pager(page, pages, lambda p: cb.commitment(ref, p), _)
     if pager:
         rows.append(pager)
-    extra = [InlineKeyboardButton(_("📊 Avance"), callback_data=cb.chart(commitment.number))] if hitos else []
+    extra = [InlineKeyboardButton(_("📊 Avance"), callback_data=cb.chart(ref))] if hitos else []
     rows.append(extra + [share_button(services, ref, _)] + subscription_row(services, ref, user_id, locale))
-    plan = plan_of(services, commitment.number)
-    back = cb.plan(plan.key) if plan else cb.plans()
-    rows.append([InlineKeyboardButton(_("⬅️ Compromisos"), callback_data=back),
+    rows.append([InlineKeyboardButton(_("⬅️ Compromisos"), callback_data=cb.plan(plan.key)),
                  InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
     return Screen(text, InlineKeyboardMarkup(rows))
 
 
-def hito_screen(services: Services, commitment_number: int, hito_number: int, locale: str,
-                _: Gettext, user_id: int | None = None) -> Screen | None:
-    hito = services.knowledge.hito(commitment_number, hito_number)
-    if hito is None:
+def located(services: Services, ref: Ref | str | None):
+    """Where a commitment, hito or activity ref points (an old one without its plan, as it did
+    then); None for anything else."""
+    parsed = parse_ref(ref) if isinstance(ref, str) else ref
+    if parsed is None or not parsed.is_record:
         return None
-    ref = f"c{commitment_number}h{hito_number}"
+    return services.knowledge.locate(parsed)
+
+
+def hito_screen(services: Services, ref: Ref | str, locale: str, _: Gettext,
+                user_id: int | None = None) -> Screen | None:
+    found = located(services, ref)
+    if found is None or found.hito is None:
+        return None
+    hito, ref = found.hito, hito_ref(found.plan.key, found.commitment.number, found.hito.number)
+    cref = commitment_ref(found.plan.key, found.commitment.number)
     text = card_text(services, ref, locale, _) or f"<b>{esc(hito.text)}</b>"
     rows = [
         [share_button(services, ref, _)] + subscription_row(services, ref, user_id, locale),
-        [InlineKeyboardButton(_("⬅️ Compromiso {n}").format(n=commitment_number),
-                              callback_data=cb.commitment(commitment_number)),
+        [InlineKeyboardButton(_("⬅️ Compromiso {n}").format(n=found.commitment.number),
+                              callback_data=cb.commitment(cref)),
          InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())],
     ]
     return Screen(text, InlineKeyboardMarkup(rows))
@@ -221,24 +223,29 @@ def ref_screen(services: Services, ref_text: str, locale: str, _: Gettext,
     if ref.kind == "plan" and ref.key:
         plan = services.knowledge.plan(ref.key)
         return plan_screen(services, plan, 0, _) if plan else None
-    if ref.kind == "commitment" and ref.commitment:
-        commitment = services.knowledge.commitment(ref.commitment, ref.plan)
-        return commitment_screen(services, commitment, 0, locale, _, user_id) if commitment else None
-    if ref.kind == "hito" and ref.commitment and ref.hito:
-        return hito_screen(services, ref.commitment, ref.hito, locale, _, user_id)
+    if ref.kind == "commitment":
+        found = located(services, ref)
+        return commitment_screen(services, found.plan, found.commitment, 0, locale, _, user_id) if found else None
+    if ref.kind == "hito":
+        return hito_screen(services, ref, locale, _, user_id)
     if ref.kind in ("catalogue", "practice"):
         from handlers.catalogue import catalogue_screen, practice_screen  # it builds on this module
 
         if ref.kind == "catalogue":
             return catalogue_screen(services, locale, _)
         return practice_screen(services, ref.practice or "", locale, _)
+    found = located(services, ref)
+    if ref.kind == "activity" and found is None:
+        return None
+    if found is not None:  # an activity, named with its plan (an old link's too)
+        ref = parse_ref(found.ref)
     text = card_text(services, str(ref), locale, _)
     if text is None:
         return None
     rows = [[share_button(services, str(ref), _)]]
-    if ref.kind == "activity" and ref.commitment and ref.hito:
-        rows.append([InlineKeyboardButton(_("⬅️ Hito {n}").format(n=ref.hito),
-                                          callback_data=cb.hito(ref.commitment, ref.hito))])
+    if found is not None and found.hito is not None:
+        rows.append([InlineKeyboardButton(_("⬅️ Hito {n}").format(n=found.hito.number),
+                                          callback_data=cb.hito(ref.up_to("hito")))])
     if ref.kind == "actor":
         rows[0] += subscription_row(services, str(ref), user_id, locale)
     rows.append([InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])

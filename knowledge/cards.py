@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.answers import Answer, Choice
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
-from knowledge.refs import parse_ref
+from knowledge.refs import commitment_ref, parse_ref, plan_ref, record_ref
 from knowledge.schema import (
     Activity,
     Commitment,
@@ -40,12 +40,9 @@ class Located:
 
     @property
     def ref(self) -> str:
-        r = f"c{self.commitment.number}"
-        if self.hito:
-            r += f"h{self.hito.number}"
-            if self.activity:
-                r += f"a{self.activity.number}"
-        return r
+        h, a = self.hito, self.activity
+        return record_ref(self.plan.key, self.commitment.number, h.number if h else None,
+                          a.number if h and a else None)
 
 
 class Cards:
@@ -275,7 +272,8 @@ class Cards:
         if actors:  # the hitos it is responsible for, itself or through the whole commitment
             mine = {r.ref for r in self.actors.roles.get(actors[0], []) if r.role == "responsible"
                     and r.plan == plan.key}
-            counted = [(c, h) for c, h in counted if f"c{c.number}h{h.number}" in mine or f"c{c.number}" in mine]
+            counted = [(c, h) for c, h in counted
+                       if Located(plan, c, h).ref in mine or Located(plan, c).ref in mine]
             what += " " + w._("a cargo de {name}", name=self.actors.display(self.actors.actors[actors[0]].name))
         overdue = [(c, h) for c, h in counted if self._is_overdue(h, today)]
         total = len(counted)
@@ -318,9 +316,9 @@ class Cards:
         late = [c for c in scope if c.number in by_commitment]
 
         def ref_of(c: Commitment) -> str:
-            return f"c{c.number}" if plan.current else f"{plan.key}.c{c.number}"
+            return commitment_ref(plan.key, c.number)
         # one commitment asked about: its card; the plan: the plan's, and a button per commitment listed
-        refs = [ref_of(only)] if only is not None else [f"plan:{plan.key}"]
+        refs = [ref_of(only)] if only is not None else [plan_ref(plan.key)]
         choices = [] if only is not None else [
             Choice(self._choice_label(Located(plan, c), w), ref_of(c)) for c in late[:MAX_CHOICES]]
         documents = sorted({h.source.document for c in scope for h in c.hitos if h.source})
@@ -429,9 +427,9 @@ class Cards:
         return make_answer(text, w.locale, kind="no_answer", confidence=0.0, choices=choices[:8])
 
     def _commitment_choices(self, w: Writer, limit: int = MAX_CHOICES) -> list[Choice]:
-        commitments = (c for p in self.plans() for c in p.commitments)
-        return [Choice(shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60), f"c{c.number}")
-                for c in itertools.islice(commitments, limit)]
+        commitments = ((p, c) for p in self.plans() for c in p.commitments)
+        return [Choice(shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60),
+                       commitment_ref(p.key, c.number)) for p, c in itertools.islice(commitments, limit)]
 
     def _choice_label(self, found: Located, w: Writer, width: int = 60) -> str:
         c, h, a = found.commitment, found.hito, found.activity

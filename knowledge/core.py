@@ -23,7 +23,7 @@ from knowledge.index import (
 from knowledge.normalize import Normalizer, load_lexicon
 from knowledge.profiles import Profiles
 from knowledge.qa import QuestionAnswerer
-from knowledge.refs import Ref, parse_ref
+from knowledge.refs import SHIPPED_PLANS, Ref, parse_ref, qualify
 from knowledge.schema import (
     Actor,
     Commitment,
@@ -136,18 +136,32 @@ class Knowledge(Cards, Profiles):
         return round(sum(v or 0 for v in values) / len(values))
 
     def _locate_commitment(self, number: int, plan_key: str | None = None) -> Located | None:
-        """Commitment `number` of the plan (default: the first plan, current first, that has one)."""
+        """Commitment `number` of the plan; with no plan, of the plan that numbered it when refs
+        had no plan (`knowledge.refs.SHIPPED_PLANS`), else of the first plan, current first,
+        that has one."""
         if self._commitments is None:  # (plan key, number) and number -> where, made on first use
             by_key: dict[tuple[str | None, int], Located] = {}
             for plan in self.plans():
                 for c in plan.commitments:
                     by_key.setdefault((plan.key, c.number), Located(plan, c))
-                    by_key.setdefault((None, c.number), Located(plan, c))
+            for plan in self.plans():
+                for c in plan.commitments:
+                    shipped = by_key.get((SHIPPED_PLANS.get(c.number, ""), c.number))
+                    by_key.setdefault((None, c.number), shipped or Located(plan, c))
             self._commitments = by_key
         return self._commitments.get((plan_key if plan_key in self._plans else None, number))
 
+    def plans_with(self, number: int) -> list[Plan]:
+        """The plans that have a commitment with this number (current first)."""
+        return [p for p in self.plans() if any(c.number == number for c in p.commitments)]
+
+    def qualify(self, ref: Ref | str) -> Ref | None:
+        """A ref with its plan named (`c3` of an old link or button -> `pan6.c3`; see
+        knowledge.refs.qualify); None for what is no ref."""
+        return qualify(ref, lambda n: found.plan.key if (found := self._locate_commitment(n)) else None)
+
     def locate(self, ref: Ref) -> Located | None:
-        if ref.commitment is None:
+        if ref.commitment is None or (ref.plan is not None and ref.plan not in self._plans):
             return None
         found = self._locate_commitment(ref.commitment, ref.plan)
         if not found or ref.hito is None:

@@ -17,6 +17,17 @@ from dataclasses import dataclass
 import snowballstemmer
 
 from knowledge.normalize import fold_simple
+from knowledge.refs import (
+    CATALOGUE,
+    acronym_ref,
+    activity_ref,
+    actor_ref,
+    commitment_ref,
+    hito_ref,
+    plan_ref,
+    practice_ref,
+    project_ref,
+)
 from knowledge.schema import KnowledgeData
 
 _ES = snowballstemmer.stemmer("spanish")
@@ -153,7 +164,7 @@ def build_documents(data: KnowledgeData, sink: Sink | None = None) -> list[Doc]:
             sink(doc, fields)
 
     for plan in data.plans:
-        pref = intern(f"plan:{plan.key}")
+        pref = intern(plan_ref(plan.key))
         add(pref, "plan", plan, [(plan.title, 3.0), (plan.summary or "", 1.0), ("plan accion nacional", 1.0)], plan.key)
         for fact in plan.facts:
             add(pref, "plan_fact", fact, [(fact.text, 2.0), (fact.topic.replace("_", " "), 1.0)], plan.key)
@@ -161,26 +172,27 @@ def build_documents(data: KnowledgeData, sink: Sink | None = None) -> list[Doc]:
             add(pref, "thematic_table", table, [(table.topic, 3.0), ("mesa tematica", 1.0), (table.place or "", 0.5)],
                 plan.key)
         for c in plan.commitments:
-            add(f"c{c.number}", "commitment", c, [
+            cref = commitment_ref(plan.key, c.number)
+            add(cref, "commitment", c, [
                 (c.title, 3.0), (c.short_title or "", 3.0), (c.description or "", 1.0), (c.objective or "", 1.0),
                 (c.problem or "", 0.5), (c.solution or "", 0.5), (_join(c.expected_results), 0.5)], plan.key)
             for h in c.hitos:
-                href = f"c{c.number}h{h.number}"
+                href = hito_ref(plan.key, c.number, h.number)
                 add(href, "hito", h, [(h.text, 2.0), (_join(h.expected_results), 1.0), (c.short_title or "", 0.5)],
                     plan.key)
                 for a in h.activities:
-                    add(f"{href}a{a.number}", "activity", a,
+                    add(activity_ref(plan.key, c.number, h.number, a.number), "activity", a,
                         [(a.text, 2.0), (a.product or "", 1.0), (a.verification or "", 0.5)], plan.key)
     for actor in data.actors:
-        add(f"i:{actor.key}", "actor", actor, [(actor.name, 3.0), (actor.acronym or "", 3.0),
+        add(actor_ref(actor.key), "actor", actor, [(actor.name, 3.0), (actor.acronym or "", 3.0),
                                               (_join(actor.aliases), 2.0), (actor.description or "", 0.5)])
     for acr in data.acronyms:
-        add(f"a:{acronym_key(acr.acronym)}", "acronym", acr, [(acr.acronym, 3.0), (acr.expansion, 2.0)])
+        add(acronym_ref(acronym_key(acr.acronym)), "acronym", acr, [(acr.acronym, 3.0), (acr.expansion, 2.0)])
     for p in data.practices:
-        add(f"p{p.id}", "practice", p, [(p.title, 3.0), (p.institution, 1.0), (p.description or "", 1.0),
+        add(practice_ref(p.id), "practice", p, [(p.title, 3.0), (p.institution, 1.0), (p.description or "", 1.0),
                                          (p.results or "", 0.5)])
     for pr in data.projects:
-        add(f"pr:{pr.key}", "project", pr, [
+        add(project_ref(pr.key), "project", pr, [
             (pr.title, 3.0), (pr.short_name or "", 3.0), (pr.reference_code or "", 3.0),
             (pr.objective or "", 1.0), (_join(pr.specific_objectives), 0.5), (_join(pr.countries), 1.0),
             (_join(p.actor for p in pr.partners), 1.0), (_join(pr.context), 0.3), (_join(pr.activities), 0.3),
@@ -189,10 +201,10 @@ def build_documents(data: KnowledgeData, sink: Sink | None = None) -> list[Doc]:
             ("proyecto cooperacion", 0.5)])
     if data.catalogue:
         cat = data.catalogue
-        add("cat", "catalogue", cat, [(cat.title, 3.0), ("catalogo buenas practicas cooperacion", 2.0),
+        add(CATALOGUE, "catalogue", cat, [(cat.title, 3.0), ("catalogo buenas practicas cooperacion", 2.0),
                                       (_join(cat.spheres), 1.0), (_join(cat.institution_breakdown), 0.5)])
         for fact in cat.facts:
-            add("cat", "catalogue_fact", fact, [(fact.text, 2.0), (fact.topic.replace("_", " "), 1.0), ("catalogo", 0.5)])
+            add(CATALOGUE, "catalogue_fact", fact, [(fact.text, 2.0), (fact.topic.replace("_", " "), 1.0), ("catalogo", 0.5)])
     for ref, label, text, i, sentence, plan_key in passages(data):
         add(ref, "passage", (label, text, i), [(sentence, 1.0)], plan_key)
     return docs
@@ -245,7 +257,7 @@ def passages(data: KnowledgeData) -> Iterator[tuple[str, str, str, int, str, str
     """(parent ref, section label, text, sentence number, sentence, plan key) for the long texts."""
     for plan in data.plans:
         for c in plan.commitments:
-            ref = sys.intern(f"c{c.number}")
+            ref = sys.intern(commitment_ref(plan.key, c.number))
             for label, texts in (
                 ("description", [c.description]), ("problem", [c.problem]), ("causes", c.causes),
                 ("done_so_far", c.done_so_far), ("solution", [c.solution]),
@@ -257,7 +269,7 @@ def passages(data: KnowledgeData) -> Iterator[tuple[str, str, str, int, str, str
                     for i, sentence in enumerate(split_sentences(text)):
                         yield ref, label, text, i, sentence, plan.key
     for pr in data.projects:
-        ref = sys.intern(f"pr:{pr.key}")
+        ref = sys.intern(project_ref(pr.key))
         for label, texts in (("context", pr.context), ("activities", pr.activities),
                              ("achievements", pr.achievements), ("lessons_learned", pr.lessons_learned)):
             for text in texts:
@@ -377,25 +389,27 @@ class ActorDirectory:
 
         for plan in data.plans:
             for c in plan.commitments:
-                note(c.responsible, f"c{c.number}", "responsible", plan.key)
+                cref = commitment_ref(plan.key, c.number)
+                note(c.responsible, cref, "responsible", plan.key)
                 for group in c.osc_and_other_actors:
-                    note(group.actors, f"c{c.number}", "osc_group", plan.key)
-                note(c.other_actors, f"c{c.number}", "other_actor", plan.key)
+                    note(group.actors, cref, "osc_group", plan.key)
+                note(c.other_actors, cref, "other_actor", plan.key)
                 for h in c.hitos:
-                    ref = f"c{c.number}h{h.number}"
+                    ref = hito_ref(plan.key, c.number, h.number)
                     note(h.responsible, ref, "responsible", plan.key)
                     note(h.supporters.government, ref, "government", plan.key)
                     note(h.supporters.osc, ref, "osc", plan.key)
                     note(h.supporters.other, ref, "other", plan.key)
                     for a in h.activities:
-                        note(a.responsible, f"{ref}a{a.number}", "responsible", plan.key)
+                        note(a.responsible, activity_ref(plan.key, c.number, h.number, a.number), "responsible", plan.key)
         for pr in data.projects:
-            note((p.actor for p in pr.partners), f"pr:{pr.key}", "partner", None)
+            pref = project_ref(pr.key)
+            note((p.actor for p in pr.partners), pref, "partner", None)
             for p in pr.partners:  # "DGPCI de la AMEXCID": every actor named inside the partner
                 text = f"{p.actor} {p.role or ''}"
                 for _, _, key in self.find(fold_simple(text).split(), text):
-                    if (key, Role(f"pr:{pr.key}", "partner", None)) not in seen:
-                        seen.add((key, Role(f"pr:{pr.key}", "partner", None)))
-                        self.roles[key].append(Role(f"pr:{pr.key}", "partner", None))
+                    if (key, Role(pref, "partner", None)) not in seen:
+                        seen.add((key, Role(pref, "partner", None)))
+                        self.roles[key].append(Role(pref, "partner", None))
         for p in data.practices:
-            note([p.institution], f"p{p.id}", "institution", None)
+            note([p.institution], practice_ref(p.id), "institution", None)

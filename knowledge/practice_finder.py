@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from knowledge.index import split_printed_name
 from knowledge.normalize import fold_simple
 from knowledge.ods import ods_mentions
+from knowledge.refs import actor_ref
 from knowledge.schema import Practice
 
 SPHERES = ("económico", "social", "ambiental")
@@ -130,7 +131,7 @@ class PracticeFinder:
             printed = " ".join(p.institution.split())
             full, acronym = split_printed_name(printed)
             actor = self.actors.resolve(printed) if self.actors is not None else None
-            key = f"i:{actor}" if actor else fold_simple(full)
+            key = actor_ref(actor) if actor else fold_simple(full)
             groups.setdefault(key, []).append(p)
             if key in shown:
                 if acronym:

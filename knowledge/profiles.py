@@ -8,7 +8,6 @@ commitments' records); the bot's cards and the question-answering pipeline use t
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 
 from knowledge.answers import Answer
@@ -16,7 +15,21 @@ from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.index import acronym_key
 from knowledge.normalize import fold_simple
 from knowledge.ods import ods_name
-from knowledge.refs import parse_ref
+from knowledge.refs import (
+    CATALOGUE,
+    acronym_ref,
+    actor_ref,
+    commitment_of,
+    is_record,
+    kind_of,
+    parse_ref,
+    plan_ref,
+    practice_ref,
+    project_ref,
+)
+from knowledge.refs import (
+    within as within_ref,
+)
 from knowledge.schema import (
     Acronym,
     CatalogueInfo,
@@ -70,7 +83,7 @@ class Profiles:
             if plan.commitments:
                 body.append(w.n_("Compromisos: {n}.", "Compromisos: {n}.", len(plan.commitments)) + "\n" + "\n".join(
                     w._("{n}. {text}", n=c.number, text=shorten(c.title, 120)) for c in plan.commitments))
-        return make_answer(paragraphs(head, *body, *tail), w.locale, refs=[f"plan:{plan.key}"],
+        return make_answer(paragraphs(head, *body, *tail), w.locale, refs=[plan_ref(plan.key)],
                            source=self._source_label(plan, plan.source))
 
     def _meaning_answer(self, records: list[Acronym], w: Writer) -> Answer:
@@ -81,16 +94,16 @@ class Profiles:
         body = ""
         if len(expansions) > 1:
             body = w._("En las fuentes también aparece como:") + "\n" + "\n".join(f"- {e}" for e in expansions[1:])
-        refs = [f"a:{acronym_key(first.acronym)}"]
+        refs = [acronym_ref(acronym_key(first.acronym))]
         where = ""
         if first.actor and first.actor in self.actors.actors:
-            refs.append(f"i:{first.actor}")
+            refs.append(actor_ref(first.actor))
             where, _ = self._appearances(first.actor, w)
         project = self._project_named(first.acronym)
         if project is not None:
             pr = self._project(project)
             where = paragraphs(pr.title, w._("Periodo: {period}", period=pr.period_text or w.period(pr.start, pr.end))) if pr else ""
-            refs.append(f"pr:{project}")
+            refs.append(project_ref(project))
         sources = "\n".join(dict.fromkeys(w.source_line(r.source) for r in same))
         return make_answer(paragraphs(head, body, where, sources), w.locale, refs=refs, source=first.source.document,
                            facts={"expansion": expansions[0]})
@@ -104,24 +117,24 @@ class Profiles:
             return self._refusal({"person": "official"}.get(aspect, aspect), actor.acronym or actor.name, w)
         if aspect == "meaning" and actor.acronym:
             return make_answer(paragraphs(w._("{acronym} significa {expansion}.", acronym=actor.acronym, expansion=actor.name),
-                                          w.source_line(actor.source)), w.locale, refs=[f"i:{key}"])
-        projects = {r.ref for r in roles if r.ref.startswith("pr:")}
-        if roles and len(projects) == 1 and all(r.ref.startswith("pr:") for r in roles) and aspect in (
+                                          w.source_line(actor.source)), w.locale, refs=[actor_ref(key)])
+        projects = {r.ref for r in roles if kind_of(r.ref) == "project"}
+        if roles and len(projects) == 1 and all(kind_of(r.ref) == "project" for r in roles) and aspect in (
                 "supporters", "dates", "budget", "results", "objective", "participation"):
-            pr = next(p for p in self.data.projects if f"pr:{p.key}" == next(iter(projects)))
+            pr = next(p for p in self.data.projects if project_ref(p.key) == next(iter(projects)))
             return self._project_answer(pr, aspect, w, confidence)
         responsible = [r for r in roles if r.role == "responsible"]
         if aspect == "count" and intent and intent.count_target in ("commitments", "hitos"):
             want_hitos = intent.count_target == "hitos"
-            refs = [r.ref for r in responsible if ("h" in r.ref) == want_hitos and "a" not in r.ref.split("h")[-1]]
+            refs = [r.ref for r in responsible if kind_of(r.ref) == ("hito" if want_hitos else "commitment")]
             head = (w.n_("{name} es responsable de {n} hito.", "{name} es responsable de {n} hitos.", len(refs), name=name)
                     if want_hitos else
                     w.n_("{name} es responsable de {n} compromiso.", "{name} es responsable de {n} compromisos.", len(refs), name=name))
             body = "\n".join(f"- {self._ref_title(r, w.locale)}" for r in refs)
-            return make_answer(paragraphs(head, body), w.locale, refs=[f"i:{key}", *refs], confidence=confidence)
+            return make_answer(paragraphs(head, body), w.locale, refs=[actor_ref(key), *refs], confidence=confidence)
         if aspect == "responsible":
-            commitments = [r for r in responsible if "h" not in r.ref and not r.ref.startswith(("p", "pr"))]
-            hitos = [r for r in responsible if "h" in r.ref and "a" not in r.ref.split("h")[-1]]
+            commitments = [r for r in responsible if kind_of(r.ref) == "commitment"]
+            hitos = [r for r in responsible if kind_of(r.ref) == "hito"]
             if not commitments and not hitos:
                 head = w._("{name} no es responsable de ningún compromiso ni hito en las fuentes.", name=name)
             else:
@@ -131,22 +144,22 @@ class Profiles:
                 listed = [r.ref for r in hitos]
             else:
                 led = {c.ref for c in commitments}
-                listed = [r.ref for r in commitments] + [r.ref for r in hitos if r.ref.split("h")[0] not in led]
-            lines = [f"- {self._ref_title(ref, w.locale, long='h' in ref)}" for ref in listed[:15]]
+                listed = [r.ref for r in commitments] + [r.ref for r in hitos if commitment_of(r.ref) not in led]
+            lines = [f"- {self._ref_title(ref, w.locale, long=kind_of(ref) == 'hito')}" for ref in listed[:15]]
             if len(listed) > 15:
                 lines.append(w._("y {n} más", n=len(listed) - 15))
             other = [r for r in roles if r.role != "responsible"]
             tail = w._("También aparece como apoyo en {n} lugares más.", n=len({r.ref for r in other})) if other else ""
             return make_answer(paragraphs(head, "\n".join(lines), tail, w.source_line(actor.source)), w.locale,
-                               refs=[f"i:{key}", *(r.ref for r in commitments)], confidence=confidence)
+                               refs=[actor_ref(key), *(r.ref for r in commitments)], confidence=confidence)
         # about / participation / supporters / anything else: where the actor appears
         head = name
         if actor.description:
             head += "\n" + shorten(actor.description, 300)
-        within = {t for t in (intent.topics if intent else []) if t.startswith("c") and t != "cat"}
-        summary, details = self._appearances(key, w, within=within)
+        inside = {t for t in (intent.topics if intent else []) if is_record(t)}
+        summary, details = self._appearances(key, w, within=inside)
         return make_answer(paragraphs(head, summary, details, w.source_line(actor.source)), w.locale,
-                           refs=[f"i:{key}"], confidence=confidence)
+                           refs=[actor_ref(key)], confidence=confidence)
 
     def _appearances(self, key: str, w: Writer, detail_limit: int = 12, within: set[str] | None = None) -> tuple[str, str]:
         """Where an actor appears: one line per commitment / project / practice (every one, with its
@@ -164,7 +177,7 @@ class Profiles:
     def _appearances_uncached(self, key: str, w: Writer, detail_limit: int, within: set[str] | None) -> tuple[str, str]:
         roles = self.actors.roles.get(key, [])
         if within:
-            inside = [r for r in roles if any(r.ref == c or r.ref.startswith(c + "h") for c in within)]
+            inside = [r for r in roles if any(within_ref(r.ref, c) for c in within)]
             if not inside and roles:
                 where = ", ".join(self._ref_title(c, w.locale) for c in sorted(within))
                 note = w._("No aparece en {where}.", where=where)
@@ -180,13 +193,13 @@ class Profiles:
         detail_refs: dict[str, list[str]] = {}
         for r in roles:
             parsed = parse_ref(r.ref)
-            top = f"c{parsed.commitment}" if parsed and parsed.commitment is not None else r.ref
+            top = str(parsed.up_to("commitment")) if parsed and parsed.is_record else r.ref
             where = "" if top == r.ref else (str(parsed.hito) if parsed and parsed.activity is None else
                                                f"{parsed.hito}.{parsed.activity}" if parsed else "")
             groups.setdefault(top, {}).setdefault(labels.get(r.role, r.role), []).append(where)
             if top != r.ref:
                 detail_refs.setdefault(r.ref, []).append(labels.get(r.role, r.role))
-        practices = [top for top in groups if re.match(r"p\d", top)]  # the catalogue's practices it offers
+        practices = [top for top in groups if kind_of(top) == "practice"]  # the catalogue's practices it offers
         offered = [f"- {shorten(self._ref_title(top, w.locale), 80)}" for top in practices[:MAX_SUMMARY_LINES]]
         if len(practices) > MAX_SUMMARY_LINES:
             offered.append(w._("y {n} más", n=len(practices) - MAX_SUMMARY_LINES))
@@ -286,7 +299,7 @@ class Profiles:
                 lines.append(w._("Componentes:") + "\n" + w.bullets([c.title for c in pr.components], 6))
             if partners:
                 lines.append(w._("Socios:") + "\n" + w.bullets(partners, 6))
-        return make_answer(paragraphs(*lines, w.source_line(pr.source)), w.locale, refs=[f"pr:{pr.key}"],
+        return make_answer(paragraphs(*lines, w.source_line(pr.source)), w.locale, refs=[project_ref(pr.key)],
                            confidence=confidence, source=pr.source.document)
 
     def _practice_answer(self, pa: Practice, aspect: str, w: Writer, confidence: float = 1.0) -> Answer:
@@ -303,7 +316,7 @@ class Profiles:
                 lines.append(w._("ODS: {list}", list=", ".join(f"{n} ({ods_name(n, w.locale)})" for n in pa.ods)))
             lines.append(w._("Contacto: {contact}", contact=pa.contact or w._("el archivo del catálogo no lo da")))
         source = w.source_line(pa.source) if pa.source else (pa.import_file or "")
-        return make_answer(paragraphs(*lines, source), w.locale, refs=[f"p{pa.id}"], confidence=confidence)
+        return make_answer(paragraphs(*lines, source), w.locale, refs=[practice_ref(pa.id)], confidence=confidence)
 
     def _catalogue_answer(self, cat: CatalogueInfo, aspect: str, intent: object | None, w: Writer) -> Answer:
         publisher = w.names([cat.publisher]) if self.actors.resolve(cat.publisher) else cat.publisher
@@ -330,7 +343,7 @@ class Profiles:
         if self.data.practices:
             body = paragraphs(body, w.n_("Hay {n} práctica cargada en la base de datos.",
                                          "Hay {n} prácticas cargadas en la base de datos.", len(self.data.practices)))
-        return make_answer(paragraphs(head, body, w.source_line(cat.source)), w.locale, refs=["cat"],
+        return make_answer(paragraphs(head, body, w.source_line(cat.source)), w.locale, refs=[CATALOGUE],
                            source=cat.source.document)
 
     def _project_named(self, name: str) -> str | None:

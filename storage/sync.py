@@ -42,6 +42,15 @@ from knowledge.actors import ActorIndex
 from knowledge.catalogue_io import CatalogueError, CatalogueRow, make_issue, practice_name_key
 from knowledge.i18n import N_, translations
 from knowledge.loader import actor_names_of_commitment
+from knowledge.refs import (
+    CATALOGUE,
+    Ref,
+    acronym_ref,
+    actor_ref,
+    plan_ref,
+    practice_ref,
+    project_ref,
+)
 from knowledge.schema import (
     Activity,
     Commitment,
@@ -678,7 +687,7 @@ def _sync_practices(sync: _Syncer, practices: list[Practice], file_label: str | 
         return
     stale = [row for pid, row in sorted(existing.items(), key=lambda item: practice_sort_key(item[0]))
              if pid not in seen]
-    sync.remove_stale("practices", stale, "practices", lambda r: [f"p{r.id}"])
+    sync.remove_stale("practices", stale, "practices", lambda r: [practice_ref(r.id)])
 
 
 def _record_status_claims(sync: _Syncer, data: KnowledgeData, seen_hitos: set[int]) -> None:
@@ -744,21 +753,21 @@ def _remove_stale_knowledge(sync: _Syncer, data: KnowledgeData) -> None:
             stale_plans[plan.id] = plan
         if commitment is None:
             continue
-        c_ref = f"c{commitment.number}"
         if (plan.key, commitment.number) not in wanted_commitments:
-            stale_commitments[commitment.id] = (commitment, c_ref)
+            stale_commitments[commitment.id] = (commitment, Ref("commitment", commitment=commitment.number))
         if hito is None:
             continue
-        h_ref = f"{c_ref}h{hito.number}"
         if (plan.key, commitment.number, hito.number) not in wanted_hitos:
-            stale_hitos[hito.id] = (hito, h_ref)
+            stale_hitos[hito.id] = (hito, Ref("hito", commitment=commitment.number, hito=hito.number))
         if activity is not None and (plan.key, commitment.number, hito.number,
                                      activity.number) not in wanted_activities:
-            stale_activities[activity.id] = (activity, f"{h_ref}a{activity.number}")
-    refs: dict[int, str] = {}
+            stale_activities[activity.id] = (activity, Ref("activity", commitment=commitment.number,
+                                                           hito=hito.number, activity=activity.number))
+    refs: dict[int, Ref] = {}
 
     def with_plan_prefix(plan_key_of: Callable[[Any], str]) -> Callable[[Any], list[str]]:
-        return lambda row: [refs[id(row)], f"{plan_key_of(row)}.{refs[id(row)]}"]
+        # its ref, and the form without the plan that rows may still hold (of a plan not shipped)
+        return lambda row: [str(dataclasses.replace(refs[id(row)], plan=plan_key_of(row))), str(refs[id(row)])]
 
     plan_key_by_commitment = {c.id: p.key for p, c, _, _ in tree if c is not None}
     hito_commitment = {h.id: h.commitment_id for _, _, h, _ in tree if h is not None}
@@ -781,18 +790,18 @@ def _remove_stale_knowledge(sync: _Syncer, data: KnowledgeData) -> None:
         session.execute(delete(PlanFactRow).where(PlanFactRow.plan_id == row.id))
         session.execute(delete(ThematicTableRow).where(ThematicTableRow.plan_id == row.id))
 
-    sync.remove_stale("plans", list(stale_plans.values()), "plans", lambda r: [f"plan:{r.key}"],
+    sync.remove_stale("plans", list(stale_plans.values()), "plans", lambda r: [plan_ref(r.key)],
                       before_delete=drop_plan_children)
 
     wanted_projects = {p.key for p in data.projects}
     sync.remove_stale(
         "projects", [r for r in session.scalars(select(ProjectRow)) if r.key not in wanted_projects],
-        "projects", lambda r: [f"pr:{r.key}"], before_delete=lambda r: sync.drop_links("project_id", r.id))
+        "projects", lambda r: [project_ref(r.key)], before_delete=lambda r: sync.drop_links("project_id", r.id))
     wanted_acronyms = {(a.acronym, a.expansion) for a in data.acronyms}
     sync.remove_stale(
         "acronyms", [r for r in session.scalars(select(AcronymRow))
                      if (r.acronym, r.expansion) not in wanted_acronyms],
-        "acronyms", lambda r: [f"a:{r.acronym}"])
+        "acronyms", lambda r: [acronym_ref(r.acronym)])
     wanted_actors = {a.key for a in data.actors}
 
     def drop_aliases(row: ActorRow) -> None:
@@ -800,10 +809,10 @@ def _remove_stale_knowledge(sync: _Syncer, data: KnowledgeData) -> None:
 
     sync.remove_stale(
         "actors", [r for r in session.scalars(select(ActorRow)) if r.key not in wanted_actors],
-        "actors", lambda r: [f"i:{r.key}"], before_delete=drop_aliases)
+        "actors", lambda r: [actor_ref(r.key)], before_delete=drop_aliases)
     if data.catalogue is None:
         sync.remove_stale("catalogue", list(session.scalars(select(CatalogueInfoRow))),
-                          "catalogue_info", lambda r: ["cat"])
+                          "catalogue_info", lambda r: [CATALOGUE])
     wanted_statuses = {s.key for s in data.statuses}
     sync.remove_stale(
         "statuses", [r for r in session.scalars(select(StatusRow)) if r.key not in wanted_statuses],

@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
-from knowledge.refs import parse_ref
+from knowledge.refs import SHIPPED_PLANS, Ref, canonical, parse_ref
 from knowledge.schema import Actor, Commitment, Hito, KnowledgeData, Plan, StatusDef
 from storage.repositories import participation as repo
 
@@ -268,15 +268,20 @@ def all_commitments(kd: KnowledgeData) -> list[tuple[Plan, Commitment]]:
     return [(p, c) for p in kd.plans for c in p.commitments]
 
 
-def find_commitment(kd: KnowledgeData, number: int) -> tuple[Plan, Commitment] | None:
-    for plan, commitment in all_commitments(kd):
-        if commitment.number == number:
-            return plan, commitment
-    return None
+def find_commitment(kd: KnowledgeData, number: int, plan_key: str | None = None) -> tuple[Plan, Commitment] | None:
+    """Commitment `number` of the plan; with no plan (an old ref: "c3"), of the plan that
+    numbered it then (knowledge.refs.SHIPPED_PLANS), else of the first plan that has one
+    (current first)."""
+    found = [(p, c) for p, c in all_commitments(kd) if c.number == number]
+    if plan_key is not None:
+        return next(((p, c) for p, c in found if p.key == plan_key), None)
+    found.sort(key=lambda pc: (not pc[0].current, -pc[0].number))  # current first, as the bot read it then
+    return next(((p, c) for p, c in found if p.key == SHIPPED_PLANS.get(number)), found[0] if found else None)
 
 
-def find_hito(kd: KnowledgeData, commitment_number: int, hito_number: int) -> tuple[Plan, Commitment, Hito] | None:
-    found = find_commitment(kd, commitment_number)
+def find_hito(kd: KnowledgeData, commitment_number: int, hito_number: int,
+              plan_key: str | None = None) -> tuple[Plan, Commitment, Hito] | None:
+    found = find_commitment(kd, commitment_number, plan_key)
     if not found:
         return None
     plan, commitment = found
@@ -305,9 +310,30 @@ def responsible_keys(kd: KnowledgeData, commitment: Commitment, hito: Hito | Non
 
 
 def hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple[Commitment, Hito]]:
+    return [(c, h) for _p, c, h in plan_hitos_of_institutions(kd, actor_keys)]
+
+
+def plan_hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple[Plan, Commitment, Hito]]:
     index = actor_index(kd)
-    return [(c, h) for _, c in all_commitments(kd) for h in c.hitos
+    return [(p, c, h) for p, c in all_commitments(kd) for h in c.hitos
             if responsible_keys(kd, c, h, index) & actor_keys]
+
+
+def find_record(kd: KnowledgeData, ref: Ref | str | None) -> tuple[Plan, Commitment, Hito | None] | None:
+    """The plan, commitment and hito (None for a commitment) a ref names; an old ref without its
+    plan ("c3h2") as it named them then; None for anything else."""
+    parsed = parse_ref(ref) if isinstance(ref, str) else ref
+    if parsed is None or parsed.kind not in ("commitment", "hito"):
+        return None
+    if parsed.kind == "hito":
+        return find_hito(kd, parsed.commitment, parsed.hito, parsed.plan)
+    found = find_commitment(kd, parsed.commitment, parsed.plan)
+    return (*found, None) if found else None
+
+
+def canonical_ref(kd: KnowledgeData, ref: str) -> str | None:
+    """The one spelling of a ref, its plan named ("c3h2" of an old button -> "pan6.c3h2")."""
+    return canonical(ref, lambda n: found[0].key if (found := find_commitment(kd, n)) else None)
 
 
 def civil_society(kd: KnowledgeData) -> list[Actor]:
@@ -326,10 +352,14 @@ def ref_title(kd: KnowledgeData, ref: str, locale: str) -> str:
     parsed = parse_ref(ref)
     if parsed is None:
         return ref
-    if parsed.kind == "hito":
-        return _("Compromiso {c}, hito {h}").format(c=parsed.commitment, h=parsed.hito)
-    if parsed.kind == "commitment":
-        return _("Compromiso {c}").format(c=parsed.commitment)
+    if parsed.kind in ("commitment", "hito"):
+        found = find_commitment(kd, parsed.commitment, parsed.plan)
+        number = str(parsed.commitment)
+        if found and sum(c.number == parsed.commitment for _p, c in all_commitments(kd)) > 1:
+            number += f" ({found[0].period_label})"  # two plans have one: "Compromiso 3 (2023-2025)"
+        if parsed.kind == "hito":
+            return _("Compromiso {c}, hito {h}").format(c=number, h=parsed.hito)
+        return _("Compromiso {c}").format(c=number)
     if parsed.kind == "actor":
         actor = actor_index(kd).by_key(parsed.key or "")
         return (actor.acronym or actor.name) if actor else ref

@@ -28,6 +28,7 @@ from handlers.participation.common import (
     Option,
     answer_press,
     button,
+    canonical_ref,
     cb,
     config,
     continue_in_private,
@@ -35,8 +36,7 @@ from handlers.participation.common import (
     data,
     deep_link_entry,
     esc,
-    find_commitment,
-    find_hito,
+    find_record,
     institutions_of,
     int_arg,
     is_admin,
@@ -63,7 +63,7 @@ from handlers.participation.common import (
 )
 from handlers.participation.media import clean_attachment
 from knowledge.i18n import N_, format_day
-from knowledge.refs import Ref, parse_ref
+from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref
 from knowledge.schema import Plan
 from storage.repositories import participation as repo
 
@@ -89,15 +89,9 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 
 
 def _responsible_of(context: ContextTypes.DEFAULT_TYPE, ref: str) -> set[str]:
-    parsed = parse_ref(ref)
     kd = data(context)
-    if parsed is None:
-        return set()
-    if parsed.kind == "hito":
-        found = find_hito(kd, parsed.commitment, parsed.hito)
-        return responsible_keys(kd, found[1], found[2]) if found else set()
-    found_c = find_commitment(kd, parsed.commitment) if parsed.kind == "commitment" else None
-    return responsible_keys(kd, found_c[1]) if found_c else set()
+    found = find_record(kd, ref)
+    return responsible_keys(kd, found[1], found[2]) if found else set()
 
 
 async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -122,7 +116,7 @@ async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         for c in sorted(plan.commitments, key=lambda c: c.number):
             room = 58 - len(tag) - len(str(c.number))
             rows.append([Option(f"{c.number}. {shorten(c.short_title or c.title, room)} · {tag}",
-                                cb("fc", c.number), c.number)])
+                                cb("fc", commitment_ref(plan.key, c.number)), c.number)])
     await offer(update, context, "\n".join(lines), rows)
     return TARGET
 
@@ -147,14 +141,16 @@ async def picked_commitment(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     locale, _ = texts(update, context)
     await answer_press(update)
     args = parse_pa(pressed(update, context), "fc", 1)
-    found = find_commitment(data(context), int_arg(args[0]) or -1) if args else None
-    if found is None:
+    number = int_arg(args[0]) if args else None  # "pa:fc:3", an old button: commitment 3 as it was then
+    ref = Ref("commitment", commitment=number) if number is not None else args[0] if args else None
+    found = find_record(data(context), ref)
+    if found is None or found[2] is not None:
         return TARGET
-    plan, commitment = found
-    whole = str(Ref("commitment", commitment=commitment.number))
-    rows = [[Option(_("Todo el compromiso {c}").format(c=commitment.number), cb("fr", whole))]]
+    plan, commitment = found[0], found[1]
+    rows = [[Option(_("Todo el compromiso {c}").format(c=commitment.number),
+                    cb("fr", commitment_ref(plan.key, commitment.number)))]]
     rows += [[Option(shorten(f"{_('Hito {h}').format(h=h.number)}: {h.text}", 60),
-                     cb("fr", str(Ref("hito", commitment=commitment.number, hito=h.number))), h.number)]
+                     cb("fr", hito_ref(plan.key, commitment.number, h.number)), h.number)]
              for h in commitment.hitos]
     closed = plan_closed(plan, today_of(context))
     title = _("Compromiso {c}: {title} ({plan}{closed}).").format(
@@ -169,13 +165,11 @@ async def picked_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     locale, _ = texts(update, context)
     await answer_press(update)
     args = parse_pa(pressed(update, context), "fr", 1)
-    parsed = parse_ref(args[0]) if args else None
     kd = data(context)
-    valid = parsed is not None and (
-        (parsed.kind == "commitment" and find_commitment(kd, parsed.commitment)) or
-        (parsed.kind == "hito" and find_hito(kd, parsed.commitment, parsed.hito)))
-    if not valid:
+    ref = canonical_ref(kd, args[0]) if args else None  # an old button's "c3h2" too
+    if ref is None or find_record(kd, ref) is None:
         return TARGET
+    parsed = parse_ref(ref)
     context.user_data.setdefault(DRAFT, {})["ref"] = str(parsed)
     rows = [[Option(_(label), cb("fo", key))] for key, label in OBSERVATION_LABELS.items()]
     await offer(update, context, esc(_("¿Qué observas en {title}?").format(title=ref_title(kd, str(parsed), locale))),

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge.refs import hito_ref
 from storage.repositories import participation as repo
 
 HISTORY_FIELDS = ("plan", "commitment", "hito", "ref", "status", "progress", "note", "evidence",
@@ -37,7 +38,7 @@ def status_history_rows(session: Session) -> list[dict[str, Any]]:
         plan, commitment, hito = _hito_coordinates(session, change, row)
         rows.append({
             "plan": plan, "commitment": commitment, "hito": hito,
-            "ref": f"c{commitment}h{hito}" if commitment and hito else None,
+            "ref": hito_ref(plan, commitment, hito) if plan and commitment and hito else None,
             "status": row.get("status") or row.get("status_key"), "progress": row.get("progress"),
             "note": row.get("note"), "evidence": row.get("evidence"),
             "author_kind": row.get("author_kind"),

@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from handlers.participation.common import (
     answer_press,
     button,
+    canonical_ref,
     cb,
     continue_in_private,
     data,
@@ -31,7 +32,8 @@ from handlers.participation.common import (
     user_id_of,
 )
 from knowledge.i18n import N_
-from knowledge.refs import parse_ref
+from knowledge.refs import canonical, parse_ref
+from knowledge.schema import KnowledgeData
 from storage.models.participation import Person
 from storage.repositories import participation as repo
 
@@ -50,12 +52,13 @@ def remember_database(db) -> None:
     _known_database = db
 
 
-def followable(ref: str) -> str | None:
-    """The canonical form of a ref people can follow, or None."""
+def followable(ref: str, kd: KnowledgeData | None = None) -> str | None:
+    """The canonical form of a ref people can follow, or None: a commitment or hito with its
+    plan named (an old button's "c3" is the commitment it named then: "pan6.c3")."""
     parsed = parse_ref(ref)
     if parsed is None or parsed.kind not in FOLLOWABLE:
         return None
-    return str(parsed)
+    return canonical_ref(kd, ref) if kd is not None else canonical(ref)
 
 
 def subscription_button(user_id: int, ref: str, locale: str, database=None) -> InlineKeyboardButton | None:
@@ -86,7 +89,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, _ = texts(update, context)
     query = update.callback_query
     args = parse_pa(query.data, "t", 1)
-    ref = followable(args[0]) if args else None
+    ref = followable(args[0], data(context)) if args else None
     if ref is None:
         await answer_press(update, _("Este botón ya no es válido."))
         return
@@ -115,7 +118,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unsubscribe_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, _ = texts(update, context)
     args = parse_pa(update.callback_query.data, "u", 1)
-    ref = followable(args[0]) if args else None
+    ref = followable(args[0], data(context)) if args else None
     if ref is None:
         await answer_press(update, _("Este botón ya no es válido."))
         return

@@ -29,14 +29,14 @@ from handlers.participation.common import (
     actor_index,
     answer_press,
     button,
+    canonical_ref,
     cb,
     continue_in_private,
     conversation,
     data,
     deep_link_entry,
     esc,
-    find_hito,
-    hitos_of_institutions,
+    find_record,
     institutions_of,
     int_arg,
     keyboard,
@@ -44,6 +44,7 @@ from handlers.participation.common import (
     offer,
     option_rows,
     parse_pa,
+    plan_hitos_of_institutions,
     pressed,
     ref_title,
     refuse,
@@ -56,7 +57,7 @@ from handlers.participation.common import (
     user_id_of,
 )
 from handlers.participation.media import clean_attachment
-from knowledge.refs import Ref, parse_ref
+from knowledge.refs import actor_ref, commitment_ref, hito_ref
 
 HITO, STATUS, PROGRESS, NOTE, EVIDENCE, CONFIRM = range(10, 16)
 DRAFT = "pa_update"
@@ -68,11 +69,8 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 
 def may_update(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, ref: str) -> bool:
     """Server-side rule: a focal point may update only hitos of their own institutions."""
-    parsed = parse_ref(ref)
-    if parsed is None or parsed.kind != "hito":
-        return False
-    found = find_hito(data(context), parsed.commitment, parsed.hito)
-    if found is None:
+    found = find_record(data(context), ref)
+    if found is None or found[2] is None:
         return False
     _, commitment, hito = found
     return bool(responsible_keys(data(context), commitment, hito) & set(institutions_of(context, user_id)))
@@ -86,14 +84,13 @@ async def start_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     if not institutions:
         await refuse(update, context, _("Este comando es solo para enlaces institucionales."))
         return ConversationHandler.END
-    pairs = hitos_of_institutions(data(context), institutions)
+    pairs = plan_hitos_of_institutions(data(context), institutions)
     if not pairs:
         await say(update, context, esc(_("Tus instituciones no tienen hitos a su cargo en los planes.")))
         return ConversationHandler.END
     context.user_data[DRAFT] = {}
-    refs = [str(Ref("hito", commitment=c.number, hito=h.number)) for c, h in pairs[:40]]
-    rows = [[Option(f"{ref_title(data(context), ref, locale)}: {h.text}"[:60], cb("uh", ref))]
-            for ref, (_c, h) in zip(refs, pairs, strict=False)]
+    refs = [(hito_ref(p.key, c.number, h.number), h) for p, c, h in pairs[:40]]
+    rows = [[Option(f"{ref_title(data(context), ref, locale)}: {h.text}"[:60], cb("uh", ref))] for ref, h in refs]
     await offer(update, context, esc(_("¿Qué hito quieres actualizar? (/cancelar para salir)")), rows)
     return HITO
 
@@ -111,7 +108,7 @@ async def _guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | No
 async def picked_hito(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
     args = parse_pa(pressed(update, context), "uh", 1)
-    ref = args[0] if args else ""
+    ref = canonical_ref(data(context), args[0]) or "" if args else ""  # an old button's "c3h2" too
     if not may_update(context, user_id_of(update), ref):
         await refuse(update, context, _("No puedes actualizar este hito: no es de tu institución."))
         return HITO
@@ -252,8 +249,7 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
     from storage.repositories import knowledge as kr
 
     kd = data(context)
-    parsed = parse_ref(draft["ref"])
-    plan, commitment, hito = find_hito(kd, parsed.commitment, parsed.hito)
+    plan, commitment, hito = find_record(kd, draft["ref"])
     user = update.effective_user
     institutions = sorted(responsible_keys(kd, commitment, hito) & set(institutions_of(context, user.id)))
     # signed by the institutions, never by the person: the history is public (exports, answers)
@@ -268,7 +264,8 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
         except TypeError:
             progress = None
         change_id = getattr(change, "id", None) or f"{draft['ref']}:{draft['status']}:{draft.get('progress')}"
-        refs = [draft["ref"], f"c{commitment.number}", *(f"i:{k}" for k in sorted(responsible_keys(kd, commitment, hito)))]
+        refs = [draft["ref"], commitment_ref(plan.key, commitment.number),
+                *(actor_ref(k) for k in sorted(responsible_keys(kd, commitment, hito)))]
 
         def render(locale: str) -> str:
             t = notify._gettext(locale)

@@ -13,6 +13,15 @@ from __future__ import annotations
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.normalize import fold_simple
 from knowledge.qa.reading import Query
+from knowledge.refs import (
+    commitment_ref,
+    hito_ref,
+    is_record,
+    kind_of,
+    parse_ref,
+    plan_key,
+    record_ref,
+)
 
 MAX_LINES = 14
 _MOST = ("mas", "mayor", "maximo", "most", "more", "largest", "greatest", "biggest", "highest")
@@ -49,7 +58,7 @@ class Aggregator:
             return [p for p in plans if p.number == q.plan]
         if q.commitment is not None:
             return [p for p in plans if any(c.number == q.commitment for c in p.commitments)]
-        named = [p for p in plans if any(f"c{c.number}" in topics for c in p.commitments)]
+        named = [p for p in plans if any(commitment_ref(p.key, c.number) in topics for c in p.commitments)]
         if named or q.actors:  # an institution's hitos: in every plan
             return named or plans
         return plans[:1]  # the most recent plan unless another is named
@@ -58,18 +67,18 @@ class Aggregator:
         cs = [(p, c) for p in plans for c in p.commitments]
         if q.commitment is not None:
             return [(p, c) for p, c in cs if c.number == q.commitment]
-        named = [r for r in topics if r.startswith("c") and r[1:].isdigit()]
+        named = [r for r in topics if kind_of(r) == "commitment"]
         if named and not self._shared(q):
-            return [(p, c) for p, c in cs if f"c{c.number}" in named] or cs
+            return [(p, c) for p, c in cs if commitment_ref(p.key, c.number) in named] or cs
         return cs
 
     @staticmethod
     def _shared(q: Query) -> bool:
         return any(t in _SHARED for t in q.tokens)
 
-    def _role_ok(self, q: Query, key: str, ref: str, commitment_ref: str, own: bool) -> bool:
+    def _role_ok(self, q: Query, key: str, ref: str, cref: str, own: bool) -> bool:
         """The actor plays the asked role in the record (its own list when it has one)."""
-        refs = (ref,) if own else (ref, commitment_ref)
+        refs = (ref,) if own else (ref, cref)
         roles = [r for r in self.k.actors.roles.get(key, []) if r.ref in refs]
         only_support = any(t == "como" and any(x.startswith("apoy") for x in q.tokens[i + 1:i + 5])
                            for i, t in enumerate(q.tokens)) and not q.asks_any("responsible")
@@ -129,7 +138,7 @@ class Aggregator:
         topics = self._topic_refs(q)
         if set(q.tokens) & {"proyecto", "project", "programa", "programme"} and not plural - {"commitment"}:
             return None  # a cooperation project's partners or activities: the project answers
-        if len([t for t in topics if t.startswith("c")]) == 1 and "commitment" in q.named and not plural \
+        if len([t for t in topics if is_record(t)]) == 1 and "commitment" in q.named and not plural \
                 and not q.months and not superlative:
             return None  # "qué actores participan en el compromiso de X": that commitment's card answers
         each_one = "commitment" in q.named and bool({"cada", "each", "every"} & set(q.tokens))
@@ -139,11 +148,12 @@ class Aggregator:
             # "cuándo termina cada compromiso", "cuántos compromisos empiezan en junio de 2023"
             cs = [(p, c) for p, c in self._commitments(q, self._plans(q, topics), topics) if self._date_ok(q, c)]
             return self._commitment_dates(q, w, cs)
-        named = [f"c{n}" for n in q.commitment_list]
+        named = [found.ref for n in q.commitment_list
+                 if (found := self.k._locate_commitment(n, plan_key(q.plan) if q.plan else None))]
         if people and len(named) >= 2:
             return self._shared_supporters(q, w, self._plans(q, topics), named[:2])
-        if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
-            return self._shared_supporters(q, w, self._plans(q, topics), [r for r in topics if r.startswith("c")][:2])
+        if people and self._shared(q) and len([r for r in topics if is_record(r)]) >= 2:
+            return self._shared_supporters(q, w, self._plans(q, topics), [r for r in topics if is_record(r)][:2])
         if "hito" in q.named and "hito" not in q.plural and not q.months and not superlative and not (
                 q.years and "activity" in plural) and (
                 not counting or (q.count_target or "").startswith("acti")):
@@ -161,13 +171,13 @@ class Aggregator:
         if left_out:
             topics = ()
         plans = self._plans(q, topics)
-        cs = [(p, c) for p, c in self._commitments(q, plans, topics) if f"c{c.number}" not in left_out]
-        if people and self._shared(q) and len([r for r in topics if r.startswith("c")]) >= 2:
-            return self._shared_supporters(q, w, plans, [r for r in topics if r.startswith("c")][:2])
+        cs = [(p, c) for p, c in self._commitments(q, plans, topics) if commitment_ref(p.key, c.number) not in left_out]
+        if people and self._shared(q) and len([r for r in topics if is_record(r)]) >= 2:
+            return self._shared_supporters(q, w, plans, [r for r in topics if is_record(r)][:2])
         every = any(t in ("todos", "all", "cada", "every") for t in q.tokens) or any(
             t == str(len(cs)) and "compromisos" in q.tokens[i + 1:i + 2] for i, t in enumerate(q.tokens))
         if people and every and "commitment" in plural and not q.asks_any("responsible"):
-            return self._shared_supporters(q, w, plans, [f"c{c.number}" for _p, c in cs])
+            return self._shared_supporters(q, w, plans, [commitment_ref(p.key, c.number) for p, c in cs])
         if people and "responsible" in q.asks and not q.actors and not q.months and "commitment" in q.named:
             return self._per_commitment(q, w, cs, people)  # "qué compromiso tiene más instituciones responsables"
         if people and "responsible" in q.asks and not q.actors and not q.months and "hito" in q.named:
@@ -180,12 +190,12 @@ class Aggregator:
         if q.actors and q.commitment is None and not topics and superlative and dated:
             # "in the MINTRAB commitment, which hito starts last": the commitments it leads
             led = {r.ref for key in q.actors for r in self.k.actors.roles.get(key, []) if r.role == "responsible"}
-            cs = [(p, c) for p, c in cs if f"c{c.number}" in led] or cs
+            cs = [(p, c) for p, c in cs if commitment_ref(p.key, c.number) in led] or cs
             q = Query(**{**q.__dict__, "actors": []})
         want_activities = "activity" in plural
         rows = []
         for p, c in cs:
-            cref = f"c{c.number}"
+            cref = commitment_ref(p.key, c.number)
             for h in c.hitos:
                 if q.hito_list and h.number not in q.hito_list:
                     continue
@@ -194,10 +204,10 @@ class Aggregator:
                 items = [(h, a) for a in h.activities] if want_activities else [(h, None)]
                 for hh, a in items:
                     item = a or hh
-                    ref = f"{cref}h{hh.number}" + (f"a{a.number}" if a else "")
+                    ref = record_ref(p.key, c.number, hh.number, a.number if a else None)
                     own = bool(item.responsible) if a is not None else bool(hh.responsible)
                     # with a hito number the institution says which commitment's, not a role filter
-                    target = f"{cref}h{hh.number}" if q.hito is not None else ref
+                    target = hito_ref(p.key, c.number, hh.number) if q.hito is not None else ref
                     # listing commitments: a role in the commitment's own list counts too
                     by_commitment = "commitment" in plural and "hito" not in plural
                     if q.actors and not all(self._role_ok(q, key, target, cref, own and q.hito is None
@@ -283,7 +293,7 @@ class Aggregator:
             lines += [w._("Según la fuente: «{text}»", text=shorten(x, 250)) for x in quotes[:2]]
         if len(rows) > MAX_LINES:
             lines.append(w._("y {n} más", n=len(rows) - MAX_LINES))
-        refs = list(dict.fromkeys(f"c{c.number}h{h.number}" for _p, c, h, _a in rows))[:8]
+        refs = list(dict.fromkeys(hito_ref(p.key, c.number, h.number) for p, c, h, _a in rows))[:8]
         text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, rows))
         return make_answer(text, w.locale, refs=refs, confidence=0.8)
 
@@ -300,7 +310,8 @@ class Aggregator:
                              name=c.short_title or shorten(c.title, 50), numbers=", ".join(map(str, numbers))))
         head = w.n_("{n} compromiso:", "{n} compromisos:", len(by))
         text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, rows))
-        return make_answer(text, w.locale, refs=[f"c{c.number}" for _p, c, _n in by.values()], confidence=0.8)
+        return make_answer(text, w.locale, refs=[commitment_ref(p.key, c.number) for p, c, _n in by.values()],
+                           confidence=0.8)
 
     def _commitment_dates(self, q: Query, w: Writer, cs):
         """Each commitment with the dates asked; where the source is unclear about one, the clause
@@ -323,7 +334,7 @@ class Aggregator:
             return None
         head = w.n_("{n} compromiso:", "{n} compromisos:", len(lines))
         text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, [(p, c, None, None) for p, c in cs]))
-        return make_answer(text, w.locale, refs=[f"c{c.number}" for _p, c in cs][:8], confidence=0.8)
+        return make_answer(text, w.locale, refs=[commitment_ref(p.key, c.number) for p, c in cs][:8], confidence=0.8)
 
     def _per_commitment(self, q: Query, w: Writer, cs, people: bool = False):
         activities = "activity" in q.plural or "activity" in q.named and "hito" not in q.plural
@@ -371,7 +382,8 @@ class Aggregator:
         """The organisations that support every one of the commitments named (or all of them)."""
         sets = []
         for ref in refs:
-            c = self.k.commitment(int(ref[1:]))
+            found = self.k.locate(parse_ref(ref))
+            c = found.commitment if found is not None else None
             names = set()
             if c is not None:
                 for h in c.hitos:
@@ -380,7 +392,7 @@ class Aggregator:
                     names.update(self._short_names(g.actors))
             sets.append(names)
         common = sorted(set.intersection(*sets)) if sets else []
-        which = ", ".join(r[1:] for r in refs)
+        which = ", ".join(str(parse_ref(r).commitment) for r in refs)
         if not common:
             return make_answer(w._("Mis fuentes no nombran organizaciones que apoyen a la vez los compromisos {list}.",
                                    list=which), w.locale, kind="no_answer")

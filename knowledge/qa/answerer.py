@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from knowledge.answers import Answer, Choice, Hit
+from knowledge.cards import Located
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.index import acronym_key
 from knowledge.normalize import fold_simple
@@ -31,7 +32,18 @@ from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
 from knowledge.qa.retrieval import stem_set
 from knowledge.qa.sentences import ACCEPT_SENTENCE, SentenceFinder
 from knowledge.qa.values import _folded, sentence_holds
-from knowledge.refs import parse_ref
+from knowledge.refs import (
+    acronym_ref,
+    actor_ref,
+    commitment_of,
+    is_record,
+    kind_of,
+    parse_ref,
+    plan_key,
+    plan_number,
+    plan_ref,
+    within,
+)
 
 _CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
                           "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago", "contribute",
@@ -97,7 +109,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             if ranked and ranked[0].coverage >= ACCEPT_RECORD and (r := parse_ref(ranked[0].ref)) and r.hito:
                 plan = self.subjects.texts[self._subject_at[ranked[0].ref]].plan or ""
                 q = Query(**{**q.__dict__, "commitment": r.commitment, "hito": r.hito,
-                             "plan": int(plan[3:]) if plan[3:].isdigit() else q.plan})
+                             "plan": plan_number(plan) or q.plan})
         practices = self.practices.asked(q)  # "prácticas del MINEDUC": its practices, not what MINEDUC means
         if practices and self.practices.about_release(q) and (said := self.best_sentence(q, None)) and said[0].ref == "cat":
             practices = False  # "en qué principios se apoyan las prácticas": what the press release says of them all
@@ -106,8 +118,11 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if q.actors and not practices and ("what_is" in q.asks or "meaning" in q.asks) \
                 and len(set(q.content) - q.actor_words) <= 1:
             return self.k._actor_answer(q.actors[0], "about", w, None)
-        if q.plan is not None and f"pan{q.plan}" not in {p.key for p in self.k.data.plans}:
+        if q.plan is not None and plan_key(q.plan) not in {p.key for p in self.k.data.plans}:
             return self._other_plan(q, w)
+        q, which = self._plan_choices(q, w, previous)
+        if which is not None:  # "compromiso 3" when two plans have a third: which plan's?
+            return which
         if "overdue" in q.asks:
             return self.overdue_answer(q, w)
         if practices:
@@ -131,14 +146,17 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return make_answer(paragraphs(w._("Según la fuente:") + "\n" + "\n".join(lines), *cites), w.locale,
                                confidence=0.8, source=series[0].source.document if series[0].source else None)
         if q.hito is not None and q.commitment is None and not q.plan:
-            named = [int(t[1:]) for t in self._topic_refs(q) if t.startswith("c") and t[1:].isdigit()]
+            named = [r for t in self._topic_refs(q) if (r := parse_ref(t)) and r.kind == "commitment"]
             roles = [r for key in q.actors for r in self.k.actors.roles.get(key, []) if r.role == "responsible"]
             # "la Contraloría en el hito 6": the commitment whose hito 6 it leads, else one it leads
-            led = [int(r.ref[1:].split("h")[0]) for r in roles if re.fullmatch(rf"c\d+h{q.hito}", r.ref)] + \
-                [int(r.ref[1:]) for r in roles if r.ref[1:].isdigit()]  # "el hito 2 de la SESAN"
-            named = named or [c for c in dict.fromkeys(led) if self.k.hito(c, q.hito) is not None][:1]
-            if named and self.k.hito(named[0], q.hito) is not None:
-                q = Query(**{**q.__dict__, "commitment": named[0]})  # "gobiernos locales ... hito 1"
+            held = [parse_ref(r.ref) for r in roles]
+            led = [r.up_to("commitment") for r in held if r and r.kind == "hito" and r.hito == q.hito] + \
+                [r for r in held if r and r.kind == "commitment"]  # "el hito 2 de la SESAN"
+            named = named or [c for c in dict.fromkeys(led)
+                              if self.k.hito(c.commitment, q.hito, c.plan) is not None][:1]
+            if named and self.k.hito(named[0].commitment, q.hito, named[0].plan) is not None:
+                # "gobiernos locales ... hito 1"
+                q = Query(**{**q.__dict__, "commitment": named[0].commitment, "plan": plan_number(named[0].plan)})
             else:
                 choices = self._hito_choices(q, w)
                 if choices is not None:
@@ -172,13 +190,13 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             if both is not None:
                 return both
         if found is not None and self._record_answers(q, found, sentence):
-            if self._bare(q) and not found.explicit and found.raw < 0.8 and found.ref.startswith("c") \
-                    and (sentence is None or not sentence[0].ref.startswith(found.ref.split("h")[0])):
+            if self._bare(q) and not found.explicit and found.raw < 0.8 and is_record(found.ref) \
+                    and (sentence is None or not self._same_commitment(sentence[0].ref, found.ref)):
                 return self.refusal(q, w)  # nothing asked of it, and words of the question it does not hold
             return self.record_answer(q, found, others, w, sentence)
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)
-        if found is not None and found.ref.startswith(("c", "pr:", "cat", "plan:")):
+        if found is not None and (is_record(found.ref) or kind_of(found.ref) in ("project", "catalogue", "plan")):
             if found.explicit or found.coverage >= 0.75:
                 return self.record_answer(q, found, others, w, None)
         return self.refusal(q, w)
@@ -187,7 +205,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         """The sentence that holds the contact detail asked (a phone number, a street address),
         of the plan named if one is: its other words need not match."""
         want = _CONTACT_VALUE[q.missing]
-        plan = f"pan{q.plan}" if q.plan else None
+        plan = plan_key(q.plan) if q.plan else None
         for _bm25, coverage, i in self.sentences.rank(self.sentences.terms(q.content), limit=20):
             t = self.sentences.texts[i]
             said = f"{t.parent or ''} {t.index}"
@@ -204,7 +222,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if not q.actors or q.plural & {"hito", "commitment", "activity"} or q.months or q.years:
             return False
         found, _others = self.resolve(q)
-        if found is None or found.raw < 0.75 or "h" not in found.ref:
+        if found is None or found.raw < 0.75 or kind_of(found.ref) not in ("hito", "activity"):
             return False
         return any(r.ref == found.ref and r.role == "responsible" for key in q.actors
                    for r in self.k.actors.roles.get(key, []))
@@ -235,7 +253,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                                    confidence=min(a.confidence for a in answers))
             return None
         lines = [self._quote(t, w, q) for t, _coverage in found]
-        cites = dict.fromkeys(self.cite(t.source, w, t.ref if t.ref.startswith("c") else None) for t, _c in found)
+        cites = dict.fromkeys(self.cite(t.source, w, t.ref if is_record(t.ref) else None) for t, _c in found)
         return make_answer(paragraphs("\n".join(lines), *cites), w.locale, confidence=min(c for _t, c in found),
                            source=found[0][0].source.document if found[0][0].source else None)
 
@@ -258,14 +276,15 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             text = paragraphs(k._hito_due_text(loc, w), pieces.header(loc, w),
                               self.cite(loc.hito.source, w, found.ref, loc.plan))
             return make_answer(text, w.locale, refs=[found.ref])
-        plan = k.plan(f"pan{q.plan}") if q.plan and k.plan(f"pan{q.plan}") else None
+        plan = k.plan(plan_key(q.plan)) if q.plan else None
         only = None
-        topics = [t for t in self._topic_refs(q) if t.startswith("c") and t[1:].isdigit()]
-        number = q.commitment or (int(topics[0][1:]) if topics else None)
-        if number is not None:
-            loc = k._locate_commitment(number, plan.key if plan else None)
-            if loc is not None:
-                plan, only = loc.plan, loc.commitment
+        topics = [r for t in self._topic_refs(q) if (r := parse_ref(t)) and r.kind == "commitment"]
+        if q.commitment is not None:
+            loc = k._locate_commitment(q.commitment, plan.key if plan else None)
+        else:
+            loc = k.locate(topics[0]) if topics and (plan is None or topics[0].plan == plan.key) else None
+        if loc is not None:
+            plan, only = loc.plan, loc.commitment
         plan = plan or k.current_plan
         return k._overdue_in_plan(plan, q.actors[:1], w, assumed=q.plan is None, only=only)
 
@@ -306,7 +325,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                                  expansion=a.expansion, name=spelled))
             else:
                 lines.append(w._("{acronym} significa {expansion}.", acronym=a.acronym, expansion=a.expansion))
-            refs.append(f"a:{acronym_key(a.acronym)}")
+            refs.append(acronym_ref(acronym_key(a.acronym)))
             sources.append(a.source)
         other = [x for x in q.asks if x not in ("meaning", "about", "what_is")] or (
             [q.answer_type] if q.answer_type else [])
@@ -318,7 +337,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             names_it = found is not None and (i := self._subject_at.get(found.ref)) is not None and any(
                 fold_simple(a.acronym) in _folded(self.subjects.texts[i].text).split() for a in q.acronyms)
             loc = self.k.locate(parse_ref(found.ref)) if names_it and found.raw >= ACCEPT_RECORD and asks \
-                and parse_ref(found.ref) and found.ref.startswith("c") else None
+                and is_record(found.ref) else None
             answered = [pieces.PIECES[x](self.k, loc, w, q) for x in asks] if loc is not None else []
             if loc is not None and any(answered):
                 lines += [pieces.header(loc, w), *filter(None, answered)]
@@ -346,7 +365,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
 
     def plan_answer(self, q: Query, w: Writer) -> Answer:
         k = self.k
-        plan = k.plan(f"pan{q.plan}")
+        plan = k.plan(plan_key(q.plan))
         lines = []
         if q.asks_any("dates", "start", "end") or not q.asks_any("count", "hitos"):
             period = w.period(plan.start, plan.end) if plan.start or plan.end else plan.period_label
@@ -358,7 +377,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             n = sum(len(c.hitos) for c in plan.commitments)
             lines.append(w._("Tiene {c} compromisos y {n} hitos en mis fuentes.", c=len(plan.commitments), n=n))
         text = paragraphs(plan.title, "\n".join(lines), self.cite(plan.source, w))
-        return make_answer(text, w.locale, refs=[f"plan:{plan.key}"], source=plan.source.document if plan.source else None)
+        return make_answer(text, w.locale, refs=[plan_ref(plan.key)], source=plan.source.document if plan.source else None)
 
     # --- resolving --------------------------------------------------------------------------
 
@@ -383,7 +402,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         """Whether a sentence of the record holds what the question asks beyond the record's own
         subject ("cuándo se empezó a formar el espacio de la mesa" under the commitment of the mesa)."""
         i = self._subject_at.get(found.ref)
-        if i is None or not sentence[0].ref.startswith(found.ref.split("h")[0]):
+        if i is None or not self._same_commitment(sentence[0].ref, found.ref):
             return False
         own = self.subjects.texts[i].stems
         rest = [s for s in self.sentences.terms(q.content) if s not in own]
@@ -392,9 +411,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
 
     def _record_answers(self, q: Query, found: Found, sentence) -> bool:
         """Whether the record's own fields answer (else a sentence of the running text does)."""
-        if found.ref.startswith("pr:"):
+        if kind_of(found.ref) == "project":
             return found.coverage >= ACCEPT_RECORD
-        if not found.ref.startswith("c"):
+        if not is_record(found.ref):
             return found.coverage >= ACCEPT_RECORD and (sentence is None or sentence[1] < found.coverage)
         record_asks = [a for a in q.asks if a in pieces.RECORD_ASKS]
         text_asks = [a for a in q.asks if a in pieces.TEXT_ONLY_ASKS]
@@ -415,7 +434,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if (not found.explicit and sentence is not None and set(record_asks) <= {"dates", "start", "end", "count"}
                 and sentence[1] >= 0.6 and sentence[1] > found.raw + 0.2):
             return False  # found by a nickname, asked for a date or a number its fields do not hold
-        if sentence is not None and sentence[0].ref.startswith(found.ref.split("h")[0]) and not record_asks:
+        if sentence is not None and self._same_commitment(sentence[0].ref, found.ref) and not record_asks:
             return True  # a sentence of the record itself: quoted under the record's heading
         if not record_asks and not text_asks and q.answer_type is None:
             return sentence is None or found.coverage >= sentence[1]
@@ -425,7 +444,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 and (sentence[1] >= found.coverage or sentence[1] >= found.raw + 0.2):
             return False
         if sentence is not None and set(record_asks) <= {"dates", "start", "end"} and not found.explicit \
-                and not sentence[0].ref.startswith(found.ref.split("h")[0]) and self._holds_rest(q, found, sentence):
+                and not self._same_commitment(sentence[0].ref, found.ref) and self._holds_rest(q, found, sentence):
             return False  # "cuándo fue la mesa temática de salud": the mesa's sentence, not the commitment's dates
         return True
 
@@ -496,7 +515,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             placed = self.scoped_sentence(Query(**{**q.__dict__, "answer_type": "place"}), found)
             if placed is not None:
                 sentence = placed  # "cuándo empieza y dónde se publica": the date piece, then where
-        own = sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}")
+        own = sentence is not None and within(sentence[0].ref, Located(loc.plan, loc.commitment).ref)
         if missing and own and sentence[1] >= ACCEPT_SENTENCE:
             lines.append(self._quote(sentence[0], w, q))
             missing = []
@@ -504,7 +523,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             lines.append(self._quote(sentence[0], w, q))
         if not asks:
             own_title = sentence is not None and sentence[0].ref == found.ref and sentence[0].field == "text"
-            if sentence is not None and sentence[0].ref.startswith(f"c{loc.commitment.number}") and not own_title:
+            if sentence is not None and within(sentence[0].ref, Located(loc.plan, loc.commitment).ref) and not own_title:
                 lines.append(self._quote(sentence[0], w, q))
             else:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
@@ -648,7 +667,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
 
         for key in q.actors:
             actor = self.k.actors.actors[key]
-            add(f"i:{key}", "actor", actor.name, actor.description or actor.name, 99.0)
+            add(actor_ref(key), "actor", actor.name, actor.description or actor.name, 99.0)
         for bm25, _coverage, i in self.subjects.rank(self.subjects.terms(words), limit=200):
             t = self.subjects.texts[i]
             kind = parse_ref(t.ref).kind if parse_ref(t.ref) else t.kind
@@ -660,6 +679,11 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 add(t.ref, r.kind, self.k._ref_title(t.ref, locale), t.text, bm25 / 2)
         del w
         return hits
+
+    @staticmethod
+    def _same_commitment(ref: str, record: str) -> bool:
+        """`ref` is `record`, or (for a commitment, hito or activity) of the same commitment."""
+        return within(ref, commitment_of(record) or record)
 
     def _label(self, ref: str, w: Writer) -> str:
         return shorten(self.k._ref_title(ref, w.locale), 60)

@@ -8,6 +8,7 @@ import re
 
 from knowledge.compose import Writer, shorten
 from knowledge.qa.retrieval import stem_set
+from knowledge.refs import commitment_ref, parse_ref, within
 from knowledge.schema import PartialDate
 
 # asks a commitment-tree record answers from its own fields
@@ -266,17 +267,15 @@ def roles_of_named(k, found, w: Writer, q) -> str | None:
     """'¿Figura REDNOVI en el compromiso 5? ¿en qué hito?': where each institution named appears in it."""
     if found.hito is not None or not q.actors:
         return None
-    prefix = f"c{found.commitment.number}"
+    scope = commitment_ref(found.plan.key, found.commitment.number)
     lines = []
     for key in q.actors:
         actor = k.actors.actors[key]
-        mine = [r for r in k.actors.roles.get(key, []) if r.ref == prefix or r.ref.startswith(prefix + "h")]
+        mine = [(r.role, parse_ref(r.ref)) for r in k.actors.roles.get(key, []) if within(r.ref, scope)]
         if not mine:
             continue
-        responsible = sorted({int(r.ref.split("h")[1].split("a")[0]) for r in mine
-                              if r.role == "responsible" and "h" in r.ref})
-        support = sorted({int(r.ref.split("h")[1].split("a")[0]) for r in mine
-                          if r.role != "responsible" and "h" in r.ref})
+        responsible = sorted({ref.hito for role, ref in mine if role == "responsible" and ref.hito})
+        support = sorted({ref.hito for role, ref in mine if role != "responsible" and ref.hito})
         parts = []
         if responsible:
             parts.append(w.n_("responsable en el hito {list}", "responsable en los hitos {list}", len(responsible),
@@ -317,19 +316,20 @@ def roles_in(k, found, w: Writer, q) -> str | None:
     """'qué papel cumple el INFOM en el compromiso 10': each hito and activity of the commitment
     where it is named, with its role and what that hito or activity is."""
     c = found.commitment
-    prefix = f"c{c.number}"
+    scope = commitment_ref(found.plan.key, c.number)
     labels = {"responsible": w._("responsable"), "government": w._("apoyo (gobierno)"), "osc": w._("apoyo (OSC)"),
               "other": w._("apoyo (otros)")}
     out = []
     for key in q.actors:
         actor = k.actors.actors[key]
-        mine = [r for r in k.actors.roles.get(key, []) if r.ref.startswith(prefix + "h")]
+        mine = [r for r in k.actors.roles.get(key, []) if r.ref != scope and within(r.ref, scope)]
         lines = []
         for r in dict.fromkeys((r.ref, r.role) for r in mine):
             ref, role = r
-            hito_n, _, act_n = ref[len(prefix) + 1:].partition("a")
-            h = next((x for x in c.hitos if str(x.number) == hito_n), None)
-            a = next((x for x in h.activities if str(x.number) == act_n), None) if h is not None and act_n else None
+            parsed = parse_ref(ref)
+            hito_n, act_n = parsed.hito, parsed.activity
+            h = next((x for x in c.hitos if x.number == hito_n), None)
+            a = next((x for x in h.activities if x.number == act_n), None) if h is not None and act_n else None
             item = a or h
             if item is None:
                 continue

@@ -14,6 +14,7 @@ from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.normalize import fold_simple
 from knowledge.practice_finder import finder_for
 from knowledge.qa.reading import Query
+from knowledge.refs import CATALOGUE, practice_ref
 
 PRACTICE_WORDS = frozenset({"practica", "practicas", "practice", "practices", "experiencia", "experiencias"})
 LIST_WORDS = frozenset({"lista", "listado", "cual", "cuales", "nombres", "nombre", "list", "names", "which", "dame",
@@ -85,18 +86,18 @@ class Practices:
                        n=cat.practice_count, m=cat.institution_count) if cat else ""
             text = w._("Mis fuentes no incluyen todavía la lista de las prácticas del catálogo: no se ha cargado "
                        "el archivo de SEGEPLAN («hitobot import-catalogue»).") + (" " + said if said else "")
-            return make_answer(text, w.locale, kind="no_answer", refs=["cat"], confidence=0.0)
+            return make_answer(text, w.locale, kind="no_answer", refs=[CATALOGUE], confidence=0.0)
         chosen = self.select(q)
         if not chosen:
             text = w._("Mis fuentes no tienen prácticas del catálogo que cumplan eso ({n} cargadas).", n=len(practices))
-            return make_answer(text, w.locale, kind="no_answer", refs=["cat"], confidence=0.0)
+            return make_answer(text, w.locale, kind="no_answer", refs=[CATALOGUE], confidence=0.0)
         lines = [f"- {shorten(p.title, 90)} ({w.names([p.institution])}"
                  + (f"; ODS {', '.join(map(str, p.ods))}" if p.ods else "") + ")" for p in chosen[:MAX_LISTED]]
         if len(chosen) > MAX_LISTED:
             lines.append(w._("y {n} más", n=len(chosen) - MAX_LISTED))
         head = w.n_("{n} práctica del catálogo:", "{n} prácticas del catálogo:", len(chosen))
-        choices = [Choice(shorten(p.title, 60), f"p{p.id}") for p in chosen[:8]]
-        return make_answer(paragraphs(head + "\n" + "\n".join(lines)), w.locale, refs=["cat"], choices=choices,
+        choices = [Choice(shorten(p.title, 60), practice_ref(p.id)) for p in chosen[:8]]
+        return make_answer(paragraphs(head + "\n" + "\n".join(lines)), w.locale, refs=[CATALOGUE], choices=choices,
                            confidence=0.8)
 
     def select(self, q: Query) -> list:
@@ -122,5 +123,5 @@ class Practices:
         if rest and not (q.actors or ods or spheres):
             ranked = self.subjects.rank(self.subjects.terms(rest), lambda t: t.kind == "practice", limit=50)
             order = {self.subjects.texts[i].ref: n for n, (_s, cov, i) in enumerate(ranked) if cov >= 0.5}
-            chosen = sorted((p for p in chosen if f"p{p.id}" in order), key=lambda p: order[f"p{p.id}"])
+            chosen = sorted((p for p in chosen if practice_ref(p.id) in order), key=lambda p: order[practice_ref(p.id)])
         return chosen

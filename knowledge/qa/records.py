@@ -15,6 +15,17 @@ import re
 
 from knowledge.index import acronym_key
 from knowledge.qa.retrieval import Ranker, Text
+from knowledge.refs import (
+    CATALOGUE,
+    acronym_ref,
+    activity_ref,
+    actor_ref,
+    commitment_ref,
+    hito_ref,
+    plan_ref,
+    practice_ref,
+    project_ref,
+)
 from knowledge.schema import KnowledgeData
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡(«“\"\d-])")
@@ -63,15 +74,10 @@ def in_context(text: str | None, ref: str, kind: str, field: str, source, plan, 
     return out
 
 
-def commitment_ref(plan_key: str, number: int) -> str:
-    del plan_key  # commitment numbers are unique across the shipped plans (knowledge.refs)
-    return f"c{number}"
-
-
 def build_subjects(data: KnowledgeData) -> list[Text]:
     out: list[Text] = []
     for plan in data.plans:
-        out.append(Text(f"plan:{plan.key}", "plan", "title", plan.title, plan.source, plan.key,
+        out.append(Text(plan_ref(plan.key), "plan", "title", plan.title, plan.source, plan.key,
                         extra=plan.summary or None))
         for c in plan.commitments:
             ref = commitment_ref(plan.key, c.number)
@@ -79,30 +85,30 @@ def build_subjects(data: KnowledgeData) -> list[Text]:
                                              c.description or "", c.objective or "", c.problem or ""]))
             out.append(Text(ref, "commitment", "title", c.title, c.source, plan.key, extra=subject))
             for h in c.hitos:
-                href = f"{ref}h{h.number}"
+                href = hito_ref(plan.key, c.number, h.number)
                 subject = " ".join([h.text, h.text, *h.expected_results])
                 out.append(Text(href, "hito", "title", h.text, h.source, plan.key, extra=subject))
                 for a in h.activities:
                     subject = " ".join(filter(None, [a.text, a.text, a.product or "", a.verification or ""]))
-                    out.append(Text(f"{href}a{a.number}", "activity", "title", a.text, a.source, plan.key, extra=subject))
+                    out.append(Text(activity_ref(plan.key, c.number, h.number, a.number), "activity", "title", a.text, a.source, plan.key, extra=subject))
     for pr in data.projects:
         subject = " ".join(filter(None, [pr.title, pr.title, pr.short_name or "", pr.reference_code or "",
                                          pr.objective or "", *pr.countries, *pr.pilot_ministries,
                                          *(f"{p.actor} {p.role or ''}" for p in pr.partners)]))
-        out.append(Text(f"pr:{pr.key}", "project", "title", pr.title, pr.source, None, extra=subject))
+        out.append(Text(project_ref(pr.key), "project", "title", pr.title, pr.source, None, extra=subject))
     if data.catalogue is not None:
         cat = data.catalogue
-        out.append(Text("cat", "catalogue", "title", cat.title, cat.source, None,
+        out.append(Text(CATALOGUE, "catalogue", "title", cat.title, cat.source, None,
                         extra=f"{cat.title} catálogo buenas prácticas cooperación"))
     # found by search, not by the questions' record resolution (knowledge.qa.answerer.RECORD_KINDS)
     for a in data.actors:
-        out.append(Text(f"i:{a.key}", "actor", "title", a.name, a.source, None, extra=" ".join(filter(None, [
+        out.append(Text(actor_ref(a.key), "actor", "title", a.name, a.source, None, extra=" ".join(filter(None, [
             a.name, a.acronym or "", *a.aliases, a.description or ""]))))
     for acr in data.acronyms:
-        out.append(Text(f"a:{acronym_key(acr.acronym)}", "acronym", "title", f"{acr.acronym} {acr.expansion}",
+        out.append(Text(acronym_ref(acronym_key(acr.acronym)), "acronym", "title", f"{acr.acronym} {acr.expansion}",
                         acr.source, None))
     for pa in data.practices:
-        out.append(Text(f"p{pa.id}", "practice", "title", pa.title, pa.source, None, extra=" ".join(filter(None, [
+        out.append(Text(practice_ref(pa.id), "practice", "title", pa.title, pa.source, None, extra=" ".join(filter(None, [
             pa.title, pa.title, pa.institution, pa.sphere or "", " ".join(f"ods {n}" for n in pa.ods),
             pa.description or "", pa.results or ""]))))
     return out
@@ -116,7 +122,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
             out.extend(in_context(text, ref, kind, field, source, plan, first_before=title))
 
     for plan in data.plans:
-        pref = f"plan:{plan.key}"
+        pref = plan_ref(plan.key)
         add(pref, "plan", "summary", [plan.summary], plan.source, plan.key)
         for f in plan.facts:
             # a fact is found by its section too ("Contraportada: …", "Introducción (palabras del …)")
@@ -130,7 +136,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
             for field in ("causes", "done_so_far", "expected_results", "modifications"):
                 add(ref, "commitment", field, getattr(c, field), c.source, plan.key)
             for h in c.hitos:
-                href = f"{ref}h{h.number}"
+                href = hito_ref(plan.key, c.number, h.number)
                 add(href, "hito", "text", [h.text], h.source, plan.key)
                 add(href, "hito", "expected_results", h.expected_results, h.source, plan.key, title=h.text)
                 if h.status is not None:
@@ -138,7 +144,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
                 notes = [n[1:].strip() for n in h.responsible if n.startswith("~")]
                 add(href, "hito", "responsible_note", notes, h.source, plan.key, title=h.text)
                 for a in h.activities:
-                    aref = f"{href}a{a.number}"
+                    aref = activity_ref(plan.key, c.number, h.number, a.number)
                     add(aref, "activity", "text", [a.text], a.source, plan.key)
                     # what a table cell says beside the names ("... las 8 áreas prioritarias, Educación, …")
                     notes = [n[1:].strip() for n in a.responsible if n.startswith("~")]
@@ -146,7 +152,7 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
                     add(aref, "activity", "product", [a.product], a.source, plan.key, title=a.text)
                     add(aref, "activity", "verification", [a.verification], a.source, plan.key, title=a.text)
     for pr in data.projects:
-        ref = f"pr:{pr.key}"
+        ref = project_ref(pr.key)
         for field in ("objective",):
             add(ref, "project", field, [getattr(pr, field)], pr.source, None)
         for field in ("specific_objectives", "context", "activities", "expected_results", "achievements",
@@ -157,10 +163,10 @@ def build_sentences(data: KnowledgeData) -> list[Text]:
                 pr.source, None)
     if data.catalogue is not None:
         for f in data.catalogue.facts:
-            out.extend(in_context(f.text, "cat", "catalogue", f.topic, f.source, None))
+            out.extend(in_context(f.text, CATALOGUE, "catalogue", f.topic, f.source, None))
     for a in data.actors:
         if a.description:
-            add(f"i:{a.key}", "actor", "description", [f"{a.name}: {a.description}"], a.source, None)
+            add(actor_ref(a.key), "actor", "description", [f"{a.name}: {a.description}"], a.source, None)
     return out
 
 

@@ -8,14 +8,25 @@ ranker (`subjects`) and the knowledge base (`k`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from knowledge.answers import Answer, Choice
-from knowledge.compose import Writer, make_answer
+from knowledge.cards import Located
+from knowledge.compose import Writer, make_answer, shorten
 from knowledge.normalize import fold_simple
 from knowledge.qa.reading import Query
-from knowledge.refs import parse_ref
+from knowledge.refs import (
+    hito_of,
+    hito_ref,
+    is_record,
+    kind_of,
+    parse_ref,
+    plan_key,
+    plan_number,
+    project_ref,
+    record_ref,
+    within,
+)
 
 ACCEPT_RECORD = 0.5  # share of the question's subject words a record must hold to be chosen by subject
 RECORD_KINDS = frozenset({"plan", "commitment", "hito", "activity", "project", "catalogue"})
@@ -41,9 +52,9 @@ class Resolver:
             out.setdefault(t.ref, []).append(i)
             r = parse_ref(t.ref)
             if r is not None and r.commitment and (r.hito or r.activity):
-                out.setdefault(f"c{r.commitment}", []).append(i)
+                out.setdefault(str(r.up_to("commitment")), []).append(i)
                 if r.activity:
-                    out.setdefault(f"c{r.commitment}h{r.hito}", []).append(i)
+                    out.setdefault(str(r.up_to("hito")), []).append(i)
         return out
 
     def _topic_refs(self, q: Query) -> tuple[str, ...]:
@@ -52,48 +63,48 @@ class Resolver:
     def resolve(self, q: Query, previous: str | None = None) -> tuple[Found | None, list[Found]]:
         """The record the question is about, and close alternatives."""
         k = self.k
-        plan_key = f"pan{q.plan}" if q.plan else None
+        plan = plan_key(q.plan) if q.plan else None
         if q.commitment is not None:
-            base = k._locate_commitment(q.commitment, plan_key)
+            base = k._locate_commitment(q.commitment, plan)
             if base is None:
                 return None, []
-            ref = f"c{q.commitment}"
+            ref = base.ref
             if q.hito is not None:
                 h = next((x for x in base.commitment.hitos if x.number == q.hito), None)
                 if h is None:
                     return None, []
-                ref += f"h{q.hito}"
-                if q.activity is not None and any(a.number == q.activity for a in h.activities):
-                    return Found(f"{ref}a{q.activity}", 99, 1.0, True), []
+                ref = Located(base.plan, base.commitment, h).ref
+                if q.activity is not None and (a := next((x for x in h.activities if x.number == q.activity), None)):
+                    return Found(Located(base.plan, base.commitment, h, a).ref, 99, 1.0, True), []
                 if q.content and h.activities and "activity" not in q.plural and (
                         "activity" in q.named or q.asks_any("product", "verification")):
-                    inner = self._rank(q, lambda t: t.ref.startswith(ref + "a"))
+                    inner = self._rank(q, lambda t: t.kind == "activity" and within(t.ref, ref))
                     if inner and inner[0].coverage >= ACCEPT_RECORD:
                         return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
                 return Found(ref, 99, 1.0, True), []
             if q.content and ("hito" in q.named and "hito" not in q.plural or "activity" in q.named):
-                inner = self._rank(q, lambda t: t.ref.startswith(ref + "h"))
+                inner = self._rank(q, lambda t: t.ref != ref and within(t.ref, ref))
                 if inner and inner[0].coverage >= ACCEPT_RECORD:
                     return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
             return Found(ref, 99, 1.0, True), []
         kinds = self._kinds_named(q)
         ranked = self._rank(q, lambda t: (kinds is None or t.kind in kinds)
-                            and (plan_key is None or t.plan in (plan_key, None))
-                            and (q.hito is None or re.search(rf"h{q.hito}(a\d+)?$", t.ref)))
+                            and (plan is None or t.plan in (plan, None))
+                            and (q.hito is None or getattr(parse_ref(t.ref), "hito", None) == q.hito))
         follow_up = previous and parse_ref(previous) and q.asks and len(q.subject) <= 2
         if not ranked:
             return (Found(previous, 1, 1.0, True), []) if follow_up else (None, [])
         best = ranked[0]
-        if best.ref.startswith("c") and "commitment" not in q.named:
+        if is_record(best.ref) and "commitment" not in q.named:
             topical = bool(self._topic_refs(q))
-            deeper = [r for r in ranked[1:8] if r.ref.startswith(best.ref) and r.ref != best.ref
+            deeper = [r for r in ranked[1:8] if within(r.ref, best.ref) and r.ref != best.ref
                       and (r.coverage >= max(ACCEPT_RECORD, best.coverage - 0.1) if not topical
                            else r.raw >= 0.75 and r.raw >= best.raw + 0.2)]
             if deeper:
                 best = deeper[0]
         if best.coverage < ACCEPT_RECORD and q.actors:
             # "lo de los portales, qué le toca a SENACYT": the record where the institution has a role
-            held = [r for r in ranked[1:6] if r.coverage >= ACCEPT_RECORD and best.ref.startswith(r.ref)]
+            held = [r for r in ranked[1:6] if r.coverage >= ACCEPT_RECORD and within(best.ref, r.ref)]
             if held:
                 best = held[0]
         if best.coverage < ACCEPT_RECORD:
@@ -102,12 +113,12 @@ class Resolver:
             close = [r for r in ranked[1:6] if r.coverage >= ACCEPT_RECORD and r.score >= 0.7 * best.score]
             if close:
                 best = close[0]
-        if "hito" in q.named and "hito" not in q.plural and "activity" in q.plural and re.search(r"h\d+a\d+$", best.ref):
+        if "hito" in q.named and "hito" not in q.plural and "activity" in q.plural and kind_of(best.ref) == "activity":
             # "cuántas actividades tiene el hito de …": found by one of its activities, the hito is asked
-            best = Found(best.ref.rsplit("a", 1)[0], best.score, best.coverage, raw=best.raw)
+            best = Found(hito_of(best.ref) or best.ref, best.score, best.coverage, raw=best.raw)
         if best.coverage < ACCEPT_RECORD and follow_up:
             return Found(previous, 1, 1.0, True), []
-        others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not r.ref.startswith(best.ref)]
+        others = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and not within(r.ref, best.ref)]
         return best, others
 
     def _kinds_named(self, q: Query) -> set[str] | None:
@@ -145,9 +156,9 @@ class Resolver:
                     entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
         for pr in self.k.data.projects:  # a project named by its short name or code ("el PRODEV")
             names = {fold_simple(x) for x in (pr.short_name, pr.reference_code) if x}
-            i = self._subject_at.get(f"pr:{pr.key}")
+            i = self._subject_at.get(project_ref(pr.key))
             if i is not None and keep(texts[i]) and names & set(q.tokens):
-                entry = scores.setdefault(f"pr:{pr.key}", [0.0, 0.0])
+                entry = scores.setdefault(project_ref(pr.key), [0.0, 0.0])
                 entry[0] += boost
                 entry[1] = min(1.0, entry[1] + 0.5)
         if "commitment" in q.named and "commitment" not in q.plural and not q.topics:
@@ -182,8 +193,10 @@ class Resolver:
 
     def _hito_choices(self, q: Query, w: Writer) -> Answer | None:
         """'hito 2' with no commitment: which commitment's? (choices, unless the words decide)."""
-        candidates = [f"c{c.number}h{q.hito}" for p in self.k.plans() for c in p.commitments
-                      if any(h.number == q.hito for h in c.hitos)]
+        having = [(p, c) for p in self.k.plans() for c in p.commitments if any(h.number == q.hito for h in c.hitos)]
+        candidates = [hito_ref(p.key, c.number, q.hito) for p, c in having]
+        periods = {hito_ref(p.key, c.number, q.hito): p.period_label for p, c in having} \
+            if len({p.key for p, _c in having}) > 1 else {}  # several plans: which one's, in the label
         if len(candidates) <= 1:
             return None
         if q.content or q.actors or self._topic_refs(q):
@@ -191,6 +204,27 @@ class Resolver:
             if ranked and ranked[0].coverage >= ACCEPT_RECORD:
                 return None
         text = w._("¿De qué compromiso? Hay un hito {n} en varios:", n=q.hito)
-        choices = [Choice(self._label(ref, w), ref) for ref in candidates[:8]]
+        choices = [Choice(shorten(" · ".join(filter(None, (periods.get(ref), self._label(ref, w)))), 60), ref)
+                   for ref in candidates[:8]]
         text += "\n\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
         return make_answer(text, w.locale, kind="choices", choices=choices, confidence=0.5)
+
+    def _plan_choices(self, q: Query, w: Writer, previous: str | None = None) -> tuple[Query, Answer | None]:
+        """'compromiso 3' with no plan when several plans number one 3: the plan of the last
+        answer if it has one, else which plan's? (choices). The query unchanged and None when
+        only one plan has it (every shipped plan numbers its commitments apart)."""
+        if q.commitment is None or q.plan:
+            return q, None
+        plans = [p for p in self.k.plans_with(q.commitment)
+                 if q.hito is None or self.k.hito(q.commitment, q.hito, p.key) is not None]
+        if len(plans) <= 1:
+            return q, None
+        last = parse_ref(previous) if previous else None
+        if last is not None and last.plan in {p.key for p in plans}:
+            return Query(**{**q.__dict__, "plan": plan_number(last.plan)}), None
+        refs = [record_ref(p.key, q.commitment, q.hito) for p in plans]
+        text = w._("¿De qué plan? Hay un compromiso {n} en varios:", n=q.commitment)
+        choices = [Choice(shorten(f"{p.period_label} · {self._label(ref, w)}", 60), ref)
+                   for p, ref in zip(plans[:8], refs, strict=False)]
+        text += "\n\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1))
+        return q, make_answer(text, w.locale, kind="choices", choices=choices, confidence=0.5)

@@ -16,7 +16,7 @@ from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.retrieval import stem_set
 from knowledge.qa.values import _PERSON_CUES, _TITLED_NAME, _folded, holds_type
-from knowledge.refs import parse_ref
+from knowledge.refs import is_record, parse_ref, within
 
 _ITEM = re.compile(r"(?:(?<=\s)|^)(?:[a-h]|\d{1,2})\)\s")
 
@@ -157,7 +157,7 @@ class SentenceFinder:
                 continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
             if needed and not needed & (t.stems | t.context):
                 continue  # "qué países …": a sentence about the catalogue that names no country does not answer
-            scoped = found is not None and (t.ref == found.ref or t.ref.startswith(found.ref) or found.ref.startswith(t.ref))
+            scoped = found is not None and (within(t.ref, found.ref) or within(found.ref, t.ref))
             key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
             if titles and titles & set(_folded(t.text).split()):
                 key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
@@ -239,7 +239,7 @@ class SentenceFinder:
         r = parse_ref(found.ref)
         if r is None:
             return None
-        scope = f"c{r.commitment}" if r.commitment else found.ref
+        scope = str(r.up_to("commitment")) if r.is_record else found.ref
         i = self._subject_at.get(found.ref)
         title = self.subjects.texts[i] if i is not None else None
         identity: set[str] = set()
@@ -247,7 +247,7 @@ class SentenceFinder:
             head = fold_simple(title.text).split()  # the record's own title: what found it
             identity = set(self.sentences.terms(head))
         for ref in self._topic_refs(q):  # the nickname that found it, not another record's
-            if found.ref == ref or found.ref.startswith(ref + "h"):
+            if within(found.ref, ref):
                 for words in self.k.lexicon.topics.get(ref, ()):
                     identity |= set(self.sentences.terms(words.split()))
         terms = {s: v for s, v in self.sentences.terms(q.content).items() if s not in identity}
@@ -261,7 +261,7 @@ class SentenceFinder:
         answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
         restated = self._named_count(q)
         # the hito's own sentences (its activities, products) first, then the rest of its commitment
-        own = {j for j in allowed if texts[j].ref.startswith(found.ref)} if found.ref != scope else set()
+        own = {j for j in allowed if within(texts[j].ref, found.ref)} if found.ref != scope else set()
         for pool in ([own] if own else []) + [allowed]:
             for _bm25, coverage, j in self.sentences.rank(terms, pool, limit=10):
                 if restated and not self._lists(texts[j].text, restated):
@@ -285,8 +285,7 @@ class SentenceFinder:
         words = self.sentences.terms(q.actor_words)
         if words and all(s in t.stems for s in words):
             return True
-        return any(t.ref == r.ref or t.ref.startswith(r.ref + "h") or t.ref.startswith(r.ref + "a")
-                   for key in q.actors for r in self.k.actors.roles.get(key, []) if r.ref.startswith("c"))
+        return any(within(t.ref, r.ref) for key in q.actors for r in self.k.actors.roles.get(key, []) if is_record(r.ref))
 
     def _quote(self, t, w: Writer, q: Query | None = None) -> str:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
@@ -337,6 +336,6 @@ class SentenceFinder:
                           and _TITLED_NAME.search(x.text)), None)
             if other is not None and other.text not in "\n".join(lines):
                 lines.append(w._("Y: «{text}»", text=shorten(other.text, 300)))
-        text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if t.ref.startswith("c") else None))
+        text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if is_record(t.ref) else None))
         return make_answer(text, w.locale, refs=[t.ref] if parse_ref(t.ref) else [], confidence=coverage,
                            source=t.source.document if t.source else None)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from knowledge.refs import Ref, hito_ref
 from knowledge.schema import (
     Acronym,
     Activity,
@@ -364,7 +365,7 @@ def _hito_row(session: Session, plan_key: str | None, commitment: int, hito: int
         query = query.where(PlanRow.key == plan_key)
     rows = session.scalars(query).all()
     if len(rows) != 1:
-        where = f"{plan_key + ' ' if plan_key else ''}c{commitment}h{hito}"
+        where = hito_ref(plan_key, commitment, hito) if plan_key else str(Ref("hito", commitment=commitment, hito=hito))
         raise UnknownHito(f"no hito {where}" if not rows else f"hito {where} is ambiguous: name the plan")
     return rows[0]
 

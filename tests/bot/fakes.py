@@ -8,7 +8,8 @@ The fake follows the contract of knowledge.core.Knowledge (see docs/ARCHITECTURE
 from __future__ import annotations
 
 from knowledge.answers import Answer, Choice, Hit
-from knowledge.refs import parse_ref
+from knowledge.cards import Located
+from knowledge.refs import Ref, hito_ref, parse_ref
 from knowledge.schema import (
     Commitment,
     CurrentStatus,
@@ -67,6 +68,18 @@ class FakeKnowledge:
         c = self.commitment(commitment)
         return next((h for h in c.hitos if h.number == hito), None) if c else None
 
+    def locate(self, ref: Ref) -> Located | None:
+        """Where a commitment or hito ref points; one without its plan: the plan that has it."""
+        for plan in self.data.plans:
+            c = next((c for c in plan.commitments if c.number == ref.commitment), None)
+            if c is None or ref.plan not in (None, plan.key):
+                continue
+            if ref.hito is None:
+                return Located(plan, c)
+            h = next((h for h in c.hitos if h.number == ref.hito), None)
+            return Located(plan, c, h) if h is not None and ref.activity is None else None
+        return None
+
     def card(self, ref: str, locale: str) -> Answer | None:
         parsed = parse_ref(ref)
         if parsed is None:
@@ -85,14 +98,14 @@ class FakeKnowledge:
             raise RuntimeError("synthetic failure")
         if "cual" in question:
             return Answer("choices", "¿Cuál de estos?", locale or "es",
-                          choices=(Choice("Hito sintético 1.2", "c1h2"), Choice("Hito sintético 2.1", "c2h1")))
+                          choices=(Choice("Hito sintético 1.2", "pan9.c1h2"), Choice("Hito sintético 2.1", "pan9.c2h1")))
         if "nada" in question:
             return Answer("no_answer", "Las fuentes no dicen eso.", locale or "es",
-                          choices=(Choice("Tema sintético 1", "c1"),))
-        return Answer("answer", f"Eco: {question}\n\nDetalle sintético.", locale or "es", refs=("c1",),
+                          choices=(Choice("Tema sintético 1", "pan9.c1"),))
+        return Answer("answer", f"Eco: {question}\n\nDetalle sintético.", locale or "es", refs=("pan9.c1",),
                       source="Fuente sintética")
 
     def search(self, query: str, limit: int = 50, offset: int = 0, locale: str = "es") -> list[Hit]:
-        hits = [Hit(ref=f"c{1 + i % 3}h{1 + i % 4}", kind="hito", title=f"Resultado {i} de {query}",
+        hits = [Hit(ref=hito_ref("pan9", 1 + i % 3, 1 + i % 4), kind="hito", title=f"Resultado {i} de {query}",
                     snippet="texto sintético", score=1.0) for i in range(120)]
         return hits[offset:offset + limit]

@@ -19,6 +19,7 @@ from knowledge.core import Knowledge
 from knowledge.loader import load_data_dir
 from knowledge.ods import ods_in, ods_label, ods_name
 from knowledge.practice_finder import acronym_fits, finder_for
+from knowledge.refs import practice_ref
 from tests.bot.conftest import OfflineBot
 from tests.bot.synthetic_catalogue import HEADER, INSTITUTIONS, expected, rows
 from tests.emulator.local_request import LocalRequest
@@ -180,7 +181,7 @@ async def test_catalogo_browses_by_institution_ods_and_sphere_with_pages(bot):
 
 async def test_a_practice_card_says_what_a_foreign_institution_needs(bot):
     row = TABLE[1]  # SYN-2, MINEDUC, social, ODS 2 (and a contact)
-    await bot.press(cb.ref(f"p{row[0]}"))
+    await bot.press(cb.ref(practice_ref(row[0])))
     card = last(bot)
     text = card["text"]
     assert row[1] in text and "Ministerio de Educación (MINEDUC)" in text
@@ -214,7 +215,7 @@ async def test_catalogo_without_an_import_says_the_list_is_not_loaded(bare_bot):
 async def test_inline_lists_practices_by_acronym_ods_sphere_and_words(bot):
     await bot.inline("TSE")
     refs = [r["id"].split(":", 1)[1] for r in inline_results(bot)]
-    tse = [f"p{row[0]}" for row in TABLE if row[2] == INSTITUTIONS[0]]
+    tse = [practice_ref(row[0]) for row in TABLE if row[2] == INSTITUTIONS[0]]
     assert refs[:len(tse)] == tse
     await bot.inline("ods 16")
     assert [r["title"] for r in inline_results(bot)][:len(expected(TABLE, ods=16))] == expected(TABLE, ods=16)

@@ -26,10 +26,17 @@ async def test_start_shows_the_menu_with_buttons_and_escapes_the_name(offline_bo
 
 
 async def test_deep_link_opens_the_hito(offline_bot):
+    await offline_bot.say("/start pan9-c2h3")
+    sent = last(offline_bot)
+    assert "Hito sintético 2.3" in sent["text"]
+    assert any("start%3Dpan9-c2h3" in b.get("url", "") for b in buttons(sent))  # the share button
+
+
+async def test_an_old_deep_link_without_the_plan_opens_the_same_hito(offline_bot):
     await offline_bot.say("/start c2h3")
     sent = last(offline_bot)
     assert "Hito sintético 2.3" in sent["text"]
-    assert any("start%3Dc2h3" in b.get("url", "") for b in buttons(sent))  # the share button
+    assert any("start%3Dpan9-c2h3" in b.get("url", "") for b in buttons(sent))  # shared with its plan now
 
 
 async def test_navigation_down_to_a_hito_and_back(offline_bot):
@@ -37,13 +44,22 @@ async def test_navigation_down_to_a_hito_and_back(offline_bot):
     assert "Plan sintético" in last(offline_bot, "editMessageText")["text"]
     await offline_bot.press("v1:p:pan9:0")
     commitments = buttons(last(offline_bot, "editMessageText"))
-    assert [b["callback_data"] for b in commitments[:3]] == ["v1:c:1:0", "v1:c:2:0", "v1:c:3:0"]
-    await offline_bot.press("v1:c:2:0")
+    assert [b["callback_data"] for b in commitments[:3]] == ["v1:c:pan9.c1:0", "v1:c:pan9.c2:0", "v1:c:pan9.c3:0"]
+    await offline_bot.press("v1:c:pan9.c2:0")
     screen = last(offline_bot, "editMessageText")
     assert "&lt;de prueba&gt; &amp; más" in screen["text"]
-    assert {"v1:h:2:1", "v1:g:2", "v1:p:pan9:0"} <= {b.get("callback_data") for b in buttons(screen)}
+    assert {"v1:h:pan9.c2h1", "v1:g:pan9.c2", "v1:p:pan9:0"} <= {b.get("callback_data") for b in buttons(screen)}
+    await offline_bot.press("v1:h:pan9.c2h1")
+    assert "Hito sintético 2.1" in last(offline_bot, "editMessageText")["text"]
+
+
+async def test_buttons_sent_before_plans_were_named_still_open_their_screens(offline_bot):
+    await offline_bot.press("v1:c:2:0")  # as the bot wrote them until refs named their plan
+    assert "&lt;de prueba&gt; &amp; más" in last(offline_bot, "editMessageText")["text"]
     await offline_bot.press("v1:h:2:1")
     assert "Hito sintético 2.1" in last(offline_bot, "editMessageText")["text"]
+    await offline_bot.press("v1:g:2")
+    assert "Tema sintético 2" in last(offline_bot, "sendPhoto")["caption"]
 
 
 async def test_tampered_and_stale_buttons_get_a_polite_answer(offline_bot):
@@ -58,10 +74,10 @@ async def test_tampered_and_stale_buttons_get_a_polite_answer(offline_bot):
 
 async def test_free_text_choices_become_buttons_and_no_answer_suggests(offline_bot):
     await offline_bot.say("cual hito")
-    assert [b["callback_data"] for b in buttons(last(offline_bot))] == ["v1:r:c1h2", "v1:r:c2h1"]
+    assert [b["callback_data"] for b in buttons(last(offline_bot))] == ["v1:r:pan9.c1h2", "v1:r:pan9.c2h1"]
     await offline_bot.say("nada de esto")
     sent = last(offline_bot)
-    assert "no dicen" in sent["text"] and buttons(sent)[0]["callback_data"] == "v1:r:c1"
+    assert "no dicen" in sent["text"] and buttons(sent)[0]["callback_data"] == "v1:r:pan9.c1"
 
 
 async def test_user_text_is_escaped_in_answers(offline_bot):
@@ -107,7 +123,7 @@ async def test_inline_query_pages_of_fifty(offline_bot):
     final = last(offline_bot, "answerInlineQuery")
     assert len(final["results"]) == 20 and not final.get("next_offset")
     card = final["results"][0]["input_message_content"]["message_text"]
-    assert "?start=c" in card
+    assert "?start=pan9-c" in card
 
 
 def _pager(sent: dict) -> dict[str, str]:

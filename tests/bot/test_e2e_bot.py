@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from knowledge.refs import commitment_ref, hito_ref, to_payload
 from tests.bot.live import plain, running_bot
 from tests.emulator import EmulatorClient
 
@@ -55,10 +56,11 @@ def test_start_shows_the_menu_and_the_command_menus_exist(live):
 
 def test_deep_link_opens_the_hito(live, knowledge):
     client, _ = live
-    hito = knowledge.hito(3, 2)
-    reply = converse(client, 2002, "/start c3h2")
-    assert " ".join(hito.text.split())[:40] in " ".join(plain(reply).split())
-    assert any("start%3Dc3h2" in b.get("url", "") for b in buttons(reply))
+    hito = knowledge.hito(3, 2, "pan6")
+    for payload in ("pan6-c3h2", "c3h2"):  # the link shared now, and one shared before refs named their plan
+        reply = converse(client, 2002, f"/start {payload}")
+        assert " ".join(hito.text.split())[:40] in " ".join(plain(reply).split())
+        assert any("start%3Dpan6-c3h2" in b.get("url", "") for b in buttons(reply))
 
 
 def test_navigation_by_buttons_down_to_a_hito(live, knowledge):
@@ -68,12 +70,13 @@ def test_navigation_by_buttons_down_to_a_hito(live, knowledge):
     plan = next(p for p in knowledge.plans() if p.current)
     commitment = sorted(plan.commitments, key=lambda c: c.number)[0]
     hito = sorted(commitment.hitos, key=lambda h: h.number)[0]
-    steps = ["v1:pl", f"v1:p:{plan.key}:0", f"v1:c:{commitment.number}:0", f"v1:h:{commitment.number}:{hito.number}"]
+    cref, href = commitment_ref(plan.key, commitment.number), hito_ref(plan.key, commitment.number, hito.number)
+    steps = ["v1:pl", f"v1:p:{plan.key}:0", f"v1:c:{cref}:0", f"v1:h:{href}"]
     for expected_edits, data in enumerate(steps, start=1):
         client.press(user, data=data, message_id=menu["message_id"])
         screen = client.wait_for_edit(user, menu["message_id"], expected_edits)
-    assert any(b.get("callback_data") == f"v1:c:{commitment.number}:0" for b in buttons(screen))  # back
-    assert any(f"start%3Dc{commitment.number}h{hito.number}" in b.get("url", "") for b in buttons(screen))
+    assert any(b.get("callback_data") == f"v1:c:{cref}:0" for b in buttons(screen))  # back
+    assert any(f"start%3D{to_payload(href)}" in b.get("url", "") for b in buttons(screen))
 
 
 def test_free_text_questions_get_the_cores_answer(live, knowledge):

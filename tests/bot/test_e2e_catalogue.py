@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.refs import practice_ref, to_payload
 from tests.bot.live import hitobot, plain, running_bot
 from tests.bot.synthetic_catalogue import INSTITUTIONS, expected, rows, write_catalogue
 
@@ -172,5 +173,5 @@ def test_replace_says_what_it_removes_and_the_bot_forgets_them(live):
     assert "2 eliminadas" in out
     wait_until(client, user + 100, "/catalogo", "Prácticas cargadas: 33")
     for row in rows()[33:]:
-        assert row[1] not in plain(converse(client, user, f"/start p{row[0]}"))
+        assert row[1] not in plain(converse(client, user, "/start " + to_payload(practice_ref(row[0]))))
         assert row[1] not in inline_titles(client, user, row[1])

@@ -19,7 +19,7 @@ from knowledge.catalogue_io import (
     read_catalogue,
     read_practices,
 )
-from knowledge.refs import from_payload, parse_ref, to_payload
+from knowledge.refs import from_payload, parse_ref, practice_ref, to_payload
 
 # SYNTHETIC rows, invented for the tests.
 HEADER = "id,title,institution,sphere,ods,description,source_document,source_section"
@@ -121,15 +121,15 @@ def test_headers_in_spanish_or_english(heading: str, column: str | None) -> None
 def test_any_text_id_becomes_a_key_a_ref_can_carry(text: str, key: str | None) -> None:
     assert practice_key(text) == key
     if key:
-        ref = parse_ref(f"p{key}")
+        ref = parse_ref(practice_ref(key))
         assert ref is not None and ref.kind == "practice" and ref.practice == key
-        assert str(ref) == f"p{key}" and from_payload(to_payload(ref)) == ref
+        assert str(ref) == practice_ref(key) and from_payload(to_payload(ref)) == ref
 
 
 def test_a_long_id_is_shortened_but_stays_unique() -> None:
     a, b = practice_key("x" * 60 + "1"), practice_key("x" * 60 + "2")
     assert a != b and len(a) <= 39 and len(b) <= 39
-    assert parse_ref(f"p{a}") is not None
+    assert parse_ref(practice_ref(a)) is not None
 
 
 def test_practice_refs_keep_working_and_do_not_steal_other_refs() -> None:

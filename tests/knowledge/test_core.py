@@ -18,21 +18,21 @@ def test_responsible_of_a_hito_despite_typos_and_abbreviations(core):
     assert answer.kind == "answer"
     assert answer.text.splitlines()[0].startswith("Compromiso 1, hito 2")
     assert "Responsable: Instituto Sintético de Pruebas (ISP)." in answer.text
-    assert answer.refs[0] == "c1h2"
+    assert answer.refs[0] == "pan9.c1h2"
 
 
 @pytest.mark.parametrize("question", ["c1h1 cuando termina", "cuando termina el 1er hito del primer compromiso",
                                       "hito 1.1 fecha de fin", "compromiso uno hito I cuando acaba"])
 def test_compact_and_spelled_references_reach_the_same_hito(core, question):
     answer = core.ask(question)
-    assert answer.refs[0] == "c1h1"
+    assert answer.refs[0] == "pan9.c1h1"
     assert "junio de 2031" in answer.text
     assert "diciembre de 2030" in answer.text  # the original end date, before the revision
 
 
 def test_the_most_recent_plan_is_assumed_and_named(core):
     answer = core.ask("quien lidera el compromiso 2")
-    assert answer.refs[0] == "c2"
+    assert answer.refs[0] == "pan9.c2"
     assert "Fuente: 9° Plan Sintético 2030-2031, Compromiso 2." in answer.text
 
 
@@ -56,7 +56,7 @@ def test_supporters_by_sector(core):
 def test_hito_number_without_commitment_offers_choices(core):
     answer = core.ask("hito 2")
     assert answer.kind == "choices"
-    assert {c.ref for c in answer.choices} == {"c1h2", "c2h2"}
+    assert {c.ref for c in answer.choices} == {"pan9.c1h2", "pan9.c2h2"}
     assert all(parse_ref(c.ref) for c in answer.choices)
 
 
@@ -97,18 +97,19 @@ def test_progress_rolls_up_from_hito_statuses(core, make_synthetic_data):
 
 
 def test_cards_for_every_kind_of_ref(core):
-    assert core.card("c1", "es").refs == ("c1",)
-    assert "Inventario público de faros" in core.card("c1h1", "es").text
+    assert core.card("pan9.c1", "es").refs == ("pan9.c1",)
+    assert "Inventario público de faros" in core.card("pan9.c1h1", "es").text
+    assert core.card("c1", "es").refs == ("pan9.c1",)  # an old link: no shipped plan here, the one that has it
     assert "Instituto Sintético de Pruebas" in core.card("i:isp", "es").text
     assert core.card("a:ZQX", "es").text.startswith("ZQX")
     assert "9° Plan Sintético" in core.card("plan:pan9", "en").text
-    for bad in ("c99", "c1h9", "i:nobody", "garbage", "", "p1"):
+    for bad in ("c99", "pan9.c1h9", "pan7.c1", "pan8.c1", "i:nobody", "garbage", "", "p1"):
         assert core.card(bad, "es") is None
 
 
 def test_search_hits_and_paging(core):
     hits = core.search("faros")
-    assert hits and hits[0].ref.startswith("c1")
+    assert hits and hits[0].ref.startswith("pan9.c1")
     assert all(parse_ref(h.ref) for h in hits)
     assert core.search("faros", limit=1, offset=1) == hits[1:2]
     assert core.search("") == []

@@ -37,7 +37,7 @@ def test_the_plan_wide_list_names_only_late_unfinished_hitos(late_2031, question
     assert "- Compromiso 2 (Registro abierto de queserías artesanales): hitos 1 (mayo de 2031), 2 (octubre de 2031)" in rest
     assert not any(line.startswith("- Compromiso 1") for line in rest)  # completed, and still in time
     assert list(answer.refs) == ["plan:pan9"]
-    assert [c.ref for c in answer.choices] == ["c2"]  # a button for each commitment listed
+    assert [c.ref for c in answer.choices] == ["pan9.c2"]  # a button for each commitment listed
     assert "no es una evaluación de cumplimiento" in answer.text
 
 

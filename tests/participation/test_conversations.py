@@ -87,11 +87,11 @@ async def _subscribe(bot, user_id: int, ref: str) -> None:
 
 async def test_focal_point_update_is_recorded_and_subscribers_are_notified(pbot):
     await _appoint(pbot, FOCAL_A, "INSTA")
-    await _subscribe(pbot, CITIZEN, "c1h1")
+    await _subscribe(pbot, CITIZEN, "pan9.c1h1")
     await pbot.say("/actualizar", FOCAL_A)
     offered = pbot.buttons_to(FOCAL_A)
-    assert "pa:uh:c1h1" in offered and "pa:uh:c1h3" not in offered  # c1h3 belongs to INSTB
-    await pbot.press("pa:uh:c1h1", FOCAL_A)
+    assert "pa:uh:pan9.c1h1" in offered and "pa:uh:pan9.c1h3" not in offered  # pan9.c1h3 belongs to INSTB
+    await pbot.press("pa:uh:pan9.c1h1", FOCAL_A)
     await pbot.press("pa:us:en_progreso", FOCAL_A)
     await pbot.say("60", FOCAL_A)
     await pbot.say("Se publicó el primer conjunto de datos sintéticos", FOCAL_A)
@@ -103,17 +103,17 @@ async def test_focal_point_update_is_recorded_and_subscribers_are_notified(pbot)
         assert change.evidence == "https://example.org/evidencia"
     notices = pbot.queued_to(CITIZEN)
     assert len(notices) == 1 and "En progreso" in notices[0].text and "60%" in notices[0].text
-    assert notices[0].reply_markup["inline_keyboard"][0][0]["callback_data"] == "pa:u:c1h1"
+    assert notices[0].reply_markup["inline_keyboard"][0][0]["callback_data"] == "pa:u:pan9.c1h1"
 
 
 async def test_focal_point_cannot_update_another_institutions_hito(pbot):
     await _appoint(pbot, FOCAL_A, "INSTA")
     await pbot.say("/actualizar", FOCAL_A)
-    await pbot.press("pa:uh:c1h3", FOCAL_A)  # forged: INSTB's hito
+    await pbot.press("pa:uh:pan9.c1h3", FOCAL_A)  # forged: INSTB's hito
     await pbot.press("pa:us:completado", FOCAL_A)
     await pbot.press("pa:uc:yes", FOCAL_A)
     await pbot.say("/actualizar", CITIZEN)  # not a focal point at all
-    await pbot.press("pa:uh:c1h1", CITIZEN)
+    await pbot.press("pa:uh:pan9.c1h1", CITIZEN)
     with pbot.db.session() as s:
         assert s.scalars(select(HitoStatusChange).where(HitoStatusChange.author_kind == "user")).all() == []
     assert any("no es de tu institución" in a for a in pbot.alerts())
@@ -122,7 +122,7 @@ async def test_focal_point_cannot_update_another_institutions_hito(pbot):
 async def test_rights_are_checked_again_at_confirmation(pbot):
     await _appoint(pbot, FOCAL_A, "INSTA")
     await pbot.say("/actualizar", FOCAL_A)
-    await pbot.press("pa:uh:c1h1", FOCAL_A)
+    await pbot.press("pa:uh:pan9.c1h1", FOCAL_A)
     await pbot.press("pa:us:completado", FOCAL_A)
     await pbot.press("pa:un:skip", FOCAL_A)
     await pbot.press("pa:ue:skip", FOCAL_A)
@@ -139,7 +139,7 @@ async def test_monitoring_report_reaches_focal_points_and_their_answer_reaches_t
     await _appoint(pbot, FOCAL_B, "INSTB")
     await pbot.say("/monitoreo", MEMBER)
     await pbot.press("pa:fc:1", MEMBER)
-    await pbot.press("pa:fr:c1h2", MEMBER)
+    await pbot.press("pa:fr:pan9.c1h2", MEMBER)
     await pbot.press("pa:fo:delayed", MEMBER)
     await pbot.say("La obra sintética está detenida desde marzo", MEMBER)
     await pbot.press("pa:fa:skip", MEMBER)
@@ -168,7 +168,7 @@ async def test_non_members_cannot_report_and_only_admins_moderate(pbot):
     assert any("/registro" in t for t in pbot.texts_to(CITIZEN))
     await _approved_member(pbot)
     with pbot.db.session() as s:
-        report = repo.create_report(s, MEMBER, "c1", "other", "Observación sintética", None, None, True)
+        report = repo.create_report(s, MEMBER, "pan9.c1", "other", "Observación sintética", None, None, True)
         report_id = report.id
     await pbot.press(f"pa:fp:{report_id}", MEMBER)  # forged moderation by the author
     await pbot.say("me lo publico yo", MEMBER)
@@ -182,11 +182,11 @@ async def test_non_members_cannot_report_and_only_admins_moderate(pbot):
 
 
 async def test_subscription_toggle_list_and_digest_choice(pbot):
-    await _subscribe(pbot, CITIZEN, "c1h1")
+    await _subscribe(pbot, CITIZEN, "pan9.c1h1")
     await _subscribe(pbot, CITIZEN, "i:inst_a")
     with pbot.db.session() as s:
-        assert repo.subscriptions_of(s, CITIZEN) == ["c1h1", "i:inst_a"]
-    await _subscribe(pbot, CITIZEN, "c1h1")  # second press unfollows
+        assert repo.subscriptions_of(s, CITIZEN) == ["pan9.c1h1", "i:inst_a"]
+    await _subscribe(pbot, CITIZEN, "pan9.c1h1")  # second press unfollows
     await pbot.press("pa:t:plan:pan9", CITIZEN)  # not followable: ignored politely
     await pbot.say("/suscripciones 21", CITIZEN)
     with pbot.db.session() as s:
@@ -202,10 +202,10 @@ async def test_subscription_toggle_list_and_digest_choice(pbot):
 async def test_my_data_and_erasure_keep_published_reports_anonymous(pbot):
     await _approved_member(pbot)
     with pbot.db.session() as s:
-        published = repo.create_report(s, MEMBER, "c1", "on_track", "Todo bien (sintético)", None, None, True)
+        published = repo.create_report(s, MEMBER, "pan9.c1", "on_track", "Todo bien (sintético)", None, None, True)
         repo.moderate_report(s, published.id, ADMIN, True, None)
-        repo.create_report(s, MEMBER, "c1", "other", "Borrador sintético", None, None, False)
-        repo.subscribe(s, MEMBER, "c1")
+        repo.create_report(s, MEMBER, "pan9.c1", "other", "Borrador sintético", None, None, False)
+        repo.subscribe(s, MEMBER, "pan9.c1")
     await pbot.say("/mis_datos", MEMBER)
     assert pbot.request.of("sendDocument")
     await pbot.say("/borrar_mis_datos", MEMBER)

@@ -58,12 +58,12 @@ def test_completed_hitos_are_not_reminded(loaded_db, pdata):
 
 def test_digest_readers_get_one_message_at_their_hour(loaded_db):
     with loaded_db.session() as s:
-        repo.subscribe(s, CITIZEN, "c1h1")
-        repo.subscribe(s, MEMBER, "c1h1")
+        repo.subscribe(s, CITIZEN, "pan9.c1h1")
+        repo.subscribe(s, MEMBER, "pan9.c1h1")
         repo.set_notify_mode(s, CITIZEN, "digest", 7)
     for n in (1, 2):
         with loaded_db.session() as s:
-            notify_subscribers(s, ["c1h1", "c1"], f"status:{n}", lambda loc, n=n: f"cambio sintético {n}")
+            notify_subscribers(s, ["pan9.c1h1", "pan9.c1"], f"status:{n}", lambda loc, n=n: f"cambio sintético {n}")
     assert len(_outbox(loaded_db, MEMBER)) == 2  # instant reader
     assert _outbox(loaded_db, CITIZEN) == []
     with loaded_db.session() as s:
@@ -73,7 +73,7 @@ def test_digest_readers_get_one_message_at_their_hour(loaded_db):
         assert queue_digests(s, 7, dt.date.today()) == 0  # already digested
     (digest,) = _outbox(loaded_db, CITIZEN)
     assert "cambio sintético 1" in digest.text and "cambio sintético 2" in digest.text
-    assert digest.reply_markup["inline_keyboard"][0][0]["callback_data"] == "pa:u:c1h1"
+    assert digest.reply_markup["inline_keyboard"][0][0]["callback_data"] == "pa:u:pan9.c1h1"
 
 
 def test_export_writes_history_and_published_feedback_with_names_only_when_allowed(loaded_db, tmp_path):
@@ -86,16 +86,16 @@ def test_export_writes_history_and_published_feedback_with_names_only_when_allow
         repo.apply_for_membership(s, MEMBER, "Ana Sintética", "Organización Sintética X", "osc_x", None)
         repo.apply_for_membership(s, CITIZEN, "Beto Sintético", "Organización Sintética X", "osc_x", None)
         record_status_change(s, "pan9", 1, 1, "en_progreso", 40, "nota sintética", "user", FOCAL_A, "Enlace A")
-        named = repo.create_report(s, MEMBER, "c1h1", "on_track", "Reporte con nombre", None, None, True)
-        anonymous = repo.create_report(s, CITIZEN, "c1h1", "delayed", "Reporte anónimo", None, None, False)
-        repo.create_report(s, CITIZEN, "c1h1", "other", "Reporte sin publicar", None, None, True)
+        named = repo.create_report(s, MEMBER, "pan9.c1h1", "on_track", "Reporte con nombre", None, None, True)
+        anonymous = repo.create_report(s, CITIZEN, "pan9.c1h1", "delayed", "Reporte anónimo", None, None, False)
+        repo.create_report(s, CITIZEN, "pan9.c1h1", "other", "Reporte sin publicar", None, None, True)
         repo.moderate_report(s, named.id, ADMIN, True, None)
         repo.moderate_report(s, anonymous.id, ADMIN, True, None)
     with loaded_db.session() as s:
         paths = write_open_data(s, tmp_path)
     assert {p.name for p in paths} >= {"hito_status_history.csv", "feedback_published.json"}
     history = list(csv.DictReader(io.StringIO((tmp_path / "hito_status_history.csv").read_text("utf-8"))))
-    assert any(r["ref"] == "c1h1" and r["status"] == "en_progreso" and r["progress"] == "40" for r in history)
+    assert any(r["ref"] == "pan9.c1h1" and r["status"] == "en_progreso" and r["progress"] == "40" for r in history)
     feedback = json.loads((tmp_path / "feedback_published.json").read_text("utf-8"))
     assert {f["text"]: f["author"] for f in feedback} == {"Reporte con nombre": "Ana Sintética",
                                                           "Reporte anónimo": None}
@@ -126,4 +126,4 @@ def test_hitobot_export_writes_the_open_data_files(loaded_db, tmp_path, monkeypa
     assert main(["export", str(tmp_path / "abiertos")]) == 0
     assert "archivos de datos abiertos" in capsys.readouterr().out
     rows = json.loads((tmp_path / "abiertos" / "hito_status_current.json").read_text("utf-8"))
-    assert [(r["ref"], r["status"]) for r in rows] == [("c1h3", "no_iniciado")]
+    assert [(r["ref"], r["status"]) for r in rows] == [("pan9.c1h3", "no_iniciado")]

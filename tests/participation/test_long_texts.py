@@ -21,7 +21,7 @@ async def test_a_3500_character_report_is_shown_whole_and_its_answer_too(pbot):
     await _appoint(pbot, FOCAL_A, "INSTA")
     await pbot.say("/monitoreo", MEMBER)
     await pbot.press("pa:fc:1", MEMBER)
-    await pbot.press("pa:fr:c1h1", MEMBER)
+    await pbot.press("pa:fr:pan9.c1h1", MEMBER)
     await pbot.press("pa:fo:delayed", MEMBER)
     await pbot.say(REPORT, MEMBER)
     await pbot.press("pa:fa:skip", MEMBER)

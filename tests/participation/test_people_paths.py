@@ -147,7 +147,7 @@ async def test_monitoreo_lists_the_newest_plan_first_and_marks_closed_plans(pbot
     text = _last(bot, MEMBER)
     assert text.index("Plan sintético (vigente)") < text.index("Plan sintético anterior (cerrado: terminó el "
                                                                 "30 de junio de 2091)")
-    assert [d for d in bot.buttons_to(MEMBER) if d.startswith("pa:fc:")] == ["pa:fc:1", "pa:fc:7"]
+    assert [d for d in bot.buttons_to(MEMBER) if d.startswith("pa:fc:")] == ["pa:fc:pan9.c1", "pa:fc:pan8.c7"]
     await bot.say("/cancelar", MEMBER)
 
     knowledge.today = lambda: dt.date(2091, 6, 30)  # its last day: not closed yet

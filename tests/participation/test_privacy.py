@@ -27,7 +27,7 @@ from tests.participation.test_conversations import _appoint, _approved_member
 
 async def _post_update(bot, user_id: int) -> None:
     await bot.say("/actualizar", user_id)
-    await bot.press("pa:uh:c1h1", user_id)
+    await bot.press("pa:uh:pan9.c1h1", user_id)
     await bot.press("pa:us:en_progreso", user_id)
     await bot.say("60", user_id)
     await bot.say("Nota sintética del enlace", user_id)
@@ -77,10 +77,10 @@ async def test_erasure_removes_the_member_from_every_table_and_every_outbox_row(
     await _approved_member(pbot)  # admins were told "Nueva solicitud ...: Ana Sintética (...)"
     await _appoint(pbot, FOCAL_A, "INSTA")
     await pbot.say("/idioma en", MEMBER)
-    await pbot.press("pa:t:c1", MEMBER)
+    await pbot.press("pa:t:pan9.c1", MEMBER)
     await pbot.say("/monitoreo", MEMBER)
     await pbot.press("pa:fc:1", MEMBER)
-    await pbot.press("pa:fr:c1h1", MEMBER)
+    await pbot.press("pa:fr:pan9.c1h1", MEMBER)
     await pbot.press("pa:fo:delayed", MEMBER)
     await pbot.say("Texto sintético del reporte sin publicar", MEMBER)
     await pbot.press("pa:fa:skip", MEMBER)
@@ -107,13 +107,13 @@ async def test_erasure_removes_the_member_from_every_table_and_every_outbox_row(
 
 
 async def test_following_keeps_no_telegram_name_and_says_what_is_kept(pbot):
-    await pbot.press("pa:t:c1h1", CITIZEN)
+    await pbot.press("pa:t:pan9.c1h1", CITIZEN)
     with pbot.db.session() as s:
         person = s.get(Person, CITIZEN)
         assert (person.display_name, person.username) == ("", None)
     (notice,) = [t for t in pbot.texts_to(CITIZEN) if "/mis_datos" in t]
     assert "identificador" in notice and "nombre" in notice
-    await pbot.press("pa:t:c1", CITIZEN)  # said once, not at every press
+    await pbot.press("pa:t:pan9.c1", CITIZEN)  # said once, not at every press
     assert len([t for t in pbot.texts_to(CITIZEN) if "/mis_datos" in t]) == 1
     await pbot.say("/suscripciones", CITIZEN)
     await pbot.say("/registro", CITIZEN)
@@ -183,7 +183,7 @@ async def test_participation_commands_in_a_group_send_people_to_a_private_chat(p
     await pbot.say("/start registro", CITIZEN)
     assert any("participas" in t for t in pbot.texts_to(CITIZEN))
     await pbot.say("/start actualizar", FOCAL_A)
-    assert "pa:uh:c1h1" in pbot.buttons_to(FOCAL_A)
+    assert "pa:uh:pan9.c1h1" in pbot.buttons_to(FOCAL_A)
 
 
 async def test_logs_hold_no_text_name_token_or_secret_even_at_debug(loaded_db, pdata):

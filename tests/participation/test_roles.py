@@ -88,7 +88,7 @@ async def test_focal_point_appointed_from_the_queue_with_typed_institutions(pbot
     await pbot.press(f"pa:mf:{membership_id}", ADMIN)  # already settled: nothing more to do
     assert any("ya fue decidida" in a for a in pbot.alerts())
     await pbot.say("/actualizar", CITIZEN)  # the new focal point works right away
-    assert "pa:uh:c1h3" in pbot.buttons_to(CITIZEN)
+    assert "pa:uh:pan9.c1h3" in pbot.buttons_to(CITIZEN)
 
 
 async def test_admin_rights_are_checked_again_when_the_institutions_arrive(pbot):
@@ -136,7 +136,7 @@ async def test_admin_commands_refuse_everyone_else(pbot):
 async def test_moderation_buttons_refuse_non_admins_and_revoked_admins(pbot):
     with pbot.db.session() as s:
         repo.touch_person(s, MEMBER)
-        report_id = repo.create_report(s, MEMBER, "c1", "other", "Observación sintética", None, None, False).id
+        report_id = repo.create_report(s, MEMBER, "pan9.c1", "other", "Observación sintética", None, None, False).id
     await pbot.press(f"pa:fh:{report_id}", CITIZEN)
     await pbot.say("ocultar por capricho", CITIZEN)
     await pbot.press("pa:fm:skip", CITIZEN)  # the "no reason" button, forged without a moderation
@@ -152,7 +152,7 @@ async def test_moderation_buttons_refuse_non_admins_and_revoked_admins(pbot):
 async def test_answer_and_update_buttons_refuse_people_without_the_institution(pbot):
     with pbot.db.session() as s:
         repo.touch_person(s, MEMBER)
-        report_id = repo.create_report(s, MEMBER, "c1h1", "delayed", "Obra sintética detenida", None, None, False).id
+        report_id = repo.create_report(s, MEMBER, "pan9.c1h1", "delayed", "Obra sintética detenida", None, None, False).id
     await pbot.press(f"pa:fx:{report_id}", CITIZEN)  # not a focal point at all
     await pbot.say("respuesta falsa", CITIZEN)
     for forged in ("pa:uc:yes", "pa:us:completado", "pa:up:100", "pa:ue:skip"):  # outside /actualizar
@@ -169,7 +169,7 @@ async def test_membership_is_checked_again_when_a_report_is_confirmed(pbot):
     await pbot.press(f"pa:ma:{membership_id}", ADMIN)
     await pbot.say("/monitoreo", MEMBER)
     await pbot.press("pa:fc:1", MEMBER)
-    await pbot.press("pa:fr:c1", MEMBER)
+    await pbot.press("pa:fr:pan9.c1", MEMBER)
     await pbot.press("pa:fo:other", MEMBER)
     await pbot.say("Observación sintética suficiente", MEMBER)
     await pbot.press("pa:fa:skip", MEMBER)

@@ -11,7 +11,7 @@ from tests.participation.conftest import CITIZEN, FOCAL_A
 async def _update_c1h1(bot, status: str, progress: str) -> None:
     await bot.say(f"/enlace {FOCAL_A} INSTA", 5001)
     await bot.say("/actualizar", FOCAL_A)
-    await bot.press("pa:uh:c1h1", FOCAL_A)
+    await bot.press("pa:uh:pan9.c1h1", FOCAL_A)
     await bot.press(f"pa:us:{status}", FOCAL_A)
     await bot.say(progress, FOCAL_A)
     await bot.say("Nota sintética", FOCAL_A)
