@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from knowledge.schema import Commitment, Hito, StatusDef
+from knowledge.progress import hito_progress, hito_state
+from knowledge.schema import Commitment, StatusDef
 
 _STATUS_COLOURS = {
     "completado": "#2e7d32",
@@ -30,33 +31,15 @@ class HitoBar:
     status: str | None
 
 
-def hito_status(hito: Hito) -> tuple[str | None, int | None]:
-    """(status key, explicit progress) now: the history's current row, else the source's claim."""
-    if hito.current is not None:
-        return hito.current.status, hito.current.progress
-    if hito.status is not None:
-        return hito.status.status, None
-    return None, None
-
-
-def hito_progress(hito: Hito, statuses: list[StatusDef]) -> int | None:
-    """A hito's progress %: the explicit figure, else the one its status implies."""
-    status, progress = hito_status(hito)
-    if progress is not None:
-        return progress
-    implied = {s.key: s.progress for s in statuses}
-    return implied.get(status) if status else None
-
-
 def commitment_bars(commitment: Commitment, statuses: list[StatusDef], hito_label: str) -> list[HitoBar]:
     """Bars for every hito; `hito_label` is a format string like "Hito {n}"."""
-    return [HitoBar(hito_label.format(n=h.number), hito_progress(h, statuses), hito_status(h)[0])
+    return [HitoBar(hito_label.format(n=h.number), hito_progress(h, statuses), hito_state(h)[0])
             for h in sorted(commitment.hitos, key=lambda h: h.number)]
 
 
 def chart_fingerprint(commitment: Commitment) -> tuple:
     """What the chart depends on; a cache keyed on it is invalid as soon as a status changes."""
-    return (commitment.number, tuple((h.number, *hito_status(h)) for h in commitment.hitos))
+    return (commitment.number, tuple((h.number, *hito_state(h)) for h in commitment.hitos))
 
 
 def render_progress_chart(title: str, bars: list[HitoBar], axis_label: str, unknown_label: str) -> bytes:
