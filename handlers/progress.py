@@ -7,6 +7,7 @@ The chart is drawn off the event loop (asyncio.to_thread) and cached until the d
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from io import BytesIO
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -42,13 +43,19 @@ def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -
 
 
 async def chart_png(services_: Services, commitment: Commitment, locale: str, _) -> bytes:
-    key = (chart_fingerprint(commitment), locale)
+    today = getattr(services_.knowledge, "today", dt.date.today)()  # the core's day (tests set it)
+    key = (chart_fingerprint(commitment, today), locale)
     cached = services_.chart_cache.get(key)
     if cached is not None:
         return cached
     title = _("Compromiso {n}: avance por hito").format(n=commitment.number)
-    bars = commitment_bars(commitment, services_.data.statuses, _("Hito {n}"))
-    png = await asyncio.to_thread(render_progress_chart, title, bars, _("Avance (%)"), _("sin dato"))
+    bars = commitment_bars(commitment, services_.data.statuses, _("{n}. {subject}"), locale=locale,
+                           today=today, end_label=_("fin: {date}"))
+    shown = {b.status for b in bars}
+    legend = {s.key: (s.name_en if locale == "en" else s.name_es)
+              for s in sorted(services_.data.statuses, key=lambda s: s.order) if s.key in shown}
+    png = await asyncio.to_thread(render_progress_chart, title, bars, _("Avance (%)"), _("sin dato"),
+                                  legend, _("atrasado"))
     if len(services_.chart_cache) >= MAX_CACHED_CHARTS:
         services_.chart_cache.clear()
     services_.chart_cache[key] = png

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.answers import Answer, Choice
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
-from knowledge.progress import reported
+from knowledge.progress import is_overdue, reported
 from knowledge.refs import parse_ref
 from knowledge.schema import (
     Activity,
@@ -243,8 +243,8 @@ class Cards:
         return bool(status and status.final)
 
     def _is_overdue(self, h: Hito, today: dt.date) -> bool:
-        """Past its end date and not recorded as completed."""
-        return h.end is not None and h.end.last_day() < today and not self._is_final(h)
+        """Past its end date and not recorded as completed (knowledge.progress)."""
+        return is_overdue(h, self._statuses, today)
 
     def _hito_due_text(self, found: Located, w: Writer) -> str:
         c, h = found.commitment, found.hito

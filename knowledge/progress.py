@@ -7,6 +7,7 @@ same data always gives the same figure.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from knowledge.schema import CurrentStatus, Hito, StatusDef
@@ -53,3 +54,12 @@ def commitment_progress(hitos: Iterable[Hito], statuses: Statuses) -> int | None
     if not values or all(v is None for v in values):
         return None
     return round(sum(v or 0 for v in values) / len(values))
+
+
+def is_overdue(hito: Hito, statuses: Statuses, today: dt.date) -> bool:
+    """Past its end date (its last possible day) and not recorded as completed."""
+    if hito.end is None or hito.end.last_day() >= today:
+        return False
+    status = hito_state(hito)[0]
+    found = _by_key(statuses).get(status) if status else None
+    return not (found is not None and found.final)
