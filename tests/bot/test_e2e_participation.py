@@ -60,7 +60,7 @@ def live(tmp_path_factory, fresh_database_url):
 def converse(client, user: int, text: str) -> dict:
     before = len(client.sent(user))
     client.send_message(text, user_id=user)
-    return client.wait_for_reply(user, before)
+    return client.wait_for_reply(user, before, timeout=30)
 
 
 def press(client, user: int, data: str) -> dict:
@@ -68,10 +68,10 @@ def press(client, user: int, data: str) -> dict:
     message = next(m for m in reversed(client.sent(user)) if data in str(m.get("reply_markup")))
     before = len(client.sent(user))
     client.press(user, data=data, message_id=message["message_id"])
-    return client.wait_for_reply(user, before)
+    return client.wait_for_reply(user, before, timeout=30)
 
 
-def newest(client, user: int, needle: str, timeout: float = 15.0) -> str:
+def newest(client, user: int, needle: str, timeout: float = 30.0) -> str:
     """The newest message to `user` containing `needle` (waiting for it)."""
     return client.wait_for(lambda: next((plain(m) for m in reversed(client.sent(user)) if needle in plain(m)), None),
                            timeout, what=f"a message with {needle!r} to {user}")
@@ -125,7 +125,7 @@ def story(live, knowledge, target):
     seen["progress_answer"] = plain(converse(client, CITIZEN, f"cuanto avanza el compromiso {c}"))
     converse(client, CITIZEN, f"/avance {c}")
     seen["avance_after"] = client.wait_for(
-        lambda: [plain(m) for m in client.sent(CITIZEN) if "Avance general" in plain(m)][1:], 20,
+        lambda: [plain(m) for m in client.sent(CITIZEN) if "Avance general" in plain(m)][1:], 30,
         what="the second /avance caption")[-1]
     return seen
 
