@@ -126,6 +126,7 @@ class BotApiSender:
         self.timeout, self.pool = timeout, pool
         self._aiohttp = None
         self._httpx: httpx.AsyncClient | None = None
+        self._closed = False  # after close(): no new connection pool (it would never be closed)
 
     async def _post_aiohttp(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         import aiohttp
@@ -153,6 +154,8 @@ class BotApiSender:
                                 "link_preview_options": {"is_disabled": True}}
         if reply_markup:
             body["reply_markup"] = reply_markup
+        if self._closed:  # a round that outlived the shutdown: the message stays queued
+            return SendOutcome("retry", error="sender closed")
         try:
             if _HAVE_AIOHTTP:
                 status, data = await self._post_aiohttp(body)
@@ -167,10 +170,13 @@ class BotApiSender:
         return outcome_from_response(status, data)
 
     async def close(self) -> None:
-        if self._aiohttp is not None:
-            await self._aiohttp.close()
-        if self._httpx is not None:
-            await self._httpx.aclose()
+        """Close the connection pool; a send after this opens none (answers "retry")."""
+        self._closed = True
+        session, client, self._aiohttp, self._httpx = self._aiohttp, self._httpx, None, None
+        if session is not None:
+            await session.close()
+        if client is not None:
+            await client.aclose()
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

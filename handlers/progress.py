@@ -7,6 +7,7 @@ The chart is drawn off the event loop (asyncio.to_thread) and cached until the d
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from io import BytesIO
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,41 +18,24 @@ import handlers.callback_data as cb
 from handlers.context import Services, services, tr
 from handlers.messaging import reply
 from handlers.render import MAX_CAPTION, esc, truncate
-from knowledge.charts import (
-    chart_fingerprint,
-    commitment_bars,
-    hito_progress,
-    hito_status,
-    render_progress_chart,
-)
+from knowledge.charts import chart_fingerprint, commitment_bars, render_progress_chart
+from knowledge.progress import commitment_progress, hito_progress, hito_state
 from knowledge.refs import Ref, commitment_ref, parse_ref
 from knowledge.schema import Commitment
 
 MAX_CACHED_CHARTS = 256
 
 
-def overall_progress(services_: Services, commitment: Commitment) -> int | None:
-    """The commitment's roll-up: the core's figure, else the mean of the known hito figures."""
-    try:
-        value = services_.knowledge.progress(commitment)  # type: ignore[attr-defined]
-        if value is not None:
-            return int(value)
-    except (AttributeError, TypeError):
-        pass
-    known = [p for p in (hito_progress(h, services_.data.statuses) for h in commitment.hitos) if p is not None]
-    return round(sum(known) / len(known)) if known else None
-
-
 def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -> str:
     names = {s.key: (s.name_en if locale == "en" else s.name_es) for s in services_.data.statuses}
-    total = overall_progress(services_, commitment)
+    total = commitment_progress(commitment.hitos, services_.data.statuses)
     head = "<b>" + _("Compromiso {n}: {title}").format(
         n=commitment.number, title=esc(truncate(commitment.short_title or commitment.title, 90))) + "</b>"
     overall = (_("Avance general: {p} %").format(p=total) if total is not None
                else _("Avance general: sin información"))
     lines = [head, overall]
     for hito in sorted(commitment.hitos, key=lambda h: h.number):
-        status, _explicit = hito_status(hito)
+        status, _explicit = hito_state(hito)
         progress = hito_progress(hito, services_.data.statuses)
         state = esc(names.get(status or "", _("sin información")))
         figure = f" ({progress} %)" if progress is not None else ""
@@ -60,13 +44,19 @@ def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -
 
 
 async def chart_png(services_: Services, commitment: Commitment, locale: str, _) -> bytes:
-    key = (chart_fingerprint(commitment), locale)
+    today = getattr(services_.knowledge, "today", dt.date.today)()  # the core's day (tests set it)
+    key = (chart_fingerprint(commitment, today), locale)
     cached = services_.chart_cache.get(key)
     if cached is not None:
         return cached
     title = _("Compromiso {n}: avance por hito").format(n=commitment.number)
-    bars = commitment_bars(commitment, services_.data.statuses, _("Hito {n}"))
-    png = await asyncio.to_thread(render_progress_chart, title, bars, _("Avance (%)"), _("sin dato"))
+    bars = commitment_bars(commitment, services_.data.statuses, _("{n}. {subject}"), locale=locale,
+                           today=today, end_label=_("fin: {date}"))
+    shown = {b.status for b in bars}
+    legend = {s.key: (s.name_en if locale == "en" else s.name_es)
+              for s in sorted(services_.data.statuses, key=lambda s: s.order) if s.key in shown}
+    png = await asyncio.to_thread(render_progress_chart, title, bars, _("Avance (%)"), _("sin dato"),
+                                  legend, _("atrasado"))
     if len(services_.chart_cache) >= MAX_CACHED_CHARTS:
         services_.chart_cache.clear()
     services_.chart_cache[key] = png

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.answers import Answer, Choice
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.progress import is_overdue, reported
 from knowledge.refs import commitment_ref, parse_ref, plan_ref, record_ref
 from knowledge.schema import (
     Activity,
@@ -103,6 +104,7 @@ class Cards:
             text, body, facts = self._dates_text(found, label, w, intent), [title], {}
         elif aspect == "status":
             text, body, facts = self._status_text(found, label, w), [title], {}
+            tail[1] = w.plan_source(tail[1], self._reporters(found))
         elif aspect == "overdue":
             if h is None:
                 return self._overdue_in_plan(found.plan, [], w, assumed, only=c)
@@ -174,7 +176,8 @@ class Cards:
             progress = self.progress(c)
             if progress is not None:
                 lines.append(w._("Avance estimado: {p} %", p=progress))
-        text = paragraphs(head, "\n".join(lines), w.plan_line(found.plan, assumed), w.source_line(source))
+        text = paragraphs(head, "\n".join(lines), w.plan_line(found.plan, assumed),
+                          w.plan_source(w.source_line(source), self._reporters(found) if not a else []))
         return make_answer(text, w.locale, refs=[found.ref], confidence=confidence,
                            source=self._source_label(found.plan, source))
 
@@ -237,8 +240,8 @@ class Cards:
         return bool(status and status.final)
 
     def _is_overdue(self, h: Hito, today: dt.date) -> bool:
-        """Past its end date and not recorded as completed."""
-        return h.end is not None and h.end.last_day() < today and not self._is_final(h)
+        """Past its end date and not recorded as completed (knowledge.progress)."""
+        return is_overdue(h, self._statuses, today)
 
     def _hito_due_text(self, found: Located, w: Writer) -> str:
         c, h = found.commitment, found.hito
@@ -329,7 +332,25 @@ class Cards:
         return make_answer(body, w.locale, refs=refs, source=self._source_label(plan, plan.source),
                            facts={"overdue": len(overdue), "total": total}, choices=choices)
 
+    def _reporters(self, found: Located) -> list[str]:
+        """Who reported the statuses a record's answer shows (its hito, or its commitment's hitos)."""
+        hitos = [found.hito] if found.hito is not None else found.commitment.hitos
+        return [r.author or "" for h in hitos if (r := reported(h)) is not None]
+
     def _status_line(self, h: Hito, w: Writer) -> str:
+        rep = reported(h)
+        if rep is not None:  # a focal point's update: who reported it and when, not the plan
+            st = self._statuses.get(rep.status)
+            progress = self.hito_progress(h)
+            line = w._("Estado: {status}", status=w.status_name(st, rep.status))
+            if progress is not None:
+                line += f" ({progress} %)"
+            who = rep.author or w._("un enlace institucional")
+            line += ", " + (w._("según {who}, {date}", who=who, date=w.date(PartialDate.parse(rep.since.date())))
+                            if rep.since else w._("según {who}", who=who))
+            if rep.note:
+                line += ". " + w._("Nota: {note}", note=shorten(rep.note, 160))
+            return line
         if h.current is not None:
             st = self._statuses.get(h.current.status)
             progress = self.hito_progress(h)

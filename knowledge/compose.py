@@ -81,6 +81,15 @@ class Writer:
             return self._("Fuente: {title}.", title=document)
         return self._("Fuente: {document}, {section}.", document=document, section=section)
 
+    def plan_source(self, line: str, reporters: Iterable[str]) -> str:
+        """A "Fuente: …" line beside a status someone reported (a focal point's update): the plan
+        is cited for what the plan says, the status for who reported it."""
+        who = list(dict.fromkeys(r for r in reporters if r))
+        if not line or not who:
+            return line
+        return line.rstrip(".") + " " + self._("(lo que dice el plan; el estado lo reportó {who}).",
+                                               who=", ".join(who))
+
     def plan_line(self, plan: Plan | None, assumed: bool) -> str:
         if plan is None:
             return ""
@@ -118,8 +127,18 @@ class Writer:
 
 
 def shorten(text: str | None, n: int = 220) -> str:
+    """At most n characters, cut between words (a word longer than 40 % of n is cut) and ended
+    with "…" when anything was left out."""
     t = " ".join((text or "").split())
-    return t if len(t) <= n else t[: n - 1].rstrip(" ,;") + "…"
+    if len(t) <= n:
+        return t
+    room = n - 1
+    cut = t[:room]
+    if t[room] != " ":  # the cut falls inside a word: drop the broken word
+        space = cut.rfind(" ")
+        if space >= room * 0.6:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def paragraphs(*parts: str | None) -> str:

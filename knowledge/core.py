@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from knowledge import progress as progress_rules
 from knowledge.answers import Answer, Hit
 from knowledge.cards import Cards, Located
 from knowledge.compose import Writer, make_answer
@@ -114,26 +115,20 @@ class Knowledge(Cards, Profiles):
 
     def _status_of(self, hito: Hito) -> StatusDef | None:
         """A hito's status: its current one (history) first, else what the source states."""
-        key = hito.current.status if hito.current is not None else (hito.status.status if hito.status else None)
+        key = progress_rules.hito_state(hito)[0]
         return self._statuses.get(key) if key else None
 
     def hito_progress(self, hito: Hito) -> int | None:
-        """A hito's progress: a focal point's figure, else its status's implied one."""
-        if hito.current is not None and hito.current.progress is not None:
-            return hito.current.progress
-        status = self._status_of(hito)
-        return status.progress if status else None
+        """A hito's progress: the figure reported, else its status's implied one (knowledge.progress)."""
+        return progress_rules.hito_progress(hito, self._statuses)
 
     def progress(self, commitment: Commitment | int) -> int | None:
-        """Roll-up: the mean progress of all hitos, an unknown one counting as 0 (not started
-        as far as anyone can tell); None when no hito's progress is known at all."""
+        """A commitment's roll-up, by the one rule of knowledge.progress (an unknown hito counts
+        as 0; None when no hito's progress is known)."""
         c = self.commitment(commitment) if isinstance(commitment, int) else commitment
-        if c is None or not c.hitos:
+        if c is None:
             return None
-        values = [self.hito_progress(h) for h in c.hitos]
-        if all(v is None for v in values):
-            return None
-        return round(sum(v or 0 for v in values) / len(values))
+        return progress_rules.commitment_progress(c.hitos, self._statuses)
 
     def _locate_commitment(self, number: int, plan_key: str | None = None) -> Located | None:
         """Commitment `number` of the plan; with no plan, of the plan that numbered it when refs

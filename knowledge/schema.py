@@ -190,8 +190,9 @@ class CurrentStatus(Strict):
     progress: int | None = Field(default=None, ge=0, le=100)
     since: dt.datetime | None = None
     note: str | None = None
-    author: str | None = None  # "fuente: 003_...txt", or the focal point's display name
+    author: str | None = None  # "fuente: 003_...txt", or the institutions a focal point reported for
     evidence: str | None = None
+    kind: Literal["source", "system", "user"] | None = None  # who wrote the row: the plan, the bot, a person
 
 
 class Activity(Sourced):

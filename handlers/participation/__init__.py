@@ -71,6 +71,8 @@ async def delivery_job(context: Any) -> None:
         await worker.run(stop, until_idle=True, time_budget=DELIVERY_ROUND_BUDGET)
     finally:
         watcher.cancel()
+        if not application.running:  # the bot is stopping: this round may end after post_shutdown
+            await cfg.sender.close()
 
 
 def register(application: Any, settings: Any | None = None) -> None:

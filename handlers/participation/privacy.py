@@ -61,9 +61,24 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await say(update, context, esc(_("No se borró nada.")))
         return
     with session_for(context) as s:  # the person is the one pressing: never an id from the button
+        kept = repo.public_contributions(s, user_id_of(update))
         repo.erase_person(s, user_id_of(update))
     context.user_data.clear()  # drafts and cached choices in this process too
-    await say(update, context, esc(_("Listo: borramos tus datos.")))
+    await say(update, context, esc(_("Listo: borramos tus datos.") + "\n" + what_stays_public(kept, _)))
+
+
+def what_stays_public(kept: repo.PublicContributions, _) -> str:
+    """One line: what stays public after an erasure, and why."""
+    if kept.status_updates and kept.published_reports:
+        return _("Siguen públicos, sin tu nombre, los avances que reportaste a nombre de tu institución y tus "
+                 "reportes publicados: son parte del seguimiento público de los planes.")
+    if kept.status_updates:
+        return _("Siguen públicos los avances que reportaste, firmados por tu institución y sin tu nombre: "
+                 "son parte del seguimiento público de los planes.")
+    if kept.published_reports:
+        return _("Siguen públicos tus reportes ya publicados, sin tu nombre: son parte del seguimiento "
+                 "público de los planes.")
+    return _("No queda nada tuyo publicado: no reportaste avances ni tienes reportes publicados.")
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -57,7 +57,11 @@ from handlers.participation.common import (
     user_id_of,
 )
 from handlers.participation.media import clean_attachment
+from knowledge.compose import shorten
+from knowledge.i18n import format_day
+from knowledge.progress import commitment_progress, hito_progress, hito_state
 from knowledge.refs import actor_ref, commitment_ref, hito_ref
+from knowledge.schema import Commitment, Hito, KnowledgeData, Plan
 
 HITO, STATUS, PROGRESS, NOTE, EVIDENCE, CONFIRM = range(10, 16)
 DRAFT = "pa_update"
@@ -244,6 +248,35 @@ async def skipped_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return await _ask_confirm(update, context)
 
 
+def notice_text(kd: KnowledgeData, plan: Plan, commitment: Commitment, before: Hito, after: Hito,
+                reporter: str, progress: int | None, locale: str) -> str:
+    """A subscriber's notice of a focal point's update: the plan, the hito (its text cut between
+    words), what changed (status before → now), the commitment's progress, the note, who
+    reported it and when."""
+    t = notify._gettext(locale)
+    ref = hito_ref(plan.key, commitment.number, after.number)
+    lines = [f"<b>{esc(plan.title)}</b>",
+             f"<b>{esc(ref_title(kd, ref, locale))}</b>: {esc(shorten(after.text, 200))}",
+             esc(t("Estado: {before} → {after}").format(before=_state(kd, before, locale),
+                                                       after=_state(kd, after, locale)))]
+    if progress is not None:
+        lines.append(esc(t("Avance del compromiso {c}: {p} %").format(c=commitment.number, p=progress)))
+    if after.current is not None and after.current.note:
+        lines.append(esc(t("Nota de {who}: {note}").format(who=reporter, note=after.current.note)))
+    since = after.current.since if after.current is not None else None
+    if since is not None:
+        lines.append(esc(t("Lo reportó {who} el {date}.").format(who=reporter, date=format_day(since.date(), locale))))
+    return "\n".join(lines)
+
+
+def _state(kd: KnowledgeData, hito: Hito, locale: str) -> str:
+    """'En progreso (60 %)', or the status name alone when no figure is known."""
+    status = hito_state(hito)[0] or "sin_informacion"
+    name = status_name(kd, status, locale)
+    figure = hito_progress(hito, kd.statuses)
+    return f"{name} ({figure} %)" if figure is not None and status != "sin_informacion" else name
+
+
 def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> int | None:
     """Store the change, notify subscribers; returns the commitment's new progress."""
     from storage.repositories import knowledge as kr
@@ -259,29 +292,19 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
         change = kr.record_status_change(
             s, plan.key, commitment.number, hito.number, draft["status"], draft.get("progress"),
             draft.get("note"), "user", user.id, label, None, draft.get("evidence"))
-        try:
-            progress = kr.commitment_progress(s, plan.key, commitment.number)
-        except TypeError:
-            progress = None
+        # the hito as it is from now on; the commitment's progress by the one rule (knowledge.progress)
+        after = hito.model_copy(update={"current": kr.as_current(change)})
+        progress = commitment_progress([after if h is hito else h for h in commitment.hitos], kd.statuses)
         change_id = getattr(change, "id", None) or f"{draft['ref']}:{draft['status']}:{draft.get('progress')}"
         refs = [draft["ref"], commitment_ref(plan.key, commitment.number),
                 *(actor_ref(k) for k in sorted(responsible_keys(kd, commitment, hito)))]
 
         def render(locale: str) -> str:
-            t = notify._gettext(locale)
-            lines = [f"<b>{esc(ref_title(kd, draft['ref'], locale))}</b>: {esc(hito.text[:200])}",
-                     esc(t("Nuevo estado: {status}").format(status=status_name(kd, draft["status"], locale)))]
-            if draft.get("progress") is not None:
-                lines.append(esc(t("Avance del hito: {p}%").format(p=draft["progress"])))
-            if progress is not None:
-                lines.append(esc(t("Avance del compromiso {c}: {p}%").format(c=commitment.number, p=progress)))
-            if draft.get("note"):
-                lines.append(esc(t("Nota del enlace: {note}").format(note=draft["note"])))
-            return "\n".join(lines)
+            return notice_text(kd, plan, commitment, hito, after, label, progress, locale)
 
         notify.notify_subscribers(s, refs, f"status:{change_id}", render, skip=[user.id])
     # the stored change is the hito's status now: answers, cards and charts show it from here on
-    hito.current = kr.as_current(change)
+    hito.current = after.current
     services = context.application.bot_data.get("services")
     changed = getattr(getattr(services, "knowledge", None), "data_changed", None)
     if callable(changed):

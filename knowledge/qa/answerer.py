@@ -554,8 +554,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         head = pieces.header(loc, w, self.sentences.terms(q.content), whole=whole)
         if whole and sentence[0].text in head:  # the heading already gives the sentence whole
             lines = [x for x in lines if x != self._quote(sentence[0], w, q)]
-        text = paragraphs(head, "\n".join(x for x in lines if x),
-                          self.cite(item.source, w, found.ref, loc.plan))
+        cited = self.cite(item.source, w, found.ref, loc.plan)
+        if "status" in asks and loc.activity is None:  # a reported status is not the plan's word
+            cited = w.plan_source(cited, k._reporters(loc))
+        text = paragraphs(head, "\n".join(x for x in lines if x), cited)
         return make_answer(text, w.locale, refs=[found.ref], source=k._source_label(loc.plan, item.source),
                            confidence=min(1.0, found.coverage) if kind == "answer" else 0.0, choices=choices, kind=kind)
 

@@ -9,7 +9,6 @@ import re
 from knowledge.compose import Writer, shorten
 from knowledge.qa.retrieval import stem_set
 from knowledge.refs import commitment_ref, parse_ref, within
-from knowledge.schema import PartialDate
 
 # asks a commitment-tree record answers from its own fields
 RECORD_ASKS = ("responsible", "supporters", "start", "end", "dates", "status", "results", "product",
@@ -149,13 +148,7 @@ def status(k, found, w: Writer, q) -> str | None:
     if h is not None:
         if h.current is None and h.status is None:
             return w._("Estado: mis fuentes no indican si está en marcha o cumplido (sin información).")
-        line = k._status_line(h, w)
-        if h.current is not None and (h.current.author or h.current.since):
-            # a focal point's update: who reported it and when, not the plan document
-            who = h.current.author or w._("un enlace institucional")
-            when = w.date(PartialDate.parse(h.current.since.date())) if h.current.since else ""
-            line += " " + (w._("(según {who}, {date})", who=who, date=when) if when else w._("(según {who})", who=who))
-        return line
+        return k._status_line(h, w)  # a focal point's update says who reported it and when
     c = found.commitment
     known = [x for x in c.hitos if x.current is not None or x.status is not None]
     if not c.hitos:

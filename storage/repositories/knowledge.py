@@ -1,4 +1,6 @@
-"""Knowledge-base queries: the whole knowledge base, hito status history, due dates, progress.
+"""Knowledge-base queries: the whole knowledge base, hito status history, due dates.
+
+Progress percentages are a domain rule, worked out from what these return (knowledge/progress.py).
 
 Functions are named after the question they answer and take a Session (the caller owns the
 transaction).  They return the schema types of knowledge/schema.py, or small frozen
@@ -140,7 +142,7 @@ def as_current(change: StatusChange) -> CurrentStatus:
     """A history entry as the hito's status now (what the knowledge core shows)."""
     author = f"fuente: {change.source}" if change.author_kind == "source" and change.source else change.author_label
     return CurrentStatus(status=change.status, progress=change.progress, since=_aware(change.created_at),
-                         note=change.note, author=author, evidence=change.evidence)
+                         note=change.note, author=author, evidence=change.evidence, kind=change.author_kind)
 
 
 def _newest_changes(session: Session, hito_ids: list[int] | None = None) -> dict[int, HitoStatusChange]:
@@ -441,30 +443,3 @@ def hitos_due_between(session: Session, start: dt.date, end: dt.date) -> list[Du
         out.append(DueHito(p.key, c.number, c.title, _hito(h, links[h.id], activity_rows[h.id],
                                                            newest.get(h.id)), h.due_date, responsible))
     return out
-
-
-def hito_progress(change: HitoStatusChange | None, implied: dict[str, int | None]) -> int | None:
-    """A hito's progress %: the history's figure, else its status's implied %, None if unknown."""
-    if change is None or change.status_key == "sin_informacion":
-        return None
-    return change.progress if change.progress is not None else implied.get(change.status_key)
-
-
-def commitment_progress(session: Session, plan_key: str | None, commitment: int) -> int | None:
-    """Mean progress of a commitment's hitos whose progress is known; None when none is known.
-
-    Hitos with no history, or whose status now is "sin_informacion", do not count.
-    """
-    query = (select(CommitmentRow.id).join(PlanRow, CommitmentRow.plan_id == PlanRow.id)
-             .where(CommitmentRow.number == commitment, CommitmentRow.retired.is_(False)))
-    if plan_key:
-        query = query.where(PlanRow.key == plan_key)
-    commitment_ids = session.scalars(query).all()
-    if len(commitment_ids) != 1:
-        return None
-    hito_ids = session.scalars(select(HitoRow.id).where(HitoRow.commitment_id == commitment_ids[0],
-                                                        HitoRow.retired.is_(False))).all()
-    newest = _newest_changes(session, list(hito_ids))
-    implied = dict(session.execute(select(StatusRow.key, StatusRow.progress)).all())
-    known = [p for p in (hito_progress(newest.get(h), implied) for h in hito_ids) if p is not None]
-    return round(sum(known) / len(known)) if known else None

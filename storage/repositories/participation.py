@@ -441,6 +441,24 @@ def personal_data(session: Session, user_id: int) -> dict[str, Any]:
 ERASED_TEXT = "—"  # what an outbox row about an erased person keeps of its text
 
 
+@dataclass(frozen=True, slots=True)
+class PublicContributions:
+    """What a person gave to the public record, which stays (without their name) after erasure."""
+
+    status_updates: int  # hito updates reported for their institutions
+    published_reports: int  # monitoring reports published after moderation
+
+
+def public_contributions(session: Session, user_id: int) -> PublicContributions:
+    from storage.models.knowledge import HitoStatusChange
+
+    updates = session.scalar(select(func.count()).select_from(HitoStatusChange)
+                             .where(HitoStatusChange.author_user_id == user_id))
+    reports = session.scalar(select(func.count()).select_from(FeedbackReport).where(
+        FeedbackReport.person_id == user_id, FeedbackReport.state == "published"))
+    return PublicContributions(updates or 0, reports or 0)
+
+
 def erase_person(session: Session, user_id: int) -> None:
     """Forget a person everywhere: their rows in every table, the messages to them and the
     messages *about* them queued or sent to others (an admin's copy of their application, a

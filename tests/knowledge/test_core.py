@@ -96,6 +96,35 @@ def test_progress_rolls_up_from_hito_statuses(core, make_synthetic_data):
     assert "75 %" in core.ask("como va el compromiso 1").text
 
 
+def test_card_chart_and_answer_show_one_progress_after_a_reported_update(make_synthetic_data):
+    """The commitment's card, its chart's bars and the answer about it agree after a focal
+    point's update, by the one rule (knowledge.progress); the status is attributed to its
+    reporter and the plan cited only for what it says. (Synthetic data.)"""
+    import datetime as dt
+
+    from knowledge.charts import commitment_bars
+    from knowledge.progress import commitment_progress
+    from knowledge.schema import CurrentStatus
+
+    core = Knowledge(make_synthetic_data())
+    commitment = core.commitment(1)
+    before = core.progress(commitment)
+    commitment.hitos[0].current = CurrentStatus(
+        status="en_progreso", progress=30, kind="user", author="INSTA",
+        since=dt.datetime(2026, 12, 2, 15, tzinfo=dt.UTC), note="Nota sintética")
+    core.data_changed()
+    figure = core.progress(commitment)
+    bars = commitment_bars(commitment, core.data.statuses)
+    assert figure != before
+    assert figure == commitment_progress(commitment.hitos, core.data.statuses)
+    assert figure == round(sum(b.progress or 0 for b in bars) / len(bars))
+    assert f"{figure} %" in core.card("c1").text and f"{figure} %" in core.ask("como va el compromiso 1").text
+    answer = core.ask("como va el hito 1 del compromiso 1").text
+    status = next(line for line in answer.splitlines() if line.startswith("Estado"))
+    assert "según INSTA, 2 de diciembre de 2026" in status and "Nota sintética" in status
+    assert "el estado lo reportó INSTA" in next(line for line in answer.splitlines() if line.startswith("Fuente"))
+
+
 def test_cards_for_every_kind_of_ref(core):
     assert core.card("pan9.c1", "es").refs == ("pan9.c1",)
     assert "Inventario público de faros" in core.card("pan9.c1h1", "es").text

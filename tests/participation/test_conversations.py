@@ -102,7 +102,7 @@ async def test_focal_point_update_is_recorded_and_subscribers_are_notified(pbot)
         assert (change.status_key, change.progress, change.author_user_id) == ("en_progreso", 60, FOCAL_A)
         assert change.evidence == "https://example.org/evidencia"
     notices = pbot.queued_to(CITIZEN)
-    assert len(notices) == 1 and "En progreso" in notices[0].text and "60%" in notices[0].text
+    assert len(notices) == 1 and "En progreso" in notices[0].text and "(60 %)" in notices[0].text
     assert notices[0].reply_markup["inline_keyboard"][0][0]["callback_data"] == "pa:u:pan9.c1h1"
 
 

@@ -110,7 +110,7 @@ async def test_the_next_plan_numbered_from_one_changes_nothing_people_already_ha
         assert len(bot.queued_to(CITIZEN)) == 1
         await _update(bot, "pan6.c3h2", "70")
         notices = bot.queued_to(CITIZEN)
-        assert len(notices) == 2 and "70%" in notices[-1].text
+        assert len(notices) == 2 and "(70 %)" in notices[-1].text
         assert notices[-1].reply_markup["inline_keyboard"][0][0]["callback_data"] == "pa:u:pan6.c3h2"
 
         await bot.press("pa:t:c3h2", CITIZEN)  # the follow button of a card sent before: unfollows the same

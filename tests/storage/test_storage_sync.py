@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from knowledge.loader import load_data_dir
+from knowledge.progress import commitment_progress
 from knowledge.schema import KnowledgeData, Practice
 from storage.db import Database
 from storage.models.knowledge import HitoRow, HitoStatusChange, LoadRun, PlanRow
 from storage.repositories.knowledge import (
     UnknownHito,
-    commitment_progress,
     hitos_due_between,
     read_knowledge,
     record_status_change,
@@ -184,16 +184,23 @@ def test_status_history_and_current_status(db: Database, synthetic_data_dir: Pat
     assert current.status == "completado" and current.evidence == "https://example.invalid/acta"
 
 
-def test_commitment_progress_rolls_up_known_hitos(db: Database, synthetic_data_dir: Path) -> None:
+def test_commitment_progress_of_what_storage_returns(db: Database, synthetic_data_dir: Path) -> None:
+    """The history read back feeds the one progress rule: every hito counts, an unknown one as 0."""
     load(db, load_data_dir(synthetic_data_dir))
+
+    def progress(number: int) -> int | None:
+        data = read(db)
+        commitment = next(c for c in data.plans[0].commitments if c.number == number)
+        return commitment_progress(commitment.hitos, data.statuses)
+
+    assert progress(1) == 50  # hito 1 completed (source), hito 2 unknown (0)
+    assert progress(2) is None  # nothing known
     with db.session() as session:
-        assert commitment_progress(session, "pan9", 1) == 100  # hito 1 completed (source), hito 2 unknown
-        assert commitment_progress(session, "pan9", 2) is None  # nothing known
         record_status_change(session, "pan9", 1, 2, "en_progreso", 50, None, "user", 1, "X")
-        assert commitment_progress(session, "pan9", 1) == 75
+    assert progress(1) == 75
+    with db.session() as session:
         record_status_change(session, "pan9", 1, 2, "sin_informacion", None, None, "user", 1, "X")
-        assert commitment_progress(session, "pan9", 1) == 100
-        assert commitment_progress(session, "pan9", 99) is None
+    assert progress(1) == 50
 
 
 def test_hitos_due_between(db: Database, synthetic_data_dir: Path) -> None:
