@@ -68,6 +68,7 @@ from handlers.participation.common import (
     user_id_of,
 )
 from knowledge.actors import fold_name
+from knowledge.compose import shorten
 from knowledge.i18n import N_
 from knowledge.schema import Actor, KnowledgeData
 from storage.repositories import participation as repo
@@ -305,7 +306,7 @@ async def typed_organisation(update: Update, context: ContextTypes.DEFAULT_TYPE)
     back = [Option(_("Ver la lista completa"), cb("rp", which, 0))]
     if which == OSC:
         draft["typed_organisation"] = text
-        rows.append([Option(_("Es otra: «{name}»").format(name=text[:40]), cb("rn", "new"))])
+        rows.append([Option(_("Es otra: «{name}»").format(name=shorten(text, 40)), cb("rn", "new"))])
     rows.append(back)
     if not found:
         message = (_("No encuentro «{text}» entre las instituciones de los planes. Prueba con otra parte del "
@@ -439,7 +440,7 @@ async def pending_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             text = _("Solicitud {id}: {name} pide ser enlace de {org} (institución de los planes). Contacto: "
                      "{contact}. Usuario: {user}").format(id=mid, name=esc(name), org=esc(actor_label(actor)),
                                                          contact=esc(contact or "-"), user=person_id)
-            markup = keyboard([[button(_("Aprobar como enlace de {org}").format(org=actor.acronym or actor.name)[:60],
+            markup = keyboard([[button(shorten(_("Aprobar como enlace de {org}").format(org=actor.acronym or actor.name), 60),
                                        cb("mi", mid))],
                                [button(_("Rechazar"), cb("mr", mid))]])
             await say(update, context, text, markup)

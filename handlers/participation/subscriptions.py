@@ -31,6 +31,7 @@ from handlers.participation.common import (
     texts,
     user_id_of,
 )
+from knowledge.compose import shorten
 from knowledge.i18n import N_
 from knowledge.refs import canonical, parse_ref
 from knowledge.schema import KnowledgeData
@@ -157,7 +158,7 @@ async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     for ref in refs:
         title = ref_title(kd, ref, locale)
         lines.append(f"• {esc(title)}")
-        rows.append([button(_("Dejar de seguir: {title}").format(title=title)[:60], cb("u", ref))])
+        rows.append([button(shorten(_("Dejar de seguir: {title}").format(title=title), 60), cb("u", ref))])
     rows.append([button(_("Avisos al momento"), cb("n", "i"))])
     rows.append([button(f"{h}:00", cb("n", f"d{h}")) for h in DIGEST_HOURS[:4]])
     rows.append([button(f"{h}:00", cb("n", f"d{h}")) for h in DIGEST_HOURS[4:]])

@@ -94,7 +94,7 @@ async def start_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         return ConversationHandler.END
     context.user_data[DRAFT] = {}
     refs = [(hito_ref(p.key, c.number, h.number), h) for p, c, h in pairs[:40]]
-    rows = [[Option(f"{ref_title(data(context), ref, locale)}: {h.text}"[:60], cb("uh", ref))] for ref, h in refs]
+    rows = [[Option(shorten(f"{ref_title(data(context), ref, locale)}: {h.text}", 60), cb("uh", ref))] for ref, h in refs]
     await offer(update, context, esc(_("¿Qué hito quieres actualizar? (/cancelar para salir)")), rows)
     return HITO
 

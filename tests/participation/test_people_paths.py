@@ -178,3 +178,16 @@ async def test_a_conversation_left_half_way_closes_and_later_questions_are_answe
     finally:
         await pbot.app.job_queue.stop()
     assert common.CONVERSATION_TIMEOUT.total_seconds() >= 600  # people on slow networks get a real while
+
+
+async def test_hito_buttons_are_cut_between_words(pbot, pdata):
+    hito = pdata.plans[-1].commitments[0].hitos[0]  # SYNTHETIC: a hito whose text is longer than a button
+    hito.text = "Hito sintético con un texto larguísimo sobre inventarios costeros, linternas y escaleras de faros"
+    await pbot.say(f"/enlace {FOCAL_A} INSTA", ADMIN)
+    await pbot.say("/actualizar", FOCAL_A)
+    labels = [b["text"] for e, p in pbot.request.calls if e == "sendMessage" and isinstance(p.get("reply_markup"), dict)
+              for row in p["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("pa:uh:")]
+    long = [label for label in labels if "hito 1:" in label]
+    assert long and all(label.endswith("…") and len(label) <= 60 for label in long)
+    words = set(hito.text.replace(",", "").split())
+    assert all(w in words for label in long for w in label.rstrip("…").split(": ", 1)[1].replace(",", "").split())
