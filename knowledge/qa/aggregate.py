@@ -351,7 +351,8 @@ class Aggregator:
             counts = [(p, c, h, len(h.activities)) for p, c in cs for h in c.hitos]
             counts.sort(key=lambda x: -x[3])
             lines = [w._("- Compromiso {c}, hito {h}: {n} actividades", c=c.number, h=h.number, n=n)
-                     for _p, c, h, n in counts]
+                     + (f" ({shorten(h.text, 80)})" if k < 3 else "")  # the first ones: what they are about
+                     for k, (_p, c, h, n) in enumerate(counts)]
             head = w._("Actividades por hito (de más a menos):")
         else:
             counts = [(p, c, None, len(c.hitos)) for p, c in cs]

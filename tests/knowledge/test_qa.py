@@ -995,3 +995,14 @@ def test_the_hito_where_the_institution_asked_has_a_role_wins_over_one_as_close_
 ])
 def test_an_acronym_before_que_es_is_asked_for_its_meaning(core, question):
     assert reader(core).read(question).defined
+
+
+@pytest.mark.parametrize("question", [
+    "que hito del compromiso 1 tiene mas actividades",
+    "cual es el hito con mas actividades del compromiso 1 y cuantas tiene",
+    "which milestone of commitment 1 has the most activities",
+])
+def test_the_hito_with_most_activities_is_named_with_its_subject(core, question):
+    text = core.ask(question).text
+    first = next(line for line in text.splitlines() if line.startswith("- "))
+    assert "3" in first and "guardafaros" in first.lower(), text  # SYNTHETIC c1h2 has three activities
