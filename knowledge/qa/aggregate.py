@@ -176,7 +176,7 @@ class Aggregator:
             return self._shared_supporters(q, w, plans, [r for r in topics if is_record(r)][:2])
         every = any(t in ("todos", "all", "cada", "every") for t in q.tokens) or any(
             t == str(len(cs)) and "compromisos" in q.tokens[i + 1:i + 2] for i, t in enumerate(q.tokens))
-        if people and every and "commitment" in plural and not q.asks_any("responsible"):
+        if people and every and "commitment" in plural and not q.asks_any("responsible") and not q.actors:
             return self._shared_supporters(q, w, plans, [commitment_ref(p.key, c.number) for p, c in cs])
         if people and "responsible" in q.asks and not q.actors and not q.months and "commitment" in q.named:
             return self._per_commitment(q, w, cs, people)  # "qué compromiso tiene más instituciones responsables"

@@ -1006,3 +1006,20 @@ def test_the_hito_with_most_activities_is_named_with_its_subject(core, question)
     text = core.ask(question).text
     first = next(line for line in text.splitlines() if line.startswith("- "))
     assert "3" in first and "guardafaros" in first.lower(), text  # SYNTHETIC c1h2 has three activities
+
+
+@pytest.mark.parametrize("question", [
+    "en que compromisos aparece la FBU como organizacion de apoyo? en todos?",
+    "la organizacion FBU apoya todos los compromisos del plan?",
+    "is the FBU an organization supporting all the commitments",
+])
+def test_whether_one_institution_supports_every_commitment_lists_its_commitments(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the FBU supports both commitments of the plan; the ISP only one
+    data.actors.append(Actor(key="fbu", name="Unión Ficticia de Boyas", acronym="FBU", sector="international",
+                             source=SRC))
+    for c in data.plans[0].commitments:
+        for h in c.hitos:
+            h.supporters.other = ["FBU"]
+    data.plans[0].commitments[0].hitos[0].supporters.government = ["REFIVE"]
+    text = Knowledge(data).ask(question).text
+    assert "Mantenimiento participativo de faros" in text and "queserías" in text and "REFIVE" not in text, text
