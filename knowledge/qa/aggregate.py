@@ -262,7 +262,9 @@ class Aggregator:
                 continue
             key = self.k.actors.resolve(name)
             actor = self.k.actors.actors.get(key) if key else None
-            out.append(actor.acronym if actor is not None and actor.acronym else name)
+            # an acronym of two letters ("IV", "MP") says little on its own: the name, then
+            out.append(actor.acronym if actor is not None and actor.acronym and len(actor.acronym) > 2
+                       else actor.name if actor is not None else name)
         return out
 
     def _rows_answer(self, q: Query, w: Writer, rows, activities: bool):
