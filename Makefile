@@ -53,6 +53,7 @@ test-postgres:
 	@export HITOBOT_TEST_DATABASE_URL='$(PG_URL)'; $(PYTEST)
 
 bench: install-test
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/answer_latency.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/fanout.py

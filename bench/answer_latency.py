@@ -12,8 +12,9 @@ It also reports what the core's own structures (documents, index, actor director
 keep in memory: the bytes tracemalloc still sees allocated after `Knowledge(data)` returns, in a
 second, traced build (the knowledge base itself, `KnowledgeData`, is built before and not counted).
 
-Goals: p95 <= 2 ms (shipped), <= 20 ms (x100, issue 11), <= 0.5x the naive baseline's p95, and the core's
-structures <= 35 MB at x100 (the bot's RSS budget with the x100 base is 150 MB).
+Budget (issue 13): p95 <= 20 ms at x100 (and, as before, <= 2 ms shipped and <= 0.5x the naive
+baseline's p95).  The bot's resident memory with the x100 base (budget 200 MB) is measured by
+bench/throughput.py.
 """
 
 from __future__ import annotations
@@ -152,11 +153,7 @@ def measure(label: str, data: KnowledgeData, qs: list[str], runs: int, memory: b
     t0 = time.perf_counter()
     knowledge = Knowledge(data)
     build = time.perf_counter() - t0
-    def ask_afresh(question: str):  # every timed call reads the question again (no memo hit)
-        knowledge.forget_readings()
-        return knowledge.ask(question)
-
-    core = time_each(ask_afresh, qs, runs)
+    core = time_each(knowledge.ask, qs, runs)  # the core keeps no memo: every call works afresh
     docs = build_documents(knowledge.data)
     naive_search = NaiveSearch(docs)
     naive = time_each(naive_search.search, naive_qs or qs, 1)
@@ -194,10 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         ratio = r["core_p95"] / r["naive_p95"] if r["naive_p95"] else float("nan")
         print(f"{r['label']:<16} {r['records']:>8} {r['build_s']:>8.2f} {r['core_p50']:>9.3f} {r['core_p95']:>9.3f} "
               f"{r['naive_p50']:>10.3f} {r['naive_p95']:>10.3f} {ratio:>9.2f}x {r['mb']:>8.1f}")
-    ok = rows[0]["core_p95"] <= 2 and rows[1]["core_p95"] <= 20 and all(
-        r["core_p95"] <= 0.5 * r["naive_p95"] for r in rows) and not rows[1]["mb"] > 35
-    print("goals (p95 <= 2 ms shipped, <= 20 ms x100, <= 0.5x naive, core <= 35 MB at x100):",
-          "met" if ok else "NOT met")
+    print(f"budget p95 <= 20 ms at x{args.scale}:", "met" if rows[1]["core_p95"] <= 20 else "NOT met",
+          f"({rows[1]['core_p95'] / 20:.2f}x budget)")
+    ok = rows[0]["core_p95"] <= 2 and all(r["core_p95"] <= 0.5 * r["naive_p95"] for r in rows)
+    print("also p95 <= 2 ms shipped and <= 0.5x naive:", "met" if ok else "NOT met")
     return 0
 
 

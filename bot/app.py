@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Future
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
@@ -33,15 +32,17 @@ from telegram.request import BaseRequest
 
 from bot.config import DEFAULT_BASE_URL, Settings
 from bot.ratelimit import FloodControl, RetryingRateLimiter
-from bot.startup import PreparedKnowledge, prepare_knowledge, resume_gc
 from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor, SkipUnparseableUpdates
 from handlers import buttons, commands, fallbacks, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
 from handlers.flood import FLOOD_KEY, flood_gate
+from knowledge.core import Knowledge
 from knowledge.i18n import N_, translations
 from knowledge.schema import KnowledgeData
+from storage.bootstrap import prepare
+from storage.repositories.knowledge import data_version, read_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,18 @@ def base_file_url(settings: Settings) -> str | None:
     return None
 
 
-def load_services(settings: Settings, prepared: PreparedKnowledge | None = None) -> Services:
-    """Open the database (migrating and loading it on first start) and build the knowledge core
-    (bot/startup.py: prepare_knowledge), or wrap what was already prepared."""
-    database, data, knowledge, version = prepared or prepare_knowledge(settings)
+def load_services(settings: Settings) -> Services:
+    """Open the database (migrating it, and loading the shipped knowledge on a first start),
+    read the knowledge base and build the knowledge core.  No Telegram here."""
+    database = prepare(settings)
+    try:
+        with database.session() as session:
+            version = data_version(session)  # first: a load committing meanwhile is seen later
+            data = read_knowledge(session)
+        knowledge = Knowledge(data)
+    except BaseException:
+        database.dispose()
+        raise
     return Services(knowledge=knowledge, data=data, database=database,
                     default_locale=settings.default_locale, data_version=version)
 
@@ -96,35 +105,27 @@ async def set_command_menus(application: Application) -> None:
                                               language_code=language_code or None)
 
 
-def _post_init_for(settings: Settings, prepared: Services | None,
-                   preparing: Future[PreparedKnowledge] | None = None):
+def _post_init_for(settings: Settings, prepared: Services | None):
     async def post_init(application: Application) -> None:
+        # the database and the knowledge core, in a worker thread: the event loop stays free
+        svc = prepared if prepared is not None else await asyncio.to_thread(load_services, settings)
+        svc.default_locale = settings.default_locale
+        svc.bot_username = application.bot.username
+        application.bot_data[SERVICES_KEY] = svc
+        application.bot_data[FLOOD_KEY] = FloodControl()
+        if application.job_queue is not None:  # per-person state of idle people leaves memory
+            from handlers.flood import FORGET_EVERY, forget_idle_job
+
+            application.job_queue.run_repeating(forget_idle_job, interval=FORGET_EVERY,
+                                                first=FORGET_EVERY, name="forget-idle")
+        if svc.database is not None and svc.data_version is not None:  # read from the database
+            from bot import reload
+
+            reload.schedule(application, settings.data_check_seconds)
         try:
-            if prepared is not None:
-                svc = prepared
-            elif preparing is not None:  # started before the imports (bot/startup.py)
-                svc = load_services(settings, await asyncio.wrap_future(preparing))
-            else:
-                svc = await asyncio.to_thread(load_services, settings)
-            svc.default_locale = settings.default_locale
-            svc.bot_username = application.bot.username
-            application.bot_data[SERVICES_KEY] = svc
-            application.bot_data[FLOOD_KEY] = FloodControl()
-            if application.job_queue is not None:  # per-person state of idle people leaves memory
-                from handlers.flood import FORGET_EVERY, forget_idle_job
-
-                application.job_queue.run_repeating(forget_idle_job, interval=FORGET_EVERY,
-                                                    first=FORGET_EVERY, name="forget-idle")
-            if svc.database is not None and svc.data_version is not None:  # read from the database
-                from bot import reload
-
-                reload.schedule(application, settings.data_check_seconds)
-            try:
-                await set_command_menus(application)
-            except Exception:  # the menu is a convenience: never a reason not to start
-                log.exception("could not set the command menu")
-        finally:
-            resume_gc()  # paused by `hitobot run` for start-up (bot/startup.py)
+            await set_command_menus(application)
+        except Exception:  # the menu is a convenience: never a reason not to start
+            log.exception("could not set the command menu")
         log.info("hitobot ready as @%s", svc.bot_username)
 
     return post_init
@@ -217,13 +218,11 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter | None | object = _DEFAULT,
     persistence: BasePersistence | None = None,
-    preparing: Future[PreparedKnowledge] | None = None,
     concurrent_updates: int = DEFAULT_CONCURRENCY,
 ) -> Application:
     """The Application for `settings`.  Tests and benches may pass ready services (db,
-    knowledge, data), a local `request` transport, and rate_limiter=None.  `hitobot run`
-    passes `preparing`: the database and knowledge core being prepared in a worker thread
-    since before the heavy imports (bot/startup.py); post_init waits for it.
+    knowledge, data), a local `request` transport, and rate_limiter=None; otherwise post_init
+    prepares the database and the knowledge core (load_services).
 
     No persistence by default: the one thing worth keeping across restarts, the person's
     language, lives in the database (handlers/preferences.py), and a pickle of every person's
@@ -255,7 +254,7 @@ def build_application(
     if knowledge is not None:
         prepared = Services(knowledge=knowledge, data=data or KnowledgeData(), database=db,
                             default_locale=settings.default_locale)
-    builder = builder.post_init(_post_init_for(settings, prepared, preparing))
+    builder = builder.post_init(_post_init_for(settings, prepared))
     application = builder.build()
     application.bot_data["settings"] = settings  # read-only configuration for every room
     register_handlers(application, settings)

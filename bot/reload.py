@@ -9,7 +9,8 @@ new one from their next update (they take `services.knowledge` / `services.data`
 `hitobot chat` asks before each question.  The same query works on SQLite and PostgreSQL.
 
 A focal point's status update needs none of this: it is written by the bot itself, which
-changes its knowledge base in place (handlers/participation/updates.py: Knowledge.data_changed).
+changes the hito's status in its knowledge base in place (handlers/participation/updates.py); the
+core keeps nothing derived from statuses, so the next answer says the new one.
 """
 
 from __future__ import annotations
@@ -24,13 +25,6 @@ JOB_NAME = "knowledge-reload"
 
 # (version, data, knowledge) or None: what `read_if_changed` found
 Reloaded = tuple[Any, Any, Any]
-
-
-def current_version(database: Any) -> Any:
-    from storage.repositories.knowledge import data_version
-
-    with database.session() as session:
-        return data_version(session)
 
 
 def read_if_changed(database: Any, known_version: Any) -> Reloaded | None:

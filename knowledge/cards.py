@@ -10,7 +10,6 @@ navigation and deep links show these cards, and the question-answering pipeline
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 
 from knowledge.answers import Answer, Choice
@@ -446,11 +445,6 @@ class Cards:
 
     def _missing(self, text: str, choices: list[Choice], w: Writer) -> Answer:
         return make_answer(text, w.locale, kind="no_answer", confidence=0.0, choices=choices[:8])
-
-    def _commitment_choices(self, w: Writer, limit: int = MAX_CHOICES) -> list[Choice]:
-        commitments = ((p, c) for p in self.plans() for c in p.commitments)
-        return [Choice(shorten(w._("Compromiso {n}: {title}", n=c.number, title=c.short_title or c.title), 60),
-                       commitment_ref(p.key, c.number)) for p, c in itertools.islice(commitments, limit)]
 
     def _choice_label(self, found: Located, w: Writer, width: int = 60) -> str:
         c, h, a = found.commitment, found.hito, found.activity

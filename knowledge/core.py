@@ -65,10 +65,8 @@ class Knowledge(Cards, Profiles):
         self._plans = {p.key: p for p in data.plans}
         self.documents = document_titles(data)
         self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
-        self._statuses: dict[str, StatusDef] = {}
+        self._statuses: dict[str, StatusDef] = {s.key: s for s in data.statuses}
         self._commitments: dict[tuple[str | None, int], Located] | None = None
-        self._appearances_memo: dict[tuple[str, str, int, frozenset[str] | None], tuple[str, str]] = {}
-        self.refresh_statuses()
         self._qa = QuestionAnswerer(self)  # reading, records, sentences: built once per knowledge base
 
     def writer(self, locale: str) -> Writer:
@@ -76,15 +74,6 @@ class Knowledge(Cards, Profiles):
         return Writer(locale, self.actors, self.documents)
 
     # --- lookups ----------------------------------------------------------------------------
-
-    def refresh_statuses(self) -> None:
-        self._statuses = {s.key: s for s in self.data.statuses}
-
-    def data_changed(self) -> None:
-        """Records of `data` were changed in place (a hito's status now, after a focal point's
-        update): what is derived from them is worked out again."""
-        self.refresh_statuses()
-        self._appearances_memo.clear()
 
     def plans(self) -> list[Plan]:
         return sorted(self.data.plans, key=lambda p: (not p.current, -p.number))
@@ -232,10 +221,6 @@ class Knowledge(Cards, Profiles):
             w = self.writer(locale or "es")
             return self._invalid(w)
         return self._qa.ask(question, locale, previous)
-
-    def forget_readings(self) -> None:
-        """Empty the memo of recently read questions (benchmarks time every question afresh)."""
-        self._qa.reader.read.cache_clear()
 
     def help_text(self, locale: str = "es") -> str:
         """What the bot can be asked, with examples (the chat's "ayuda")."""

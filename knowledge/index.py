@@ -315,7 +315,6 @@ class ActorDirectory:
             if acr.actor and acr.actor in self.actors:
                 self._add(fold_simple(acr.expansion), acr.actor)
                 self._add_acronym(acr.acronym, acr.actor, stopwords)
-        self.max_phrase = max((len(p.split()) for p in self.by_phrase), default=1)
         self._starts = PhraseStarts(self.by_phrase)
         self._display: dict[str, str] = {}  # printed name -> shown name (names come from the data)
         self.roles: dict[str, list[Role]] = defaultdict(list)

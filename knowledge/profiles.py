@@ -164,17 +164,7 @@ class Profiles:
     def _appearances(self, key: str, w: Writer, detail_limit: int = 12, within: set[str] | None = None) -> tuple[str, str]:
         """Where an actor appears: one line per commitment / project / practice (every one, with its
         roles), then the hitos and activities in detail (up to `detail_limit`). With `within`
-        (commitment refs the question names), only there when it appears there at all.
-        Remembered per actor and language (roles and titles are the records' own text)."""
-        memo_key = (key, w.locale, detail_limit, frozenset(within) if within else None)
-        found = self._appearances_memo.get(memo_key)
-        if found is None:
-            if len(self._appearances_memo) >= 4096:
-                self._appearances_memo.clear()
-            found = self._appearances_memo[memo_key] = self._appearances_uncached(key, w, detail_limit, within)
-        return found
-
-    def _appearances_uncached(self, key: str, w: Writer, detail_limit: int, within: set[str] | None) -> tuple[str, str]:
+        (commitment refs the question names), only there when it appears there at all."""
         roles = self.actors.roles.get(key, [])
         if within:
             inside = [r for r in roles if any(within_ref(r.ref, c) for c in within)]

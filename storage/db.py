@@ -8,40 +8,25 @@
 
 A plain `postgresql://` URL is read as psycopg 3 (`postgresql+psycopg://`).  SQLite connections
 get foreign keys on, WAL journaling and a busy timeout, so the bot and a CLI command can share
-one file.  `upgrade()` holds a PostgreSQL advisory lock so several processes starting at once
-do not race each other through the migrations.
+one file.  `upgrade()` is Alembic's `upgrade head` (nothing to do when the database is there
+already), under a PostgreSQL advisory lock so several processes starting at once do not race
+each other through the migrations.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Engine,
-    MetaData,
-    PrimaryKeyConstraint,
-    String,
-    Table,
-    create_engine,
-    create_mock_engine,
-    event,
-    inspect,
-    text,
-)
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-
-if TYPE_CHECKING:  # Alembic is imported only when a migration really has to run (start-up time)
-    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -57,80 +42,6 @@ def normalize_url(url: str) -> str:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
-
-
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]+)?=\s*(.+?)\s*(?:#.*)?$", re.M)
-
-
-def script_heads(versions_dir: Path | None = None) -> set[str]:
-    """The head revision(s) of the migration scripts, read from their top-level
-    `revision = "..."` and `down_revision = "..."` lines without importing Alembic or parsing
-    the scripts (a few ms instead of ~0.3 s).  An empty set means "could not tell" (a merge
-    revision, a computed value): callers then ask Alembic."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (versions_dir or MIGRATIONS_DIR / "versions").glob("*.py"):
-        found: dict[str, object] = {}
-        for match in _REVISION_LINE.finditer(path.read_text(encoding="utf-8")):
-            if match.group(1) in found:
-                return set()
-            try:
-                found[match.group(1)] = ast.literal_eval(match.group(2))
-            except (ValueError, SyntaxError):
-                return set()
-        revision, parent = found.get("revision"), found.get("down_revision")
-        if not isinstance(revision, str) or not (parent is None or isinstance(parent, str)):
-            return set()
-        revisions.add(revision)
-        if parent:
-            parents.add(parent)
-    return revisions - parents
-
-
-def model_metadata() -> MetaData:
-    """The metadata of every model module under storage/models (as migrations/env.py sees it)."""
-    import importlib
-    import pkgutil
-
-    import storage.models
-    from storage.models.base import Base
-
-    for module in pkgutil.iter_modules(storage.models.__path__):
-        importlib.import_module(f"storage.models.{module.name}")
-    return Base.metadata
-
-
-def create_schema_at_head(connection: Connection, head: str) -> None:
-    """On an empty database: every table of the models, and alembic_version = head, exactly as
-    Alembic writes that table (version_num VARCHAR(32), primary key alembic_version_pkc).
-    In the caller's transaction on PostgreSQL (transactional DDL); on SQLite the driver runs
-    DDL outside a transaction, exactly as it does for Alembic's own scripts."""
-    version = Table("alembic_version", MetaData(),
-                    Column("version_num", String(32), nullable=False),
-                    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
-    if connection.dialect.name == "postgresql":
-        # Every statement create_all would send, sent as one script: one round trip instead of
-        # one per table and index (~50; start-up time).  The caller saw no table at all.
-        statements = [*_create_all_statements(model_metadata(), connection.engine.url),
-                      *_create_all_statements(version.metadata, connection.engine.url)]
-        connection.exec_driver_sql(";\n".join(statements))
-    else:
-        model_metadata().create_all(connection, checkfirst=False)
-        version.create(connection)
-    connection.execute(version.insert().values(version_num=head))
-
-
-def _create_all_statements(metadata: MetaData, url: Any) -> list[str]:
-    """The DDL `metadata.create_all(checkfirst=False)` emits for this URL's dialect, as SQL text
-    (captured through a mock engine, so tables, indexes and any types come in create_all's order)."""
-    statements: list[str] = []
-
-    def collect(element: Any, *_multiparams: Any, **_params: Any) -> None:
-        statements.append(str(element.compile(dialect=mock.dialect)).strip())
-
-    mock = create_mock_engine(url, collect)
-    metadata.create_all(mock, checkfirst=False)
-    return statements
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -188,8 +99,6 @@ class Database:
 
     def alembic_config(self, connection: Connection | None = None) -> Config:
         """A programmatic Alembic config (no alembic.ini needed; works from an installed package)."""
-        from alembic.config import Config
-
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
@@ -197,44 +106,15 @@ class Database:
             config.attributes["connection"] = connection
         return config
 
-    def is_at_head(self) -> bool:
-        """True when the database is already at the one head revision of the scripts (one cheap
-        query; False whenever in doubt, so the caller runs Alembic)."""
-        heads = script_heads()
-        if len(heads) != 1:
-            return False
-        try:
-            with self.engine.connect() as connection:
-                current = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-        except SQLAlchemyError:  # no alembic_version table yet: an empty database
-            return False
-        return current == list(heads)
-
-    def upgrade(self, revision: str = "head", *, fast_empty: bool = True) -> None:
-        """Bring the schema to `revision` (default: the newest).
-
-        An EMPTY database going to head is created from the models in one transaction and
-        stamped with the head revision (`create_schema_at_head`): the schema the migrations
-        produce (tests/storage/test_schema_fast_path.py compares the two on SQLite and
-        PostgreSQL), without importing Alembic or running its scripts one by one.
-        fast_empty=False always runs the migrations."""
-        # Start-up time: a database already at head needs neither Alembic's import (~0.3 s)
-        # nor its machinery; only a real migration pays for them.
-        if revision == "head" and self.is_at_head():
-            return
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` (default: the newest) with Alembic."""
         with self.engine.connect() as connection:
             if self.is_postgresql:
                 connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
                 connection.commit()
             try:
-                heads = script_heads() if revision == "head" and fast_empty else set()
-                if len(heads) == 1 and not inspect(connection).get_table_names():
-                    create_schema_at_head(connection, next(iter(heads)))
-                else:
-                    from alembic import command
-
-                    _quiet_alembic()
-                    command.upgrade(self.alembic_config(connection), revision)
+                _quiet_alembic()
+                command.upgrade(self.alembic_config(connection), revision)
                 connection.commit()
             finally:
                 if self.is_postgresql:
@@ -243,8 +123,6 @@ class Database:
                     connection.commit()
 
     def current_revision(self) -> str | None:
-        from alembic.runtime.migration import MigrationContext
-
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 

@@ -32,12 +32,9 @@ def instrument(application, settings: Settings) -> None:
 
 
 def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> int:
-    from bot.startup import prepare_in_background
-
-    preparing = prepare_in_background(settings)  # database + knowledge, while we import (start-up)
     from bot.app import build_application
 
-    application = build_application(settings, preparing=preparing)
+    application = build_application(settings)  # post_init prepares the database and knowledge
     instrument(application, settings)
     from telegram import Update
 
@@ -48,9 +45,6 @@ def run_polling(settings: Settings, poll_timeout: float, drop_pending: bool) -> 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_token()  # a clear one-line error before anything heavy is imported
-    from bot.startup import pause_gc
-
-    pause_gc()  # start-up time: resumed once the bot is ready (end of post_init, bot/startup.py)
     if settings.webhook_url:
         # Webhook mode: our own server (secret check, /healthz), see bot/webhook.py.
         from bot.webhook import run_webhook_mode

@@ -305,10 +305,6 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
         notify.notify_subscribers(s, refs, f"status:{change_id}", render, skip=[user.id])
     # the stored change is the hito's status now: answers, cards and charts show it from here on
     hito.current = after.current
-    services = context.application.bot_data.get("services")
-    changed = getattr(getattr(services, "knowledge", None), "data_changed", None)
-    if callable(changed):
-        changed()
     return progress
 
 

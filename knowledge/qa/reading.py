@@ -244,7 +244,6 @@ class Reader:
         names = self.actors.by_phrase
         return tuple(w if w in names else n._canonical_word(w) for w in words), english
 
-    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Reader per knowledge base, bounded
     def read(self, text: str) -> Query:
         tokens, english = self.tokens(text)
         q = Query(original=text, tokens=tokens, english=english)

@@ -51,10 +51,6 @@ _IDENTIFIERS = frozenset({"compromiso", "hito", "actividad", "numero", "no", "ar
 def _folded(text: str) -> str:
     return fold_simple(text)
 
-def answer_type_is_value(q) -> bool:
-    """A count, amount or name is asked of a year the question gives."""
-    return q.answer_type in ("number", "person") or q.asks_any("count", "budget")
-
 def sentence_holds(sentence, answer_type: str) -> bool:
     return sentence is not None and holds_type(sentence[0].text, answer_type)
 

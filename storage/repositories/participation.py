@@ -54,10 +54,6 @@ def touch_person(session: Session, user_id: int, display_name: str = "", usernam
     return person
 
 
-def set_locale(session: Session, user_id: int, locale: str) -> None:
-    session.execute(update(Person).where(Person.id == user_id).values(locale=locale))
-
-
 def is_admin(session: Session, user_id: int, configured_admins: Collection[int]) -> bool:
     if user_id in configured_admins:
         return True
@@ -499,9 +495,3 @@ def erase_person(session: Session, user_id: int) -> None:
     for model in (DigestItem, Subscription, FocalPoint, OscMembership):
         session.execute(delete(model).where(model.person_id == user_id))
     session.execute(delete(Person).where(Person.id == user_id))
-
-
-def anything_stored_about(session: Session, user_id: int) -> bool:
-    return session.get(Person, user_id) is not None or bool(session.scalar(
-        select(func.count()).select_from(FeedbackReport).where(
-            or_(FeedbackReport.person_id == user_id))))

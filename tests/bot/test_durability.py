@@ -14,7 +14,6 @@ from telegram.error import NetworkError
 
 from bot.app import build_application
 from bot.config import Settings
-from storage.db import Database, script_heads
 from storage.models.participation import OutboxMessage
 from storage.repositories.preferences import chosen_locale
 from tests.bot.conftest import OfflineBot
@@ -106,17 +105,3 @@ async def test_without_a_database_the_failure_still_reaches_the_error_handler():
         request.down = True
         await bot.say("una pregunta", user_id=8181)
         assert request.counts.get("failed", 0) >= 2  # the answer, then the apology, both failed
-
-
-def test_the_cheap_head_check_agrees_with_alembic(db, tmp_path):
-    from alembic.script import ScriptDirectory
-
-    assert script_heads() == set(ScriptDirectory.from_config(db.alembic_config()).get_heads())
-    assert db.is_at_head()  # the test database was migrated
-    empty = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-    try:
-        assert not empty.is_at_head()
-        empty.upgrade()
-        assert empty.is_at_head() and empty.current_revision() in script_heads()
-    finally:
-        empty.dispose()

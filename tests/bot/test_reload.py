@@ -132,9 +132,9 @@ class ImportingInput(io.StringIO):
 
 def test_an_open_chat_answers_from_the_new_catalogue(settings, db) -> None:
     from bot.commands.chat import converse
-    from bot.startup import prepare_knowledge
 
-    database, _data, knowledge, version = prepare_knowledge(settings)
+    services = load_services(settings)
+    database, knowledge, version = services.database, services.knowledge, services.data_version
     try:
         refresher = reload.ChatRefresher(database, version, knowledge)
         out = io.StringIO()

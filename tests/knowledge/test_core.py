@@ -112,7 +112,6 @@ def test_card_chart_and_answer_show_one_progress_after_a_reported_update(make_sy
     commitment.hitos[0].current = CurrentStatus(
         status="en_progreso", progress=30, kind="user", author="INSTA",
         since=dt.datetime(2026, 12, 2, 15, tzinfo=dt.UTC), note="Nota sintética")
-    core.data_changed()
     figure = core.progress(commitment)
     bars = commitment_bars(commitment, core.data.statuses)
     assert figure != before

@@ -129,7 +129,7 @@ def test_migration_0005_rewrites_old_signatures_and_forgets_telegram_names(tmp_p
     with fresh_database("hitobot_m5", tmp_path) as url:
         db = Database(url)
         try:
-            db.upgrade("0004", fast_empty=False)
+            db.upgrade("0004")
             with db.session() as s:
                 load_knowledge(s, pdata)
                 record_status_change(s, "pan9", 1, 1, "en_progreso", 30, None, "user", FOCAL_A,

@@ -55,7 +55,7 @@ def test_upgrade_names_the_plan_of_every_stored_ref_and_downgrade_takes_it_back(
     with fresh_database("hitobot_m6", tmp_path) as url:
         db = Database(url)
         try:
-            db.upgrade("0005", fast_empty=False)
+            db.upgrade("0005")
             with db.session() as s:
                 load_knowledge(s, synthetic_plans())
                 s.add_all([Person(id=PERSON), Person(id=OTHER)])
