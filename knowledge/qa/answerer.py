@@ -480,6 +480,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         each = bool({"cada", "each"} & set(q.tokens)) and "hito" in q.named
         if loc.hito is None and ("hito" in q.plural or each) and not set(asks) - {"about", "what_is", "count"}:
             asks = [a for a in asks if a not in ("about", "what_is")] + ["hitos"]  # "los hitos del compromiso 2"
+        elif loc.hito is None and ("hito" in q.plural or each) and set(asks) & {"dates", "start", "end"} \
+                and not set(asks) - {"about", "what_is", "count", "dates", "start", "end"}:
+            asks = ["hitos"]  # "cuándo empieza cada hito del compromiso 6": each one with its dates
         if "dates" in asks and ("start" in asks or "end" in asks):
             asks.remove("dates")
         if q.sector and "supporters" not in asks:

@@ -206,6 +206,13 @@ def hitos(k, found, w: Writer, q) -> str | None:
         return None
     # "de qué trata cada uno", "what is each about": each hito said, not only named
     width = 240 if set(q.tokens) & {"cada", "each", "trata", "tratan", "consiste", "consisten"} else 90
+    if q.asks_any("dates", "start", "end"):  # "cuándo empieza cada hito": each one's dates
+        part = "end" if q.asks_any("end") and not q.asks_any("start") else \
+            "start" if q.asks_any("start") and not q.asks_any("end") else "dates"
+        return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
+            w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) + " — " + (
+                w.date(x.end) if part == "end" else w.date(x.start) if part == "start"
+                else w.period(x.start, x.end, x.period_text)) for x in c.hitos)
     return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
         w._("{n}. {text}", n=x.number, text=shorten(x.text, width)) for x in c.hitos)
 

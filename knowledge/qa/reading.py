@@ -147,6 +147,7 @@ def load_cues(canon=None) -> tuple[CueTable, CueTable, CueTable]:
             CueTable.of(raw["sectors"], tolerant=False, canon=canon))
 
 
+_EVERY = frozenset({"cada", "every", "each"})
 _WHICH = frozenset({"que", "cual", "cuales"})  # (English "what", "which" arrive mapped to these)
 _ARTICLES = frozenset({"el", "la", "los", "las", "un", "una", "the", "a", "an"})
 
@@ -339,8 +340,8 @@ class Reader:
         for i, w in enumerate(t):
             kind = ref_kind(w, t[i + 1] if i + 1 < len(t) else "")
             if kind is not None:
-                if w.endswith("s") and kind != "plan":
-                    q.plural.add(kind)
+                if kind != "plan" and (w.endswith("s") or i and t[i - 1] in _EVERY):
+                    q.plural.add(kind)  # "hitos", "cada compromiso", "every milestone"
                 q.named.add(kind)
                 used.add(i)
                 if kind == "hito" and w in ("hitos", "milestones") and q.hito is None and not q.hito_list:

@@ -1023,3 +1023,14 @@ def test_whether_one_institution_supports_every_commitment_lists_its_commitments
     data.plans[0].commitments[0].hitos[0].supporters.government = ["REFIVE"]
     text = Knowledge(data).ask(question).text
     assert "Mantenimiento participativo de faros" in text and "queserías" in text and "REFIVE" not in text, text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("cuando termina cada hito del compromiso 2", "octubre de 2031"),
+    ("los hitos del compromiso 2 y en que mes arranca cada uno", "junio de 2030"),
+    ("when does each milestone of commitment 2 start", "June 2030"),
+])
+def test_each_hito_of_a_commitment_comes_with_its_own_dates(core, question, said):
+    text = core.ask(question).text
+    lines = [line for line in text.splitlines() if line[:2] in ("1.", "2.")]
+    assert len(lines) == 2 and said in lines[1] and "—" in lines[0], text  # SYNTHETIC c2h2: 2030-06 to 2031-10
