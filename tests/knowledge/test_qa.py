@@ -1034,3 +1034,12 @@ def test_each_hito_of_a_commitment_comes_with_its_own_dates(core, question, said
     text = core.ask(question).text
     lines = [line for line in text.splitlines() if line[:2] in ("1.", "2.")]
     assert len(lines) == 2 and said in lines[1] and "—" in lines[0], text  # SYNTHETIC c2h2: 2030-06 to 2031-10
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("cuando termina cada compromiso", "commitment"),
+    ("who leads every milestone of commitment 1", "hito"),
+    ("each commitment of the plan, when does it start", "commitment"),
+])
+def test_cada_or_every_before_a_record_kind_reads_as_many_of_them(core, question, kind):
+    assert kind in reader(core).read(question).plural
