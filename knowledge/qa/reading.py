@@ -91,6 +91,13 @@ def _word_matches(token: str, text: str, prefix: bool) -> bool:
     return len(text) >= 7 and abs(len(token) - len(text)) <= 1 and Levenshtein.distance(token, text) <= 1
 
 
+def _first_word_matches(token: str, first: tuple[str, bool], tolerant: bool) -> bool:
+    text, prefix = first
+    if not tolerant:
+        return token == text or (prefix and token.startswith(text))
+    return _word_matches(token, text, prefix)
+
+
 def _cue(phrase: str) -> Cue:
     words = []
     for raw in phrase.split():
@@ -106,6 +113,9 @@ class CueTable:
 
     by_letter: dict[str, tuple[tuple[str, Cue], ...]]
     tolerant: bool = True  # one typing error allowed (not for sectors: "gobiernos locales" is no sector)
+    # word -> the cues its first word matches (bench/throughput.py: reading was half of each answer,
+    # trying every cue of a letter at every word); a pure function of the word, bounded
+    _starting: dict[str, tuple[tuple[str, Cue], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, groups: dict[str, list[str]], tolerant: bool = True, canon=None) -> CueTable:
@@ -124,12 +134,22 @@ class CueTable:
         # longer cues first, so "hasta cuando" (end) is taken before "cuando" (dates)
         return cls({k: tuple(sorted(v, key=lambda nc: -len(nc[1].words))) for k, v in by_letter.items()}, tolerant)
 
+    def _starting_with(self, word: str) -> tuple[tuple[str, Cue], ...]:
+        known = self._starting.get(word)
+        if known is None:
+            known = tuple((name, cue) for name, cue in self.by_letter.get(word[:1], ())
+                          if _first_word_matches(word, cue.words[0], self.tolerant))
+            if len(self._starting) >= 20_000:
+                self._starting.clear()
+            self._starting[word] = known
+        return known
+
     def find(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:
         """(start, end, name) of every cue found, leftmost-longest, no overlaps."""
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(tokens):
-            for name, cue in self.by_letter.get(tokens[i][:1], ()):
+            for name, cue in self._starting_with(tokens[i]):
                 if cue.match_at(tokens, i, self.tolerant):
                     found.append((i, i + len(cue.words), name))
                     i += len(cue.words)
