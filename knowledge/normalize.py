@@ -140,17 +140,20 @@ def strip_accents(text: str) -> str:
 def _fold_char(ch: str) -> str:
     """What fold_simple makes of one character: lower case, accents off, [a-z0-9.] kept, the rest a space."""
     ascii_part = strip_accents(ch.lower())
+    if not ascii_part and not unicodedata.combining(ch):
+        return " "  # a dash, a curly quote: between words, a space
     return "".join(c if c.isascii() and (c.isalnum() or c == ".") else " " for c in ascii_part)
 
 
 # Latin characters folded by one str.translate (fast, in C); rarer scripts take the slow path.
-_FOLD_TABLE = {i: _fold_char(chr(i)) for i in range(0x250)}
+# (with General Punctuation: a dash, a curly quote or "…" between words parts them, on the fast path)
+_FOLD_TABLE = {i: _fold_char(chr(i)) for i in (*range(0x250), *range(0x2000, 0x2070))}
 
 
 def fold_simple(text: str) -> str:
     """Lower case, no accents, words separated by single spaces (no reference rewriting)."""
     t = str(text).translate(_FOLD_TABLE)
-    if not t.isascii():  # accents off; any other character (a dash, a curly quote, "…") parts words
+    if not t.isascii():  # accents off; any other character parts words
         t = _NON_WORD.sub(" ", "".join(c for c in unicodedata.normalize("NFKD", t.lower()) if not unicodedata.combining(c)))
     if "." in t:
         t = _LONE_DOT.sub(" ", t)
