@@ -54,6 +54,7 @@ def _folded(text: str) -> str:
 def sentence_holds(sentence, answer_type: str) -> bool:
     return sentence is not None and holds_type(sentence[0].text, answer_type)
 
+@functools.lru_cache(maxsize=32_768)  # a pure function of its arguments; the same sentences are checked again and again
 def holds_type(text: str, answer_type: str | None, target: str | None = None, asked: frozenset = frozenset()) -> bool:
     """Whether a sentence holds a value of the kind asked for (a count of the thing counted,
     when the question names it: "cuántos municipios" wants "27 municipios")."""
