@@ -83,7 +83,7 @@ def base_file_url(settings: Settings) -> str | None:
 def load_services(settings: Settings) -> Services:
     """Open the database (migrating it, and loading the shipped knowledge on a first start),
     read the knowledge base and build the knowledge core.  No Telegram here."""
-    database = prepare(settings)
+    database = prepare(settings.database_url, settings.data_dir)
     try:
         with database.session() as session:
             version = data_version(session)  # first: a load committing meanwhile is seen later

@@ -1,6 +1,6 @@
 """First start: bring the database schema up to date and load the shipped knowledge if it is empty.
 
-    db = prepare(Settings.from_env())
+    db = prepare(settings.database_url, settings.data_dir)
 
 The bot and every CLI command that reads the knowledge base call this, so a fresh checkout
 works with no set-up step: the first start migrates the database (Alembic `upgrade head`) and,
@@ -13,10 +13,10 @@ concurrent first starts load once.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bot.config import Settings
 from knowledge.loader import load_data_dir
 from storage.db import ADVISORY_LOCK_KEY, Database
 from storage.models.knowledge import PracticeRow
@@ -26,19 +26,20 @@ from storage.sync import load_knowledge
 log = logging.getLogger(__name__)
 
 
-def prepare(settings: Settings) -> Database:
-    """A migrated Database holding at least the shipped knowledge.  Raises DataError for bad data."""
-    db = Database(settings.database_url)
+def prepare(database_url: str, data_dir: Path | str | None = None) -> Database:
+    """A migrated Database holding at least the knowledge of `data_dir` (default: the shipped
+    knowledge/data).  Raises DataError for bad data."""
+    db = Database(database_url)
     try:
         db.upgrade()
-        _load_if_empty(db, settings)
+        _load_if_empty(db, data_dir)
     except BaseException:
         db.dispose()
         raise
     return db
 
 
-def _load_if_empty(db: Database, settings: Settings) -> None:
+def _load_if_empty(db: Database, data_dir: Path | str | None) -> None:
     with db.session() as session:
         if db.is_postgresql:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
@@ -46,6 +47,6 @@ def _load_if_empty(db: Database, settings: Settings) -> None:
             return
         no_practices = not session.scalar(select(func.count()).select_from(PracticeRow))
         # the catalogue, when it was imported already, is kept as it is
-        data = load_data_dir(settings.data_dir, include_practices=no_practices)
-        report = load_knowledge(session, data, label=str(settings.data_dir or "knowledge/data"))
+        data = load_data_dir(data_dir, include_practices=no_practices)
+        report = load_knowledge(session, data, label=str(data_dir or "knowledge/data"))
         log.info("first start: knowledge loaded into an empty database\n%s", report.summary())

@@ -41,7 +41,7 @@ def load_knowledge_data(settings: Settings) -> KnowledgeData:
 
         log.warning("storage not available: answering from the data files")
         return load_data_dir(settings.data_dir)
-    db = prepare(settings)
+    db = prepare(settings.database_url, settings.data_dir)
     try:
         with db.session() as session:
             return read_knowledge(session)

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         database, refresh = None, None
         knowledge = Knowledge(load_knowledge_data(settings))
     else:
-        database = prepare(settings)
+        database = prepare(settings.database_url, settings.data_dir)
         version, _data, knowledge = read_if_changed(database, None)
         refresh = ChatRefresher(database, version, knowledge)
     try:

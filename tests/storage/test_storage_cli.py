@@ -90,11 +90,11 @@ def test_first_start_migrates_and_loads_the_data_and_catalogue_sample(db: Databa
     (synthetic_data_dir / "catalogue_sample.csv").write_text(
         "id,title,institution\n1,Práctica sintética,Institución sintética\n", encoding="utf-8")
     settings = Settings(database_url=db.url, data_dir=synthetic_data_dir)
-    prepared = prepare(settings)
+    prepared = prepare(settings.database_url, settings.data_dir)
     try:
         assert count(db, PlanRow) == 1 and count(db, HitoRow) == 3 and count(db, PracticeRow) == 1
         (synthetic_data_dir / "pan9" / "commitment_2.yaml").unlink()
-        prepare(settings).dispose()  # not empty any more: no reload on later starts
+        prepare(settings.database_url, settings.data_dir).dispose()  # not empty any more: no reload on later starts
         assert count(db, HitoRow) == 3
     finally:
         prepared.dispose()
@@ -105,5 +105,5 @@ def test_first_start_with_bad_data_raises_data_error(db: Database, make_syntheti
         files["actors.yaml"]["actors"][0]["sector"] = "gobierno"
 
     with pytest.raises(DataError):
-        prepare(Settings(database_url=db.url, data_dir=make_synthetic_data_dir(edit)))
+        prepare(db.url, make_synthetic_data_dir(edit))
     assert count(db, PlanRow) == 0
