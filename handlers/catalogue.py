@@ -13,9 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers.callback_data as cb
 from handlers.context import Services
-from handlers.render import esc, truncate
+from handlers.render import esc
 from handlers.views import Gettext, Screen, card_text, share_button
 from knowledge.answers import Hit
+from knowledge.compose import shorten
 from knowledge.ods import ods_label, ods_name
 from knowledge.practice_finder import Found, PracticeFinder, finder_for
 from knowledge.refs import CATALOGUE, practice_ref
@@ -154,7 +155,7 @@ def groups_screen(svc: Services, group: str, page: int, locale: str, _: Gettext)
     lines += [f"• {esc(label)} — {count}" for label, _short, count, _data in shown]
     if pages > 1:
         lines.append(esc(_("Página {page} de {pages}").format(page=page + 1, pages=pages)))
-    buttons = [InlineKeyboardButton(truncate(f"{short} ({count})", 60), callback_data=data)
+    buttons = [InlineKeyboardButton(shorten(f"{short} ({count})", 60), callback_data=data)
                for _label, short, count, data in shown]
     rows = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
     pager = _pager(page, pages, lambda p: cb.catalogue(group, page=p), _)
@@ -197,7 +198,7 @@ def practices_screen(svc: Services, group: str, key: str, page: int, locale: str
         who = "" if group == "i" or inst is None else f" — {esc(inst.name)}"
         lines.append(f"{number}. {esc(p.title)}{who}")
         try:
-            rows.append([InlineKeyboardButton(truncate(f"{number}. {p.title}", 60), callback_data=cb.ref(practice_ref(p.id)))])
+            rows.append([InlineKeyboardButton(shorten(f"{number}. {p.title}", 60), callback_data=cb.ref(practice_ref(p.id)))])
         except ValueError:
             continue
     if pages > 1:
@@ -224,12 +225,12 @@ def practice_card(svc: Services, p: Practice, locale: str, _: Gettext) -> str:
         joined = " · ".join(tags)
         lines.append("🎯 " + esc(joined[:1].upper() + joined[1:]))  # "Economic sphere · SDG 1 (...)"
     if p.description:
-        lines.append("📝 " + esc(truncate(p.description, SUMMARY_CHARS)))
+        lines.append("📝 " + esc(shorten(p.description, SUMMARY_CHARS)))
     if p.results:
-        lines.append("✅ " + esc(_("Resultados: {text}").format(text=truncate(p.results, RESULTS_CHARS))))
+        lines.append("✅ " + esc(_("Resultados: {text}").format(text=shorten(p.results, RESULTS_CHARS))))
     if p.beneficiaries:
-        lines.append("👥 " + esc(_("Beneficiarios: {text}").format(text=truncate(p.beneficiaries, BENEFICIARIES_CHARS))))
-    contact = _("Contacto: {text}").format(text=truncate(p.contact, 200)) if p.contact else \
+        lines.append("👥 " + esc(_("Beneficiarios: {text}").format(text=shorten(p.beneficiaries, BENEFICIARIES_CHARS))))
+    contact = _("Contacto: {text}").format(text=shorten(p.contact, 200)) if p.contact else \
         _("Contacto: el archivo del catálogo no lo da.")
     lines.append("📞 " + esc(contact))
     if p.source is not None:

@@ -14,8 +14,9 @@ from handlers.catalogue import catalogue_screen, search_with_practices
 from handlers.context import Services, services, tr
 from handlers.messaging import reply
 from handlers.preferences import remember_locale
-from handlers.render import esc, truncate
+from handlers.render import esc
 from handlers.views import Screen, help_screen, main_menu, plans_screen, ref_screen
+from knowledge.compose import shorten
 from knowledge.refs import from_payload
 
 AWAITING_KEY = "awaiting"
@@ -72,7 +73,7 @@ def search_screen(svc: Services, words: str, page: int, locale: str, _) -> Scree
     page = min(max(page, 0), MAX_SEARCH_PAGE)
     found = search_with_practices(svc, words, SEARCH_RESULTS + 1, page * SEARCH_RESULTS, locale, _)
     hits, has_next = found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
-    shown_words = esc(truncate(words, 80))
+    shown_words = esc(shorten(words, 80))
     if not hits:
         text = (_("No encontré nada con «{words}». Prueba con otras palabras.") if page == 0
                 else _("No hay más resultados para «{words}».")).format(words=shown_words)
@@ -82,9 +83,9 @@ def search_screen(svc: Services, words: str, page: int, locale: str, _) -> Scree
     rows: list[list[dict[str, str]]] = []
     first = page * SEARCH_RESULTS + 1
     for index, hit in enumerate(hits, start=first):
-        lines.append(f"{index}. <b>{esc(hit.title)}</b>\n{esc(truncate(hit.snippet, 160))}")
+        lines.append(f"{index}. <b>{esc(hit.title)}</b>\n{esc(shorten(hit.snippet, 160))}")
         try:
-            rows.append([{"text": truncate(f"{index}. {hit.title}", 60), "callback_data": cb.ref(hit.ref)}])
+            rows.append([{"text": shorten(f"{index}. {hit.title}", 60), "callback_data": cb.ref(hit.ref)}])
         except ValueError:
             continue  # a ref too long for a button: listed in the text only
     pager = []

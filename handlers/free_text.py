@@ -15,8 +15,9 @@ import handlers.callback_data as cb
 from handlers.commands import AWAITING_KEY, send_search_results
 from handlers.context import chosen_locale, services, tr
 from handlers.messaging import reply
-from handlers.render import answer_html, truncate
+from handlers.render import answer_html
 from knowledge.answers import Answer
+from knowledge.compose import shorten
 from knowledge.refs import parse_ref
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _ref_button(label: str, ref: str) -> dict[str, str] | None:
     if parse_ref(ref) is None:
         return None
     try:
-        return _button(truncate(label, 60), cb.ref(ref))
+        return _button(shorten(label, 60), cb.ref(ref))
     except ValueError:
         return None
 

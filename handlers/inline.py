@@ -20,9 +20,10 @@ from telegram.ext import ContextTypes
 
 from handlers.catalogue import practice_card, search_with_practices
 from handlers.context import Services, services, tr
-from handlers.render import esc, truncate
+from handlers.render import esc
 from handlers.views import deep_link
 from knowledge.answers import Hit
+from knowledge.compose import shorten
 from knowledge.refs import commitment_ref, practice_ref
 
 PAGE_SIZE = 50
@@ -46,16 +47,16 @@ def _card(svc: Services, hit: Hit, locale: str, _) -> str:
         practice = next((p for p in svc.data.practices if practice_ref(p.id) == hit.ref), None)
         if practice is not None:
             return practice_card(svc, practice, locale, _)
-    return f"<b>{esc(truncate(hit.title, 200))}</b>\n{esc(truncate(hit.snippet, 600))}"
+    return f"<b>{esc(shorten(hit.title, 200))}</b>\n{esc(shorten(hit.snippet, 600))}"
 
 
 def inline_result(svc: Services, hit: Hit, index: int, _, locale: str = "es") -> InlineQueryResultArticle:
     link = deep_link(svc.bot_username, hit.ref)
     card = _card(svc, hit, locale, _) + f'\n\n<a href="{esc(link)}">' + _("Ver más en el bot") + "</a>"
     return InlineQueryResultArticle(
-        id=truncate(f"{index}:{hit.ref}", 64),
-        title=truncate(hit.title, 120),
-        description=truncate(hit.snippet, 200),
+        id=f"{index}:{hit.ref}"[:64],
+        title=shorten(hit.title, 120),
+        description=shorten(hit.snippet, 200),
         input_message_content=InputTextMessageContent(card),
         reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(_("Abrir en el bot"), url=link)]]),
     )

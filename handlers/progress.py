@@ -17,8 +17,9 @@ from telegram.ext import ContextTypes
 import handlers.callback_data as cb
 from handlers.context import Services, services, tr
 from handlers.messaging import reply
-from handlers.render import MAX_CAPTION, esc, truncate
+from handlers.render import MAX_CAPTION, esc
 from knowledge.charts import chart_fingerprint, commitment_bars, render_progress_chart
+from knowledge.compose import shorten
 from knowledge.progress import commitment_progress, hito_progress, hito_state
 from knowledge.refs import Ref, commitment_ref, parse_ref
 from knowledge.schema import Commitment
@@ -30,7 +31,7 @@ def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -
     names = {s.key: (s.name_en if locale == "en" else s.name_es) for s in services_.data.statuses}
     total = commitment_progress(commitment.hitos, services_.data.statuses)
     head = "<b>" + _("Compromiso {n}: {title}").format(
-        n=commitment.number, title=esc(truncate(commitment.short_title or commitment.title, 90))) + "</b>"
+        n=commitment.number, title=esc(shorten(commitment.short_title or commitment.title, 90))) + "</b>"
     overall = (_("Avance general: {p} %").format(p=total) if total is not None
                else _("Avance general: sin información"))
     lines = [head, overall]
@@ -99,7 +100,7 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     svc = services(context)
     plans = sorted(svc.knowledge.plans(), key=lambda p: (not p.current, -p.number))
-    rows = [[InlineKeyboardButton(truncate(f"{c.number}. {c.short_title or c.title}", 60),
+    rows = [[InlineKeyboardButton(shorten(f"{c.number}. {c.short_title or c.title}", 60),
                                   callback_data=cb.chart(commitment_ref(p.key, c.number)))]
             for p in plans for c in sorted(p.commitments, key=lambda c: c.number) if c.hitos]
     intro = (_("No conozco el compromiso {n}.").format(n=esc(arg)) + " " if arg else "")

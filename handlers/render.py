@@ -79,8 +79,3 @@ def _names_its_source(text: str, source: str) -> bool:
     return source in text or any(line.lstrip().startswith(("Fuente", "Source"))
                                  for line in text.splitlines())
 
-
-def truncate(text: str, limit: int) -> str:
-    """Shorten plain text to `limit` characters with an ellipsis (for buttons and titles)."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

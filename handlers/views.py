@@ -16,7 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers.callback_data as cb
 from handlers.context import Services
-from handlers.render import answer_html, esc, truncate
+from handlers.render import answer_html, esc
+from knowledge.compose import shorten
 from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref, to_payload
 from knowledge.schema import Commitment, Plan
 
@@ -124,7 +125,7 @@ def _plan_title(plan: Plan) -> str:
 
 def _plan_label(plan: Plan, _: Gettext) -> str:
     current = " ⭐" if plan.current else ""
-    return truncate(_plan_title(plan) + current, 60)
+    return shorten(_plan_title(plan) + current, 60)
 
 
 def plans_screen(services: Services, _: Gettext) -> Screen:
@@ -147,7 +148,7 @@ def plan_screen(services: Services, plan: Plan, page: int, _: Gettext) -> Screen
     text = header + "\n\n" + (listing or _("Este plan no tiene compromisos registrados."))
     if pages > 1:
         text += "\n\n" + _("Página {page} de {pages}").format(page=page + 1, pages=pages)
-    rows = [[InlineKeyboardButton(truncate(f"{c.number}. {c.short_title or c.title}", 60),
+    rows = [[InlineKeyboardButton(shorten(f"{c.number}. {c.short_title or c.title}", 60),
                                   callback_data=cb.commitment(commitment_ref(plan.key, c.number)))] for c in shown]
     pager = _pager(page, pages, lambda p: cb.plan(plan.key, p), _)
     if pager:

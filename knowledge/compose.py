@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from knowledge.answers import Answer, Choice
 from knowledge.i18n import format_partial_date, gettext, ngettext
 from knowledge.index import ActorDirectory
+from knowledge.normalize import shorten
 from knowledge.schema import (
     Activity,
     Commitment,
@@ -124,21 +125,6 @@ class Writer:
         if len(items) > limit:
             lines.append(self._("y {n} más", n=len(items) - limit))
         return "\n".join(lines)
-
-
-def shorten(text: str | None, n: int = 220) -> str:
-    """At most n characters, cut between words (a word longer than 40 % of n is cut) and ended
-    with "…" when anything was left out."""
-    t = " ".join((text or "").split())
-    if len(t) <= n:
-        return t
-    room = n - 1
-    cut = t[:room]
-    if t[room] != " ":  # the cut falls inside a word: drop the broken word
-        space = cut.rfind(" ")
-        if space >= room * 0.6:
-            cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
 
 
 def paragraphs(*parts: str | None) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import snowballstemmer
 
-from knowledge.normalize import fold_simple
+from knowledge.normalize import fold_simple, shorten
 from knowledge.refs import (
     CATALOGUE,
     acronym_ref,
@@ -45,10 +45,6 @@ def stem(word: str) -> str:
     """Spanish Snowball stem (cached: the stemmer is pure Python and words repeat a lot)."""
     return _ES.stemWord(word)
 
-
-def _short(text: str | None, n: int = 200) -> str:
-    t = " ".join((text or "").split())
-    return t if len(t) <= n else t[: n - 1].rstrip() + "…"
 
 
 class Doc:
@@ -86,7 +82,7 @@ class Doc:
         if k in ("hito", "activity"):
             return p.text  # type: ignore[union-attr]
         if k in ("plan_fact", "catalogue_fact"):
-            return _short(p.text, 120)  # type: ignore[union-attr]
+            return shorten(p.text, 120)  # type: ignore[union-attr]
         if k == "thematic_table":
             return f"Mesa temática {p.number}: {p.topic}"  # type: ignore[union-attr]
         if k == "actor":
@@ -94,31 +90,31 @@ class Doc:
         if k == "acronym":
             return f"{p.acronym}: {p.expansion}"  # type: ignore[union-attr]
         if k == "passage":
-            return _short(self.sentence, 120)
+            return shorten(self.sentence, 120)
         return self.ref
 
     @property
     def snippet(self) -> str:
         p, k = self.payload, self.kind
         if k == "plan":
-            return _short(p.summary or p.title)  # type: ignore[union-attr]
+            return shorten(p.summary or p.title, 200)  # type: ignore[union-attr]
         if k == "commitment":
-            return _short(p.description or p.objective or p.title)  # type: ignore[union-attr]
+            return shorten(p.description or p.objective or p.title, 200)  # type: ignore[union-attr]
         if k in ("hito", "activity", "plan_fact", "catalogue_fact"):
-            return _short(p.text)  # type: ignore[union-attr]
+            return shorten(p.text, 200)  # type: ignore[union-attr]
         if k == "thematic_table":
-            return _short(f"Mesa temática {p.number}, {p.topic}, {p.date}")  # type: ignore[union-attr]
+            return shorten(f"Mesa temática {p.number}, {p.topic}, {p.date}", 200)  # type: ignore[union-attr]
         if k == "actor":
-            return _short(p.description or p.name)  # type: ignore[union-attr]
+            return shorten(p.description or p.name, 200)  # type: ignore[union-attr]
         if k == "acronym":
-            return _short(p.expansion)  # type: ignore[union-attr]
+            return shorten(p.expansion, 200)  # type: ignore[union-attr]
         if k == "practice":
-            return _short(p.description or p.title)  # type: ignore[union-attr]
+            return shorten(p.description or p.title, 200)  # type: ignore[union-attr]
         if k == "project":
-            return _short(p.objective or p.title)  # type: ignore[union-attr]
+            return shorten(p.objective or p.title, 200)  # type: ignore[union-attr]
         if k == "passage":
-            return _short(self.sentence, 400)
-        return _short(self.title)
+            return shorten(self.sentence, 400)
+        return shorten(self.title, 200)
 
 
 

@@ -356,3 +356,17 @@ class Normalizer:
     def _canonical_word(self, token: str) -> str:
         return self.lexicon.spanish.get(token) or self.lexicon.english.get(token) or token
 
+
+def shorten(text: str | None, n: int = 220) -> str:
+    """At most n characters, cut between words (a word longer than 40 % of n is cut) and ended
+    with "…" when anything was left out."""
+    t = " ".join((text or "").split())
+    if len(t) <= n:
+        return t
+    room = n - 1
+    cut = t[:room]
+    if t[room] != " ":  # the cut falls inside a word: drop the broken word
+        space = cut.rfind(" ")
+        if space >= room * 0.6:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"

@@ -11,7 +11,6 @@ each line naming the commitment, the hito, who is responsible and the dates.
 from __future__ import annotations
 
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
-from knowledge.normalize import fold_simple
 from knowledge.qa.reading import Query
 from knowledge.refs import (
     commitment_ref,
@@ -406,6 +405,3 @@ class Aggregator:
         titles = list(dict.fromkeys(p.title for p, *_ in rows))
         return w._("Fuente: {title}.", title=", ".join(titles)) if titles else ""
 
-
-def folded(text: str) -> str:
-    return fold_simple(text)
