@@ -85,7 +85,10 @@ def _word_matches(token: str, text: str, prefix: bool) -> bool:
     if prefix:
         if token.startswith(text):
             return True
-        return len(text) >= 7 and len(token) >= len(text) and Levenshtein.distance(token[:len(text)], text) <= 1
+        # one typing error in the part the cue gives: a letter wrong, missing ("resposable") or extra
+        n = len(text)
+        return n >= 7 and len(token) >= n - 1 and any(
+            Levenshtein.distance(token[:k], text) <= 1 for k in (n - 1, n, n + 1))
     if token == text:
         return True
     return len(text) >= 7 and abs(len(token) - len(text)) <= 1 and Levenshtein.distance(token, text) <= 1
@@ -271,11 +274,15 @@ class Reader:
         used: set[int] = set()
         cue_words: set[str] = set()
         self._refs(q, used)
-        for start, end, name in self.ask_cues.find(tokens):
+        found = self.ask_cues.find(tokens)
+        in_charge = {start for start, _end, name in found if name == "responsible"}
+        for start, end, name in found:
             if name == "person" and end - start == 1 and tokens[start].endswith("s") and tokens[start] not in _PERSON_WORDS:
                 continue  # "secretarías", "ministros" in the plural: bodies or lists, not one person's name
             if name == "person" and _introduces_asker(tokens, start):
                 continue  # "como secretario municipal quisiera saber …": who asks, not what
+            if name == "person" and tokens[start] in ("quien", "who") and {end, end + 1} & in_charge:
+                continue  # "quién es el responsable …": the body in charge, not a person's name
             if name == "count" and q.count_target is None:
                 q.count_target = next((w for w in tokens[end:end + 3] if w not in self.stop and not w.isdigit()), None)
             if name not in q.asks:

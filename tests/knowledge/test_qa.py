@@ -1043,3 +1043,23 @@ def test_each_hito_of_a_commitment_comes_with_its_own_dates(core, question, said
 ])
 def test_cada_or_every_before_a_record_kind_reads_as_many_of_them(core, question, kind):
     assert kind in reader(core).read(question).plural
+
+
+@pytest.mark.parametrize("question", [
+    "quien es el responsable del censo de queserias",
+    "quien es la encargada del inventario de faros",
+    "who is the lead of commitment 2",
+])
+def test_quien_es_el_responsable_asks_for_the_body_in_charge_not_a_persons_name(core, question):
+    q = reader(core).read(question)
+    assert "responsible" in q.asks and "person" not in q.asks
+    assert "no dicen el nombre" not in core.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "quien es el resposable del censo de queserias",  # a letter missing
+    "qien lleva el compromiso 2 y quien es el reponsable del hito 1",
+    "responsbles del inventario de faros",
+])
+def test_a_cue_given_by_its_start_tolerates_a_missing_letter(core, question):
+    assert "responsible" in reader(core).read(question).asks
