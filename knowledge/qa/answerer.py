@@ -698,14 +698,22 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                    8: "octavo"}.get(q.plan or 0, "")
         marks = tuple(x for x in (ordinal, f"{q.plan}o", f"{q.plan}to", f"{q.plan}vo", f"{q.plan}er") if x)
         extra = ("plan",) + (("compromiso", str(q.commitment)) if q.commitment else ())
+        def names_the_plan(found) -> bool:  # "su primer Plan de Acción", not "el primer año"
+            if found is None:
+                return False
+            words = fold_simple(found[0].text).split()
+            return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
+
         sentence = self.best_sentence(q, None, extra=extra, must=marks)
+        sentence = sentence if names_the_plan(sentence) else None
         for part in _CLAUSES.split(q.original) if sentence is None else ():
             # "¿desde qué año es miembro? ¿y su primer plan de qué año es?": the part about that plan
             sub = self.reader.read(part)
             if sub.plan == q.plan and len(sub.content) < len(q.content):
                 sentence = self.best_sentence(sub, None, extra=extra, must=marks)
-                if sentence is not None:
+                if names_the_plan(sentence):
                     break
+                sentence = None
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)  # (with the other part's sentence, if it is another)
         known = ", ".join(p.title for p in self.k.plans())

@@ -1063,3 +1063,21 @@ def test_quien_es_el_responsable_asks_for_the_body_in_charge_not_a_persons_name(
 ])
 def test_a_cue_given_by_its_start_tolerates_a_missing_letter(core, question):
     assert "responsible" in reader(core).read(question).asks
+
+
+@pytest.mark.parametrize("question", [
+    "cuando se definio el primer plan de faros",
+    "el primer plan de que año es y desde cuando bahia sintetica esta en la liga ficticia de faros",
+    "en que año se hizo el 1er plan sintetico",
+])
+def test_the_sentence_about_the_first_plan_names_the_plan_not_the_first_year(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: a decoy "primer año" beside the sentence about the first plan
+    data.plans[0].facts += [
+        PlanFact(topic="passage", source=SRC, text="Desde el año 2024, el puerto de Bahía Sintética pertenece a la "
+                                                  "Liga Ficticia de Faros."),
+        PlanFact(topic="passage", source=SRC, text="Al cumplir el primer año del plan de faros, en 2031, se "
+                                                  "revisaron sus compromisos con la Liga Ficticia."),
+        PlanFact(topic="passage", source=SRC, text="En el año 2025, el país definió su primer Plan Sintético de "
+                                                  "faros, con vigencia de dos años.")]
+    text = Knowledge(data).ask(question).text
+    assert "2025" in text and "primer año" not in text, text
