@@ -95,6 +95,12 @@ class Resolver:
         if not ranked:
             return (Found(previous, 1, 1.0, True), []) if follow_up else (None, [])
         best = ranked[0]
+        # as good by score, and holding more of the question in its own words (not through the
+        # commitment it is in): "el hito de revisar las plataformas" is the hito that says "revisar"
+        fuller = [r for r in ranked[1:4] if r.score >= 0.85 * best.score and r.raw >= best.raw + 0.15
+                  and r.coverage >= best.coverage and not within(best.ref, r.ref)]  # (not the one holding it)
+        if fuller:
+            best = max(fuller, key=lambda r: (r.raw, r.score))
         if is_record(best.ref) and "commitment" not in q.named:
             topical = bool(self._topic_refs(q))
             deeper = [r for r in ranked[1:8] if within(r.ref, best.ref) and r.ref != best.ref

@@ -1081,3 +1081,22 @@ def test_the_sentence_about_the_first_plan_names_the_plan_not_the_first_year(mak
                                                   "faros, con vigencia de dos años.")]
     text = Knowledge(data).ask(question).text
     assert "2025" in text and "primer año" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuando empieza el hito de revisar y actualizar el registro de queserias",
+    "el hito de revisar y actualizar el registro de las queserias artesanales cuando arranca",
+    "revisar y actualizar el registro de queserias: en que fecha inicia ese hito",
+])
+def test_the_hito_that_says_the_question_in_its_own_words_wins_a_close_score(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: two hitos of one commitment; only the first says "revisar"
+    c2 = data.plans[0].commitments[1]
+    c2.hitos += [
+        Hito(number=3, text="Revisar y actualizar participativamente el registro de queserías artesanales del "
+                            "litoral, que incluya como mínimo: municipio, licencias, fichas sanitarias, fechas de "
+                            "inspección, mapas, contactos, productos, mercados y cooperativas de cada productor",
+             start="2030-08", end="2031-06", responsible=["ISP"], source=SRC),
+        Hito(number=4, text="Monitoreo del registro de queserías: actualizar el registro de queserías",
+             start="2030-11", end="2031-06", responsible=["ISP"], source=SRC)]
+    text = Knowledge(data).ask(question).text
+    assert "agosto de 2030" in text and "noviembre de 2030" not in text, text
