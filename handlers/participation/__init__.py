@@ -19,11 +19,11 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from handlers.participation.common import CONFIG_KEY, ParticipationConfig
-from handlers.participation.subscriptions import remember_database, subscription_button
+from handlers.participation.subscriptions import followed, subscription_button
 
 log = logging.getLogger(__name__)
 
-__all__ = ["register", "subscription_button"]
+__all__ = ["followed", "register", "subscription_button"]
 
 DELIVERY_INTERVAL = 1.0  # seconds between delivery rounds in the bot process
 DELIVERY_ROUND_BUDGET = 0.9  # a round sends for at most this long, so rounds never overlap
@@ -51,7 +51,6 @@ async def delivery_job(context: Any) -> None:
     services = application.bot_data.get("services")
     if services is None or services.database is None:
         return
-    remember_database(services.database)
     cfg: ParticipationConfig = application.bot_data.setdefault(CONFIG_KEY, ParticipationConfig())
     if cfg.sender is None:
         cfg.sender = BotApiSender("", application.bot.base_url + "/")

@@ -11,10 +11,9 @@ import contextlib
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -28,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.context import SERVICES_KEY, db_call, person_locale
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
 from knowledge.refs import SHIPPED_PLANS, Ref, canonical, parse_ref
@@ -58,8 +58,6 @@ def config(context: ContextTypes.DEFAULT_TYPE) -> ParticipationConfig:
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE):
-    from handlers.context import SERVICES_KEY
-
     return context.application.bot_data[SERVICES_KEY]
 
 
@@ -70,10 +68,6 @@ def database(context: ContextTypes.DEFAULT_TYPE):
     return db
 
 
-@contextlib.contextmanager
-def session_for(context: ContextTypes.DEFAULT_TYPE) -> Iterator[Session]:
-    with database(context).session() as session:
-        yield session
 
 
 def data(context: ContextTypes.DEFAULT_TYPE) -> KnowledgeData:
@@ -81,8 +75,6 @@ def data(context: ContextTypes.DEFAULT_TYPE) -> KnowledgeData:
 
 
 def locale_of(update: Update | None, context: ContextTypes.DEFAULT_TYPE) -> str:
-    from handlers.context import person_locale
-
     return person_locale(update, context)
 
 
@@ -160,25 +152,22 @@ def user_id_of(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
-def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+async def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
     if user_id is None:
         return False
-    with session_for(context) as s:
-        return repo.is_admin(s, user_id, config(context).admin_ids)
+    return await db_call(context, repo.is_admin, user_id, config(context).admin_ids)
 
 
-def is_osc_member(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+async def is_osc_member(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
     if user_id is None:
         return False
-    with session_for(context) as s:
-        return repo.is_osc_member(s, user_id)
+    return await db_call(context, repo.is_osc_member, user_id)
 
 
-def institutions_of(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> list[str]:
+async def institutions_of(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> list[str]:
     if user_id is None:
         return []
-    with session_for(context) as s:
-        return repo.focal_point_institutions(s, user_id)
+    return await db_call(context, repo.focal_point_institutions, user_id)
 
 
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, why: str) -> None:
@@ -253,12 +242,12 @@ def resolve_institutions(kd: KnowledgeData, text: str) -> tuple[list[Actor], lis
     return found, unknown
 
 
-def touch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def touch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
-    with session_for(context) as s:  # the id and the language only, never the Telegram name
-        repo.touch_person(s, user.id, locale=locale_of(update, context))
+    # the id and the language only, never the Telegram name
+    await db_call(context, repo.touch_person, user.id, locale=locale_of(update, context))
 
 
 # --- knowledge lookups ---------------------------------------------------------------------------
