@@ -32,6 +32,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import DEFAULT_BASE_URL, Settings
+from bot.persistence import DatabasePersistence
 from bot.ratelimit import FloodControl, RetryingRateLimiter
 from bot.startup import PreparedKnowledge, prepare_knowledge, resume_gc
 from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor, SkipUnparseableUpdates
@@ -40,6 +41,7 @@ from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
 from handlers.flood import FLOOD_KEY, flood_gate
+from handlers.participation.common import CONVERSATION_TIMEOUT
 from knowledge.i18n import N_, translations
 from knowledge.schema import KnowledgeData
 
@@ -216,7 +218,7 @@ def build_application(
     data: KnowledgeData | None = None,
     request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter | None | object = _DEFAULT,
-    persistence: BasePersistence | None = None,
+    persistence: BasePersistence | None | object = _DEFAULT,
     preparing: Future[PreparedKnowledge] | None = None,
     concurrent_updates: int = DEFAULT_CONCURRENCY,
 ) -> Application:
@@ -225,9 +227,9 @@ def build_application(
     passes `preparing`: the database and knowledge core being prepared in a worker thread
     since before the heavy imports (bot/startup.py); post_init waits for it.
 
-    No persistence by default: the one thing worth keeping across restarts, the person's
-    language, lives in the database (handlers/preferences.py), and a pickle of every person's
-    user_data rewritten every few seconds cost more than it saved."""
+    Conversation state is kept in the database (bot/persistence.py): the given `db`, else the
+    one of DATABASE_URL when the services come from the settings; none for ready services
+    without a database (offline tests, benches) or with persistence=None."""
     token = settings.require_token()
     builder = (
         ApplicationBuilder()
@@ -245,6 +247,10 @@ def build_application(
     limiter = RetryingRateLimiter(max_retries=3) if rate_limiter is _DEFAULT else rate_limiter
     if limiter is not None:
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    if persistence is _DEFAULT:
+        persistence = (DatabasePersistence(db if db is not None else settings.database_url,
+                                           conversation_timeout=CONVERSATION_TIMEOUT)
+                       if db is not None or knowledge is None else None)
     if persistence is not None:
         builder = builder.persistence(persistence)  # type: ignore[arg-type]
     if request is not None:

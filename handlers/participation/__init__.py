@@ -87,9 +87,13 @@ def register(application: Any, settings: Any | None = None) -> None:
     application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=_admin_ids(application, settings))
     # Order inside the group: conversations first (they only take updates of a conversation in
     # progress or their entry command), then plain commands and buttons.
-    for module in (registration, roles, updates, monitoring, subscriptions, privacy):
-        for handler in module.handlers():
-            application.add_handler(handler)
+    # Conversations are persistent when the application has a persistence (bot/persistence.py):
+    # a restart mid-way resumes where each person was.
+    persistent = application.persistence is not None
+    for handler in [*registration.handlers(persistent), *roles.handlers(persistent),
+                    *updates.handlers(persistent), *monitoring.handlers(persistent),
+                    *subscriptions.handlers(), *privacy.handlers()]:
+        application.add_handler(handler)
     # after the answer, in a group of its own: who wrote, for /enlace @username (in memory)
     application.add_handler(TypeHandler(Update, roles.remember_username), group=USERNAME_GROUP)
     if application.job_queue is not None:

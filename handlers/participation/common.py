@@ -370,9 +370,11 @@ CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)  # a step left this long ends th
 
 
 def conversation(name: str, entry_points: list[BaseHandler], states: dict[object, list[BaseHandler]],
-                 drafts: tuple[str, ...]) -> ConversationHandler:
+                 drafts: tuple[str, ...], persistent: bool = False) -> ConversationHandler:
     """A participation conversation: /cancelar ends it and drops the drafts it keeps in
-    user_data; starting it again restarts it (allow_reentry).  Text typed at a step that
+    user_data; starting it again restarts it (allow_reentry).  `persistent` (the application
+    has a persistence, bot/persistence.py): where each person is survives a restart, and so do
+    their drafts (user_data).  Text typed at a step that
     waits for a button is read as a choice among the buttons offered (`offer`): by its number
     or its name, as if pressed; anything else gets a reminder of what to pick and how to leave,
     never an unrelated answer while the conversation waits."""
@@ -411,7 +413,8 @@ def conversation(name: str, entry_points: list[BaseHandler], states: dict[object
                                    TypeHandler(Update, timed_out)]},
                                fallbacks=[CommandHandler("cancelar", cancel),
                                           MessageHandler(filters.TEXT & ~filters.COMMAND, typed_at_a_button_step)],
-                               name=name, allow_reentry=True, conversation_timeout=CONVERSATION_TIMEOUT)
+                               name=name, allow_reentry=True, conversation_timeout=CONVERSATION_TIMEOUT,
+                               persistent=persistent)
 
 
 # --- choices: the buttons of a step, also chosen by typing -----------------------------------------

@@ -306,7 +306,7 @@ def _store_report(s: Session, kd: KnowledgeData, user_id: int, draft: dict, conf
     return reference
 
 
-def report_conversation() -> ConversationHandler:
+def report_conversation(persistent: bool = False) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
         entry_points=[CommandHandler("monitoreo", start_report), deep_link_entry("monitoreo", start_report)],
@@ -322,6 +322,7 @@ def report_conversation() -> ConversationHandler:
         },
         name="pa_report",
         drafts=(DRAFT, ANSWERING, MODERATING),
+        persistent=persistent,
     )
 
 
@@ -404,12 +405,13 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     return ConversationHandler.END
 
 
-def answer_conversation() -> ConversationHandler:
+def answer_conversation(persistent: bool = False) -> ConversationHandler:
     return conversation(
         entry_points=[CallbackQueryHandler(start_answer, pattern=r"^pa:fx:")],
         states={ANSWER: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer)]},
         name="pa_answer",
         drafts=(DRAFT, ANSWERING, MODERATING),
+        persistent=persistent,
     )
 
 
@@ -495,21 +497,22 @@ async def skipped_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return await _moderate(update, context, None)
 
 
-def moderation_conversation() -> ConversationHandler:
+def moderation_conversation(persistent: bool = False) -> ConversationHandler:
     return conversation(
         entry_points=[CallbackQueryHandler(start_moderation, pattern=r"^pa:f[ph]:")],
         states={REASON: [CallbackQueryHandler(skipped_reason, pattern=r"^pa:fm:"),
                          MessageHandler(filters.TEXT & ~filters.COMMAND, typed_reason)]},
         name="pa_moderation",
         drafts=(DRAFT, ANSWERING, MODERATING),
+        persistent=persistent,
     )
 
 
-def handlers() -> list:
+def handlers(persistent: bool = False) -> list:
     return [
-        report_conversation(),
-        answer_conversation(),
-        moderation_conversation(),
+        report_conversation(persistent),
+        answer_conversation(persistent),
+        moderation_conversation(persistent),
         CommandHandler("mis_reportes", my_reports),
         deep_link_entry("mis_reportes", my_reports),
         CommandHandler("moderar", moderation_queue),

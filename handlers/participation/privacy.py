@@ -68,7 +68,8 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # the person is the one pressing: never an id from the button
     kept = await db_call(context, _erase, user_id_of(update))
-    context.user_data.clear()  # drafts and cached choices in this process too
+    context.user_data.clear()  # drafts and cached choices in this process too...
+    context.application.drop_user_data(user_id_of(update))  # ...and never written back (bot_state)
     await say(update, context, esc(_("Listo: borramos tus datos.") + "\n" + what_stays_public(kept, _)))
 
 

@@ -392,7 +392,7 @@ def _file_application(s: Session, user_id: int, draft: dict, configured_admins: 
     notify.notify_people(s, admins, f"reg:{membership.id}", render, kind="admin")
 
 
-def registration_conversation() -> ConversationHandler:
+def registration_conversation(persistent: bool = False) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
         entry_points=[CommandHandler("registro", start_registration),
@@ -410,6 +410,7 @@ def registration_conversation() -> ConversationHandler:
         },
         name="pa_registration",
         drafts=(DRAFT,),
+        persistent=persistent,
     )
 
 
@@ -489,9 +490,9 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                     else _("Solicitud {id} rechazada.")).format(id=membership_id)))
 
 
-def handlers() -> list:
+def handlers(persistent: bool = False) -> list:
     return [
-        registration_conversation(),
+        registration_conversation(persistent),
         CommandHandler("pendientes", pending_queue),
         CallbackQueryHandler(decide, pattern=r"^pa:m[ar]:"),
     ]

@@ -317,18 +317,19 @@ async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     return ConversationHandler.END
 
 
-def focal_from_queue_conversation() -> ConversationHandler:
+def focal_from_queue_conversation(persistent: bool = False) -> ConversationHandler:
     return conversation(
         entry_points=[CallbackQueryHandler(focal_from_queue, pattern=r"^pa:mf:")],
         states={INSTITUTIONS: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_institutions)]},
         name="pa_focal_from_queue",
         drafts=(APPOINTING,),
+        persistent=persistent,
     )
 
 
-def handlers() -> list:
+def handlers(persistent: bool = False) -> list:
     return [
-        focal_from_queue_conversation(),
+        focal_from_queue_conversation(persistent),
         CommandHandler("admin", admin_command),
         CommandHandler("enlace", focal_point_command),
         CallbackQueryHandler(approve_as_focal_point, pattern=r"^pa:mi:"),

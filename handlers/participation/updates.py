@@ -344,7 +344,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-def update_conversation() -> ConversationHandler:
+def update_conversation(persistent: bool = False) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
         entry_points=[CommandHandler("actualizar", start_update), deep_link_entry("actualizar", start_update)],
@@ -361,6 +361,7 @@ def update_conversation() -> ConversationHandler:
         },
         name="pa_update",
         drafts=(DRAFT,),
+        persistent=persistent,
     )
 
 
@@ -375,5 +376,5 @@ async def forged_update_press(update: Update, context: ContextTypes.DEFAULT_TYPE
     await refuse(update, context, _("Este botón ya no es válido. Empieza de nuevo con /actualizar."))
 
 
-def handlers() -> list:
-    return [update_conversation(), CallbackQueryHandler(forged_update_press, pattern=r"^pa:u[hspnec]:")]
+def handlers(persistent: bool = False) -> list:
+    return [update_conversation(persistent), CallbackQueryHandler(forged_update_press, pattern=r"^pa:u[hspnec]:")]
