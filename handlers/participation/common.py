@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -28,6 +27,7 @@ from telegram.ext import (
 )
 
 from handlers.context import SERVICES_KEY, db_call, person_locale
+from handlers.messaging import reply
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
 from knowledge.refs import SHIPPED_PLANS, Ref, canonical, parse_ref
@@ -124,18 +124,10 @@ def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, html_text: str,
               markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send html_text to the update's chat, whole: a text longer than one message goes as
-    several (split between paragraphs or words, never inside a tag or an entity); the buttons
-    go on the last. Nothing is cut."""
-    from handlers.render import split_message
-
-    chat = update.effective_chat
-    if chat is None:
-        return
-    chunks = split_message(html_text) or ["…"]
-    for index, chunk in enumerate(chunks):
-        await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML,
-                                       reply_markup=markup if index == len(chunks) - 1 else None)
+    """Send html_text to the update's chat by the bot's one reply path (handlers.messaging.reply):
+    whole, as several messages when long (never cut inside a tag or an entity), the buttons on
+    the last, and handed to the outbox when the Bot API cannot take it now."""
+    await reply(update, context, html_text, markup)
 
 
 async def answer_press(update: Update, text: str | None = None, alert: bool = False) -> None:
