@@ -31,6 +31,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import DEFAULT_BASE_URL, Settings
+from bot.persistence import DatabasePersistence
 from bot.ratelimit import FloodControl, RetryingRateLimiter
 from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor, SkipUnparseableUpdates
 from handlers import buttons, commands, fallbacks, free_text, inline, progress
@@ -38,6 +39,7 @@ from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.context import SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
 from handlers.flood import FLOOD_KEY, flood_gate
+from handlers.participation.common import CONVERSATION_TIMEOUT
 from knowledge.core import Knowledge
 from knowledge.i18n import N_, translations
 from knowledge.schema import KnowledgeData
@@ -217,16 +219,16 @@ def build_application(
     data: KnowledgeData | None = None,
     request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter | None | object = _DEFAULT,
-    persistence: BasePersistence | None = None,
+    persistence: BasePersistence | None | object = _DEFAULT,
     concurrent_updates: int = DEFAULT_CONCURRENCY,
 ) -> Application:
     """The Application for `settings`.  Tests and benches may pass ready services (db,
     knowledge, data), a local `request` transport, and rate_limiter=None; otherwise post_init
     prepares the database and the knowledge core (load_services).
 
-    No persistence by default: the one thing worth keeping across restarts, the person's
-    language, lives in the database (handlers/preferences.py), and a pickle of every person's
-    user_data rewritten every few seconds cost more than it saved."""
+    Conversation state is kept in the database (bot/persistence.py): the given `db`, else the
+    one of DATABASE_URL when the services come from the settings; none for ready services
+    without a database (offline tests, benches) or with persistence=None."""
     token = settings.require_token()
     builder = (
         ApplicationBuilder()
@@ -244,6 +246,10 @@ def build_application(
     limiter = RetryingRateLimiter(max_retries=3) if rate_limiter is _DEFAULT else rate_limiter
     if limiter is not None:
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    if persistence is _DEFAULT:
+        persistence = (DatabasePersistence(db if db is not None else settings.database_url,
+                                           conversation_timeout=CONVERSATION_TIMEOUT)
+                       if db is not None or knowledge is None else None)
     if persistence is not None:
         builder = builder.persistence(persistence)  # type: ignore[arg-type]
     if request is not None:

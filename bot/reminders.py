@@ -21,15 +21,18 @@ from handlers.participation import notify
 from handlers.participation.common import (
     actor_index,
     all_commitments,
+    config,
     esc,
     ref_title,
     responsible_keys,
 )
 from knowledge.i18n import format_day
+from knowledge.progress import is_completed, is_overdue
 from knowledge.refs import hito_ref
 from knowledge.schema import KnowledgeData
 from storage.repositories import outbox
 from storage.repositories import participation as repo
+from storage.repositories.knowledge import read_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -42,31 +45,28 @@ def local_now() -> dt.datetime:
     return dt.datetime.now(GUATEMALA)
 
 
-def _final_keys(kd: KnowledgeData) -> set[str]:
-    return {s.key for s in kd.statuses if s.final}
-
-
 def queue_due_reminders(session: Session, kd: KnowledgeData, today: dt.date,
                         configured_admins: Collection[int]) -> int:
-    """Queue due-soon reminders to focal points and overdue notices to admins."""
-    final = _final_keys(kd)
+    """Queue due-soon reminders to focal points and overdue notices to admins (overdue as the
+    knowledge core decides it: knowledge.progress.is_overdue)."""
+    statuses = {s.key: s for s in kd.statuses}
     index = actor_index(kd)
     admins = notify.locales_of(session, repo.admin_ids(session, configured_admins))
     queued = 0
     for plan, commitment in all_commitments(kd):
         for hito in commitment.hitos:
-            if hito.end is None or (hito.current and hito.current.status in final):
+            if hito.end is None:
                 continue
             due = hito.end.last_day()
-            days_left = (due - today).days
             ref = hito_ref(plan.key, commitment.number, hito.number)
-            if days_left < 0:
+            if is_overdue(hito, statuses, today):
                 queued += notify.notify_people(
                     session, admins, f"overdue:{ref}:{due.isoformat()}",
                     lambda loc, ref=ref, due=due, text=hito.text: _overdue_text(kd, ref, text, due, loc), "reminder")
                 continue
+            days_left = (due - today).days
             threshold = next((t for t in sorted(DUE_THRESHOLDS) if days_left <= t), None)
-            if threshold is None:
+            if threshold is None or days_left < 0 or is_completed(hito, statuses):
                 continue
             focal = notify.locales_of(session, repo.focal_points_of(
                 session, responsible_keys(kd, commitment, hito, index)))
@@ -120,33 +120,27 @@ def queue_digests(session: Session, hour: int, today: dt.date) -> int:
 # --- JobQueue wiring ------------------------------------------------------------------------------
 
 
-def _fresh_knowledge(application: Any) -> KnowledgeData:
+async def _fresh_knowledge(application: Any) -> KnowledgeData:
     """The knowledge base with current statuses read from the database, else what the bot holds."""
     services = application.bot_data["services"]
     try:
-        from storage.repositories.knowledge import read_knowledge
-
-        with services.database.session() as s:
-            return read_knowledge(s)
-    except Exception:  # storage without read_knowledge yet: the bot's copy is good enough daily
+        return await services.database.call(read_knowledge)
+    except Exception:  # the database is unreadable now: the bot's copy is good enough daily
         log.warning("reminders: using the bot's in-memory knowledge base", exc_info=True)
         return services.data
 
 
 async def daily_reminders_job(context: Any) -> None:
-    from handlers.participation.common import config
-
     application = context.application
-    kd = _fresh_knowledge(application)
-    with application.bot_data["services"].database.session() as s:
-        queued = queue_due_reminders(s, kd, local_now().date(), config(context).admin_ids)
+    kd = await _fresh_knowledge(application)
+    queued = await application.bot_data["services"].database.call(
+        queue_due_reminders, kd, local_now().date(), config(context).admin_ids)
     log.info("reminders: %d queued", queued)
 
 
 async def hourly_digest_job(context: Any) -> None:
     now = local_now()
-    with context.application.bot_data["services"].database.session() as s:
-        queued = queue_digests(s, now.hour, now.date())
+    queued = await context.application.bot_data["services"].database.call(queue_digests, now.hour, now.date())
     log.info("digests for %02d:00: %d queued", now.hour, queued)
 
 

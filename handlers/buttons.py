@@ -12,6 +12,7 @@ from handlers.catalogue import about_screen, catalogue_screen, groups_screen, pr
 from handlers.commands import LAST_SEARCH_KEY, search_screen, set_language
 from handlers.context import services, tr
 from handlers.messaging import show
+from handlers.participation.subscriptions import followed
 from handlers.progress import send_chart
 from handlers.views import (
     Screen,
@@ -40,7 +41,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not await send_chart(update, context, press.ref or ""):
             await _gone(update, context)
         return
-    screen = screen_for(update, context, press)
+    screen = await screen_for(update, context, press)
     if screen is None:
         await _gone(update, context)
         return
@@ -48,10 +49,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, context, screen.text, screen.keyboard)
 
 
-def screen_for(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press) -> Screen | None:
+async def screen_for(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press) -> Screen | None:
     locale, _ = tr(update, context)
     svc = services(context)
-    user_id = update.effective_user.id if update.effective_user else None
+    if press.action in ("commitment", "hito", "ref"):  # a card: its follow button as the person stands
+        following = await followed(context, update.effective_user.id if update.effective_user else None)
     if press.action == "menu":
         return main_menu(locale, _)
     if press.action == "plans":
@@ -61,12 +63,12 @@ def screen_for(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press)
         return plan_screen(svc, plan, press.page, _) if plan else None
     if press.action == "commitment":
         found = located(svc, press.ref)  # an old button's "c3": the commitment it named then
-        return commitment_screen(svc, found.plan, found.commitment, press.page, locale, _, user_id) \
+        return commitment_screen(svc, found.plan, found.commitment, press.page, locale, _, following) \
             if found is not None and found.hito is None else None
     if press.action == "hito":
-        return hito_screen(svc, press.ref or "", locale, _, user_id)
+        return hito_screen(svc, press.ref or "", locale, _, following)
     if press.action == "ref":
-        return ref_screen(svc, press.ref or "", locale, _, user_id)
+        return ref_screen(svc, press.ref or "", locale, _, following)
     if press.action == "search":
         words = press.words or (context.user_data or {}).get(LAST_SEARCH_KEY)
         return search_screen(svc, words, press.page, locale, _) if words else None

@@ -13,6 +13,7 @@ import handlers.callback_data as cb
 from handlers.catalogue import catalogue_screen, search_with_practices
 from handlers.context import Services, services, tr
 from handlers.messaging import reply
+from handlers.participation.subscriptions import followed
 from handlers.preferences import remember_locale
 from handlers.render import esc
 from handlers.views import Screen, help_screen, main_menu, plans_screen, ref_screen
@@ -30,7 +31,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     if payload:
         ref = from_payload(payload)
-        screen = ref_screen(services(context), str(ref), locale, _, update.effective_user.id) if ref else None
+        following = await followed(context, update.effective_user.id if update.effective_user else None)
+        screen = ref_screen(services(context), str(ref), locale, _, following) if ref else None
         if screen is not None:
             await reply(update, context, screen.text, screen.keyboard)
             return

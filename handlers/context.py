@@ -1,7 +1,9 @@
 """What every handler needs from the application: services, the person's language, gettext.
 
 Services are created once in `bot.app.post_init` and kept in `application.bot_data`; handlers
-only read them through `services(context)`.  The person's language is their own choice
+only read them through `services(context)`.  Every handler and job reaches the database the same
+way, `await db_call(context, fn, *args)`: fn(session, *args) in one transaction in a worker thread
+(storage.db.Database.call), so a locked or slow database never stalls the event loop.  The person's language is their own choice
 (/idioma, remembered in user_data), else Telegram's language_code, else DEFAULT_LOCALE.
 """
 
@@ -9,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from knowledge.answers import Answer, Hit
 from knowledge.i18n import normalize_locale, translations
 from knowledge.schema import Commitment, Hito, KnowledgeData, Plan
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 SERVICES_KEY = "services"
 LOCALE_KEY = "locale"
@@ -61,6 +67,16 @@ class Services:
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data[SERVICES_KEY]
+
+
+async def db_call(context: ContextTypes.DEFAULT_TYPE, fn: Callable[Concatenate[Session, P], T], /,
+                  *args: P.args, **kwargs: P.kwargs) -> T:
+    """fn(session, *args, **kwargs) in one transaction, off the event loop (a worker thread):
+    the one way handlers and jobs use the database."""
+    database = services(context).database
+    if database is None:
+        raise RuntimeError("this needs the database (services.database is None)")
+    return await database.call(fn, *args, **kwargs)
 
 
 def chosen_locale(context: ContextTypes.DEFAULT_TYPE) -> str | None:

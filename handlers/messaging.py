@@ -14,12 +14,14 @@ piece, and never lose an answer because the Bot API was briefly unreachable.
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import warnings
 from typing import Any
 
+from sqlalchemy.orm import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
@@ -27,6 +29,7 @@ from telegram.warnings import PTBUserWarning
 
 from handlers.context import SERVICES_KEY
 from handlers.render import split_message
+from storage.repositories.outbox import NewMessage, enqueue_many
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +72,11 @@ def outbox_key(update: Update, chat_id: int, index: int, chunk: str) -> str:
     return f"reply:{chat_id}:{update.update_id}:{index}:{digest}"
 
 
-def _enqueue_replies(database: Any, messages: list[Any], delay: float) -> int:
-    import dataclasses
-    import datetime as dt
-
-    from storage.repositories.outbox import enqueue_many
-
+def _enqueue_replies(session: Session, messages: list[NewMessage], delay: float) -> int:
     if delay > 0:
         not_before = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
         messages = [dataclasses.replace(m, not_before=not_before) for m in messages]
-    with database.session() as session:
-        return enqueue_many(session, messages)
+    return enqueue_many(session, messages)
 
 
 def _retry_after_seconds(error: Exception) -> float:
@@ -99,14 +96,12 @@ async def hand_to_outbox(context: ContextTypes.DEFAULT_TYPE, update: Update, cha
     database = getattr(svc, "database", None)
     if database is None:
         return False
-    from storage.repositories.outbox import NewMessage
-
     messages = [NewMessage(chat_id=chat_id, text=text, kind=OUTBOX_KIND, reply_markup=markup,
                            dedupe_key=outbox_key(update, chat_id, index, text))
                 for index, text, markup in pieces]
     delay = _retry_after_seconds(error)
     try:
-        await asyncio.to_thread(_enqueue_replies, database, messages, delay)
+        await database.call(_enqueue_replies, messages, delay)
     except Exception:
         log.exception("could not queue the reply to chat %s in the outbox", chat_id)
         return False

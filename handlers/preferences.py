@@ -9,7 +9,6 @@ choice lives in user_data only.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -17,6 +16,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.context import LOCALE_KEY, SERVICES_KEY
+from storage.repositories.preferences import choose_locale, chosen_locale
 
 log = logging.getLogger(__name__)
 
@@ -28,20 +28,6 @@ def _database(context: ContextTypes.DEFAULT_TYPE) -> Any | None:
     return getattr(svc, "database", None)
 
 
-def _read_locale(database: Any, user_id: int) -> str | None:
-    from storage.repositories.preferences import chosen_locale
-
-    with database.session() as session:
-        return chosen_locale(session, user_id)
-
-
-def _write_locale(database: Any, user_id: int, locale: str) -> None:
-    from storage.repositories.preferences import choose_locale
-
-    with database.session() as session:
-        choose_locale(session, user_id, locale)
-
-
 async def ensure_preferences(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Put the person's stored choices in user_data, once per person and process."""
     user_data = context.user_data
@@ -50,7 +36,7 @@ async def ensure_preferences(update: Update, context: ContextTypes.DEFAULT_TYPE)
     database = _database(context)
     if database is not None and LOCALE_KEY not in user_data:
         try:
-            locale = await asyncio.to_thread(_read_locale, database, update.effective_user.id)
+            locale = await database.call(chosen_locale, update.effective_user.id)
         except Exception:  # the database is down: answer in the default language, retry later
             log.exception("could not read the preferences of a person")
             return
@@ -72,7 +58,7 @@ async def remember_locale(update: Update, context: ContextTypes.DEFAULT_TYPE, lo
     user = update.effective_user
     if database is not None and user is not None:
         try:
-            await asyncio.to_thread(_write_locale, database, user.id, locale)
+            await database.call(choose_locale, user.id, locale)
         except Exception as exc:
             log.warning("could not store the language a person chose (%s)", type(exc).__name__)
             raise NotSaved("the language could not be stored") from exc

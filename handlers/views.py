@@ -8,7 +8,7 @@ come from the knowledge core's cards (`Knowledge.card`), escaped here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers.callback_data as cb
 from handlers.context import Services
+from handlers.participation.subscriptions import subscription_button
 from handlers.render import answer_html, esc
 from knowledge.compose import shorten
 from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref, to_payload
@@ -43,17 +44,10 @@ def share_button(services: Services, ref: str, _: Gettext) -> InlineKeyboardButt
     return InlineKeyboardButton(_("🔗 Compartir"), url=f"https://t.me/share/url?url={quote(link, safe='')}")
 
 
-def subscription_row(services: Services, ref: str, user_id: int | None, locale: str) -> list[InlineKeyboardButton]:
-    """The participation room's subscribe button, when that room is installed."""
-    try:
-        from handlers.participation import subscription_button  # optional room
-    except ImportError:
-        return []
-    try:
-        button = subscription_button(user_id, ref, locale)
-    except Exception:  # a failing optional button must not hide the card
-        log.exception("subscription_button failed for %s", ref)
-        return []
+def subscription_row(ref: str, following: Collection[str], locale: str) -> list[InlineKeyboardButton]:
+    """The participation room's follow / unfollow button; `following`: the refs the person
+    follows (handlers.participation.followed, read before the screen is built)."""
+    button = subscription_button(ref, locale, following)
     return [button] if button is not None else []
 
 
@@ -168,7 +162,7 @@ def card_text(services: Services, ref: str, locale: str, _: Gettext) -> str | No
 
 
 def commitment_screen(services: Services, plan: Plan, commitment: Commitment, page: int, locale: str,
-                      _: Gettext, user_id: int | None = None) -> Screen:
+                      _: Gettext, following: Collection[str] = frozenset()) -> Screen:
     ref = commitment_ref(plan.key, commitment.number)
     text = card_text(services, ref, locale, _) or f"<b>{esc(commitment.title)}</b>"
     hitos = sorted(commitment.hitos, key=lambda h: h.number)
@@ -183,7 +177,7 @@ def commitment_screen(services: Services, plan: Plan, commitment: Commitment, pa
     if pager:
         rows.append(pager)
     extra = [InlineKeyboardButton(_("📊 Avance"), callback_data=cb.chart(ref))] if hitos else []
-    rows.append(extra + [share_button(services, ref, _)] + subscription_row(services, ref, user_id, locale))
+    rows.append(extra + [share_button(services, ref, _)] + subscription_row(ref, following, locale))
     rows.append([InlineKeyboardButton(_("⬅️ Compromisos"), callback_data=cb.plan(plan.key)),
                  InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
     return Screen(text, InlineKeyboardMarkup(rows))
@@ -199,7 +193,7 @@ def located(services: Services, ref: Ref | str | None):
 
 
 def hito_screen(services: Services, ref: Ref | str, locale: str, _: Gettext,
-                user_id: int | None = None) -> Screen | None:
+                following: Collection[str] = frozenset()) -> Screen | None:
     found = located(services, ref)
     if found is None or found.hito is None:
         return None
@@ -207,7 +201,7 @@ def hito_screen(services: Services, ref: Ref | str, locale: str, _: Gettext,
     cref = commitment_ref(found.plan.key, found.commitment.number)
     text = card_text(services, ref, locale, _) or f"<b>{esc(hito.text)}</b>"
     rows = [
-        [share_button(services, ref, _)] + subscription_row(services, ref, user_id, locale),
+        [share_button(services, ref, _)] + subscription_row(ref, following, locale),
         [InlineKeyboardButton(_("⬅️ Compromiso {n}").format(n=found.commitment.number),
                               callback_data=cb.commitment(cref)),
          InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())],
@@ -216,7 +210,7 @@ def hito_screen(services: Services, ref: Ref | str, locale: str, _: Gettext,
 
 
 def ref_screen(services: Services, ref_text: str, locale: str, _: Gettext,
-               user_id: int | None = None) -> Screen | None:
+               following: Collection[str] = frozenset()) -> Screen | None:
     """The screen for any ref (deep links, answer choices); None when it names nothing."""
     ref: Ref | None = parse_ref(ref_text)
     if ref is None:
@@ -226,9 +220,9 @@ def ref_screen(services: Services, ref_text: str, locale: str, _: Gettext,
         return plan_screen(services, plan, 0, _) if plan else None
     if ref.kind == "commitment":
         found = located(services, ref)
-        return commitment_screen(services, found.plan, found.commitment, 0, locale, _, user_id) if found else None
+        return commitment_screen(services, found.plan, found.commitment, 0, locale, _, following) if found else None
     if ref.kind == "hito":
-        return hito_screen(services, ref, locale, _, user_id)
+        return hito_screen(services, ref, locale, _, following)
     if ref.kind in ("catalogue", "practice"):
         from handlers.catalogue import catalogue_screen, practice_screen  # it builds on this module
 
@@ -248,7 +242,7 @@ def ref_screen(services: Services, ref_text: str, locale: str, _: Gettext,
         rows.append([InlineKeyboardButton(_("⬅️ Hito {n}").format(n=found.hito.number),
                                           callback_data=cb.hito(ref.up_to("hito")))])
     if ref.kind == "actor":
-        rows[0] += subscription_row(services, str(ref), user_id, locale)
+        rows[0] += subscription_row(str(ref), following, locale)
     rows.append([InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
     return Screen(text, InlineKeyboardMarkup(rows))
 

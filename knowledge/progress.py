@@ -56,10 +56,15 @@ def commitment_progress(hitos: Iterable[Hito], statuses: Statuses) -> int | None
     return round(sum(v or 0 for v in values) / len(values))
 
 
+def is_completed(hito: Hito, statuses: Statuses) -> bool:
+    """Its status now is a final one (completed)."""
+    status = hito_state(hito)[0]
+    found = _by_key(statuses).get(status) if status else None
+    return found is not None and found.final
+
+
 def is_overdue(hito: Hito, statuses: Statuses, today: dt.date) -> bool:
     """Past its end date (its last possible day) and not recorded as completed."""
     if hito.end is None or hito.end.last_day() >= today:
         return False
-    status = hito_state(hito)[0]
-    found = _by_key(statuses).get(status) if status else None
-    return not (found is not None and found.final)
+    return not is_completed(hito, statuses)

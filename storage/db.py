@@ -15,11 +15,12 @@ each other through the migrations.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -29,6 +30,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -96,6 +100,19 @@ class Database:
             raise
         finally:
             session.close()
+
+    def run(self, fn: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """fn(session, *args, **kwargs) in one transaction (`session()`), here and now."""
+        with self.session() as session:
+            return fn(session, *args, **kwargs)
+
+    async def call(self, fn: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`run` in a worker thread (asyncio.to_thread): how the bot's handlers and jobs reach the
+        database. A slow or locked database (SQLite waits up to its busy timeout for another
+        writer) then delays only the update that waits for it, never the event loop and so never
+        anybody else's answer. `fn` gets the session and returns plain values (or objects whose
+        attributes it has read: sessions do not expire them on commit)."""
+        return await asyncio.to_thread(self.run, fn, *args, **kwargs)
 
     def alembic_config(self, connection: Connection | None = None) -> Config:
         """A programmatic Alembic config (no alembic.ini needed; works from an installed package)."""

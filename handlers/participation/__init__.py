@@ -19,11 +19,11 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from handlers.participation.common import CONFIG_KEY, ParticipationConfig
-from handlers.participation.subscriptions import remember_database, subscription_button
+from handlers.participation.subscriptions import followed, subscription_button
 
 log = logging.getLogger(__name__)
 
-__all__ = ["register", "subscription_button"]
+__all__ = ["followed", "register", "subscription_button"]
 
 DELIVERY_INTERVAL = 1.0  # seconds between delivery rounds in the bot process
 DELIVERY_ROUND_BUDGET = 0.9  # a round sends for at most this long, so rounds never overlap
@@ -51,7 +51,6 @@ async def delivery_job(context: Any) -> None:
     services = application.bot_data.get("services")
     if services is None or services.database is None:
         return
-    remember_database(services.database)
     cfg: ParticipationConfig = application.bot_data.setdefault(CONFIG_KEY, ParticipationConfig())
     if cfg.sender is None:
         cfg.sender = BotApiSender("", application.bot.base_url + "/")
@@ -88,9 +87,13 @@ def register(application: Any, settings: Any | None = None) -> None:
     application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=_admin_ids(application, settings))
     # Order inside the group: conversations first (they only take updates of a conversation in
     # progress or their entry command), then plain commands and buttons.
-    for module in (registration, roles, updates, monitoring, subscriptions, privacy):
-        for handler in module.handlers():
-            application.add_handler(handler)
+    # Conversations are persistent when the application has a persistence (bot/persistence.py):
+    # a restart mid-way resumes where each person was.
+    persistent = application.persistence is not None
+    for handler in [*registration.handlers(persistent), *roles.handlers(persistent),
+                    *updates.handlers(persistent), *monitoring.handlers(persistent),
+                    *subscriptions.handlers(), *privacy.handlers()]:
+        application.add_handler(handler)
     # after the answer, in a group of its own: who wrote, for /enlace @username (in memory)
     application.add_handler(TypeHandler(Update, roles.remember_username), group=USERNAME_GROUP)
     if application.job_queue is not None:

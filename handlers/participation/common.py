@@ -11,12 +11,10 @@ import contextlib
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -28,6 +26,8 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.context import SERVICES_KEY, db_call, person_locale
+from handlers.messaging import reply
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
 from knowledge.refs import SHIPPED_PLANS, Ref, canonical, parse_ref
@@ -58,8 +58,6 @@ def config(context: ContextTypes.DEFAULT_TYPE) -> ParticipationConfig:
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE):
-    from handlers.context import SERVICES_KEY
-
     return context.application.bot_data[SERVICES_KEY]
 
 
@@ -70,10 +68,6 @@ def database(context: ContextTypes.DEFAULT_TYPE):
     return db
 
 
-@contextlib.contextmanager
-def session_for(context: ContextTypes.DEFAULT_TYPE) -> Iterator[Session]:
-    with database(context).session() as session:
-        yield session
 
 
 def data(context: ContextTypes.DEFAULT_TYPE) -> KnowledgeData:
@@ -81,8 +75,6 @@ def data(context: ContextTypes.DEFAULT_TYPE) -> KnowledgeData:
 
 
 def locale_of(update: Update | None, context: ContextTypes.DEFAULT_TYPE) -> str:
-    from handlers.context import person_locale
-
     return person_locale(update, context)
 
 
@@ -132,18 +124,10 @@ def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, html_text: str,
               markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send html_text to the update's chat, whole: a text longer than one message goes as
-    several (split between paragraphs or words, never inside a tag or an entity); the buttons
-    go on the last. Nothing is cut."""
-    from handlers.render import split_message
-
-    chat = update.effective_chat
-    if chat is None:
-        return
-    chunks = split_message(html_text) or ["…"]
-    for index, chunk in enumerate(chunks):
-        await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML,
-                                       reply_markup=markup if index == len(chunks) - 1 else None)
+    """Send html_text to the update's chat by the bot's one reply path (handlers.messaging.reply):
+    whole, as several messages when long (never cut inside a tag or an entity), the buttons on
+    the last, and handed to the outbox when the Bot API cannot take it now."""
+    await reply(update, context, html_text, markup)
 
 
 async def answer_press(update: Update, text: str | None = None, alert: bool = False) -> None:
@@ -160,25 +144,22 @@ def user_id_of(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
-def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+async def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
     if user_id is None:
         return False
-    with session_for(context) as s:
-        return repo.is_admin(s, user_id, config(context).admin_ids)
+    return await db_call(context, repo.is_admin, user_id, config(context).admin_ids)
 
 
-def is_osc_member(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+async def is_osc_member(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
     if user_id is None:
         return False
-    with session_for(context) as s:
-        return repo.is_osc_member(s, user_id)
+    return await db_call(context, repo.is_osc_member, user_id)
 
 
-def institutions_of(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> list[str]:
+async def institutions_of(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> list[str]:
     if user_id is None:
         return []
-    with session_for(context) as s:
-        return repo.focal_point_institutions(s, user_id)
+    return await db_call(context, repo.focal_point_institutions, user_id)
 
 
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, why: str) -> None:
@@ -253,12 +234,12 @@ def resolve_institutions(kd: KnowledgeData, text: str) -> tuple[list[Actor], lis
     return found, unknown
 
 
-def touch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def touch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
-    with session_for(context) as s:  # the id and the language only, never the Telegram name
-        repo.touch_person(s, user.id, locale=locale_of(update, context))
+    # the id and the language only, never the Telegram name
+    await db_call(context, repo.touch_person, user.id, locale=locale_of(update, context))
 
 
 # --- knowledge lookups ---------------------------------------------------------------------------
@@ -381,9 +362,11 @@ CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)  # a step left this long ends th
 
 
 def conversation(name: str, entry_points: list[BaseHandler], states: dict[object, list[BaseHandler]],
-                 drafts: tuple[str, ...]) -> ConversationHandler:
+                 drafts: tuple[str, ...], persistent: bool = False) -> ConversationHandler:
     """A participation conversation: /cancelar ends it and drops the drafts it keeps in
-    user_data; starting it again restarts it (allow_reentry).  Text typed at a step that
+    user_data; starting it again restarts it (allow_reentry).  `persistent` (the application
+    has a persistence, bot/persistence.py): where each person is survives a restart, and so do
+    their drafts (user_data).  Text typed at a step that
     waits for a button is read as a choice among the buttons offered (`offer`): by its number
     or its name, as if pressed; anything else gets a reminder of what to pick and how to leave,
     never an unrelated answer while the conversation waits."""
@@ -422,7 +405,8 @@ def conversation(name: str, entry_points: list[BaseHandler], states: dict[object
                                    TypeHandler(Update, timed_out)]},
                                fallbacks=[CommandHandler("cancelar", cancel),
                                           MessageHandler(filters.TEXT & ~filters.COMMAND, typed_at_a_button_step)],
-                               name=name, allow_reentry=True, conversation_timeout=CONVERSATION_TIMEOUT)
+                               name=name, allow_reentry=True, conversation_timeout=CONVERSATION_TIMEOUT,
+                               persistent=persistent)
 
 
 # --- choices: the buttons of a step, also chosen by typing -----------------------------------------
@@ -523,15 +507,6 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE, offered: Of
     lines.append(_("Para salir sin guardar nada, escribe /cancelar."))
     markup = option_rows([[o] for o in offered.options]) if offered and len(offered.options) <= 12 else None
     await say(update, context, esc("\n".join(lines)), markup)
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to at most `limit` characters, with "…" when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-") or text[:limit - 1]
-    return cut + "…"
 
 
 # --- plans: which is the most recent, which are closed ----------------------------------------------

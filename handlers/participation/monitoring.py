@@ -11,7 +11,9 @@ it (/moderar) with a reason the member sees.  Every step re-checks the role on t
 from __future__ import annotations
 
 import warnings
+from collections.abc import Collection
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -34,6 +36,7 @@ from handlers.participation.common import (
     continue_in_private,
     conversation,
     data,
+    db_call,
     deep_link_entry,
     esc,
     find_record,
@@ -55,16 +58,15 @@ from handlers.participation.common import (
     refuse,
     responsible_keys,
     say,
-    session_for,
-    shorten,
     texts,
     today_of,
     user_id_of,
 )
 from handlers.participation.media import clean_attachment
+from knowledge.compose import shorten
 from knowledge.i18n import N_, format_day
 from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref
-from knowledge.schema import Plan
+from knowledge.schema import KnowledgeData, Plan
 from storage.repositories import participation as repo
 
 TARGET, OBSERVATION, TEXT, ATTACHMENT, SHOW_NAME, CONFIRM = range(20, 26)
@@ -88,8 +90,7 @@ STATE_LABELS = {
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 
-def _responsible_of(context: ContextTypes.DEFAULT_TYPE, ref: str) -> set[str]:
-    kd = data(context)
+def _responsible_of(kd: KnowledgeData, ref: str) -> set[str]:
     found = find_record(kd, ref)
     return responsible_keys(kd, found[1], found[2]) if found else set()
 
@@ -98,7 +99,7 @@ async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     _locale, _ = texts(update, context)
     if not await continue_in_private(update, context, "monitoreo"):
         return ConversationHandler.END
-    if not is_osc_member(context, user_id_of(update)):
+    if not await is_osc_member(context, user_id_of(update)):
         await refuse(update, context, _("El monitoreo es para miembros de OSC registrados. "
                                         "Regístrate con /registro."))
         return ConversationHandler.END
@@ -255,12 +256,12 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         context.user_data.pop(DRAFT, None)
         await say(update, context, esc(_("Reporte cancelado. No se guardó nada.")))
         return ConversationHandler.END
-    if not is_osc_member(context, user_id):
+    if not await is_osc_member(context, user_id):
         context.user_data.pop(DRAFT, None)
         await refuse(update, context, _("El monitoreo es para miembros de OSC registrados."))
         return ConversationHandler.END
     try:
-        reference = _store_report(context, user_id, draft)
+        reference = await db_call(context, _store_report, data(context), user_id, draft, config(context).admin_ids)
     except Exception as exc:  # nothing was stored: the report stays, the button works again
         await not_saved(update, context, exc, option_rows(_send_options(_)))
         return CONFIRM
@@ -274,40 +275,38 @@ def _send_options(_) -> list[list[Option]]:
     return [[Option(_("Enviar"), cb("fk", "yes")), Option(_("Cancelar"), cb("fk", "no"))]]
 
 
-def _store_report(context: ContextTypes.DEFAULT_TYPE, user_id: int, draft: dict) -> str:
+def _store_report(s: Session, kd: KnowledgeData, user_id: int, draft: dict, configured_admins: Collection[int]) -> str:
     """The report and its notices to focal points and admins, in one transaction."""
-    kd = data(context)
-    with session_for(context) as s:
-        report = repo.create_report(s, user_id, draft["ref"], draft["observation"], draft["text"],
-                                    draft.get("attachment_kind"), draft.get("attachment_file_id"),
-                                    draft.get("show_name", False))
-        reference, report_id = report.reference, report.id
-        focal = notify.locales_of(s, repo.focal_points_of(s, _responsible_of(context, draft["ref"])))
-        admins = notify.locales_of(s, repo.admin_ids(s, config(context).admin_ids))
+    report = repo.create_report(s, user_id, draft["ref"], draft["observation"], draft["text"],
+                                draft.get("attachment_kind"), draft.get("attachment_file_id"),
+                                draft.get("show_name", False))
+    reference, report_id = report.reference, report.id
+    focal = notify.locales_of(s, repo.focal_points_of(s, _responsible_of(kd, draft["ref"])))
+    admins = notify.locales_of(s, repo.admin_ids(s, configured_admins))
 
-        def render(locale: str) -> str:
-            t = notify._gettext(locale)
-            return "\n".join([
-                f"<b>{esc(t('Nuevo reporte de monitoreo {ref}').format(ref=reference))}</b>",
-                esc(ref_title(kd, draft["ref"], locale)) + " — " + esc(t(OBSERVATION_LABELS[draft["observation"]])),
-                esc(draft["text"]),
-            ])
+    def render(locale: str) -> str:
+        t = notify._gettext(locale)
+        return "\n".join([
+            f"<b>{esc(t('Nuevo reporte de monitoreo {ref}').format(ref=reference))}</b>",
+            esc(ref_title(kd, draft["ref"], locale)) + " — " + esc(t(OBSERVATION_LABELS[draft["observation"]])),
+            esc(draft["text"]),
+        ])
 
-        def answer_markup(locale: str) -> dict:
-            t = notify._gettext(locale)
-            return {"inline_keyboard": [[{"text": t("Responder"), "callback_data": cb("fx", report_id)}]]}
+    def answer_markup(locale: str) -> dict:
+        t = notify._gettext(locale)
+        return {"inline_keyboard": [[{"text": t("Responder"), "callback_data": cb("fx", report_id)}]]}
 
-        def moderation_markup(locale: str) -> dict:
-            t = notify._gettext(locale)
-            return {"inline_keyboard": [[{"text": t("Publicar"), "callback_data": cb("fp", report_id)},
-                                         {"text": t("Ocultar"), "callback_data": cb("fh", report_id)}]]}
+    def moderation_markup(locale: str) -> dict:
+        t = notify._gettext(locale)
+        return {"inline_keyboard": [[{"text": t("Publicar"), "callback_data": cb("fp", report_id)},
+                                     {"text": t("Ocultar"), "callback_data": cb("fh", report_id)}]]}
 
-        notify.notify_people(s, focal, f"report:{report_id}", render, "feedback", answer_markup)
-        notify.notify_people(s, admins, f"moderate:{report_id}", render, "admin", moderation_markup)
+    notify.notify_people(s, focal, f"report:{report_id}", render, "feedback", answer_markup)
+    notify.notify_people(s, admins, f"moderate:{report_id}", render, "admin", moderation_markup)
     return reference
 
 
-def report_conversation() -> ConversationHandler:
+def report_conversation(persistent: bool = False) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
         entry_points=[CommandHandler("monitoreo", start_report), deep_link_entry("monitoreo", start_report)],
@@ -323,10 +322,17 @@ def report_conversation() -> ConversationHandler:
         },
         name="pa_report",
         drafts=(DRAFT, ANSWERING, MODERATING),
+        persistent=persistent,
     )
 
 
 # --- /mis_reportes -------------------------------------------------------------------------------
+
+
+def _reports_with_answers(s: Session, user_id: int) -> list[tuple[object, list[str]]]:
+    """The person's last 30 reports, each with the institution's answers."""
+    return [(r, [e.text for e in repo.report_events(s, r.id) if e.kind == "answer"])
+            for r in repo.reports_of(s, user_id)[:30]]
 
 
 async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -334,17 +340,15 @@ async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not await continue_in_private(update, context, "mis_reportes"):
         return
     kd = data(context)
-    with session_for(context) as s:
-        reports = repo.reports_of(s, user_id_of(update))
-        lines = [f"<b>{esc(_('Tus reportes de monitoreo'))}</b>"]
-        for r in reports[:30]:
-            lines.append(esc(f"{r.reference} · {ref_title(kd, r.ref, locale)} · "
-                             f"{format_day(r.created_at.date(), locale)} · {_(STATE_LABELS.get(r.state, r.state))}"))
-            if r.state_reason:
-                lines.append("   " + esc(_("Motivo: {reason}").format(reason=r.state_reason)))
-            for event in repo.report_events(s, r.id):
-                if event.kind == "answer":
-                    lines.append("   " + esc(_("Respuesta de la institución: {text}").format(text=event.text)))
+    reports = await db_call(context, _reports_with_answers, user_id_of(update))
+    lines = [f"<b>{esc(_('Tus reportes de monitoreo'))}</b>"]
+    for r, answers in reports:
+        lines.append(esc(f"{r.reference} · {ref_title(kd, r.ref, locale)} · "
+                         f"{format_day(r.created_at.date(), locale)} · {_(STATE_LABELS.get(r.state, r.state))}"))
+        if r.state_reason:
+            lines.append("   " + esc(_("Motivo: {reason}").format(reason=r.state_reason)))
+        for text in answers:
+            lines.append("   " + esc(_("Respuesta de la institución: {text}").format(text=text)))
     if len(lines) == 1:
         lines.append(esc(_("Aún no has enviado reportes. Usa /monitoreo.")))
     await say(update, context, "\n".join(lines))
@@ -353,18 +357,17 @@ async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 # --- focal points answer ---------------------------------------------------------------------------
 
 
-def _may_answer(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, report_id: int) -> bool:
-    with session_for(context) as s:
-        report = repo.report_by_id(s, report_id)
-        ref = report.ref if report else None
-    return ref is not None and bool(_responsible_of(context, ref) & set(institutions_of(context, user_id)))
+async def _may_answer(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, report_id: int) -> bool:
+    report = await db_call(context, repo.report_by_id, report_id)
+    ref = report.ref if report else None
+    return ref is not None and bool(_responsible_of(data(context), ref) & set(await institutions_of(context, user_id)))
 
 
 async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
     args = parse_pa(update.callback_query.data, "fx", 1)
     report_id = int_arg(args[0]) if args else None
-    if report_id is None or not _may_answer(context, user_id_of(update), report_id):
+    if report_id is None or not await _may_answer(context, user_id_of(update), report_id):
         await refuse(update, context, _("Solo los enlaces de la institución responsable pueden responder."))
         return ConversationHandler.END
     await answer_press(update)
@@ -373,37 +376,42 @@ async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     return ANSWER
 
 
+def _answer(s: Session, report_id: int, user_id: int, answer: str) -> None:
+    """A focal point's answer and the member's notice, in one transaction."""
+    report = repo.answer_report(s, report_id, user_id, answer)
+    if report and report.person_id:
+        member = notify.locales_of(s, [report.person_id])
+        reference = report.reference
+        count = len(repo.report_events(s, report_id))
+
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            return "\n".join([f"<b>{esc(t('Respuesta a tu reporte {ref}').format(ref=reference))}</b>",
+                              esc(answer)])
+
+        notify.notify_people(s, member, f"answer:{report_id}:{count}", render, "feedback")
+
+
 async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _locale, _ = texts(update, context)
     report_id = context.user_data.pop(ANSWERING, None)
     user_id = user_id_of(update)
-    if report_id is None or not _may_answer(context, user_id, report_id):
+    if report_id is None or not await _may_answer(context, user_id, report_id):
         await refuse(update, context, _("Solo los enlaces de la institución responsable pueden responder."))
         return ConversationHandler.END
     answer = (update.message.text or "").strip()[:3000]
-    with session_for(context) as s:
-        report = repo.answer_report(s, report_id, user_id, answer)
-        if report and report.person_id:
-            member = notify.locales_of(s, [report.person_id])
-            reference = report.reference
-            count = len(repo.report_events(s, report_id))
-
-            def render(locale: str) -> str:
-                t = notify._gettext(locale)
-                return "\n".join([f"<b>{esc(t('Respuesta a tu reporte {ref}').format(ref=reference))}</b>",
-                                  esc(answer)])
-
-            notify.notify_people(s, member, f"answer:{report_id}:{count}", render, "feedback")
+    await db_call(context, _answer, report_id, user_id, answer)
     await say(update, context, esc(_("Respuesta enviada.")))
     return ConversationHandler.END
 
 
-def answer_conversation() -> ConversationHandler:
+def answer_conversation(persistent: bool = False) -> ConversationHandler:
     return conversation(
         entry_points=[CallbackQueryHandler(start_answer, pattern=r"^pa:fx:")],
         states={ANSWER: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer)]},
         name="pa_answer",
         drafts=(DRAFT, ANSWERING, MODERATING),
+        persistent=persistent,
     )
 
 
@@ -412,14 +420,14 @@ def answer_conversation() -> ConversationHandler:
 
 async def moderation_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, _ = texts(update, context)
-    if not is_admin(context, user_id_of(update)):
+    if not await is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Este comando es solo para administradores."))
         return
     if not await private_chat_only(update, context):  # reports not yet published
         return
     kd = data(context)
-    with session_for(context) as s:
-        reports = [(r.id, r.reference, r.ref, r.observation, r.text) for r in repo.reports_awaiting_moderation(s)]
+    reports = [(r.id, r.reference, r.ref, r.observation, r.text)
+               for r in await db_call(context, repo.reports_awaiting_moderation)]
     if not reports:
         await say(update, context, esc(_("No hay reportes por moderar.")))
         return
@@ -435,7 +443,7 @@ async def start_moderation(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     publish = data_text.startswith("pa:fp:")
     args = parse_pa(data_text, "fp" if publish else "fh", 1)
     report_id = int_arg(args[0]) if args else None
-    if not is_admin(context, user_id_of(update)):
+    if not await is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Solo un administrador puede moderar reportes."))
         return ConversationHandler.END
     if report_id is None:
@@ -448,30 +456,34 @@ async def start_moderation(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return REASON
 
 
+def _moderation(s: Session, report_id: int, admin_id: int, publish: bool, reason: str | None) -> None:
+    """Publish or hide a report and tell its member, in one transaction."""
+    report = repo.moderate_report(s, report_id, admin_id, publish, reason)
+    if report is not None and report.person_id:
+        member = notify.locales_of(s, [report.person_id])
+        reference = report.reference
+
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            text = (t("Tu reporte {ref} fue publicado.") if publish
+                    else t("Tu reporte {ref} no se publicará.")).format(ref=reference)
+            if reason:
+                text += "\n" + t("Motivo: {reason}").format(reason=reason)
+            return esc(text)
+
+        notify.notify_people(s, member, f"moderated:{report_id}:{report.state}:{len(repo.report_events(s, report_id))}",
+                             render, "feedback")
+
+
 async def _moderate(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: str | None) -> int:
     _locale, _ = texts(update, context)
     pending = context.user_data.pop(MODERATING, None)
     admin_id = user_id_of(update)
-    if pending is None or not is_admin(context, admin_id):
+    if pending is None or not await is_admin(context, admin_id):
         await refuse(update, context, _("Solo un administrador puede moderar reportes."))
         return ConversationHandler.END
     report_id, publish = pending
-    with session_for(context) as s:
-        report = repo.moderate_report(s, report_id, admin_id, publish, reason)
-        if report is not None and report.person_id:
-            member = notify.locales_of(s, [report.person_id])
-            reference = report.reference
-
-            def render(locale: str) -> str:
-                t = notify._gettext(locale)
-                text = (t("Tu reporte {ref} fue publicado.") if publish
-                        else t("Tu reporte {ref} no se publicará.")).format(ref=reference)
-                if reason:
-                    text += "\n" + t("Motivo: {reason}").format(reason=reason)
-                return esc(text)
-
-            notify.notify_people(s, member, f"moderated:{report_id}:{report.state}:{len(repo.report_events(s, report_id))}",
-                                 render, "feedback")
+    await db_call(context, _moderation, report_id, admin_id, publish, reason)
     await say(update, context, esc(_("Reporte publicado.") if publish else _("Reporte ocultado.")))
     return ConversationHandler.END
 
@@ -485,21 +497,22 @@ async def skipped_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return await _moderate(update, context, None)
 
 
-def moderation_conversation() -> ConversationHandler:
+def moderation_conversation(persistent: bool = False) -> ConversationHandler:
     return conversation(
         entry_points=[CallbackQueryHandler(start_moderation, pattern=r"^pa:f[ph]:")],
         states={REASON: [CallbackQueryHandler(skipped_reason, pattern=r"^pa:fm:"),
                          MessageHandler(filters.TEXT & ~filters.COMMAND, typed_reason)]},
         name="pa_moderation",
         drafts=(DRAFT, ANSWERING, MODERATING),
+        persistent=persistent,
     )
 
 
-def handlers() -> list:
+def handlers(persistent: bool = False) -> list:
     return [
-        report_conversation(),
-        answer_conversation(),
-        moderation_conversation(),
+        report_conversation(persistent),
+        answer_conversation(persistent),
+        moderation_conversation(persistent),
         CommandHandler("mis_reportes", my_reports),
         deep_link_entry("mis_reportes", my_reports),
         CommandHandler("moderar", moderation_queue),

@@ -7,6 +7,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.orm import Session
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -14,6 +15,7 @@ from handlers.participation.common import (
     answer_press,
     button,
     cb,
+    db_call,
     esc,
     is_admin,
     keyboard,
@@ -21,7 +23,6 @@ from handlers.participation.common import (
     private_chat_only,
     refuse,
     say,
-    session_for,
     texts,
     user_id_of,
 )
@@ -34,8 +35,7 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await private_chat_only(update, context):  # never a person's data into a group
         return
     user_id = user_id_of(update)
-    with session_for(context) as s:
-        stored = repo.personal_data(s, user_id)
+    stored = await db_call(context, repo.personal_data, user_id)
     if not stored:
         await say(update, context, esc(_("No tenemos datos guardados sobre ti.")))
         return
@@ -53,6 +53,12 @@ async def ask_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
               keyboard([[button(_("Sí, borrar todo"), cb("dx", "yes")), button(_("No"), cb("dx", "no"))]]))
 
 
+def _erase(s: Session, user_id: int) -> repo.PublicContributions:
+    kept = repo.public_contributions(s, user_id)
+    repo.erase_person(s, user_id)
+    return kept
+
+
 async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
     args = parse_pa(update.callback_query.data, "dx", 1)
@@ -60,10 +66,10 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not args or args[0] != "yes":
         await say(update, context, esc(_("No se borró nada.")))
         return
-    with session_for(context) as s:  # the person is the one pressing: never an id from the button
-        kept = repo.public_contributions(s, user_id_of(update))
-        repo.erase_person(s, user_id_of(update))
-    context.user_data.clear()  # drafts and cached choices in this process too
+    # the person is the one pressing: never an id from the button
+    kept = await db_call(context, _erase, user_id_of(update))
+    context.user_data.clear()  # drafts and cached choices in this process too...
+    context.application.drop_user_data(user_id_of(update))  # ...and never written back (bot_state)
     await say(update, context, esc(_("Listo: borramos tus datos.") + "\n" + what_stays_public(kept, _)))
 
 
@@ -83,13 +89,13 @@ def what_stays_public(kept: repo.PublicContributions, _) -> str:
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
-    if not is_admin(context, user_id_of(update)):
+    if not await is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Este comando es solo para administradores."))
         return
     if not await private_chat_only(update, context):
         return
-    with tempfile.TemporaryDirectory() as tmp, session_for(context) as s:
-        paths = write_open_data(s, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = await db_call(context, write_open_data, Path(tmp))
         for path in paths:
             await context.bot.send_document(update.effective_chat.id,
                                             InputFile(path.read_bytes(), filename=path.name))

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Collection
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -44,6 +46,7 @@ from handlers.participation.common import (
     continue_in_private,
     conversation,
     data,
+    db_call,
     deep_link_entry,
     esc,
     institutions,
@@ -61,7 +64,6 @@ from handlers.participation.common import (
     refuse,
     remember_offer,
     say,
-    session_for,
     texts,
     touch,
     typed_number,
@@ -170,11 +172,10 @@ async def start_registration(update: Update, context: ContextTypes.DEFAULT_TYPE)
     _locale, _ = texts(update, context)
     if not await continue_in_private(update, context, "registro"):  # a name and a contact: not in a group
         return ConversationHandler.END
-    touch(update, context)
-    with session_for(context) as s:
-        latest = repo.latest_membership(s, user_id_of(update))
-        state = latest.state if latest else None
-    focal_of = institutions_of(context, user_id_of(update))
+    await touch(update, context)
+    latest = await db_call(context, repo.latest_membership, user_id_of(update))
+    state = latest.state if latest else None
+    focal_of = await institutions_of(context, user_id_of(update))
     if state == repo.APPROVED:
         await say(update, context, esc(_("Ya eres miembro registrado de una OSC.")))
         return ConversationHandler.END
@@ -358,7 +359,7 @@ async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await say(update, context, esc(_("Registro cancelado. No guardamos nada.")))
         return ConversationHandler.END
     try:
-        _file_application(context, user_id_of(update), draft)
+        await db_call(context, _file_application, user_id_of(update), draft, config(context).admin_ids)
     except Exception as exc:  # nothing was stored: the answers stay, the button works again
         await not_saved(update, context, exc, option_rows(_consent_options(_)))
         return CONSENT
@@ -376,25 +377,23 @@ def _consent_options(_) -> list[list[Option]]:
     return [[Option(_("Acepto"), cb("rk", "yes")), Option(_("No acepto"), cb("rk", "no"))]]
 
 
-def _file_application(context: ContextTypes.DEFAULT_TYPE, user_id: int, draft: dict) -> None:
+def _file_application(s: Session, user_id: int, draft: dict, configured_admins: Collection[int]) -> None:
     """The application and the admins' notices, in one transaction."""
     institution = draft.get("kind") == INSTITUTION
-    with session_for(context) as s:
-        membership = repo.apply_for_membership(s, user_id, draft["full_name"], draft["organisation_name"],
-                                               draft.get("organisation_key"), draft.get("contact"))
-        admins = notify.locales_of(s, repo.admin_ids(s, config(context).admin_ids))
+    membership = repo.apply_for_membership(s, user_id, draft["full_name"], draft["organisation_name"],
+                                           draft.get("organisation_key"), draft.get("contact"))
+    admins = notify.locales_of(s, repo.admin_ids(s, configured_admins))
 
-        def render(locale: str) -> str:
-            t = notify._gettext(locale)
-            text = (t("Nueva solicitud para ser enlace de {org}: {name}. Revísala con /pendientes.") if institution
-                    else t("Nueva solicitud de registro OSC: {name} ({org}). Revísala con /pendientes."))
-            return text.format(name=esc(membership.full_name), org=esc(membership.organisation_name))
+    def render(locale: str) -> str:
+        t = notify._gettext(locale)
+        text = (t("Nueva solicitud para ser enlace de {org}: {name}. Revísala con /pendientes.") if institution
+                else t("Nueva solicitud de registro OSC: {name} ({org}). Revísala con /pendientes."))
+        return text.format(name=esc(membership.full_name), org=esc(membership.organisation_name))
 
-        notify.notify_people(s, admins, f"reg:{membership.id}", render, kind="admin")
-
+    notify.notify_people(s, admins, f"reg:{membership.id}", render, kind="admin")
 
 
-def registration_conversation() -> ConversationHandler:
+def registration_conversation(persistent: bool = False) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
         entry_points=[CommandHandler("registro", start_registration),
@@ -412,6 +411,7 @@ def registration_conversation() -> ConversationHandler:
         },
         name="pa_registration",
         drafts=(DRAFT,),
+        persistent=persistent,
     )
 
 
@@ -420,15 +420,13 @@ def registration_conversation() -> ConversationHandler:
 
 async def pending_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
-    if not is_admin(context, user_id_of(update)):
+    if not await is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Este comando es solo para administradores."))
         return
     if not await private_chat_only(update, context):  # applicants' names and contacts
         return
-    with session_for(context) as s:
-        pending = repo.pending_memberships(s)
-        rows = [(m.id, m.person_id, m.full_name, m.organisation_name, m.organisation_key, m.contact)
-                for m in pending]
+    rows = [(m.id, m.person_id, m.full_name, m.organisation_name, m.organisation_key, m.contact)
+            for m in await db_call(context, repo.pending_memberships)]
     if not rows:
         await say(update, context, esc(_("No hay solicitudes pendientes.")))
         return
@@ -453,33 +451,38 @@ async def pending_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                                                    [button(_("Nombrar enlace"), cb("mf", mid))]]))
 
 
+def _decide(s: Session, membership_id: int, approve: bool, admin_id: int):
+    """The decision and the applicant's notice, in one transaction; None if already decided."""
+    membership = repo.decide_membership(s, membership_id, approve, admin_id)
+    if membership is not None:
+        applicant = notify.locales_of(s, [membership.person_id])
+
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            if approve:
+                return t("Tu registro como miembro de {org} fue aprobado. Ya puedes enviar reportes "
+                         "de monitoreo con /monitoreo.").format(org=esc(membership.organisation_name))
+            return t("Tu solicitud de registro no fue aprobada. Si crees que es un error, vuelve a "
+                     "intentarlo con /registro.")
+
+        notify.notify_people(s, applicant, f"regdecision:{membership.id}", render)
+    return membership
+
+
 async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
     query = update.callback_query
     approve = query.data.startswith("pa:ma:")
     args = parse_pa(query.data, "ma" if approve else "mr", 1)
     admin_id = user_id_of(update)
-    if not is_admin(context, admin_id):
+    if not await is_admin(context, admin_id):
         await refuse(update, context, _("Solo un administrador puede decidir solicitudes."))
         return
     membership_id = int_arg(args[0]) if args else None
     if membership_id is None:
         await answer_press(update, _("Este botón ya no es válido."))
         return
-    with session_for(context) as s:
-        membership = repo.decide_membership(s, membership_id, approve, admin_id)
-        if membership is not None:
-            applicant = notify.locales_of(s, [membership.person_id])
-
-            def render(locale: str) -> str:
-                t = notify._gettext(locale)
-                if approve:
-                    return t("Tu registro como miembro de {org} fue aprobado. Ya puedes enviar reportes "
-                             "de monitoreo con /monitoreo.").format(org=esc(membership.organisation_name))
-                return t("Tu solicitud de registro no fue aprobada. Si crees que es un error, vuelve a "
-                         "intentarlo con /registro.")
-
-            notify.notify_people(s, applicant, f"regdecision:{membership.id}", render)
+    membership = await db_call(context, _decide, membership_id, approve, admin_id)
     if membership is None:
         await answer_press(update, _("Esta solicitud ya fue decidida."))
         return
@@ -488,9 +491,9 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                     else _("Solicitud {id} rechazada.")).format(id=membership_id)))
 
 
-def handlers() -> list:
+def handlers(persistent: bool = False) -> list:
     return [
-        registration_conversation(),
+        registration_conversation(persistent),
         CommandHandler("pendientes", pending_queue),
         CallbackQueryHandler(decide, pattern=r"^pa:m[ar]:"),
     ]

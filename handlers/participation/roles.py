@@ -20,6 +20,7 @@ from __future__ import annotations
 import warnings
 from collections import OrderedDict
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -38,6 +39,7 @@ from handlers.participation.common import (
     config,
     conversation,
     data,
+    db_call,
     esc,
     int_arg,
     is_admin,
@@ -45,7 +47,6 @@ from handlers.participation.common import (
     refuse,
     resolve_institutions,
     say,
-    session_for,
     texts,
     user_id_of,
 )
@@ -73,7 +74,7 @@ def _event_key(kind: str, target: int) -> str:
 async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
     actor_id = user_id_of(update)
-    if not is_admin(context, actor_id):
+    if not await is_admin(context, actor_id):
         await refuse(update, context, _("Este comando es solo para administradores."))
         return
     args = context.args or []
@@ -93,8 +94,7 @@ async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def _list_admins(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _locale, _ = texts(update, context)
     configured = set(config(context).admin_ids)
-    with session_for(context) as s:
-        everyone = repo.admin_ids(s, configured)
+    everyone = await db_call(context, repo.admin_ids, configured)
     lines = [esc(_("Administradores:"))]
     lines += [f"• {uid}" + (" " + esc(_("(configuración, ADMIN_IDS)")) if uid in configured else "")
               for uid in everyone]
@@ -102,19 +102,34 @@ async def _list_admins(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await say(update, context, "\n".join(lines))
 
 
+def _appoint(s: Session, target: int) -> bool:
+    """Appoint an admin and tell them, in one transaction; False if they already were."""
+    new = repo.appoint_admin(s, target)
+    if new:
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            return esc(t("Fuiste nombrado administrador de hitobot. Tus comandos: /pendientes, "
+                         "/moderar, /enlace, /admin y /exportar."))
+
+        notify.notify_people(s, notify.locales_of(s, [target]), _event_key("admin", target), render, "admin")
+    return new
+
+
 async def _appoint_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, target: int) -> None:
     _locale, _ = texts(update, context)
-    with session_for(context) as s:
-        new = target not in config(context).admin_ids and repo.appoint_admin(s, target)
-        if new:
-            def render(locale: str) -> str:
-                t = notify._gettext(locale)
-                return esc(t("Fuiste nombrado administrador de hitobot. Tus comandos: /pendientes, "
-                             "/moderar, /enlace, /admin y /exportar."))
-
-            notify.notify_people(s, notify.locales_of(s, [target]), _event_key("admin", target), render, "admin")
+    new = target not in config(context).admin_ids and await db_call(context, _appoint, target)
     text = _("Usuario {user} nombrado administrador.") if new else _("El usuario {user} ya era administrador.")
     await say(update, context, esc(text.format(user=target)))
+
+
+def _revoke(s: Session, target: int) -> bool:
+    done = repo.revoke_admin(s, target)
+    if done:
+        def render(locale: str) -> str:
+            return esc(notify._gettext(locale)("Ya no eres administrador de hitobot."))
+
+        notify.notify_people(s, notify.locales_of(s, [target]), _event_key("unadmin", target), render, "admin")
+    return done
 
 
 async def _revoke_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, actor_id: int, target: int) -> None:
@@ -126,13 +141,7 @@ async def _revoke_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, acto
     if target == actor_id:
         await say(update, context, esc(_("No puedes quitarte a ti mismo el rol de administrador.")))
         return
-    with session_for(context) as s:
-        done = repo.revoke_admin(s, target)
-        if done:
-            def render(locale: str) -> str:
-                return esc(notify._gettext(locale)("Ya no eres administrador de hitobot."))
-
-            notify.notify_people(s, notify.locales_of(s, [target]), _event_key("unadmin", target), render, "admin")
+    done = await db_call(context, _revoke, target)
     text = _("Usuario {user} ya no es administrador.") if done else _("El usuario {user} no era administrador.")
     await say(update, context, esc(text.format(user=target)))
 
@@ -168,25 +177,24 @@ def _target(context: ContextTypes.DEFAULT_TYPE, text: str) -> tuple[int | None, 
     return (user_id if user_id and user_id > 0 else None), text
 
 
-def _appoint_focal_point(context: ContextTypes.DEFAULT_TYPE, target: int, actors: list[Actor],
-                         admin_id: int, membership_id: int | None = None) -> list[Actor] | None:
+def _appoint_focal_point(s: Session, target: int, actors: list[Actor], admin_id: int,
+                         membership_id: int | None = None) -> list[Actor] | None:
     """Bind `target` to the institutions and tell them of the new ones; with an application,
     close it first.  Returns the institutions they were newly appointed to ([]: they already
     were focal point of all), None (and nothing done) if someone already decided the application."""
-    with session_for(context) as s:
-        if membership_id is not None and repo.settle_membership(s, membership_id, repo.FOCAL, admin_id) is None:
-            return None
-        new = [a for a in actors if repo.appoint_focal_point(s, target, a.key, admin_id)]
-        if new:
-            labels = _labels(new)
+    if membership_id is not None and repo.settle_membership(s, membership_id, repo.FOCAL, admin_id) is None:
+        return None
+    new = [a for a in actors if repo.appoint_focal_point(s, target, a.key, admin_id)]
+    if new:
+        labels = _labels(new)
 
-            def render(locale: str) -> str:
-                t = notify._gettext(locale)
-                return t("Fuiste nombrado enlace de: {institutions}. Actualiza el avance de sus hitos con "
-                         "/actualizar.").format(institutions=esc(labels))
+        def render(locale: str) -> str:
+            t = notify._gettext(locale)
+            return t("Fuiste nombrado enlace de: {institutions}. Actualiza el avance de sus hitos con "
+                     "/actualizar.").format(institutions=esc(labels))
 
-            notify.notify_people(s, notify.locales_of(s, [target]),
-                                 f"focal:{target}:{'+'.join(sorted(a.key for a in new))}", render)
+        notify.notify_people(s, notify.locales_of(s, [target]),
+                             f"focal:{target}:{'+'.join(sorted(a.key for a in new))}", render)
     return new
 
 
@@ -206,7 +214,7 @@ async def focal_point_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     """/enlace <user id | @username> <institution>[, <another>]  |  /enlace quitar <user id | @username> <institution>"""
     _locale, _ = texts(update, context)
     admin_id = user_id_of(update)
-    if not is_admin(context, admin_id):
+    if not await is_admin(context, admin_id):
         await refuse(update, context, _("Este comando es solo para administradores."))
         return
     args = list(context.args or [])
@@ -230,13 +238,12 @@ async def focal_point_command(update: Update, context: ContextTypes.DEFAULT_TYPE
             names=", ".join(unknown))))
         return
     if revoking:
-        with session_for(context) as s:
-            removed = [a for a in actors if repo.revoke_focal_point(s, target, a.key)]
+        removed = await db_call(context, lambda s: [a for a in actors if repo.revoke_focal_point(s, target, a.key)])
         text = (_("Usuario {user} ya no es enlace de: {institutions}.") if removed
                 else _("El usuario {user} no era enlace de: {institutions}."))
         await say(update, context, esc(text.format(user=who, institutions=_labels(removed or actors))))
         return
-    new = _appoint_focal_point(context, target, actors, admin_id) or []
+    new = await db_call(context, _appoint_focal_point, target, actors, admin_id) or []
     await say(update, context, esc(_appointed_text(_, who, actors, new)))
 
 
@@ -245,18 +252,17 @@ async def approve_as_focal_point(update: Update, context: ContextTypes.DEFAULT_T
     _locale, _ = texts(update, context)
     args = parse_pa(update.callback_query.data, "mi", 1)
     admin_id = user_id_of(update)
-    if not is_admin(context, admin_id):
+    if not await is_admin(context, admin_id):
         await refuse(update, context, _("Solo un administrador puede nombrar enlaces."))
         return
     membership_id = int_arg(args[0]) if args else None
-    with session_for(context) as s:
-        membership = repo.membership_by_id(s, membership_id) if membership_id is not None else None
-        target, key = (membership.person_id, membership.organisation_key) if membership else (None, None)
+    membership = await db_call(context, repo.membership_by_id, membership_id) if membership_id is not None else None
+    target, key = (membership.person_id, membership.organisation_key) if membership else (None, None)
     actor = actor_index(data(context)).by_key(key) if key else None
     if target is None or actor is None or actor.sector != "government":
         await answer_press(update, _("Este botón ya no es válido."))
         return
-    new = _appoint_focal_point(context, target, [actor], admin_id, membership_id)
+    new = await db_call(context, _appoint_focal_point, target, [actor], admin_id, membership_id)
     if new is None:
         await answer_press(update, _("Esta solicitud ya fue decidida."))
         return
@@ -268,14 +274,13 @@ async def focal_from_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """"Nombrar enlace" on an application in /pendientes: ask which institutions."""
     _locale, _ = texts(update, context)
     args = parse_pa(update.callback_query.data, "mf", 1)
-    if not is_admin(context, user_id_of(update)):
+    if not await is_admin(context, user_id_of(update)):
         await refuse(update, context, _("Solo un administrador puede nombrar enlaces."))
         return ConversationHandler.END
     membership_id = int_arg(args[0]) if args else None
-    with session_for(context) as s:
-        membership = repo.membership_by_id(s, membership_id) if membership_id is not None else None
-        pending = membership is not None and membership.state == repo.PENDING
-        name = membership.full_name if membership else ""
+    membership = await db_call(context, repo.membership_by_id, membership_id) if membership_id is not None else None
+    pending = membership is not None and membership.state == repo.PENDING
+    name = membership.full_name if membership else ""
     if not pending:
         await answer_press(update, _("Esta solicitud ya fue decidida."))
         return ConversationHandler.END
@@ -291,7 +296,7 @@ async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     _locale, _ = texts(update, context)
     admin_id = user_id_of(update)
     membership_id = context.user_data.get(APPOINTING)
-    if membership_id is None or not is_admin(context, admin_id):  # rights checked again on writing
+    if membership_id is None or not await is_admin(context, admin_id):  # rights checked again on writing
         context.user_data.pop(APPOINTING, None)
         await refuse(update, context, _("Solo un administrador puede nombrar enlaces."))
         return ConversationHandler.END
@@ -301,10 +306,10 @@ async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE)
                                          "o /cancelar.").format(names=", ".join(unknown) or "—")))
         return INSTITUTIONS
     context.user_data.pop(APPOINTING, None)
-    with session_for(context) as s:
-        membership = repo.membership_by_id(s, membership_id)
-        target = membership.person_id if membership else None
-    new = _appoint_focal_point(context, target, actors, admin_id, membership_id) if target is not None else None
+    membership = await db_call(context, repo.membership_by_id, membership_id)
+    target = membership.person_id if membership else None
+    new = (await db_call(context, _appoint_focal_point, target, actors, admin_id, membership_id)
+           if target is not None else None)
     if new is None:
         await say(update, context, esc(_("Esta solicitud ya fue decidida.")))
         return ConversationHandler.END
@@ -312,18 +317,19 @@ async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     return ConversationHandler.END
 
 
-def focal_from_queue_conversation() -> ConversationHandler:
+def focal_from_queue_conversation(persistent: bool = False) -> ConversationHandler:
     return conversation(
         entry_points=[CallbackQueryHandler(focal_from_queue, pattern=r"^pa:mf:")],
         states={INSTITUTIONS: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_institutions)]},
         name="pa_focal_from_queue",
         drafts=(APPOINTING,),
+        persistent=persistent,
     )
 
 
-def handlers() -> list:
+def handlers(persistent: bool = False) -> list:
     return [
-        focal_from_queue_conversation(),
+        focal_from_queue_conversation(persistent),
         CommandHandler("admin", admin_command),
         CommandHandler("enlace", focal_point_command),
         CallbackQueryHandler(approve_as_focal_point, pattern=r"^pa:mi:"),

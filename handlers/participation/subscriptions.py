@@ -1,16 +1,21 @@
 """Subscriptions: follow a commitment, hito or institution; instant notices or a daily digest.
 
-`subscription_button(user_id, ref, locale)` is what the bot room puts on commitment, hito and
-institution cards; its press ("pa:t:<ref>") toggles the subscription and relabels the button
+`subscription_button(ref, locale, following)` is what the bot room puts on commitment, hito and
+institution cards, with `following` the refs from `followed(context, user_id)` (read off the
+event loop before the card is built); its press ("pa:t:<ref>") toggles the subscription and relabels the button
 in place.  Every notice carries "pa:u:<ref>" (one-tap unsubscribe).  /suscripciones lists what
 the person follows and lets them choose instant notices or a digest at an hour they pick.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.context import services
 from handlers.participation.common import (
     answer_press,
     button,
@@ -18,7 +23,7 @@ from handlers.participation.common import (
     cb,
     continue_in_private,
     data,
-    database,
+    db_call,
     deep_link_entry,
     esc,
     gettext_for,
@@ -27,7 +32,6 @@ from handlers.participation.common import (
     parse_pa,
     ref_title,
     say,
-    session_for,
     texts,
     user_id_of,
 )
@@ -45,12 +49,6 @@ FOLLOW_NOTICE = N_("Para avisarte guardamos solo tu identificador de Telegram, t
                    "sigues; no tu nombre. Velo con /mis_datos y bórralo con /borrar_mis_datos.")
 FOLLOW_NOTICE_SHORT = N_("Ahora lo sigues. Guardamos solo tu identificador de Telegram, tu idioma y "
                          "lo que sigues (no tu nombre): /mis_datos, /borrar_mis_datos.")
-_known_database = None  # set by the first participation handler or job; see remember_database
-
-
-def remember_database(db) -> None:
-    global _known_database
-    _known_database = db
 
 
 def followable(ref: str, kd: KnowledgeData | None = None) -> str | None:
@@ -62,18 +60,21 @@ def followable(ref: str, kd: KnowledgeData | None = None) -> str | None:
     return canonical_ref(kd, ref) if kd is not None else canonical(ref)
 
 
-def subscription_button(user_id: int, ref: str, locale: str, database=None) -> InlineKeyboardButton | None:
-    """The follow / unfollow button for a card (None for refs that cannot be followed)."""
+async def followed(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> frozenset[str]:
+    """The refs a person follows (one query, off the event loop); none without a database."""
+    if user_id is None or services(context).database is None:
+        return frozenset()
+    return frozenset(await db_call(context, repo.subscriptions_of, user_id))
+
+
+def subscription_button(ref: str, locale: str, following: Collection[str]) -> InlineKeyboardButton | None:
+    """The follow / unfollow button for a card (None for refs that cannot be followed), as the
+    person stands: `following` holds the refs they follow."""
     canonical = followable(ref)
     if canonical is None:
         return None
     _ = gettext_for(locale)
-    db = database or _known_database
-    following = False
-    if db is not None:
-        with db.session() as s:
-            following = repo.is_subscribed(s, user_id, canonical)
-    label = _("🔕 Dejar de seguir") if following else _("🔔 Seguir")
+    label = _("🔕 Dejar de seguir") if canonical in following else _("🔔 Seguir")
     return InlineKeyboardButton(label, callback_data=cb("t", canonical))
 
 
@@ -86,6 +87,14 @@ def _relabelled(markup: InlineKeyboardMarkup | None, data_prefix: str, new: Inli
     return InlineKeyboardMarkup(rows)
 
 
+def _toggle(s: Session, user_id: int, ref: str, locale: str) -> tuple[bool, bool]:
+    """(first time we keep anything about them, following now); the id and the language only,
+    never the Telegram name."""
+    first_time = s.get(Person, user_id) is None
+    repo.touch_person(s, user_id, locale=locale)
+    return first_time, repo.subscribe(s, user_id, ref) or not repo.unsubscribe(s, user_id, ref)
+
+
 async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, _ = texts(update, context)
     query = update.callback_query
@@ -95,10 +104,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_press(update, _("Este botón ya no es válido."))
         return
     user_id = user_id_of(update)
-    with session_for(context) as s:  # the id and the language only, never the Telegram name
-        first_time = s.get(Person, user_id) is None
-        repo.touch_person(s, user_id, locale=locale)
-        now_following = repo.subscribe(s, user_id, ref) or not repo.unsubscribe(s, user_id, ref)
+    first_time, now_following = await db_call(context, _toggle, user_id, ref, locale)
     title = ref_title(data(context), ref, locale)
     toast = (_("Ahora sigues: {title}") if now_following else _("Ya no sigues: {title}")).format(title=title)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
@@ -107,7 +113,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_press(update, toast, alert=first_time and not private)
     if first_time and private:  # the first thing we keep about someone: say what and why, once
         await say(update, context, esc(_(FOLLOW_NOTICE)))
-    new = subscription_button(user_id, ref, locale, database(context))
+    new = subscription_button(ref, locale, {ref} if now_following else ())
     markup = _relabelled(query.message.reply_markup if query.message else None, query.data, new)
     if markup is not None:
         try:
@@ -123,8 +129,7 @@ async def unsubscribe_press(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if ref is None:
         await answer_press(update, _("Este botón ya no es válido."))
         return
-    with session_for(context) as s:
-        removed = repo.unsubscribe(s, user_id_of(update), ref)
+    removed = await db_call(context, repo.unsubscribe, user_id_of(update), ref)
     title = ref_title(data(context), ref, locale)
     await answer_press(update, (_("Ya no sigues: {title}") if removed
                                 else _("No seguías: {title}")).format(title=title))
@@ -136,19 +141,22 @@ def _mode_text(mode: str, hour: int, _) -> str:
     return _("Recibes los avisos al momento.")
 
 
+def _subscriptions_and_mode(s: Session, user_id: int, locale: str, hour_arg: int | None
+                            ) -> tuple[list[str], str, int | None]:
+    person = repo.touch_person(s, user_id, locale=locale)
+    if hour_arg is not None and 0 <= hour_arg <= 23:
+        repo.set_notify_mode(s, user_id, "digest", hour_arg)
+        s.refresh(person)
+    return repo.subscriptions_of(s, user_id), person.notify_mode, person.digest_hour
+
+
 async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, _ = texts(update, context)
     if not await continue_in_private(update, context, "suscripciones"):  # what someone follows
         return
     user_id = user_id_of(update)
     hour_arg = int_arg(context.args[0]) if context.args else None
-    with session_for(context) as s:
-        person = repo.touch_person(s, user_id, locale=locale)
-        if hour_arg is not None and 0 <= hour_arg <= 23:
-            repo.set_notify_mode(s, user_id, "digest", hour_arg)
-            s.refresh(person)
-        refs = repo.subscriptions_of(s, user_id)
-        mode, hour = person.notify_mode, person.digest_hour
+    refs, mode, hour = await db_call(context, _subscriptions_and_mode, user_id, locale, hour_arg)
     kd = data(context)
     lines = [f"<b>{esc(_('Tus suscripciones'))}</b>", esc(_mode_text(mode, hour, _))]
     rows = []
@@ -174,8 +182,7 @@ async def choose_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if choice != "i" and (hour is None or not 0 <= hour <= 23):
         await answer_press(update, _("Este botón ya no es válido."))
         return
-    with session_for(context) as s:
-        repo.set_notify_mode(s, user_id_of(update), "instant" if choice == "i" else "digest", hour)
+    await db_call(context, repo.set_notify_mode, user_id_of(update), "instant" if choice == "i" else "digest", hour)
     await answer_press(update, _mode_text("instant" if choice == "i" else "digest", hour or 0, _))
 
 

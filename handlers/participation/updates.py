@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -34,6 +35,7 @@ from handlers.participation.common import (
     continue_in_private,
     conversation,
     data,
+    db_call,
     deep_link_entry,
     esc,
     find_record,
@@ -50,7 +52,6 @@ from handlers.participation.common import (
     refuse,
     responsible_keys,
     say,
-    session_for,
     status_name,
     statuses,
     texts,
@@ -62,6 +63,7 @@ from knowledge.i18n import format_day
 from knowledge.progress import commitment_progress, hito_progress, hito_state
 from knowledge.refs import actor_ref, commitment_ref, hito_ref
 from knowledge.schema import Commitment, Hito, KnowledgeData, Plan
+from storage.repositories import knowledge as kr
 
 HITO, STATUS, PROGRESS, NOTE, EVIDENCE, CONFIRM = range(10, 16)
 DRAFT = "pa_update"
@@ -71,20 +73,20 @@ _URL = re.compile(r"^https?://\S{3,500}$")
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 
-def may_update(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, ref: str) -> bool:
+async def may_update(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, ref: str) -> bool:
     """Server-side rule: a focal point may update only hitos of their own institutions."""
     found = find_record(data(context), ref)
     if found is None or found[2] is None:
         return False
     _, commitment, hito = found
-    return bool(responsible_keys(data(context), commitment, hito) & set(institutions_of(context, user_id)))
+    return bool(responsible_keys(data(context), commitment, hito) & set(await institutions_of(context, user_id)))
 
 
 async def start_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
     if not await continue_in_private(update, context, "actualizar"):
         return ConversationHandler.END
-    institutions = set(institutions_of(context, user_id_of(update)))
+    institutions = set(await institutions_of(context, user_id_of(update)))
     if not institutions:
         await refuse(update, context, _("Este comando es solo para enlaces institucionales."))
         return ConversationHandler.END
@@ -103,7 +105,7 @@ async def _guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | No
     """The draft's hito if the person may still update it; refuses and returns None otherwise."""
     _locale, _ = texts(update, context)
     ref = context.user_data.get(DRAFT, {}).get("ref")
-    if ref is None or not may_update(context, user_id_of(update), ref):
+    if ref is None or not await may_update(context, user_id_of(update), ref):
         await refuse(update, context, _("No puedes actualizar este hito: no es de tu institución."))
         return None
     return ref
@@ -113,7 +115,7 @@ async def picked_hito(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     locale, _ = texts(update, context)
     args = parse_pa(pressed(update, context), "uh", 1)
     ref = canonical_ref(data(context), args[0]) or "" if args else ""  # an old button's "c3h2" too
-    if not may_update(context, user_id_of(update), ref):
+    if not await may_update(context, user_id_of(update), ref):
         await refuse(update, context, _("No puedes actualizar este hito: no es de tu institución."))
         return HITO
     await answer_press(update)
@@ -277,18 +279,17 @@ def _state(kd: KnowledgeData, hito: Hito, locale: str) -> str:
     return f"{name} ({figure} %)" if figure is not None and status != "sin_informacion" else name
 
 
-def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> int | None:
+async def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> int | None:
     """Store the change, notify subscribers; returns the commitment's new progress."""
-    from storage.repositories import knowledge as kr
-
     kd = data(context)
     plan, commitment, hito = find_record(kd, draft["ref"])
     user = update.effective_user
-    institutions = sorted(responsible_keys(kd, commitment, hito) & set(institutions_of(context, user.id)))
+    institutions = sorted(responsible_keys(kd, commitment, hito) & set(await institutions_of(context, user.id)))
     # signed by the institutions, never by the person: the history is public (exports, answers)
     index = actor_index(kd)
     label = ", ".join((a.acronym or a.name) if (a := index.by_key(k)) else k for k in institutions)
-    with session_for(context) as s:
+
+    def store(s: Session) -> tuple[Hito, int | None]:
         change = kr.record_status_change(
             s, plan.key, commitment.number, hito.number, draft["status"], draft.get("progress"),
             draft.get("note"), "user", user.id, label, None, draft.get("evidence"))
@@ -303,6 +304,9 @@ def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> 
             return notice_text(kd, plan, commitment, hito, after, label, progress, locale)
 
         notify.notify_subscribers(s, refs, f"status:{change_id}", render, skip=[user.id])
+        return after, progress
+
+    after, progress = await db_call(context, store)
     # the stored change is the hito's status now: answers, cards and charts show it from here on
     hito.current = after.current
     return progress
@@ -324,7 +328,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
     try:
-        progress = _record(context, update, draft)
+        progress = await _record(context, update, draft)
     except Exception as exc:  # nothing was stored: the six steps stay, the button works again
         await not_saved(update, context, exc, option_rows(_confirm_options(_)))
         return CONFIRM
@@ -336,7 +340,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-def update_conversation() -> ConversationHandler:
+def update_conversation(persistent: bool = False) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
         entry_points=[CommandHandler("actualizar", start_update), deep_link_entry("actualizar", start_update)],
@@ -353,6 +357,7 @@ def update_conversation() -> ConversationHandler:
         },
         name="pa_update",
         drafts=(DRAFT,),
+        persistent=persistent,
     )
 
 
@@ -360,12 +365,12 @@ async def forged_update_press(update: Update, context: ContextTypes.DEFAULT_TYPE
     """An /actualizar button pressed outside the conversation (old or forged): refuse it; someone
     who is no focal point is told it is not for them, not sent to a command they may not use."""
     _locale, _ = texts(update, context)
-    if not institutions_of(context, user_id_of(update)):
+    if not await institutions_of(context, user_id_of(update)):
         await refuse(update, context, _("No tienes permiso para esto: solo los enlaces institucionales "
                                         "actualizan el avance de los hitos."))
         return
     await refuse(update, context, _("Este botón ya no es válido. Empieza de nuevo con /actualizar."))
 
 
-def handlers() -> list:
-    return [update_conversation(), CallbackQueryHandler(forged_update_press, pattern=r"^pa:u[hspnec]:")]
+def handlers(persistent: bool = False) -> list:
+    return [update_conversation(persistent), CallbackQueryHandler(forged_update_press, pattern=r"^pa:u[hspnec]:")]

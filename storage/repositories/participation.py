@@ -458,10 +458,12 @@ def public_contributions(session: Session, user_id: int) -> PublicContributions:
 def erase_person(session: Session, user_id: int) -> None:
     """Forget a person everywhere: their rows in every table, the messages to them and the
     messages *about* them queued or sent to others (an admin's copy of their application, a
-    focal point's copy of their unpublished report), their signature in the status history and
-    their language. Published reports stay, anonymised; their other reports are deleted."""
+    focal point's copy of their unpublished report), their signature in the status history,
+    their language and the bot's state of their conversations (drafts). Published reports stay,
+    anonymised; their other reports are deleted."""
     from storage.models.knowledge import HitoStatusChange
     from storage.models.preferences import Preference
+    from storage.repositories import bot_state
     from storage.repositories.outbox import DROPPED, PENDING, SENDING
 
     memberships = list(session.scalars(select(OscMembership.id).where(OscMembership.person_id == user_id)))
@@ -492,6 +494,7 @@ def erase_person(session: Session, user_id: int) -> None:
                     .values(author_user_id=None)
                     .execution_options(synchronize_session=False))
     session.execute(delete(Preference).where(Preference.user_id == user_id))
+    bot_state.drop_person(session, user_id)
     for model in (DigestItem, Subscription, FocalPoint, OscMembership):
         session.execute(delete(model).where(model.person_id == user_id))
     session.execute(delete(Person).where(Person.id == user_id))

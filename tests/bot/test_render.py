@@ -44,3 +44,41 @@ def test_escaped_answers_are_valid_telegram_html():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html_to_plain(html).startswith("<b>x</b> & <script>")
     assert esc("<i>") == "&lt;i&gt;"
+
+
+def _tags_balance(html: str) -> bool:
+    import re
+
+    stack = []
+    for closing, name in re.findall(r"<(/?)([a-z][a-z0-9-]*)[^>]*>", html):
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
+
+
+def test_a_long_html_answer_arrives_whole_in_several_valid_messages():
+    # synthetic: 10,000+ characters of bold headings, long bold paragraphs, links and entities
+    paragraphs = []
+    for i in range(40):
+        paragraphs.append(f"<b>Sección sintética {i} &amp; más</b>\n"
+                          f"<b>{'negrita larga ' * 30}</b> <a href=\"https://example.org/a b\">enlace {i}</a> "
+                          + "texto &lt;sintético&gt; " * 10)
+    paragraphs[20] = "<i>Una cita sintética más larga que un mensaje: " + "palabra citada " * 400 + "</i>"
+    text = "\n\n".join(paragraphs)
+    assert len(text) > 10_000
+    chunks = split_message(text)
+    assert len(chunks) >= 3
+    assert all(len(c) <= 4096 for c in chunks)
+    assert all(_tags_balance(c) for c in chunks)  # no tag cut, none left open
+    assert all(html_to_plain(c) for c in chunks)  # each parses as Telegram HTML on its own
+    pieces = "".join(html_to_plain(c) for c in chunks)
+    assert "".join(pieces.split()) == "".join(html_to_plain(text).split())  # nothing lost
+
+
+def test_a_bold_paragraph_longer_than_a_message_is_closed_and_reopened_at_the_cut():
+    text = "<b>" + "palabra " * 1500 + "</b>"
+    chunks = split_message(text)
+    assert len(chunks) >= 3
+    assert all(c.startswith("<b>") and c.endswith("</b>") and len(c) <= 4096 for c in chunks)

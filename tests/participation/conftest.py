@@ -138,14 +138,16 @@ def loaded_db(db, pdata):
 
 @contextlib.asynccontextmanager
 async def _participation_bot(db, data: KnowledgeData, knowledge):
+    """The bot, started; stopped (its state handed to the database) when the block ends."""
     from bot.app import build_application
     from handlers.participation.common import CONFIG_KEY
 
     settings = Settings(telegram_token="123456:OFFLINE", telegram_base_url="http://127.0.0.1:9/bot",
                         admin_ids=(ADMIN,))
     request = LocalRequest()
+    # with the bot's own persistence: conversation state in the test database (bot/persistence.py)
     application = build_application(settings, db=db, knowledge=knowledge, data=data,
-                                    request=request, rate_limiter=None, persistence=None)
+                                    request=request, rate_limiter=None)
     application.bot_data[CONFIG_KEY].admin_ids = (ADMIN,)
     async with application:
         await application.post_init(application)
