@@ -131,6 +131,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         agg = None if q.missing else self.aggregator.answer(q, w)
         if agg is not None and self._one_record_of_theirs(q):  # (resolved only when a list would answer)
             agg = None
+        if agg is not None and q.actors and not q.plural and (said := self.best_sentence(q, None)) \
+                and said[1] >= 0.75 and not is_record(said[0].ref):
+            agg = None  # "con qué institución coordina SEGEPLAN el diálogo …": a fact of the running text
         if agg is not None:
             return agg
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):

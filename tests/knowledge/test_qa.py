@@ -1100,3 +1100,17 @@ def test_the_hito_that_says_the_question_in_its_own_words_wins_a_close_score(mak
              start="2030-11", end="2031-06", responsible=["ISP"], source=SRC)]
     text = Knowledge(data).ask(question).text
     assert "agosto de 2030" in text and "noviembre de 2030" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "con que institucion coordinara el ISP el encuentro con los capitanes de puerto",
+    "el encuentro con los capitanes de puerto lo coordina el ISP con que institucion",
+    "junto a que entidad coordina el ISP el encuentro de capitanes de puerto",
+])
+def test_a_fact_of_the_running_text_about_an_institution_is_not_a_list_of_its_records(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC running text naming an institution that also leads records
+    data.plans[0].facts.append(PlanFact(topic="passage", source=SRC, text=(
+        "El esfuerzo también se hará con los capitanes de puerto, por medio de un encuentro coordinado por el "
+        "ISP y la OFI, como entes responsables de los faros.")))
+    text = Knowledge(data).ask(question).text
+    assert "capitanes de puerto" in text and "OFI" in text and "hitos:" not in text, text
