@@ -65,8 +65,9 @@ _CONTACT_VALUE = {"phone": re.compile(r"\(\d{3}\)\s*\d{4}|\b(?!19|20)\d{4}[\s-]\
                   "address": re.compile(r"\b(?:calle|avenida|zona|km|kilómetro|edificio)\b", re.IGNORECASE)}
 # "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
 _CLAUSES = re.compile(r"[?¿;]|,?\s+(?:y|and)\s+")  # the parts of a question that asks two things
-_ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
-                       r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:cu[aá]l|qu[eé]|which|what)\s+"
+                       r"(?:es|son|is|are)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
+                       r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)  # "… y la de B", "… y cuál es el de B"
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
@@ -188,7 +189,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             "components", "pilots", "lessons", "hitos", "activities", "results", "countries")
         if sentence is None and self._named_count(q) and not listed:
             return self.refusal(q, w)  # "cuáles son los siete ministerios": no source lists them
-        if (sentence is None or sentence[1] < 0.9) and q.answer_type in ("date", "number", "place"):
+        if (sentence is None or sentence[1] < 0.9 or _ELLIPSIS.search(q.original)) \
+                and q.answer_type in ("date", "number", "place"):
             both = self._coordinated(q, w)
             if both is not None:
                 return both
@@ -241,8 +243,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if head is None:
             return None
         parts = [self.reader.read(part) for part in (left, head.group(1) + " " + right)]
-        if any(sub.answer_type != q.answer_type for sub in parts):
+        if any(sub.answer_type not in (None, q.answer_type) for sub in parts):
             return None
+        # "… qué número es, y el de B": the part that does not say it asks the same kind of value
+        parts = [sub if sub.answer_type else Query(**{**sub.__dict__, "answer_type": q.answer_type}) for sub in parts]
         found = []
         for sub in parts:
             sentence = self.best_sentence(sub, None)

@@ -1114,3 +1114,21 @@ def test_a_fact_of_the_running_text_about_an_institution_is_not_a_list_of_its_re
         "ISP y la OFI, como entes responsables de los faros.")))
     text = Knowledge(data).ask(question).text
     assert "capitanes de puerto" in text and "OFI" in text and "hitos:" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "que numero tiene el decreto de la ley de faros nocturnos y cual es el de la ley de trabajo temporal",
+    "el decreto de la ley de faros nocturnos que numero es, y cual es el de la ley de trabajo temporal",
+    "que numero de decreto tiene la ley de faros nocturnos y cual es el de la ley de trabajo temporal en la costa",
+])
+def test_the_same_value_of_two_laws_comes_from_each_ones_sentence(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: two laws whose names share words, each in its own sentence
+    data.plans[0].facts += [
+        PlanFact(topic="passage", source=SRC, text=(
+            "En 2030 el Consejo Ficticio emitió el Decreto 7-2030, Ley del Trabajo de Faros Nocturnos en la Costa.")),
+        PlanFact(topic="passage", source={**SRC, "section": "Otra sección"}, text=(
+            "Después, el Consejo aprobó la Ley de trabajo temporal en la costa, Decreto 9-2030.")),
+        PlanFact(topic="passage", source=SRC, text="El trabajo temporal de 40 guardafaros dura 3 meses."),
+        PlanFact(topic="passage", source=SRC, text="En 2031 hubo 12 contratos de trabajo temporal en el puerto.")]
+    text = Knowledge(data).ask(question).text
+    assert "7-2030" in text and "9-2030" in text, text
