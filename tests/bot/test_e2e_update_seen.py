@@ -111,6 +111,7 @@ def story(live, knowledge, target):
     converse(client, SUBSCRIBER, f"/start {to_payload(href)}")
     press(client, SUBSCRIBER, f"pa:t:{href}")  # 🔔 Seguir
     assert INSTITUTION in plain(converse(client, ADMIN, f"/enlace {FOCAL} {INSTITUTION}"))
+    newest(client, FOCAL, "Fuiste nombrado")  # (their notice comes through the outbox: let it arrive first)
 
     converse(client, FOCAL, "/actualizar")
     press(client, FOCAL, f"pa:uh:{href}")
