@@ -315,6 +315,17 @@ class ActorDirectory:
         self._display: dict[str, str] = {}  # printed name -> shown name (names come from the data)
         self.roles: dict[str, list[Role]] = defaultdict(list)
         self._collect_roles(data)
+        self._roles_at: dict[str, dict[str, list[Role]]] = {}  # actor -> ref -> its roles there
+
+    def roles_at(self, key: str, ref: str) -> list[Role]:
+        """The roles an actor plays in one record (grouped by record the first time an actor is
+        asked about: at x100 an actor holds thousands of roles and a list asks about each record)."""
+        by_ref = self._roles_at.get(key)
+        if by_ref is None:
+            by_ref = self._roles_at[key] = defaultdict(list)
+            for r in self.roles.get(key, ()):
+                by_ref[r.ref].append(r)
+        return by_ref.get(ref, [])
 
     def _add(self, phrase: str, key: str) -> None:
         if phrase and phrase not in self.by_phrase:

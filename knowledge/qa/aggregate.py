@@ -78,7 +78,7 @@ class Aggregator:
     def _role_ok(self, q: Query, key: str, ref: str, cref: str, own: bool) -> bool:
         """The actor plays the asked role in the record (its own list when it has one)."""
         refs = (ref,) if own else (ref, cref)
-        roles = [r for r in self.k.actors.roles.get(key, []) if r.ref in refs]
+        roles = [r for x in refs for r in self.k.actors.roles_at(key, x)]
         only_support = any(t == "como" and any(x.startswith("apoy") for x in q.tokens[i + 1:i + 5])
                            for i, t in enumerate(q.tokens)) and not q.asks_any("responsible")
         if only_support:  # "figura como parte interesada de apoyo": supporting only, not leading

@@ -10,6 +10,7 @@ two typing errors, same first letter) at a lower weight, so "capasitacion" still
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 from array import array
 from collections import defaultdict
@@ -188,8 +189,11 @@ class Ranker:
         covered: dict[int, float] = defaultdict(float)
         total = (sum(self.idf[s] * w for s, w in terms.items()) + unknown) or 1.0
         verdict: dict[int, bool] = {}
+        lengths, scale = self.lengths, K1 * B / self.avg  # (the loop below runs over long postings at x100)
+        base = K1 * (1 - B)
         for s, w in terms.items():
             idf = self.idf[s]
+            weight = w * idf
             k = self.postings[s]
             a, b = self._start[k], self._start[k + 1]
             for i, tf in zip(self._ids[a:b], self._tfs[a:b], strict=True):
@@ -199,11 +203,10 @@ class Ranker:
                         ok = verdict[i] = (i in allowed) if isinstance(allowed, (set, frozenset)) else allowed(self.texts[i])
                     if not ok:
                         continue
-                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
-                scores[i] += w * idf * norm
-                covered[i] += w * idf
-        ranked = sorted(((sc, covered[i] / total, i) for i, sc in scores.items()), reverse=True)
-        return ranked[:limit]
+                scores[i] += w * idf * (tf * (K1 + 1) / (tf + (base + scale * lengths[i])))
+                covered[i] += weight
+        # the best `limit` of them, as sorted(…, reverse=True)[:limit] gives them
+        return heapq.nlargest(limit, ((sc, covered[i] / total, i) for i, sc in scores.items()))
 
     def idf_of(self, terms: dict[str, float]) -> float:
         return sum(self.idf[s] * w for s, w in terms.items())
