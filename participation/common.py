@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from knowledge.i18n import normalize_locale, translations
 from knowledge.refs import SHIPPED_PLANS, Ref, canonical, parse_ref
 from knowledge.schema import Actor, Commitment, Hito, KnowledgeData, Plan, StatusDef
 from participation.context import SERVICES_KEY, db_call, person_locale
+from participation.logprivacy import safe_traceback
 from participation.messaging import reply
 from storage.repositories import participation as repo
 
@@ -208,9 +210,7 @@ async def not_saved(update: Update, context: ContextTypes.DEFAULT_TYPE, error: B
     """A write failed (a full disk, a read-only or unreachable database): say so, keep the draft,
     and offer the same confirmation again. Logged without the error's text (it can hold what
     the person wrote, as the statement's parameters)."""
-    import logging
 
-    from participation.logprivacy import safe_traceback
 
     logging.getLogger(__name__).error("a participation write failed; the draft is kept\n%s",
                                       safe_traceback(error))
