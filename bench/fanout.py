@@ -80,7 +80,7 @@ def fresh_database(url: str | None) -> tuple[str, callable]:
 
 def fan_out(db: Database, subscribers: int) -> float:
     """Create synthetic subscribers of c1h1 and queue one notice for each; returns seconds."""
-    from handlers.participation.notify import notify_subscribers
+    from participation.notify import notify_subscribers
 
     now = utcnow()
     with db.session() as s:

@@ -32,7 +32,7 @@ TOKEN = "123456:BENCH-synthetic-outage"
 async def run(args: argparse.Namespace, database_url: str) -> dict:
     from sqlalchemy import select
 
-    from bot.delivery import BotApiSender, DeliverySettings, DeliveryWorker
+    from participation.delivery import BotApiSender, DeliverySettings, DeliveryWorker
     from storage.db import Database
     from storage.models.participation import OutboxMessage
     from storage.repositories import outbox

@@ -30,19 +30,21 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import reload
 from bot.config import DEFAULT_BASE_URL, Settings
 from bot.persistence import DatabasePersistence
-from bot.ratelimit import FloodControl, RetryingRateLimiter
+from bot.ratelimit import RetryingRateLimiter
 from bot.updates import DEFAULT_CONCURRENCY, ChatOrderedUpdateProcessor, SkipUnparseableUpdates
 from handlers import buttons, commands, fallbacks, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
-from handlers.context import SERVICES_KEY, KnowledgeLike, Services
 from handlers.errors import on_error
-from handlers.flood import FLOOD_KEY, flood_gate
-from handlers.participation.common import CONVERSATION_TIMEOUT
+from handlers.flood import FLOOD_KEY, FORGET_EVERY, FloodControl, flood_gate, forget_idle_job
 from knowledge.core import Knowledge
 from knowledge.i18n import N_, translations
 from knowledge.schema import KnowledgeData
+from participation import wiring
+from participation.common import CONVERSATION_TIMEOUT
+from participation.context import SERVICES_KEY, KnowledgeLike, Services
 from storage.bootstrap import prepare
 from storage.repositories.knowledge import data_version, read_knowledge
 
@@ -116,13 +118,9 @@ def _post_init_for(settings: Settings, prepared: Services | None):
         application.bot_data[SERVICES_KEY] = svc
         application.bot_data[FLOOD_KEY] = FloodControl()
         if application.job_queue is not None:  # per-person state of idle people leaves memory
-            from handlers.flood import FORGET_EVERY, forget_idle_job
-
             application.job_queue.run_repeating(forget_idle_job, interval=FORGET_EVERY,
                                                 first=FORGET_EVERY, name="forget-idle")
         if svc.database is not None and svc.data_version is not None:  # read from the database
-            from bot import reload
-
             reload.schedule(application, settings.data_check_seconds)
         try:
             await set_command_menus(application)
@@ -146,6 +144,17 @@ async def post_shutdown(application: Application) -> None:
         svc.close()
 
 
+def _admin_ids(application: Application, settings: Settings | None) -> tuple[int, ...]:
+    """ADMIN_IDS: from the settings given, else the application's, else the environment."""
+    settings = settings or application.bot_data.get("settings")
+    if settings is None:
+        try:
+            settings = Settings.from_env()
+        except Exception:
+            return ()
+    return tuple(settings.admin_ids or ())
+
+
 def register_handlers(application: Application, settings: Settings | None = None) -> None:
     """All handlers, in the order that matters."""
     # Gatekeeping first: flood control may stop an update before any other handler sees it.
@@ -156,12 +165,7 @@ def register_handlers(application: Application, settings: Settings | None = None
     # overlap nobody else's, and its deep links (/start registro, sent by the "continue in
     # private" button of a group) must reach its conversations before /start's menu does; the
     # free-text fallback below still only answers what nobody else took.
-    try:
-        import handlers.participation as participation
-    except ImportError:
-        participation = None
-    if participation is not None and hasattr(participation, "register"):
-        participation.register(application, settings)
+    wiring.register(application, admin_ids=_admin_ids(application, settings))
 
     # Commands.  (/cancelar is registered after the participation room's conversations, so
     # that a conversation in progress gets it first.)

@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for noisy in ("alembic", "httpx", "apscheduler"):  # chatty at INFO, useful at WARNING
             logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-        from bot.logprivacy import install_log_privacy
+        from participation.logprivacy import install_log_privacy
 
         # no token, secret, message text or name in the log, at any level (LOG_LEVEL=DEBUG too)
         install_log_privacy(None, settings.telegram_token, settings.webhook_secret)

@@ -17,7 +17,6 @@ import contextvars
 import hashlib
 import hmac
 import logging
-import re
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -27,19 +26,17 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes
 
 from bot.health import Activity
-from bot.logprivacy import (  # noqa: F401  (re-exported: the bot's log privacy)
+from participation.logprivacy import (  # noqa: F401  (re-exported: the bot's log privacy)
     PrivacyFilter,
     add_secret,
     install_log_privacy,
     redact,
     safe_traceback,
+    update_kind,
     update_ref,
 )
 
 log = logging.getLogger("hitobot.updates")
-
-_COMMAND_NAME = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?$")
-
 
 def user_key_from_token(token: str | None) -> bytes:
     """A hashing key bound to this deployment (not the token itself)."""
@@ -51,28 +48,6 @@ def user_ref(user_id: int | None, key: bytes) -> str:
         return "-"
     digest = hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
     return f"u:{digest[:12]}"
-
-
-def update_kind(update: object) -> str:
-    """"command:start", "message:text", "callback_query", "inline_query", ...; no user text."""
-    if not isinstance(update, Update):
-        return type(update).__name__
-    message = update.message
-    if message is not None:
-        if message.text is not None:
-            first_word = message.text.split(maxsplit=1)[0] if message.text.strip() else ""
-            match = _COMMAND_NAME.match(first_word)
-            if match:
-                return f"command:{match.group(1).lower()}"
-            return "message:text"
-        for attachment in ("photo", "document", "voice", "location", "contact", "sticker"):
-            if getattr(message, attachment, None):
-                return f"message:{attachment}"
-        return "message:other"
-    for kind in Update.ALL_TYPES:
-        if getattr(update, kind, None) is not None:
-            return kind
-    return "unknown"
 
 
 @dataclass

@@ -1,8 +1,5 @@
-"""Flood control: per-person limits for incoming updates, and retries for outgoing API calls.
-
-`FloodControl` is a token bucket per person (a burst, then a steady rate): someone who sends
-30 messages in 10 seconds is slowed down — the extra updates are dropped with one polite
-notice — while everybody else is served as usual (the check costs a dictionary lookup).
+"""Retries for outgoing API calls (per-person flood control for incoming updates is
+handlers/flood.py's `FloodControl`).
 
 `RetryingRateLimiter` keeps PTB's AIORateLimiter limits (Telegram's 30 messages/s overall,
 20/min per group) and retries a 429 after its retry_after and a 5xx or a refused connection a
@@ -14,65 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 import warnings
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-    warned: bool = False
-
-
-@dataclass
-class FloodControl:
-    """Allow `burst` updates at once per person, then `rate` per second."""
-
-    burst: int = 10
-    rate: float = 1.0
-    clock: Callable[[], float] = time.monotonic
-    _buckets: dict[int, _Bucket] = field(default_factory=dict)
-
-    def check(self, user_id: int) -> tuple[bool, bool]:
-        """(allowed, warn_now): warn_now is True once per flood, for the polite notice."""
-        now = self.clock()
-        bucket = self._buckets.get(user_id)
-        if bucket is None:
-            bucket = self._buckets[user_id] = _Bucket(tokens=float(self.burst), updated=now)
-        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate)
-        bucket.updated = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
-            if bucket.tokens >= self.burst / 2:
-                bucket.warned = False
-            return True, False
-        warn_now = not bucket.warned
-        bucket.warned = True
-        return False, warn_now
-
-    def forget_idle(self, idle_seconds: float = 600.0) -> list[int]:
-        """Drop buckets of people idle for a while (keeps memory flat); returns whose. A full
-        bucket is what a new person gets anyway, so nothing changes for them."""
-        now = self.clock()
-        idle = [u for u, b in self._buckets.items() if now - b.updated > idle_seconds]
-        for user_id in idle:
-            del self._buckets[user_id]
-        return idle
-
-    def active(self) -> set[int]:
-        return set(self._buckets)
-
-    def __len__(self) -> int:
-        return len(self._buckets)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -82,7 +28,7 @@ class RetryingRateLimiter(AIORateLimiter):
     - A 429 (RetryAfter) is retried after its retry_after by *this* request only (PTB's own
       AIORateLimiter halts every request of the bot meanwhile: one person's 429 froze everyone's
       replies), up to `max_retries` times and only while retry_after <= `max_retry_wait`; past
-      that it is raised, and a reply then goes to the outbox (handlers/messaging.py), which
+      that it is raised, and a reply then goes to the outbox (participation/messaging.py), which
       sends it once the wait is over.
     - A 5xx or a refused connection is retried `network_retries` times with backoff (0.3, 0.6,
       1.2 s); a timeout is not retried here (the request may have arrived).

@@ -9,7 +9,7 @@ new one from their next update (they take `services.knowledge` / `services.data`
 `hitobot chat` asks before each question.  The same query works on SQLite and PostgreSQL.
 
 A focal point's status update needs none of this: it is written by the bot itself, which
-changes the hito's status in its knowledge base in place (handlers/participation/updates.py); the
+changes the hito's status in its knowledge base in place (participation/updates.py); the
 core keeps nothing derived from statuses, so the next answer says the new one.
 """
 
@@ -62,7 +62,7 @@ def refresh_services(services: Any) -> bool:
 async def reload_job(context: Any) -> None:
     """The JobQueue job: refresh_services in a worker thread; a failure is logged, not raised
     (the bot keeps answering from what it has and tries again at the next tick)."""
-    from handlers.context import SERVICES_KEY
+    from participation.context import SERVICES_KEY
 
     services = context.application.bot_data.get(SERVICES_KEY)
     if services is None:

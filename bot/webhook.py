@@ -355,7 +355,7 @@ def run_webhook_mode(settings: Any, drop_pending_updates: bool = False) -> int:
 
     config = WebhookConfig.from_settings(settings.webhook_url, settings.webhook_listen,
                                          settings.webhook_secret)
-    from bot.logprivacy import add_secret
+    from participation.logprivacy import add_secret
 
     add_secret(config.secret)  # never logged, set or random
     if not settings.webhook_secret:

@@ -10,9 +10,7 @@ from telegram.ext import ContextTypes
 from handlers.callback_data import Press, parse_callback
 from handlers.catalogue import about_screen, catalogue_screen, groups_screen, practices_screen
 from handlers.commands import LAST_SEARCH_KEY, search_screen, set_language
-from handlers.context import services, tr
-from handlers.messaging import show
-from handlers.participation.subscriptions import followed
+from handlers.links import ref_screen
 from handlers.progress import send_chart
 from handlers.views import (
     Screen,
@@ -22,8 +20,10 @@ from handlers.views import (
     main_menu,
     plan_screen,
     plans_screen,
-    ref_screen,
 )
+from participation.context import services, tr
+from participation.messaging import show
+from participation.subscriptions import followed
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers.callback_data as cb
-from handlers.context import Services
-from handlers.render import esc
 from handlers.views import Gettext, Screen, card_text, share_button
 from knowledge.answers import Hit
 from knowledge.compose import shorten
@@ -21,6 +19,8 @@ from knowledge.ods import ods_label, ods_name
 from knowledge.practice_finder import Found, PracticeFinder, finder_for
 from knowledge.refs import CATALOGUE, practice_ref
 from knowledge.schema import Practice
+from participation.context import Services
+from participation.render import esc
 
 PER_PAGE = 8
 SUMMARY_CHARS = 280

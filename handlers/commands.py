@@ -10,15 +10,17 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 import handlers.callback_data as cb
+from handlers.answers import send_answer
 from handlers.catalogue import catalogue_screen, search_with_practices
-from handlers.context import Services, services, tr
-from handlers.messaging import reply
-from handlers.participation.subscriptions import followed
+from handlers.links import ref_screen
 from handlers.preferences import remember_locale
-from handlers.render import esc
-from handlers.views import Screen, help_screen, main_menu, plans_screen, ref_screen
+from handlers.views import Screen, help_screen, language_screen, main_menu, plans_screen
 from knowledge.compose import shorten
 from knowledge.refs import from_payload
+from participation.context import Services, services, tr
+from participation.messaging import reply
+from participation.render import esc
+from participation.subscriptions import followed
 
 AWAITING_KEY = "awaiting"
 SEARCH_RESULTS = 10
@@ -127,8 +129,6 @@ async def acronyms(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             text = "\n".join(f"<b>{esc(a.acronym)}</b>: {esc(a.expansion)}" for a in matches)
         else:
             answer = services(context).knowledge.ask(_("¿Qué significa {acronym}?").format(acronym=wanted), locale)
-            from handlers.free_text import send_answer
-
             await send_answer(update, context, answer)
             return
         await reply(update, context, text)
@@ -149,8 +149,6 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if choice in ("es", "en"):
         await set_language(update, context, choice)
         return
-    from handlers.views import language_screen
-
     screen = language_screen(_)
     await reply(update, context, screen.text, screen.keyboard)
 

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers.context import tr
+from handlers.preferences import NotSaved
+from participation.context import tr
+from participation.logprivacy import safe_traceback, update_kind
 
 log = logging.getLogger("hitobot.errors")
 
 
 def _is_failed_write(error: BaseException | None) -> bool:
-    from handlers.preferences import NotSaved
-
     if isinstance(error, NotSaved):
         return True
-    try:
-        from sqlalchemy.exc import OperationalError
-    except ImportError:
-        return False
     text = str(error).lower()
     return isinstance(error, OperationalError) and any(
         sign in text for sign in ("readonly", "read-only", "disk is full", "disk full", "no space"))
@@ -33,8 +30,6 @@ def _is_failed_write(error: BaseException | None) -> bool:
 
 def describe(update: object) -> str:
     """update_id, kind and the hashed user: enough to find it, nothing anyone wrote."""
-    from bot.logging import update_kind
-
     if not isinstance(update, Update):
         return type(update).__name__
     chat = update.effective_chat
@@ -43,8 +38,6 @@ def describe(update: object) -> str:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from bot.logprivacy import safe_traceback
-
     error = context.error
     detail = safe_traceback(error) if error is not None else "no exception"
     log.error("error while handling %s\n%s", describe(update), detail)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from handlers.context import tr
-from handlers.messaging import reply
+from participation.context import tr
+from participation.messaging import reply
+from participation.render import esc
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
@@ -30,7 +31,6 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not private and addressed_to.lower() != (context.bot.username or "").lower():
         return  # a group's command for another bot, or for nobody in particular
     _locale, _ = tr(update, context)
-    from handlers.render import esc
 
     await reply(update, context, esc(_("No conozco el comando {command}. /ayuda muestra lo que puedo "
                                        "hacer.").format(command=name)))

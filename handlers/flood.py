@@ -7,27 +7,82 @@ the bot answers people, and anything it said (an answer, an apology) would be po
 whole channel.  Inline queries are not
 counted: Telegram already debounces them as the person types.  One handler does both jobs, so
 each update pays for one gatekeeping handler, not two.
+
+`FloodControl` is a token bucket per person (a burst, then a steady rate): someone who sends
+30 messages in 10 seconds is slowed down while everybody else is served as usual (the check
+costs a dictionary lookup).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.ratelimit import FloodControl
-from handlers.context import tr
+from handlers.commands import AWAITING_KEY
 from handlers.preferences import ensure_preferences
+from participation.context import tr
 
 FLOOD_KEY = "flood_control"
 IDLE_SECONDS = 3600.0  # a person silent this long is forgotten by the running process...
 FORGET_EVERY = 600.0  # ...checked this often
 
 
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+    warned: bool = False
+
+
+@dataclass
+class FloodControl:
+    """Allow `burst` updates at once per person, then `rate` per second."""
+
+    burst: int = 10
+    rate: float = 1.0
+    clock: Callable[[], float] = time.monotonic
+    _buckets: dict[int, _Bucket] = field(default_factory=dict)
+
+    def check(self, user_id: int) -> tuple[bool, bool]:
+        """(allowed, warn_now): warn_now is True once per flood, for the polite notice."""
+        now = self.clock()
+        bucket = self._buckets.get(user_id)
+        if bucket is None:
+            bucket = self._buckets[user_id] = _Bucket(tokens=float(self.burst), updated=now)
+        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate)
+        bucket.updated = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            if bucket.tokens >= self.burst / 2:
+                bucket.warned = False
+            return True, False
+        warn_now = not bucket.warned
+        bucket.warned = True
+        return False, warn_now
+
+    def forget_idle(self, idle_seconds: float = 600.0) -> list[int]:
+        """Drop buckets of people idle for a while (keeps memory flat); returns whose. A full
+        bucket is what a new person gets anyway, so nothing changes for them."""
+        now = self.clock()
+        idle = [u for u, b in self._buckets.items() if now - b.updated > idle_seconds]
+        for user_id in idle:
+            del self._buckets[user_id]
+        return idle
+
+    def active(self) -> set[int]:
+        return set(self._buckets)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
 def _busy(data: dict) -> bool:
     """Something in progress that only this process holds: a participation draft ("pa_..."),
     a pending /buscar."""
-    from handlers.commands import AWAITING_KEY
-
     return AWAITING_KEY in data or any(str(key).startswith("pa_") for key in data)
 
 

@@ -19,12 +19,12 @@ from telegram import (
 from telegram.ext import ContextTypes
 
 from handlers.catalogue import practice_card, search_with_practices
-from handlers.context import Services, services, tr
-from handlers.render import esc
 from handlers.views import deep_link
 from knowledge.answers import Hit
 from knowledge.compose import shorten
 from knowledge.refs import commitment_ref, practice_ref
+from participation.context import Services, services, tr
+from participation.render import esc
 
 PAGE_SIZE = 50
 MAX_OFFSET = 1000

@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers.context import LOCALE_KEY, SERVICES_KEY
+from participation.context import LOCALE_KEY, SERVICES_KEY
 from storage.repositories.preferences import choose_locale, chosen_locale
 
 log = logging.getLogger(__name__)

@@ -15,14 +15,14 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 import handlers.callback_data as cb
-from handlers.context import Services, services, tr
-from handlers.messaging import reply
-from handlers.render import MAX_CAPTION, esc
 from knowledge.charts import chart_fingerprint, commitment_bars, render_progress_chart
 from knowledge.compose import shorten
 from knowledge.progress import commitment_progress, hito_progress, hito_state
 from knowledge.refs import Ref, commitment_ref, parse_ref
 from knowledge.schema import Commitment
+from participation.context import Services, services, tr
+from participation.messaging import reply
+from participation.render import MAX_CAPTION, esc
 
 MAX_CACHED_CHARTS = 256
 

@@ -15,12 +15,12 @@ from urllib.parse import quote
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers.callback_data as cb
-from handlers.context import Services
-from handlers.participation.subscriptions import subscription_button
-from handlers.render import answer_html, esc
 from knowledge.compose import shorten
 from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref, to_payload
 from knowledge.schema import Commitment, Plan
+from participation.context import Services
+from participation.render import answer_html, esc
+from participation.subscriptions import subscription_button
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def share_button(services: Services, ref: str, _: Gettext) -> InlineKeyboardButt
 
 def subscription_row(ref: str, following: Collection[str], locale: str) -> list[InlineKeyboardButton]:
     """The participation room's follow / unfollow button; `following`: the refs the person
-    follows (handlers.participation.followed, read before the screen is built)."""
+    follows (participation.followed, read before the screen is built)."""
     button = subscription_button(ref, locale, following)
     return [button] if button is not None else []
 
@@ -206,44 +206,6 @@ def hito_screen(services: Services, ref: Ref | str, locale: str, _: Gettext,
                               callback_data=cb.commitment(cref)),
          InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())],
     ]
-    return Screen(text, InlineKeyboardMarkup(rows))
-
-
-def ref_screen(services: Services, ref_text: str, locale: str, _: Gettext,
-               following: Collection[str] = frozenset()) -> Screen | None:
-    """The screen for any ref (deep links, answer choices); None when it names nothing."""
-    ref: Ref | None = parse_ref(ref_text)
-    if ref is None:
-        return None
-    if ref.kind == "plan" and ref.key:
-        plan = services.knowledge.plan(ref.key)
-        return plan_screen(services, plan, 0, _) if plan else None
-    if ref.kind == "commitment":
-        found = located(services, ref)
-        return commitment_screen(services, found.plan, found.commitment, 0, locale, _, following) if found else None
-    if ref.kind == "hito":
-        return hito_screen(services, ref, locale, _, following)
-    if ref.kind in ("catalogue", "practice"):
-        from handlers.catalogue import catalogue_screen, practice_screen  # it builds on this module
-
-        if ref.kind == "catalogue":
-            return catalogue_screen(services, locale, _)
-        return practice_screen(services, ref.practice or "", locale, _)
-    found = located(services, ref)
-    if ref.kind == "activity" and found is None:
-        return None
-    if found is not None:  # an activity, named with its plan (an old link's too)
-        ref = parse_ref(found.ref)
-    text = card_text(services, str(ref), locale, _)
-    if text is None:
-        return None
-    rows = [[share_button(services, str(ref), _)]]
-    if found is not None and found.hito is not None:
-        rows.append([InlineKeyboardButton(_("⬅️ Hito {n}").format(n=found.hito.number),
-                                          callback_data=cb.hito(ref.up_to("hito")))])
-    if ref.kind == "actor":
-        rows[0] += subscription_row(str(ref), following, locale)
-    rows.append([InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu())])
     return Screen(text, InlineKeyboardMarkup(rows))
 
 

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def delivery_settings(args: argparse.Namespace):
-    from bot.delivery import DeliverySettings
+    from participation.delivery import DeliverySettings
 
     return DeliverySettings(global_rate=args.rate, per_chat_interval=args.per_chat_interval,
                             concurrency=args.concurrency, batch_size=args.batch, lease_seconds=args.lease,
@@ -40,7 +40,7 @@ def delivery_settings(args: argparse.Namespace):
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.delivery import BotApiSender, DeliveryWorker
+    from participation.delivery import BotApiSender, DeliveryWorker
     from storage.db import Database
 
     db = Database(settings.database_url)

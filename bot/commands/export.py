@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from handlers.participation.opendata import write_open_data
+    from participation.opendata import write_open_data
     from storage.db import Database
 
     db = Database(settings.database_url)

@@ -2,7 +2,7 @@
 
 Every notice, reminder, digest and answer is first written here, in the same transaction as
 the change that caused it, under a `dedupe_key` that makes enqueueing idempotent.  Delivery
-workers (bot/delivery.py) claim rows with a lease, send them, and mark each one right after
+workers (participation/delivery.py) claim rows with a lease, send them, and mark each one right after
 Telegram answers.  docs/delivery.md describes the protocol and its one unavoidable window.
 
 All times are UTC; `now` is passed in so the functions are deterministic under test.

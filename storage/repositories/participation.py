@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.models.knowledge import HitoStatusChange
 from storage.models.participation import (
     DigestItem,
     FeedbackEvent,
@@ -26,6 +27,9 @@ from storage.models.participation import (
     Subscription,
     utcnow,
 )
+from storage.models.preferences import Preference
+from storage.repositories import bot_state, outbox
+from storage.repositories.outbox import _insert_for
 
 OBSERVATIONS = ("on_track", "delayed", "not_started", "other")
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
@@ -247,7 +251,6 @@ def subscribers_of(session: Session, refs: Iterable[str]) -> list[Subscriber]:
 
 
 def hold_for_digest(session: Session, person_id: int, dedupe_key: str, text: str, ref: str | None) -> bool:
-    from storage.repositories.outbox import _insert_for
 
     stmt = _insert_for(session)(DigestItem).values(
         person_id=person_id, dedupe_key=dedupe_key, text=text, ref=ref, created_at=utcnow()
@@ -391,7 +394,6 @@ def _row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
 
 
 def _chosen_language(session: Session, user_id: int) -> str | None:
-    from storage.models.preferences import Preference
 
     return session.scalar(select(Preference.locale).where(Preference.user_id == user_id))
 
@@ -399,7 +401,6 @@ def _chosen_language(session: Session, user_id: int) -> str | None:
 def _signed_updates(session: Session, user_id: int) -> int:
     """Hito updates this person posted as a focal point (kept with their id until erasure; the
     public history names only the institutions)."""
-    from storage.models.knowledge import HitoStatusChange
 
     return session.scalar(select(func.count()).select_from(HitoStatusChange)
                           .where(HitoStatusChange.author_user_id == user_id)) or 0
@@ -446,7 +447,6 @@ class PublicContributions:
 
 
 def public_contributions(session: Session, user_id: int) -> PublicContributions:
-    from storage.models.knowledge import HitoStatusChange
 
     updates = session.scalar(select(func.count()).select_from(HitoStatusChange)
                              .where(HitoStatusChange.author_user_id == user_id))
@@ -461,10 +461,6 @@ def erase_person(session: Session, user_id: int) -> None:
     focal point's copy of their unpublished report), their signature in the status history,
     their language and the bot's state of their conversations (drafts). Published reports stay,
     anonymised; their other reports are deleted."""
-    from storage.models.knowledge import HitoStatusChange
-    from storage.models.preferences import Preference
-    from storage.repositories import bot_state
-    from storage.repositories.outbox import DROPPED, PENDING, SENDING
 
     memberships = list(session.scalars(select(OscMembership.id).where(OscMembership.person_id == user_id)))
     unpublished = list(session.scalars(select(FeedbackReport.id).where(
@@ -473,8 +469,8 @@ def erase_person(session: Session, user_id: int) -> None:
     about += [f"{kind}:{r}:%" for r in unpublished for kind in ("report", "moderate")]
     for start in range(0, len(about), 200):
         match = or_(*(OutboxMessage.dedupe_key.like(p) for p in about[start:start + 200]))
-        session.execute(update(OutboxMessage).where(match, OutboxMessage.state.in_((PENDING, SENDING)))
-                        .values(state=DROPPED, last_error="about an erased person")
+        session.execute(update(OutboxMessage).where(match, OutboxMessage.state.in_((outbox.PENDING, outbox.SENDING)))
+                        .values(state=outbox.DROPPED, last_error="about an erased person")
                         .execution_options(synchronize_session=False))
         session.execute(update(OutboxMessage).where(match)
                         .values(text=ERASED_TEXT, reply_markup=None)

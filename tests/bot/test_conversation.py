@@ -145,8 +145,7 @@ async def test_buscar_pages_through_the_results_in_place(offline_bot):
 
 
 async def test_buscar_last_page_has_no_next_button(offline_bot):
-    from bot.ratelimit import FloodControl
-    from handlers.flood import FLOOD_KEY
+    from handlers.flood import FLOOD_KEY, FloodControl
 
     offline_bot.app.bot_data[FLOOD_KEY] = FloodControl(burst=100)  # a dozen presses in a row
     await offline_bot.say("/buscar x")

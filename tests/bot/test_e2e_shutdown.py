@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery import BotApiSender
+from participation.delivery import BotApiSender
 from storage.db import Database
 from storage.repositories import outbox
 from tests.bot.live import plain, running_bot

@@ -40,7 +40,7 @@ def knowledge():
 def target(knowledge):
     """(plan, commitment, hito): the first hito of the current plan in the institution's charge
     whose status nobody knows yet (so the update changes what everyone sees)."""
-    from handlers.participation.common import responsible_keys
+    from participation.common import responsible_keys
 
     actor = next(a for a in knowledge.data.actors if a.acronym == INSTITUTION)
     plan = knowledge.current_plan

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ratelimit import FloodControl
+from handlers.flood import FloodControl
 
 
 class Clock:

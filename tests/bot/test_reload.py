@@ -16,9 +16,9 @@ import pytest
 from bot import reload
 from bot.app import build_application, load_services
 from bot.config import Settings
-from handlers.context import SERVICES_KEY
 from knowledge.catalogue_io import CatalogueRow
 from knowledge.schema import Practice
+from participation.context import SERVICES_KEY
 from storage.db import Database
 from storage.sync import import_practices
 from tests.emulator.local_request import LocalRequest

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.render import answer_html, esc, split_message
 from knowledge.answers import Answer
+from participation.render import answer_html, esc, split_message
 from tests.emulator import html_to_plain
 
 

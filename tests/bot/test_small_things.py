@@ -10,8 +10,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from bot.ratelimit import FloodControl
-from handlers.flood import FLOOD_KEY, forget_idle_people
+from handlers.flood import FLOOD_KEY, FloodControl, forget_idle_people
 
 GROUP = -4_242
 

@@ -15,7 +15,7 @@ def test_a_repeated_question_gets_the_new_status_after_an_update_in_place() -> N
     assert "En progreso" in before.text
     assert core.ask(question).text == before.text  # asked again: the same answer
 
-    # a focal point's update changes the hito's status in place (handlers/participation/updates.py)
+    # a focal point's update changes the hito's status in place (participation/updates.py)
     data.plans[0].commitments[0].hitos[1].current = CurrentStatus(status="completado")
     after = core.ask(question)
     assert "Completado" in after.text and "En progreso" not in after.text

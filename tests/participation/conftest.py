@@ -140,7 +140,7 @@ def loaded_db(db, pdata):
 async def _participation_bot(db, data: KnowledgeData, knowledge):
     """The bot, started; stopped (its state handed to the database) when the block ends."""
     from bot.app import build_application
-    from handlers.participation.common import CONFIG_KEY
+    from participation.common import CONFIG_KEY
 
     settings = Settings(telegram_token="123456:OFFLINE", telegram_base_url="http://127.0.0.1:9/bot",
                         admin_ids=(ADMIN,))
@@ -151,8 +151,7 @@ async def _participation_bot(db, data: KnowledgeData, knowledge):
     application.bot_data[CONFIG_KEY].admin_ids = (ADMIN,)
     async with application:
         await application.post_init(application)
-        from bot.ratelimit import FloodControl
-        from handlers.flood import FLOOD_KEY
+        from handlers.flood import FLOOD_KEY, FloodControl
 
         application.bot_data[FLOOD_KEY] = FloodControl(burst=10_000)  # tests talk fast on purpose
         request.clear()

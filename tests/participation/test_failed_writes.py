@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
-from handlers.context import LOCALE_KEY
+from participation.context import LOCALE_KEY
 from storage.models.knowledge import HitoStatusChange
 from storage.models.participation import FeedbackReport, OscMembership
 from storage.models.preferences import Preference

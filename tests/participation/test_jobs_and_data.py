@@ -10,10 +10,10 @@ import json
 from PIL import Image
 from sqlalchemy import select
 
-from bot.reminders import queue_digests, queue_due_reminders
-from handlers.participation.media import strip_exif
-from handlers.participation.notify import notify_subscribers
-from handlers.participation.opendata import write_open_data
+from participation.media import strip_exif
+from participation.notify import notify_subscribers
+from participation.opendata import write_open_data
+from participation.reminders import queue_digests, queue_due_reminders
 from storage.models.participation import OutboxMessage
 from storage.repositories import participation as repo
 from tests.participation.conftest import ADMIN, CITIZEN, FOCAL_A, FOCAL_B, MEMBER

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.participation.opendata import status_history_rows
 from knowledge.core import Knowledge
 from knowledge.loader import load_data_dir
 from knowledge.schema import Commitment, Hito, KnowledgeData, Plan, Source
+from participation.opendata import status_history_rows
 from storage.repositories.knowledge import read_knowledge
 from storage.sync import load_knowledge
 from tests.participation.conftest import ADMIN, CITIZEN, FOCAL_A, MEMBER, _participation_bot

@@ -14,7 +14,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.delivery import DeliverySettings, DeliveryWorker, SendOutcome, outcome_from_response
+from participation.delivery import (
+    DeliverySettings,
+    DeliveryWorker,
+    SendOutcome,
+    outcome_from_response,
+)
 from storage.models.participation import DeliveryRate, OutboxMessage, Person, utcnow
 from storage.repositories import outbox
 
@@ -173,7 +178,7 @@ async def test_only_answers_that_can_never_succeed_end_a_row_each_logged_once(db
     _enqueue(db, range(8, 11))
     sender = FakeSender({8: [SendOutcome("failed", error="Bad Request: can't parse entities")],
                          9: [SendOutcome("blocked", error="Forbidden: bot was blocked by the user")]})
-    with caplog.at_level("WARNING", logger="bot.delivery"):
+    with caplog.at_level("WARNING", logger="participation.delivery"):
         await DeliveryWorker(db.session, sender, FAST).run(until_idle=True, time_budget=10)
     assert _states(db) == Counter({"failed": 1, "dropped": 1, "sent": 1})
     ended = [r.getMessage() for r in caplog.records if "not delivered" in r.getMessage()]

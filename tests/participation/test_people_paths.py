@@ -160,7 +160,7 @@ async def test_monitoreo_lists_the_newest_plan_first_and_marks_closed_plans(pbot
 async def test_a_conversation_left_half_way_closes_and_later_questions_are_answered_again(pbot, monkeypatch):
     import asyncio
 
-    from handlers.participation import common
+    from participation import common
 
     for handler in (h for group in pbot.app.handlers.values() for h in group):
         if getattr(handler, "conversation_timeout", None):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import MetaData, select
 
-from handlers.participation.opendata import write_open_data
+from participation.opendata import write_open_data
 from storage.db import Database
 from storage.models.knowledge import HitoStatusChange
 from storage.models.participation import OutboxMessage, Person
@@ -195,7 +195,7 @@ async def test_logs_hold_no_text_name_token_or_secret_even_at_debug(loaded_db, p
 
     from telegram.ext import MessageHandler, filters
 
-    from bot.logprivacy import install_log_privacy
+    from participation.logprivacy import install_log_privacy
     from tests.participation.conftest import _Knowledge, _participation_bot
 
     token, secret = "123456:OFFLINE", "Synthetic_webhook_secret_0123456789"

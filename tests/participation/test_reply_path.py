@@ -1,4 +1,4 @@
-"""Participation replies go out by the bot's one reply path (handlers.messaging.reply): a reply
+"""Participation replies go out by the bot's one reply path (participation.messaging.reply): a reply
 the Bot API cannot take now is handed to the outbox and delivered later (synthetic data)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from telegram.error import NetworkError
 
-from bot.delivery import DeliveryWorker
+from participation.delivery import DeliveryWorker
 from storage.models.participation import OutboxMessage
 from tests.participation.conftest import CITIZEN
 from tests.participation.test_outbox_worker import FAST, FakeSender

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bot.delivery import DeliveryWorker, SendOutcome
+from participation.delivery import DeliveryWorker, SendOutcome
 from storage.db import Database
 from storage.models.participation import OutboxMessage
 from storage.repositories import outbox

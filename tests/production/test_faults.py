@@ -27,8 +27,8 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.delivery import BotApiSender, DeliverySettings, DeliveryWorker
 from bot.health import Activity, HealthProbe
+from participation.delivery import BotApiSender, DeliverySettings, DeliveryWorker
 from storage.db import Database
 from storage.models.participation import OutboxMessage
 from storage.repositories import outbox

@@ -17,8 +17,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers.participation import notify
-from handlers.participation.common import (
+from knowledge.i18n import format_day
+from knowledge.progress import is_completed, is_overdue
+from knowledge.refs import hito_ref
+from knowledge.schema import KnowledgeData
+from participation import notify
+from participation.common import (
     actor_index,
     all_commitments,
     config,
@@ -26,10 +30,6 @@ from handlers.participation.common import (
     ref_title,
     responsible_keys,
 )
-from knowledge.i18n import format_day
-from knowledge.progress import is_completed, is_overdue
-from knowledge.refs import hito_ref
-from knowledge.schema import KnowledgeData
 from storage.repositories import outbox
 from storage.repositories import participation as repo
 from storage.repositories.knowledge import read_knowledge

@@ -14,7 +14,7 @@ failure; 403 (bot blocked) or "chat not found" -> the person is marked inactive 
 is sent to them; any other 4xx -> failed (the message itself is wrong; retrying would not help).
 Only those last two end a row without delivering it, and each is logged once at WARNING.
 
-Runs inside the bot (a JobQueue job, see handlers.participation) and on its own
+Runs inside the bot (a JobQueue job, see participation) and on its own
 (`hitobot deliver`, bot/commands/deliver.py); several workers may share one PostgreSQL outbox.
 """
 

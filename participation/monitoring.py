@@ -25,8 +25,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from handlers.participation import notify
-from handlers.participation.common import (
+from knowledge.compose import shorten
+from knowledge.i18n import N_, format_day
+from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref
+from knowledge.schema import KnowledgeData, Plan
+from participation import notify
+from participation.common import (
     Option,
     answer_press,
     button,
@@ -62,11 +66,7 @@ from handlers.participation.common import (
     today_of,
     user_id_of,
 )
-from handlers.participation.media import clean_attachment
-from knowledge.compose import shorten
-from knowledge.i18n import N_, format_day
-from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref
-from knowledge.schema import KnowledgeData, Plan
+from participation.media import clean_attachment
 from storage.repositories import participation as repo
 
 TARGET, OBSERVATION, TEXT, ATTACHMENT, SHOW_NAME, CONFIRM = range(20, 26)

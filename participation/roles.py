@@ -32,8 +32,9 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from handlers.participation import notify
-from handlers.participation.common import (
+from knowledge.schema import Actor
+from participation import notify
+from participation.common import (
     actor_index,
     answer_press,
     config,
@@ -50,7 +51,6 @@ from handlers.participation.common import (
     texts,
     user_id_of,
 )
-from knowledge.schema import Actor
 from storage.models.participation import utcnow
 from storage.repositories import participation as repo
 

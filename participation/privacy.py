@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.participation.common import (
+from participation.common import (
     answer_press,
     button,
     cb,
@@ -26,7 +26,7 @@ from handlers.participation.common import (
     texts,
     user_id_of,
 )
-from handlers.participation.opendata import write_open_data
+from participation.opendata import write_open_data
 from storage.repositories import participation as repo
 
 

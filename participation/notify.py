@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy.orm import Session
 
 from knowledge.i18n import normalize_locale, translations
+from storage.models.participation import Person
 from storage.repositories import outbox
 from storage.repositories import participation as repo
 
@@ -63,7 +64,6 @@ def notify_people(session: Session, people: Iterable[tuple[int, str]], event_key
 
 
 def locales_of(session: Session, person_ids: Iterable[int], default: str = "es") -> list[tuple[int, str]]:
-    from storage.models.participation import Person
 
     out = []
     for pid in dict.fromkeys(person_ids):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.refs import hito_ref
+from storage.models.knowledge import CommitmentRow, HitoRow, HitoStatusChange, PlanRow
 from storage.repositories import participation as repo
 
 HISTORY_FIELDS = ("plan", "commitment", "hito", "ref", "status", "progress", "note", "evidence",
@@ -29,7 +30,6 @@ def _iso(value: Any) -> Any:
 
 def status_history_rows(session: Session) -> list[dict[str, Any]]:
     """Every row of the hito status history, oldest first, with the hito's ref."""
-    from storage.models.knowledge import HitoStatusChange
 
     columns = {c.key for c in HitoStatusChange.__table__.columns}
     rows = []
@@ -51,7 +51,6 @@ def status_history_rows(session: Session) -> list[dict[str, Any]]:
 def _hito_coordinates(session: Session, change: Any, row: dict[str, Any]) -> tuple[Any, Any, Any]:
     if "commitment_number" in row and "hito_number" in row:
         return row.get("plan_key"), row["commitment_number"], row["hito_number"]
-    from storage.models.knowledge import CommitmentRow, HitoRow, PlanRow
 
     hito = session.get(HitoRow, row.get("hito_id")) if "hito_id" in row else None
     if hito is None:

@@ -9,7 +9,7 @@ acronym; then an optional contact and consent (what is stored and why), and file
 application.  Admins decide from /pendientes: an OSC member is approved or rejected (or
 appointed focal point of institutions, "Nombrar enlace"); an institution's staff member is
 approved as focal point (enlace) of that institution with one tap ("pa:mi", see
-handlers.participation.roles).  The applicant hears the outcome through the outbox.
+participation.roles).  The applicant hears the outcome through the outbox.
 An application is an institution's when its organisation is a government actor of the plans.
 """
 
@@ -31,9 +31,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from handlers.messaging import show
-from handlers.participation import notify
-from handlers.participation.common import (
+from knowledge.actors import fold_name
+from knowledge.compose import shorten
+from knowledge.i18n import N_
+from knowledge.schema import Actor, KnowledgeData
+from participation import notify
+from participation.common import (
     OFFERED,
     TYPED,
     Option,
@@ -69,10 +72,7 @@ from handlers.participation.common import (
     typed_number,
     user_id_of,
 )
-from knowledge.actors import fold_name
-from knowledge.compose import shorten
-from knowledge.i18n import N_
-from knowledge.schema import Actor, KnowledgeData
+from participation.messaging import show
 from storage.repositories import participation as repo
 
 KIND, NAME, ORGANISATION, CONTACT, CONSENT = range(5)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +27,13 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.context import SERVICES_KEY, db_call, person_locale
-from handlers.messaging import reply
 from knowledge.actors import ActorIndex, fold_name
 from knowledge.i18n import normalize_locale, translations
 from knowledge.refs import SHIPPED_PLANS, Ref, canonical, parse_ref
 from knowledge.schema import Actor, Commitment, Hito, KnowledgeData, Plan, StatusDef
+from participation.context import SERVICES_KEY, db_call, person_locale
+from participation.logprivacy import safe_traceback
+from participation.messaging import reply
 from storage.repositories import participation as repo
 
 PREFIX = "pa"
@@ -44,7 +46,7 @@ class ParticipationConfig:
     """What this room keeps in bot_data: configured admins and the delivery job's settings."""
 
     admin_ids: tuple[int, ...] = ()
-    delivery: object | None = None  # bot.delivery.DeliverySettings
+    delivery: object | None = None  # participation.delivery.DeliverySettings
     sender: object | None = None  # built lazily from the application's bot
     extra: dict = field(default_factory=dict)
 
@@ -124,7 +126,7 @@ def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, html_text: str,
               markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send html_text to the update's chat by the bot's one reply path (handlers.messaging.reply):
+    """Send html_text to the update's chat by the bot's one reply path (participation.messaging.reply):
     whole, as several messages when long (never cut inside a tag or an entity), the buttons on
     the last, and handed to the outbox when the Bot API cannot take it now."""
     await reply(update, context, html_text, markup)
@@ -208,9 +210,7 @@ async def not_saved(update: Update, context: ContextTypes.DEFAULT_TYPE, error: B
     """A write failed (a full disk, a read-only or unreachable database): say so, keep the draft,
     and offer the same confirmation again. Logged without the error's text (it can hold what
     the person wrote, as the statement's parameters)."""
-    import logging
 
-    from bot.logprivacy import safe_traceback
 
     logging.getLogger(__name__).error("a participation write failed; the draft is kept\n%s",
                                       safe_traceback(error))

@@ -24,8 +24,13 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from handlers.participation import notify
-from handlers.participation.common import (
+from knowledge.compose import shorten
+from knowledge.i18n import format_day
+from knowledge.progress import commitment_progress, hito_progress, hito_state
+from knowledge.refs import actor_ref, commitment_ref, hito_ref
+from knowledge.schema import Commitment, Hito, KnowledgeData, Plan
+from participation import notify
+from participation.common import (
     Option,
     actor_index,
     answer_press,
@@ -57,12 +62,7 @@ from handlers.participation.common import (
     texts,
     user_id_of,
 )
-from handlers.participation.media import clean_attachment
-from knowledge.compose import shorten
-from knowledge.i18n import format_day
-from knowledge.progress import commitment_progress, hito_progress, hito_state
-from knowledge.refs import actor_ref, commitment_ref, hito_ref
-from knowledge.schema import Commitment, Hito, KnowledgeData, Plan
+from participation.media import clean_attachment
 from storage.repositories import knowledge as kr
 
 HITO, STATUS, PROGRESS, NOTE, EVIDENCE, CONFIRM = range(10, 16)

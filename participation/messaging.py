@@ -27,8 +27,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBUserWarning
 
-from handlers.context import SERVICES_KEY
-from handlers.render import split_message
+from participation.context import SERVICES_KEY
+from participation.render import split_message
 from storage.repositories.outbox import NewMessage, enqueue_many
 
 log = logging.getLogger(__name__)

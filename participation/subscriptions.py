@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.context import services
-from handlers.participation.common import (
+from knowledge.compose import shorten
+from knowledge.i18n import N_
+from knowledge.refs import canonical, parse_ref
+from knowledge.schema import KnowledgeData
+from participation.common import (
     answer_press,
     button,
     canonical_ref,
@@ -35,10 +38,7 @@ from handlers.participation.common import (
     texts,
     user_id_of,
 )
-from knowledge.compose import shorten
-from knowledge.i18n import N_
-from knowledge.refs import canonical, parse_ref
-from knowledge.schema import KnowledgeData
+from participation.context import services
 from storage.models.participation import Person
 from storage.repositories import participation as repo
 

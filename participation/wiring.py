@@ -1,52 +1,40 @@
-"""Participation: roles, OSC registration, subscriptions, focal-point updates, monitoring feedback.
-
-Modules: registration (/registro, /pendientes), roles (/admin, /enlace, focal points from the
-queue), updates (/actualizar), monitoring (/monitoreo, /mis_reportes, /moderar), subscriptions,
-privacy (/mis_datos, /borrar_mis_datos, /exportar); notify and the outbox send what they queue.
-
-`register(application)` adds this room's handlers to the bot (called by bot.app before the
-free-text fallback), schedules the reminder and digest jobs, and runs the outbox delivery worker
-as a repeating job inside the bot process.  Callback data of this room starts with "pa:".
+"""The participation room in the bot: `register(application, admin_ids=...)` adds its handlers
+(called by bot.app before the free-text fallback), schedules the reminder and digest jobs, and
+runs the outbox delivery worker as a repeating job inside the bot process.  Callback data of
+this room starts with "pa:".  Configuration comes in as plain values: no import of bot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from handlers.participation.common import CONFIG_KEY, ParticipationConfig
-from handlers.participation.subscriptions import followed, subscription_button
+from participation import (
+    monitoring,
+    privacy,
+    registration,
+    reminders,
+    roles,
+    subscriptions,
+    updates,
+)
+from participation.common import CONFIG_KEY, ParticipationConfig
+from participation.delivery import BotApiSender, DeliverySettings, DeliveryWorker
 
 log = logging.getLogger(__name__)
-
-__all__ = ["followed", "register", "subscription_button"]
 
 DELIVERY_INTERVAL = 1.0  # seconds between delivery rounds in the bot process
 DELIVERY_ROUND_BUDGET = 0.9  # a round sends for at most this long, so rounds never overlap
 USERNAME_GROUP = 1  # after bot.app's MAIN_GROUP: remembering who wrote never delays the answer
 
 
-def _admin_ids(application: Any, settings: Any | None) -> tuple[int, ...]:
-    if settings is None:
-        settings = application.bot_data.get("settings")
-    if settings is None:
-        from bot.config import Settings
-
-        try:
-            settings = Settings.from_env()
-        except Exception:
-            return ()
-    return tuple(getattr(settings, "admin_ids", ()) or ())
-
-
 async def delivery_job(context: Any) -> None:
     """One delivery round: send what is due in the outbox for up to ~1 s."""
-    from bot.delivery import BotApiSender, DeliverySettings, DeliveryWorker
-
     application = context.application
     services = application.bot_data.get("services")
     if services is None or services.database is None:
@@ -74,17 +62,9 @@ async def delivery_job(context: Any) -> None:
             await cfg.sender.close()
 
 
-def register(application: Any, settings: Any | None = None) -> None:
-    from handlers.participation import (
-        monitoring,
-        privacy,
-        registration,
-        roles,
-        subscriptions,
-        updates,
-    )
-
-    application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=_admin_ids(application, settings))
+def register(application: Any, admin_ids: Collection[int] = ()) -> None:
+    """Add this room's handlers and jobs; admin_ids are the configured admins (ADMIN_IDS)."""
+    application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=tuple(admin_ids))
     # Order inside the group: conversations first (they only take updates of a conversation in
     # progress or their entry command), then plain commands and buttons.
     # Conversations are persistent when the application has a persistence (bot/persistence.py):
@@ -97,8 +77,6 @@ def register(application: Any, settings: Any | None = None) -> None:
     # after the answer, in a group of its own: who wrote, for /enlace @username (in memory)
     application.add_handler(TypeHandler(Update, roles.remember_username), group=USERNAME_GROUP)
     if application.job_queue is not None:
-        from bot import reminders
-
         reminders.schedule(application)
         application.job_queue.run_repeating(delivery_job, interval=DELIVERY_INTERVAL, first=1.0,
                                             name="pa-delivery")
