@@ -14,13 +14,36 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 import handlers.callback_data as navigation
 from storage.models.participation import Subscription
 from tests.participation.conftest import CITIZEN, MEMBER
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _hold_writes(db):
+    """A second connection that holds the write lock: SQLite's database lock, or on PostgreSQL
+    a lock on the subscriptions table (a plain SQLite file would not block PostgreSQL)."""
+    if db.is_postgresql:
+        holder = db.engine.connect()
+        holder.execute(text(f"LOCK TABLE {Subscription.__tablename__} IN EXCLUSIVE MODE"))
+        return holder
+    holder = sqlite3.connect(db.engine.url.database, isolation_level=None, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    return _SqliteHold(holder)
+
+
+class _SqliteHold:
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def commit(self) -> None:
+        self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 async def test_a_question_is_answered_while_another_persons_write_waits_for_the_database(pbot_with_core):
@@ -33,8 +56,7 @@ async def test_a_question_is_answered_while_another_persons_write_waits_for_the_
             writing.set()
 
     # another writer (a `hitobot load`, an admin's CLI, a slow transaction) holds the database
-    holder = sqlite3.connect(db.engine.url.database, isolation_level=None, timeout=0)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = _hold_writes(db)
     event.listen(db.engine, "before_cursor_execute", note_writes)
     try:
         # a citizen follows a commitment: a write, which now waits for the lock
@@ -46,7 +68,7 @@ async def test_a_question_is_answered_while_another_persons_write_waits_for_the_
         assert answer and "Institución Sintética A" in answer[-1]
         assert not follow.done(), "the write should still be waiting for the other writer"
     finally:
-        holder.execute("COMMIT")
+        holder.commit()
         holder.close()
         event.remove(db.engine, "before_cursor_execute", note_writes)
     await follow  # the lock is free: the citizen's follow goes through, nothing lost
