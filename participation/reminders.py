@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from knowledge.compose import shorten
 from knowledge.i18n import format_day
 from knowledge.progress import is_completed, is_overdue
 from knowledge.refs import hito_ref
@@ -30,6 +31,7 @@ from participation.common import (
     ref_title,
     responsible_keys,
 )
+from participation.render import split_message
 from storage.repositories import outbox
 from storage.repositories import participation as repo
 from storage.repositories.knowledge import read_knowledge
@@ -105,14 +107,15 @@ def queue_digests(session: Session, hour: int, today: dt.date) -> int:
         t = notify._gettext(locale)
         parts = [f"<b>{esc(t('Tu resumen del {date}').format(date=format_day(today, locale)))}</b>"]
         parts += [item.text for item in items]
-        text = "\n\n".join(parts)
-        if len(text) > 4000:
-            text = text[:3990] + "…"
+        pieces = split_message("\n\n".join(parts))  # a long digest: several whole messages, never a cut tag
         refs = sorted({item.ref for item in items if item.ref})
-        markup = {"inline_keyboard": [[{"text": t("Dejar de seguir: {title}").format(title=r)[:60],
+        markup = {"inline_keyboard": [[{"text": shorten(t("Dejar de seguir: {title}").format(title=r), 60),
                                         "callback_data": f"pa:u:{r}"}] for r in refs[:8]]}
-        queued += outbox.enqueue(session, outbox.NewMessage(
-            person_id, text, f"digest:{person_id}:{items[-1].id}", "digest", markup))
+        for k, piece in enumerate(pieces):
+            last = k == len(pieces) - 1
+            key = f"digest:{person_id}:{items[-1].id}" + (f":{k}" if k else "")
+            queued += outbox.enqueue(session, outbox.NewMessage(person_id, piece, key, "digest",
+                                                                markup if last else None))
         repo.mark_digested(session, [item.id for item in items])
     return queued
 

@@ -127,3 +127,23 @@ def test_hitobot_export_writes_the_open_data_files(loaded_db, tmp_path, monkeypa
     assert "archivos de datos abiertos" in capsys.readouterr().out
     rows = json.loads((tmp_path / "abiertos" / "hito_status_current.json").read_text("utf-8"))
     assert [(r["ref"], r["status"]) for r in rows] == [("pan9.c1h3", "no_iniciado")]
+
+
+def test_a_long_digest_arrives_whole_in_several_messages_never_cutting_a_tag(loaded_db):
+    from participation.render import MAX_MESSAGE
+
+    with loaded_db.session() as s:
+        repo.subscribe(s, CITIZEN, "pan9.c1h1")
+        repo.set_notify_mode(s, CITIZEN, "digest", 7)
+    for n in range(1, 16):  # SYNTHETIC notices, long enough that their digest exceeds one message
+        with loaded_db.session() as s:
+            notify_subscribers(s, ["pan9.c1h1"], f"status:{n}",
+                               lambda loc, n=n: f"<b>Cambio sintético {n}</b>: " + "avance registrado " * 25)
+    with loaded_db.session() as s:
+        assert queue_digests(s, 7, dt.date.today()) >= 2
+    pieces = _outbox(loaded_db, CITIZEN)
+    assert len(pieces) >= 2 and all(len(p.text) <= MAX_MESSAGE for p in pieces)
+    whole = "\n".join(p.text for p in pieces)
+    assert all(f"Cambio sintético {n}</b>" in whole for n in range(1, 16))  # nothing lost
+    assert all(p.text.count("<b>") == p.text.count("</b>") for p in pieces)  # every piece valid HTML
+    assert [p.reply_markup is not None for p in pieces] == [False] * (len(pieces) - 1) + [True]  # buttons last
