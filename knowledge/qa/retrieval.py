@@ -10,12 +10,12 @@ two typing errors, same first letter) at a lower weight, so "capasitacion" still
 from __future__ import annotations
 
 import functools
-import heapq
 import math
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -134,6 +134,13 @@ class Ranker:
         del ids, tfs
         self.n = max(len(texts), 1)
         self.avg = sum(self.lengths) / self.n if self.lengths else 1.0
+        # numpy views of the same arrays (no copy): a posting list is scored in one vector step
+        # (bench/answer_latency.py: at x100 a common word has thousands of postings)
+        self._np_ids = np.frombuffer(self._ids, dtype=np.uint32) if len(self._ids) else np.zeros(0, np.uint32)
+        self._np_tfs = np.frombuffer(self._tfs, dtype=np.uint16).astype(np.float64) if len(self._tfs) \
+            else np.zeros(0)
+        self._np_lengths = np.frombuffer(self.lengths, dtype=np.uint32).astype(np.float64) if len(self.lengths) \
+            else np.zeros(1)
         self.idf = _Idf(self)
         self._by_letter: dict[str, list[str]] = defaultdict(list)
         for s in self.postings:
@@ -185,28 +192,25 @@ class Ranker:
         the text holds (1.0 = every question word is in it)."""
         if not terms:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
         total = (sum(self.idf[s] * w for s, w in terms.items()) + unknown) or 1.0
-        verdict: dict[int, bool] = {}
-        lengths, scale = self.lengths, K1 * B / self.avg  # (the loop below runs over long postings at x100)
-        base = K1 * (1 - B)
+        scores = np.zeros(len(self.texts))
+        covered = np.zeros(len(self.texts))
+        base, scale = K1 * (1 - B), K1 * B / self.avg
         for s, w in terms.items():
-            idf = self.idf[s]
-            weight = w * idf
+            weight = w * self.idf[s]
             k = self.postings[s]
             a, b = self._start[k], self._start[k + 1]
-            for i, tf in zip(self._ids[a:b], self._tfs[a:b], strict=True):
-                if allowed is not None:
-                    ok = verdict.get(i)
-                    if ok is None:  # a set of ids, or a predicate on the text (asked once per id)
-                        ok = verdict[i] = (i in allowed) if isinstance(allowed, (set, frozenset)) else allowed(self.texts[i])
-                    if not ok:
-                        continue
-                scores[i] += w * idf * (tf * (K1 + 1) / (tf + (base + scale * lengths[i])))
-                covered[i] += weight
-        # the best `limit` of them, as sorted(…, reverse=True)[:limit] gives them
-        return heapq.nlargest(limit, ((sc, covered[i] / total, i) for i, sc in scores.items()))
+            ids, tf = self._np_ids[a:b], self._np_tfs[a:b]
+            scores[ids] += weight * (tf * (K1 + 1) / (tf + (base + scale * self._np_lengths[ids])))
+            covered[ids] += weight
+        found = np.flatnonzero(covered)
+        if allowed is not None:  # a set of ids, or a predicate on the text
+            keep = [(int(i) in allowed) if isinstance(allowed, (set, frozenset)) else allowed(self.texts[i])
+                    for i in found]
+            found = found[np.array(keep, dtype=bool)] if len(found) else found
+        # best first: by score, then coverage, then id (as sorted(…, reverse=True) gives them)
+        order = np.lexsort((-found.astype(np.int64), -covered[found], -scores[found]))[:limit]
+        return [(float(scores[i]), float(covered[i] / total), int(i)) for i in found[order]]
 
     def idf_of(self, terms: dict[str, float]) -> float:
         return sum(self.idf[s] * w for s, w in terms.items())
