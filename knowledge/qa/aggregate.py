@@ -13,6 +13,7 @@ from __future__ import annotations
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.qa.reading import Query
 from knowledge.refs import (
+    commitment_of,
     commitment_ref,
     hito_ref,
     is_record,
@@ -193,8 +194,14 @@ class Aggregator:
             q = Query(**{**q.__dict__, "actors": []})
         want_activities = "activity" in plural
         rows = []
+        # an institution has a role only in the commitments its roles name: the others hold no row
+        # for it (at x100 a list of an institution's hitos would otherwise test every hito)
+        touched = set.intersection(*({commitment_of(r.ref) for r in self.k.actors.roles.get(key, ())}
+                                     for key in q.actors)) if q.actors else None
         for p, c in cs:
             cref = commitment_ref(p.key, c.number)
+            if touched is not None and cref not in touched:
+                continue
             for h in c.hitos:
                 if q.hito_list and h.number not in q.hito_list:
                     continue
