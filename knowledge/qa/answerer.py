@@ -473,7 +473,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             where = source.section.split(" > ")[0]
         if not where or ";" in where:  # a list of the document's sections names no place in it
             return w._("Fuente: {title}.", title=title)
-        return w._("Fuente: {title}, {where}.", title=title, where=shorten(where, 80))
+        return w._("Fuente: {title}, {where}.", title=title, where=shorten(where, 48))
 
     def record_answer(self, q: Query, found: Found, others: list[Found], w: Writer, sentence) -> Answer:
         k = self.k

@@ -1132,3 +1132,19 @@ def test_the_same_value_of_two_laws_comes_from_each_ones_sentence(make_synthetic
         PlanFact(topic="passage", source=SRC, text="En 2031 hubo 12 contratos de trabajo temporal en el puerto.")]
     text = Knowledge(data).ask(question).text
     assert "7-2030" in text and "9-2030" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuantas personas asistieron a la feria de faros",
+    "donde se celebro la feria de faros",
+    "en que fecha fue la feria de faros",
+])
+def test_a_long_section_name_is_cut_in_the_source_line(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC passage under a long section title
+    data.plans[0].facts.append(PlanFact(
+        topic="passage", source={**SRC, "section": "Antecedentes y actividades del proceso de actualización del "
+                                               "noveno plan sintético de faros costeros"},
+        text="La feria de faros se celebró el 14 de marzo de 2030 en Puerto Ficticio, con 230 personas."))
+    source = Knowledge(data).ask(question).text.rsplit("\n", 1)[-1]
+    assert source.startswith(("Fuente: 9° Plan Sintético", "Source: 9° Plan Sintético")), source
+    assert "costeros" not in source and "…" in source, source
