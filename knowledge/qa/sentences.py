@@ -15,7 +15,7 @@ from knowledge.normalize import fold_simple, strip_accents
 from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.retrieval import stem_set
-from knowledge.qa.values import _PERSON_CUES, _TITLED_NAME, _folded, holds_type
+from knowledge.qa.values import _PERSON_CUES, _folded, holds_type, titled_name
 from knowledge.refs import is_record, parse_ref, within
 
 _ITEM = re.compile(r"(?:(?<=\s)|^)(?:[a-h]|\d{1,2})\)\s")
@@ -161,7 +161,7 @@ class SentenceFinder:
             key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
             if titles and titles & set(_folded(t.text).split()):
                 key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
-            if answer_type == "person" and _TITLED_NAME.search(t.text):
+            if answer_type == "person" and titled_name(t.text):
                 key += 0.1  # "who is quoted": a person named by their post
             if head and head in t.stems:
                 key += 0.1  # "qué principios …": a sentence that names principles
@@ -192,7 +192,7 @@ class SentenceFinder:
         key = frozenset(titles)
         if key not in cache:
             cache[key] = sum(1 for t in self.sentences.texts if titles & set(_folded(t.text).split())
-                             and _TITLED_NAME.search(t.text))
+                             and titled_name(t.text))
         return cache[key]
 
     @staticmethod
@@ -333,7 +333,7 @@ class SentenceFinder:
             forms = {post, _OTHER_GENDER.get(post, post)}
             other = next((x for _b, _c, i in self.sentences.rank(terms, limit=60)
                           if (x := self.sentences.texts[i]) is not t and forms & set(_folded(x.text).split())
-                          and _TITLED_NAME.search(x.text)), None)
+                          and titled_name(x.text)), None)
             if other is not None and other.text not in "\n".join(lines):
                 lines.append(w._("Y: «{text}»", text=shorten(other.text, 300)))
         text = paragraphs("\n".join(lines), self.cite(t.source, w, t.ref if is_record(t.ref) else None))

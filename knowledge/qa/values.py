@@ -51,6 +51,20 @@ _IDENTIFIERS = frozenset({"compromiso", "hito", "actividad", "numero", "no", "ar
 def _folded(text: str) -> str:
     return fold_simple(text)
 
+
+@functools.lru_cache(maxsize=16_384)
+def titled_name(text: str) -> bool:
+    """Whether a sentence names a person by their post ("el presidente Bernardo Arévalo"); the
+    same sentences are asked about for every question that wants a person."""
+    return bool(_TITLED_NAME.search(text))
+
+
+@functools.lru_cache(maxsize=16_384)
+def _names(text: str) -> tuple[frozenset[str], ...]:
+    """The folded words of each name or acronym a sentence holds."""
+    names = [m.group(0) for m in _NAME.finditer(text)] + _ACRONYM.findall(text)
+    return tuple(frozenset(fold_simple(n).split()) for n in names)
+
 def sentence_holds(sentence, answer_type: str) -> bool:
     return sentence is not None and holds_type(sentence[0].text, answer_type)
 
@@ -77,13 +91,13 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
         folded = _folded(text)
         return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)
     if answer_type == "person":  # a body or a person the question does not already name
-        names = [m.group(0) for m in _NAME.finditer(text)] + _ACRONYM.findall(text)
-        return any(not set(fold_simple(n).split()) <= asked | {"de", "del", "la", "ciudad", "guatemala"} for n in names)
+        known = asked | {"de", "del", "la", "ciudad", "guatemala"}
+        return any(not words <= known for words in _names(text))
     if answer_type == "name":  # a person's name, not an institution's, said as a person's
         words = set(fold_simple(text).split())
         if not words.intersection(_PERSON_CUES):
             return False
-        return bool(_TITLED_NAME.search(text))  # "el presidente Bernardo Arévalo", "la Secretaria …, Keila Gramajo"
+        return titled_name(text)  # "el presidente Bernardo Arévalo", "la Secretaria …, Keila Gramajo"
     if answer_type == "place":
         return bool(_PLACE.search(text))
     return True
