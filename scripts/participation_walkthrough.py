@@ -78,9 +78,12 @@ def main() -> int:
 
         print("\n== 2. The admin approves them as focal point, with one tap")
         say(ADMIN, "/pendientes", "admin")
-        item = next(m for m in reversed(client.sent(ADMIN)) if NAME in plain(m))
-        approve = next(b for row in item["reply_markup"]["inline_keyboard"] for b in row
-                       if b["text"].startswith("Aprobar como enlace"))
+        def approvals(m: dict) -> list[dict]:
+            return [b for row in (m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row
+                    if b["text"].startswith("Aprobar como enlace")]
+
+        item = next(m for m in reversed(client.sent(ADMIN)) if NAME in plain(m) and approvals(m))
+        approve = approvals(item)[0]
         press(ADMIN, "admin", data=approve["callback_data"], message_id=item["message_id"])
         show("personal de SESAN", "(recibe)", newest(STAFF, "Fuiste nombrado enlace"))
 
