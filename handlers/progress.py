@@ -100,8 +100,13 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     svc = services(context)
     plans = sorted(svc.knowledge.plans(), key=lambda p: (not p.current, -p.number))
-    rows = [[InlineKeyboardButton(shorten(f"{c.number}. {c.short_title or c.title}", 60),
-                                  callback_data=cb.chart(commitment_ref(p.key, c.number)))]
+    numbers = [c.number for p in plans for c in p.commitments]
+
+    def label(p, c) -> str:  # two plans with a commitment 3: each says whose ("3. Datos · 2023-2025")
+        plan = f" · {p.period_label}" if numbers.count(c.number) > 1 else ""
+        return shorten(f"{c.number}. {c.short_title or c.title}", 60 - len(plan)) + plan
+
+    rows = [[InlineKeyboardButton(label(p, c), callback_data=cb.chart(commitment_ref(p.key, c.number)))]
             for p in plans for c in sorted(p.commitments, key=lambda c: c.number) if c.hitos]
     intro = (_("No conozco el compromiso {n}.").format(n=esc(arg)) + " " if arg else "")
     await reply(update, context, intro + _("¿De qué compromiso quieres ver el avance?"),

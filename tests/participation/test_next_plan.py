@@ -125,3 +125,17 @@ async def test_the_next_plan_numbered_from_one_changes_nothing_people_already_ha
     with db.session() as s:
         history = [(r["ref"], r["progress"]) for r in status_history_rows(s) if r["author_kind"] == "user"]
     assert history == [("pan6.c3h2", 40), ("pan7.c3h2", 10), ("pan6.c3h2", 70)]
+
+
+async def test_avance_names_whose_commitment_3_each_button_opens(db, shipped):
+    with db.session() as s:
+        load_knowledge(s, with_seventh_plan(shipped))
+        data = read_knowledge(s)
+    async with _participation_bot(db, data, Knowledge(data)) as bot:
+        await bot.say("/avance", CITIZEN)
+        labels = {b["callback_data"]: b["text"] for e, p in bot.request.calls if e == "sendMessage"
+                  and isinstance(p.get("reply_markup"), dict) for row in p["reply_markup"]["inline_keyboard"]
+                  for b in row}
+        threes = [text for data_, text in labels.items() if data_.endswith((".c3", ":pan7.c3", ":pan6.c3"))]
+        assert len(threes) == 2 and {t.rsplit("· ", 1)[-1] for t in threes} == {"2026-2028", "2023-2025"}
+        assert not any("· " in text for data_, text in labels.items() if data_.endswith(".c10"))  # only one 10
