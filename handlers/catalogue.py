@@ -12,7 +12,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import handlers.callback_data as cb
-from handlers.views import Gettext, Screen, card_text, share_button
+from handlers.views import Gettext, Screen, card_text, page_count, pager_row, share_button
 from knowledge.answers import Hit
 from knowledge.compose import shorten
 from knowledge.ods import ods_label, ods_name
@@ -49,19 +49,6 @@ def _menu_row(_: Gettext, back: tuple[str, str] | None = None) -> list[InlineKey
     if back is None or back[1] != cb.catalogue():
         row.append(InlineKeyboardButton(_("📚 Catálogo"), callback_data=cb.catalogue()))
     row.append(InlineKeyboardButton(_("🏠 Menú"), callback_data=cb.menu()))
-    return row
-
-
-def _pages(count: int) -> int:
-    return max(1, -(-count // PER_PAGE))
-
-
-def _pager(page: int, pages: int, make, _: Gettext) -> list[InlineKeyboardButton]:
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(_("◀️ Anterior"), callback_data=make(page - 1)))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(_("Siguiente ▶️"), callback_data=make(page + 1)))
     return row
 
 
@@ -158,7 +145,7 @@ def groups_screen(svc: Services, group: str, page: int, locale: str, _: Gettext)
     buttons = [InlineKeyboardButton(shorten(f"{short} ({count})", 60), callback_data=data)
                for _label, short, count, data in shown]
     rows = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
-    pager = _pager(page, pages, lambda p: cb.catalogue(group, page=p), _)
+    pager = pager_row(page, pages, lambda p: cb.catalogue(group, page=p), _)
     if pager:
         rows.append(pager)
     rows.append(_menu_row(_, (_("⬅️ Catálogo"), cb.catalogue())))
@@ -185,7 +172,7 @@ def practices_screen(svc: Services, group: str, key: str, page: int, locale: str
                                   f.in_sphere(sphere), _("⬅️ Esferas"))
     else:
         return None
-    pages = _pages(len(practices))
+    pages = page_count(len(practices), PER_PAGE)
     page = min(max(page, 0), pages - 1)
     first = page * PER_PAGE
     shown = practices[first:first + PER_PAGE]
@@ -203,7 +190,7 @@ def practices_screen(svc: Services, group: str, key: str, page: int, locale: str
             continue
     if pages > 1:
         lines.append(esc(_("Página {page} de {pages}").format(page=page + 1, pages=pages)))
-    pager = _pager(page, pages, lambda n: cb.catalogue(group, key, n), _)
+    pager = pager_row(page, pages, lambda n: cb.catalogue(group, key, n), _)
     if pager:
         rows.append(pager)
     rows.append(_menu_row(_, (back, cb.catalogue(group))))

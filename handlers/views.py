@@ -51,7 +51,7 @@ def subscription_row(ref: str, following: Collection[str], locale: str) -> list[
     return [button] if button is not None else []
 
 
-def _pager(page: int, pages: int, make: Callable[[int], str], _: Gettext) -> list[InlineKeyboardButton]:
+def pager_row(page: int, pages: int, make: Callable[[int], str], _: Gettext) -> list[InlineKeyboardButton]:
     row = []
     if page > 0:
         row.append(InlineKeyboardButton(_("◀️ Anterior"), callback_data=make(page - 1)))
@@ -60,7 +60,7 @@ def _pager(page: int, pages: int, make: Callable[[int], str], _: Gettext) -> lis
     return row
 
 
-def _pages(count: int, per_page: int) -> int:
+def page_count(count: int, per_page: int) -> int:
     return max(1, -(-count // per_page))
 
 
@@ -134,7 +134,7 @@ def plans_screen(services: Services, _: Gettext) -> Screen:
 
 def plan_screen(services: Services, plan: Plan, page: int, _: Gettext) -> Screen:
     commitments = sorted(plan.commitments, key=lambda c: c.number)
-    pages = _pages(len(commitments), COMMITMENTS_PER_PAGE)
+    pages = page_count(len(commitments), COMMITMENTS_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = commitments[page * COMMITMENTS_PER_PAGE:(page + 1) * COMMITMENTS_PER_PAGE]
     header = f"<b>{esc(_plan_title(plan))}</b>"
@@ -144,7 +144,7 @@ def plan_screen(services: Services, plan: Plan, page: int, _: Gettext) -> Screen
         text += "\n\n" + _("Página {page} de {pages}").format(page=page + 1, pages=pages)
     rows = [[InlineKeyboardButton(shorten(f"{c.number}. {c.short_title or c.title}", 60),
                                   callback_data=cb.commitment(commitment_ref(plan.key, c.number)))] for c in shown]
-    pager = _pager(page, pages, lambda p: cb.plan(plan.key, p), _)
+    pager = pager_row(page, pages, lambda p: cb.plan(plan.key, p), _)
     if pager:
         rows.append(pager)
     rows.append([InlineKeyboardButton(_("⬅️ Planes"), callback_data=cb.plans()),
@@ -166,14 +166,14 @@ def commitment_screen(services: Services, plan: Plan, commitment: Commitment, pa
     ref = commitment_ref(plan.key, commitment.number)
     text = card_text(services, ref, locale, _) or f"<b>{esc(commitment.title)}</b>"
     hitos = sorted(commitment.hitos, key=lambda h: h.number)
-    pages = _pages(len(hitos), HITOS_PER_PAGE)
+    pages = page_count(len(hitos), HITOS_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = hitos[page * HITOS_PER_PAGE:(page + 1) * HITOS_PER_PAGE]
     buttons = [InlineKeyboardButton(_("Hito {n}").format(n=h.number),
                                     callback_data=cb.hito(hito_ref(plan.key, commitment.number, h.number)))
                for h in shown]
     rows = [buttons[i:i + 4] for i in range(0, len(buttons), 4)]
-    pager = _pager(page, pages, lambda p: cb.commitment(ref, p), _)
+    pager = pager_row(page, pages, lambda p: cb.commitment(ref, p), _)
     if pager:
         rows.append(pager)
     extra = [InlineKeyboardButton(_("📊 Avance"), callback_data=cb.chart(ref))] if hitos else []
