@@ -11,6 +11,7 @@ each line naming the commitment, the hito, who is responsible and the dates.
 from __future__ import annotations
 
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.qa.pieces import date_of, date_part, unclear_end
 from knowledge.qa.reading import Query
 from knowledge.refs import (
     commitment_of,
@@ -324,20 +325,14 @@ class Aggregator:
     def _commitment_dates(self, q: Query, w: Writer, cs):
         """Each commitment with the dates asked; where the source is unclear about one, the clause
         that says so and when its hitos end."""
-        part = "end" if q.asks_any("end") and not q.asks_any("start") else \
-            "start" if q.asks_any("start") and not q.asks_any("end") else "dates"
+        part = date_part(q)
         lines = []
         for p, c in cs:
             plan = "" if p.current else w._(" ({n}º plan)", n=p.number)
-            when = w.date(c.end) if part == "end" else w.date(c.start) if part == "start" else w.period(c.start, c.end)
             line = w._("- Compromiso {c}{plan} ({name}): {when}", c=c.number, plan=plan,
-                       name=c.short_title or shorten(c.title, 50), when=when or w._("(sin fecha en la fuente)"))
-            if part != "start" and "end" in c.uncertain:
-                last = max((h.end for h in c.hitos if h.end), default=None, key=lambda d: d.last_day())
-                line += " " + w._("(la fuente no es clara en esta fecha)")
-                if last:
-                    line += " " + w._("Sus hitos terminan a más tardar en {date}.", date=w.date(last))
-            lines.append(line)
+                       name=c.short_title or shorten(c.title, 50),
+                       when=date_of(c, part, w) or w._("(sin fecha en la fuente)"))
+            lines.append(line + (unclear_end(c, c.hitos, w) if part != "start" else ""))
         if not lines:
             return None
         head = w.n_("{n} compromiso:", "{n} compromisos:", len(lines))

@@ -129,16 +129,40 @@ def _date_line(item, part: str, w: Writer) -> str | None:
     return w._("Periodo según la fuente: {text}", text=text) if text else None
 
 
+def date_part(q) -> str:
+    """Which date a question asks: "end", "start" or both ("dates")."""
+    if q.asks_any("end") and not q.asks_any("start"):
+        return "end"
+    return "start" if q.asks_any("start") and not q.asks_any("end") else "dates"
+
+
+def date_of(item, part: str, w: Writer) -> str:
+    """An item's date asked ("junio de 2025", or its period), in words."""
+    if part == "end":
+        return w.date(item.end)
+    if part == "start":
+        return w.date(item.start)
+    return w.period(item.start, item.end, getattr(item, "period_text", None))
+
+
+def unclear_end(item, hitos, w: Writer) -> str:
+    """' (la fuente no es clara en esta fecha) Sus hitos terminan a más tardar en …', where the
+    source is unclear about an end date; "" otherwise."""
+    if "end" not in item.uncertain:
+        return ""
+    clause = " " + w._("(la fuente no es clara en esta fecha)")
+    last = max((x.end for x in hitos if x.end), default=None, key=lambda d: d.last_day())
+    if last:
+        clause += " " + w._("Sus hitos terminan a más tardar en {date}.", date=w.date(last))
+    return clause
+
+
 def dates(part: str):
     def piece(k, found, w: Writer, q) -> str | None:
         item = _item(found)
         line = _date_line(item, part, w)
-        if line and part in ("end", "dates") and "end" in item.uncertain:
-            line += " " + w._("(la fuente no es clara en esta fecha)")
-            if found.hito is None and found.commitment.hitos:
-                last = max((x.end for x in found.commitment.hitos if x.end), default=None, key=lambda d: d.last_day())
-                if last:
-                    line += " " + w._("Sus hitos terminan a más tardar en {date}.", date=w.date(last))
+        if line and part in ("end", "dates"):
+            line += unclear_end(item, found.commitment.hitos if found.hito is None else (), w)
         return line
     return piece
 
@@ -207,12 +231,9 @@ def hitos(k, found, w: Writer, q) -> str | None:
     # "de qué trata cada uno", "what is each about": each hito said, not only named
     width = 240 if set(q.tokens) & {"cada", "each", "trata", "tratan", "consiste", "consisten"} else 90
     if q.asks_any("dates", "start", "end"):  # "cuándo empieza cada hito": each one's dates
-        part = "end" if q.asks_any("end") and not q.asks_any("start") else \
-            "start" if q.asks_any("start") and not q.asks_any("end") else "dates"
+        part = date_part(q)
         return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
-            w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) + " — " + (
-                w.date(x.end) if part == "end" else w.date(x.start) if part == "start"
-                else w.period(x.start, x.end, x.period_text)) for x in c.hitos)
+            w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) + " — " + date_of(x, part, w) for x in c.hitos)
     return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
         w._("{n}. {text}", n=x.number, text=shorten(x.text, width)) for x in c.hitos)
 
