@@ -371,10 +371,13 @@ def conversation(name: str, entry_points: list[BaseHandler], states: dict[object
     or its name, as if pressed; anything else gets a reminder of what to pick and how to leave,
     never an unrelated answer while the conversation waits."""
 
-    async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        _locale, _ = texts(update, context)
+    def drop_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
         for key in (*drafts, OFFERED):
             context.user_data.pop(key, None)
+
+    async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        _locale, _ = texts(update, context)
+        drop_drafts(context)
         await say(update, context, esc(_("Cancelado.")))
         return ConversationHandler.END
 
@@ -395,8 +398,7 @@ def conversation(name: str, entry_points: list[BaseHandler], states: dict[object
 
     async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # left half-way: later questions get answers again, not reminders of a forgotten step
-        for key in (*drafts, OFFERED):
-            context.user_data.pop(key, None)
+        drop_drafts(context)
         _locale, _ = texts(update, context)
         await say(update, context, esc(_("Pasó un buen rato sin respuesta, así que cerré este trámite; no se guardó "
                                          "nada. Puedes empezarlo de nuevo cuando quieras.")))
