@@ -391,9 +391,12 @@ class Aggregator:
             names = set()
             if c is not None:
                 for h in c.hitos:
-                    names.update(self._short_names(h.supporters.osc + h.supporters.other + h.supporters.government))
-                for g in c.osc_and_other_actors:
-                    names.update(self._short_names(g.actors))
+                    groups = {"government": h.supporters.government, "osc": h.supporters.osc, "other": h.supporters.other}
+                    names.update(self._short_names([n for key, ns in groups.items() if q.sector in (None, key)
+                                                    for n in ns]))
+                if q.sector in (None, "osc", "other"):  # the commitment's own list of civil society and others
+                    for g in c.osc_and_other_actors:
+                        names.update(self._short_names(g.actors))
             sets.append(names)
         common = sorted(set.intersection(*sets)) if sets else []
         which = ", ".join(str(parse_ref(r).commitment) for r in refs)

@@ -139,7 +139,20 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return agg
         if q.plan is not None and q.commitment is None and q.hito is None and self._about_plan(q):
             return self.plan_answer(q, w)
+        if len(q.commitment_list) >= 2 and q.hito is None and not q.hito_list and q.activity is None:
+            return self._each_commitment(q, w, previous)
         return self._answer_query(q, w, previous)
+
+    def _each_commitment(self, q: Query, w: Writer, previous: str | None) -> Answer:
+        """"quién es responsable del compromiso 2 y del 3": the same asks of each commitment named,
+        one reply after the other."""
+        answers = [self._answer_query(Query(**{**q.__dict__, "commitment": n, "commitment_list": (n,)}), w, previous)
+                   for n in q.commitment_list[:3]]
+        if all(a.kind != "answer" for a in answers):
+            return answers[0]
+        return make_answer(paragraphs(*(a.text for a in answers)), w.locale,
+                           refs=[r for a in answers for r in a.refs],
+                           confidence=min(a.confidence for a in answers), source=answers[0].source)
 
     def _answer_query(self, q: Query, w: Writer, previous: str | None = None) -> Answer:
         """The record a question is about and its asks, or the sentence that holds the value."""

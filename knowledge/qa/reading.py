@@ -380,8 +380,13 @@ class Reader:
                     used.add(i - 1)
                 elif num is not None:
                     used.add(i + 1 if t[i + 1].isdigit() else i + 2)
-                if num is not None and kind == "commitment" and num not in q.commitment_list:
-                    q.commitment_list = (*q.commitment_list, num)
+                if kind == "commitment":
+                    listed = _number_list(t, i + 1) if w.endswith("s") else ()
+                    at = i + 1 if i + 1 < len(t) and t[i + 1].isdigit() else i + 2  # where the number was read
+                    more = (num, *_numbers_joined(t, at + 1)) if num is not None else ()
+                    for n in (*listed, *more):
+                        if n not in q.commitment_list:
+                            q.commitment_list = (*q.commitment_list, n)
                 if num is not None:
                     attr = {"commitment": "commitment", "hito": "hito", "activity": "activity", "plan": "plan"}[kind]
                     if getattr(q, attr) is None:
@@ -430,19 +435,41 @@ def ref_kind(word: str, following: str) -> str | None:
 def _number_list(t: tuple[str, ...], i: int) -> tuple[int, ...]:
     """'1 2 y 4', '1 al 3', 'del 2 al 5' after a plural kind word (commas are already gone)."""
     numbers: list[int] = []
-    while i < len(t) and t[i] in ("del", "de", "los", "las"):
+    while i < len(t) and t[i] in ("del", "de", "los", "las", "el"):
         i += 1
     while i < len(t):
         w = t[i]
         if w.isdigit() and len(w) <= 2:
+            if t[i + 1:i + 2] in (("de",), ("of",)) and i + 2 < len(t) and t[i + 2] in MONTHS:
+                break  # "… y el 30 de junio": a date
             numbers.append(int(w))
         elif w in ("al", "a", "hasta", "to") and numbers and i + 1 < len(t) and t[i + 1].isdigit():
             numbers.extend(range(numbers[-1] + 1, int(t[i + 1]) + 1))
             i += 1
-        elif w not in ("y", "e", "and", "o"):
+        elif w not in ("y", "e", "and", "o", "el", "the"):
             break
         i += 1
     return tuple(dict.fromkeys(numbers)) if len(numbers) > 1 else ()
+
+
+_JOINERS = frozenset({"y", "e", "como", "and", "con", "tambien", "also", "el", "al", "del", "the", "a"})
+
+
+def _numbers_joined(t: tuple[str, ...], i: int) -> tuple[int, ...]:
+    """The numbers joined to a record's number without repeating its kind word: "compromiso 4 y
+    el 6", "compromiso 3 como el 5", "commitment 1 and 3" (not "… y el 30 de junio")."""
+    numbers: list[int] = []
+    while i < len(t) and t[i] in _JOINERS and t[i] not in ("el", "al", "del", "the", "a"):
+        k = i
+        while k < len(t) and t[k] in _JOINERS:
+            k += 1
+        if k < len(t) and t[k].isdigit() and len(t[k]) <= 2 and t[k + 1:k + 2] not in (("de",), ("of",)) \
+                and not (k + 1 < len(t) and ref_kind(t[k + 1], "") is not None):
+            numbers.append(int(t[k]))
+            i = k + 1
+        else:
+            break
+    return tuple(numbers)
 
 
 def _number_after(t: tuple[str, ...], i: int) -> int | None:

@@ -1148,3 +1148,45 @@ def test_a_long_section_name_is_cut_in_the_source_line(make_synthetic_data, ques
     source = Knowledge(data).ask(question).text.rsplit("\n", 1)[-1]
     assert source.startswith(("Fuente: 9° Plan Sintético", "Source: 9° Plan Sintético")), source
     assert "costeros" not in source and "…" in source, source
+
+
+@pytest.mark.parametrize("question", [
+    "quien lidera el compromiso 1 y el 2",
+    "responsables del compromiso 1 y tambien del compromiso 2",
+    "who is in charge of commitments 1 and 2",
+])
+def test_two_commitments_named_by_number_are_each_answered(core, question):
+    text = core.ask(question).text  # SYNTHETIC: the OFI leads commitment 1, the ISP commitment 2
+    assert "OFI" in text and "ISP" in text and "faros" in text.lower() and "queser" in text.lower(), text
+
+
+@pytest.mark.parametrize("question", [
+    "q organizaciones apoyan tanto el compromiso 1 como el 2",
+    "osc que estan en ambos compromisos, el 1 y el 2",
+    "which organisations support both commitment 1 and 2",
+])
+def test_the_organisations_two_commitments_share_are_found_however_the_second_is_named(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the FBU supports a hito of each commitment; the REFIVE only the first
+    data.actors.append(Actor(key="fbu", name="Unión Ficticia de Boyas", acronym="FBU", sector="civil_society",
+                             source=SRC))
+    for c in data.plans[0].commitments:
+        c.hitos[0].supporters.osc = ["FBU"]
+    data.plans[0].commitments[0].hitos[1].supporters.osc = ["REFIVE"]
+    text = Knowledge(data).ask(question).text
+    assert "FBU" in text and "REFIVE" not in text and "1, 2" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "instituciones de gobierno que apoyan a la vez el compromiso 1 y el 2",
+    "q entidades gubernamentales apoyan ambos compromisos, el 1 y el 2",
+    "which government institutions back both commitments 1 and 2",
+])
+def test_shared_supporters_keep_to_the_sector_asked(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the FBU (civil society) and the ISP (government) back both
+    data.actors.append(Actor(key="fbu", name="Unión Ficticia de Boyas", acronym="FBU", sector="civil_society",
+                             source=SRC))
+    for c in data.plans[0].commitments:
+        c.hitos[0].supporters.osc = ["FBU"]
+        c.hitos[0].supporters.government = ["ISP"]
+    text = Knowledge(data).ask(question).text
+    assert "ISP" in text and "FBU" not in text, text
