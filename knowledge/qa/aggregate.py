@@ -29,6 +29,7 @@ _MOST = ("mas", "mayor", "maximo", "most", "more", "largest", "greatest", "bigge
 _LEAST = ("menos", "menor", "least", "fewest", "fewer")
 _DONE = ("cumplid", "cumplier", "cumplio", "complet", "finaliz", "fulfill", "logrado")
 _LIST = ("cuales", "cual", "que", "lista", "listado", "which", "what", "list", "todos", "all", "nombres")
+_LEADING = ("respons", "lider", "encargad", "cabeza", "lead", "in charge")
 _APART = frozenset({"aparte", "excepto", "salvo", "except", "besides", "apart"})
 _SHARED = ("ambos", "tanto", "vez", "comparten", "comun", "both", "shared")
 _PEOPLE = ("instituciones", "institucion", "organizaciones", "organizacion", "osc", "entidades", "actores",
@@ -85,6 +86,10 @@ class Aggregator:
                            for i, t in enumerate(q.tokens)) and not q.asks_any("responsible")
         if only_support:  # "figura como parte interesada de apoyo": supporting only, not leading
             return any(r.role != "responsible" for r in roles)
+        only_lead = any(t == "como" and any(x.startswith(_LEADING) for x in q.tokens[i + 1:i + 3])
+                        for i, t in enumerate(q.tokens))
+        if only_lead and not any(x.startswith(("apoy", "support")) for x in q.tokens):  # "aparece como responsable"
+            return any(r.role == "responsible" for r in roles)
         if (q.asks_any("responsible") and q.asks_any("supporters")) or any(
                 t.startswith(("particip", "aparec", "involucr", "figur")) for t in q.tokens):
             return bool(roles)  # "como responsable o apoyando", "en qué hitos participa": any role

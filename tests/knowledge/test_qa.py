@@ -1190,3 +1190,13 @@ def test_shared_supporters_keep_to_the_sector_asked(make_synthetic_data, questio
         c.hitos[0].supporters.government = ["ISP"]
     text = Knowledge(data).ask(question).text
     assert "ISP" in text and "FBU" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "en q hitos aparece el ISP como responsable",
+    "hitos donde figura el ISP como encargado",
+    "in which milestones does the ISP appear as lead",
+])
+def test_appearing_as_the_one_in_charge_lists_only_the_hitos_it_leads(core, question):
+    text = core.ask(question).text  # SYNTHETIC: the ISP supports c1h1 (faros) and leads c1h2 and c2h1
+    assert "guardafaros" in text and "Inventario" not in text, text
