@@ -45,6 +45,8 @@ SPEECH_WORDS = frozenset({"dijo", "hablo", "informo", "indico", "declaro", "refi
                      "quoted", "said", "spoke", "intervino", "senalo", "expreso", "afirmo"})
 
 
+# "qué dirección de SEGEPLAN", "which office of": a unit of an institution, not its street address
+_WHICH_UNIT = re.compile(r"\b(?:que|q|k|cual|cuales|which|what)$")
 _ASKER_IS = re.compile(r"\b(?:como|soy|somos|i am|im)(?: (?:el|la|un|una|a|an))?$")  # "soy secretario municipal"
 
 
@@ -331,7 +333,8 @@ class Reader:
         text_folded = " " + " ".join(tokens) + " "
         for attribute, phrases in self.lexicon.unanswerable.items():
             if any(f" {p} " in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(f" {p} ")[0])
-                   and not _ASKER_IS.search(before) for p in phrases):
+                   and not _ASKER_IS.search(before)
+                   and not (attribute == "address" and _WHICH_UNIT.search(before)) for p in phrases):
                 q.missing = attribute
                 break
         what = [(start, end) for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]

@@ -1200,3 +1200,21 @@ def test_shared_supporters_keep_to_the_sector_asked(make_synthetic_data, questio
 def test_appearing_as_the_one_in_charge_lists_only_the_hitos_it_leads(core, question):
     text = core.ask(question).text  # SYNTHETIC: the ISP supports c1h1 (faros) and leads c1h2 and c2h1
     assert "guardafaros" in text and "Inventario" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "que direccion del ISP lleva el censo",
+    "q direccion de la OFI coordina los faros",
+    "which direccion de la OFI is in charge",
+])
+def test_which_direccion_of_an_institution_asks_for_its_unit_not_its_address(core, question):
+    assert reader(core).read(question).missing is None
+
+
+@pytest.mark.parametrize("question", [
+    "cual es la direccion del ISP",
+    "me da la direccion de la OFI",
+    "donde queda la OFI",
+])
+def test_the_direccion_of_an_institution_is_still_its_address(core, question):
+    assert reader(core).read(question).missing == "address"
