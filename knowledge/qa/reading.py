@@ -303,8 +303,9 @@ class Reader:
             used.update(range(start, end))
         if "person" in q.answer_types and "person" not in q.asks and set(tokens) & SPEECH_WORDS:
             q.asks.append("person")  # "who from SEGEPLAN is quoted", "quién de la SESAN habló": a person's name
-        for _start, _end, name in self.sector_cues.find(tokens):
-            q.sector = q.sector or name
+        sectors = {name for _start, _end, name in self.sector_cues.find(tokens)}
+        if len(sectors) == 1:  # two sectors named ("las OSC y los otros actores"): no one of them alone
+            q.sector = sectors.pop()
         actor_words: set[str] = set()
         for start, end, key in self.actors.find(tokens, text):
             if key not in q.actors:

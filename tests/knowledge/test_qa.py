@@ -1218,3 +1218,18 @@ def test_which_direccion_of_an_institution_asks_for_its_unit_not_its_address(cor
 ])
 def test_the_direccion_of_an_institution_is_still_its_address(core, question):
     assert reader(core).read(question).missing == "address"
+
+
+@pytest.mark.parametrize(("question", "shown", "hidden"), [
+    ("q organizacion aparece en la columna otros del hito 1 del compromiso 1", "FBU", "REFIVE"),
+    ("which organisation is listed under 'Otros' as supporting milestone 1 of commitment 1, the one with CSOs",
+     "FBU", "@@"),
+    ("que osc y que otros actores apoyan el hito 1 del compromiso 1", "REFIVE", "@@"),
+])
+def test_the_supporters_column_asked_is_shown_and_two_columns_show_both(make_synthetic_data, question, shown, hidden):
+    data = make_synthetic_data()  # SYNTHETIC: c1h1 is backed by the ISP (gobierno), REFIVE (OSC) and the FBU (otros)
+    data.actors.append(Actor(key="fbu", name="Unión Ficticia de Boyas", acronym="FBU", sector="international",
+                             source=SRC))
+    data.plans[0].commitments[0].hitos[0].supporters.other = ["FBU"]
+    text = Knowledge(data).ask(question).text
+    assert "FBU" in text and shown in text and hidden not in text, text
