@@ -285,6 +285,8 @@ class Reader:
                 continue  # "como secretario municipal quisiera saber …": who asks, not what
             if name == "person" and tokens[start] in ("quien", "who") and {end, end + 1} & in_charge:
                 continue  # "quién es el responsable …": the body in charge, not a person's name
+            if _names_record(tokens, start):
+                continue  # "el hito de rendición de cuentas": the words name the hito, they ask nothing
             if name == "count" and q.count_target is None:
                 q.count_target = next((w for w in tokens[end:end + 3] if w not in self.stop and not w.isdigit()), None)
             if name not in q.asks:
@@ -418,6 +420,19 @@ class Reader:
 
 _FUZZY_REF = {"compromiso": "commitment", "actividad": "activity", "milestone": "hito", "commitment": "commitment"}
 _HITO_TYPOS = {"ito", "jito", "hto", "hitp", "hitos", "gito"}
+
+
+_OF = frozenset({"de", "d", "del", "sobre", "about", "on", "of"})
+_ARTICLES = frozenset({"el", "la", "los", "las", "the"})
+
+
+def _names_record(tokens: tuple[str, ...], start: int) -> bool:
+    """The words at `start` follow "el hito de", "the milestone on", "el compromiso sobre la": they
+    name the record by its subject."""
+    k = start - 1
+    if k >= 0 and tokens[k] in _ARTICLES:
+        k -= 1
+    return k >= 1 and tokens[k] in _OF and ref_kind(tokens[k - 1], "") in ("hito", "commitment", "activity")
 
 
 def ref_kind(word: str, following: str) -> str | None:

@@ -1233,3 +1233,28 @@ def test_the_supporters_column_asked_is_shown_and_two_columns_show_both(make_syn
     data.plans[0].commitments[0].hitos[0].supporters.other = ["FBU"]
     text = Knowledge(data).ask(question).text
     assert "FBU" in text and shown in text and hidden not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "en el hito d rendicion de cuentas de la OFI cuando son los talleres de guardafaros",
+    "hito sobre la rendicion de cuentas, en q mes empiezan los talleres para guardafaros",
+    "the milestone on rendicion de cuentas: when are the talleres for guardafaros",
+])
+def test_words_after_el_hito_de_name_the_hito_even_when_they_are_an_ask(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the OFI's accountability hito holds the guardafaros workshops
+    c1 = data.plans[0].commitments[0]
+    c1.hitos.append(Hito(number=3, text="Rendición de cuentas de la red de faros ante la comunidad", responsible=["OFI"],
+                         start="2030-09", end="2031-09", source=SRC, activities=[
+                             Activity(number=1, text="Talleres de capacitación para guardafaros voluntarios",
+                                      start="2031-02", end="2031-04", source=SRC)]))
+    text = Knowledge(data).ask(question).text
+    assert "Rendición de cuentas de la red" in text and ("febrero de 2031" in text or "February 2031" in text), text
+
+
+@pytest.mark.parametrize("question", [
+    "en q mes termina el censo de queserias",
+    "hasta que mes va el inventario de faros",
+    "in which month does the cheese census end",
+])
+def test_which_month_asks_for_a_date(core, question):
+    assert reader(core).read(question).answer_type == "date"
