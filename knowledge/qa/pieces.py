@@ -189,6 +189,8 @@ def results(k, found, w: Writer, q) -> str | None:
     if found.activity is not None:
         return product(k, found, w, q)
     items = (found.hito or found.commitment).expected_results
+    if not items and found.hito is not None and any(a.product for a in found.hito.activities):
+        return product(k, found, w, q)  # a 4th-plan hito states what it delivers activity by activity
     if not items:
         return None
     return w._("Resultado esperado:") + "\n" + w.bullets(items, 6)

@@ -1258,3 +1258,22 @@ def test_words_after_el_hito_de_name_the_hito_even_when_they_are_an_ask(make_syn
 ])
 def test_which_month_asks_for_a_date(core, question):
     assert reader(core).read(question).answer_type == "date"
+
+
+@pytest.mark.parametrize("question", [
+    "q informes se van a publicar en el inventario de faros",
+    "que documentos se actualizan con el censo de queserias",
+    "which reports will be published by the lighthouse inventory",
+])
+def test_what_is_published_or_updated_asks_what_the_record_delivers(core, question):
+    assert "results" in reader(core).read(question).asks
+
+
+@pytest.mark.parametrize("question", [
+    "q resultados se esperan del censo de queserias",
+    "que se va a lograr con el censo de las queserias",
+    "what are the expected results of the censo de queserias",
+])
+def test_a_hito_without_expected_results_answers_with_its_activities_products(core, question):
+    text = core.ask(question).text  # SYNTHETIC: c2h1 states no results; its first activity's product does
+    assert "Fichas de inspección" in text, text
