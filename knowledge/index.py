@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import snowballstemmer
+import yaml
 
-from knowledge.normalize import fold_simple, shorten
+from knowledge.normalize import LEXICON_DIR, fold_simple, shorten
 from knowledge.refs import (
     CATALOGUE,
     acronym_ref,
@@ -40,10 +41,22 @@ _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 Fields = list[tuple[str, float]]  # (text, weight): what the index reads of a record
 
 
+def _derivations() -> dict[str, str]:
+    """The stem of a noun -> the stem of the verb it comes from (knowledge/lexicon/derivations.yaml)."""
+    with (LEXICON_DIR / "derivations.yaml").open(encoding="utf-8") as f:
+        pairs = yaml.safe_load(f) or {}
+    return {_ES.stemWord(noun): _ES.stemWord(verb) for noun, verb in pairs.items()}
+
+
+_DERIVED = _derivations()
+
+
 @functools.lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """Spanish Snowball stem (cached: the stemmer is pure Python and words repeat a lot)."""
-    return _ES.stemWord(word)
+    """Spanish Snowball stem, a noun given its verb's ("difusión" as "difundir"); cached: the
+    stemmer is pure Python and words repeat a lot."""
+    s = _ES.stemWord(word)
+    return _DERIVED.get(s, s)
 
 
 

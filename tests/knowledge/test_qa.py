@@ -1277,3 +1277,21 @@ def test_what_is_published_or_updated_asks_what_the_record_delivers(core, questi
 def test_a_hito_without_expected_results_answers_with_its_activities_products(core, question):
     text = core.ask(question).text  # SYNTHETIC: c2h1 states no results; its first activity's product does
     assert "Fichas de inspección" in text, text
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("quien se encarga de difundir el portal de queserias", "Compromiso 2, hito 3: Difusión"),
+    ("q institucion promueve el inventario de faros", "Compromiso 1, hito 3: Promoción"),
+    ("q institucion revisa el censo de las queserias", "Compromiso 2, hito 4: Revisión"),
+])
+def test_a_verb_in_the_question_finds_the_hito_named_by_its_noun(make_synthetic_data, question, wanted):
+    data = make_synthetic_data()  # SYNTHETIC: each new hito differs from an older one only by a noun of action
+    c1, c2 = data.plans[0].commitments
+    c1.hitos.append(Hito(number=3, text="Promoción del inventario de faros en escuelas", responsible=["ISP"],
+                         start="2031-01", end="2031-03", source=SRC))
+    c2.hitos += [Hito(number=3, text="Difusión radial del portal de queserías", responsible=["OFI"],
+                      start="2031-01", end="2031-06", source=SRC),
+                 Hito(number=4, text="Revisión anual del censo de queserías", responsible=["REFIVE"],
+                      start="2031-06", end="2031-12", source=SRC)]
+    text = Knowledge(data).ask(question).text
+    assert text.startswith(wanted), text
