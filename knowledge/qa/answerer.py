@@ -68,6 +68,19 @@ _CLAUSES = re.compile(r"[?¿;]|,?\s+(?:y|and)\s+")  # the parts of a question th
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:cu[aá]l|qu[eé]|which|what)\s+"
                        r"(?:es|son|is|are)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
                        r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)  # "… y la de B", "… y cuál es el de B"
+# where a second question starts: "…, y entre qué meses …", "… and in what year …", "…? ¿quién …"
+_NEXT_QUESTION = re.compile(
+    r"(?:[?;]\s*¿?|,?\s+(?:y|e|and)\s+¿?)(?=(?:(?:en|entre|a|de|d|desde|hasta|para|con|por|in|at|on|by|from|to|for|since|until)\s+)?"
+    r"(?:qu[eé]|q|k|cu[aá]l(?:es)?|cu[aá]ndo|qui[eé]n(?:es)?|d[oó]nde|cu[aá]nt[oa]s?|c[oó]mo|what|which|when|who|whom|where|how)\b)",
+    re.IGNORECASE)
+
+
+def _questions_in(text: str) -> list[str]:
+    """The questions one message asks, each one whole enough to read alone (at least two words)."""
+    parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
+    return [p for p in parts if len(p.split()) >= 2]
+
+
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
@@ -91,6 +104,31 @@ class QuestionAnswerer(Resolver, SentenceFinder):
     # --- entry point ------------------------------------------------------------------------
 
     def ask(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
+        answer = self._ask_whole(text, locale, previous)
+        if answer.kind == "no_answer" and len(parts := _questions_in(text)) >= 2:
+            return self._each_part(parts, answer, locale, previous)
+        return answer
+
+    def _each_part(self, parts: list[str], whole: Answer, locale: str | None, previous: str | None) -> Answer:
+        """"¿cuál es la vigencia del plan y entre qué meses se revisó?": no one record or sentence
+        holds both, so each question is answered on its own, the second continuing with the first's
+        subject ("… y en qué año se anunció"), and a part the sources do not give says so in one clause."""
+        answers: list[Answer] = []
+        about = previous
+        for part in parts[:3]:
+            a = self._ask_whole(part, locale or whole.locale, about)
+            answers.append(a)
+            about = a.refs[0] if a.kind == "answer" and a.refs else about
+        if not any(a.kind == "answer" for a in answers):
+            return whole
+        w = self.k.writer(locale or whole.locale)
+        texts = [a.text if a.kind == "answer" else w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80))
+                 for p, a in zip(parts, answers, strict=False)]
+        given = [a for a in answers if a.kind == "answer"]
+        return make_answer(paragraphs(*texts), w.locale, refs=[r for a in given for r in a.refs],
+                           confidence=min(a.confidence for a in given), source=given[0].source)
+
+    def _ask_whole(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
         q = self.reader.read(text)
         w = self.k.writer(locale or q.locale)
         if not q.tokens:

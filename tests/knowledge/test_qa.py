@@ -1295,3 +1295,35 @@ def test_a_verb_in_the_question_finds_the_hito_named_by_its_noun(make_synthetic_
                       start="2031-06", end="2031-12", source=SRC)]
     text = Knowledge(data).ask(question).text
     assert text.startswith(wanted), text
+
+
+def _running_text_facts(make_synthetic_data):
+    data = make_synthetic_data()  # SYNTHETIC: three unrelated facts written in the plan's running text
+    data.plans[0].facts += [
+        PlanFact(topic="consultation", source=SRC,
+                 text="La consulta pública del plan se realizó el 2 de febrero de 2031 en Puerto Ficticio."),
+        PlanFact(topic="lighthouses", source=SRC,
+                 text="El inventario de faros cuenta hoy con 48 faros en servicio a lo largo de la costa."),
+        PlanFact(topic="cheese", source=SRC,
+                 text="La ministra de lácteos, Ana Quesada, presentó el registro de queserías en la feria de Villa Nata."),
+    ]
+    return Knowledge(data)
+
+
+@pytest.mark.parametrize(("question", "first", "second"), [
+    ("en q fecha fue la consulta publica? y quien presento el registro de queserias", "febrero de 2031", "Ana Quesada"),
+    ("when was the public consultation held and who presented the registro de queserias", "2031", "Ana Quesada"),
+    ("cuantos faros hay en servicio y quien presento el registro de queserias", "48 faros", "Ana Quesada"),
+])
+def test_two_questions_no_one_sentence_holds_are_answered_each_on_its_own(make_synthetic_data, question, first, second):
+    answer = _running_text_facts(make_synthetic_data).ask(question)
+    assert answer.kind == "answer" and first in answer.text and second in answer.text, answer.text
+
+
+def test_a_part_the_sources_do_not_give_is_said_in_one_clause(make_synthetic_data):
+    k = _running_text_facts(make_synthetic_data)
+    text = k.ask("quien presento el registro de queserias y cual es el telefono de la feria de villa nata").text
+    assert "Ana Quesada" in text and "mis fuentes no dicen nada" in text and "Villa Nata" in text, text
+    english = k.ask("who presented the registro de queserias and what is the phone number of the fair").text
+    assert "Ana Quesada" in english and "my sources say nothing" in english, english
+    assert k.ask("cuanto cuesta la feria y quien la organiza").kind == "no_answer"  # no part given: one refusal
