@@ -81,6 +81,8 @@ def _questions_in(text: str) -> list[str]:
     return [p for p in parts if len(p.split()) >= 2]
 
 
+_A_MONTH_OR_YEAR = re.compile(r"\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+                              r"noviembre|diciembre|(?:19|20)\d{2})\b")
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
@@ -105,7 +107,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
 
     def ask(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
         answer = self._ask_whole(text, locale, previous)
-        if answer.kind == "no_answer" and len(parts := _questions_in(text)) >= 2:
+        refused = answer.facts.get("refused") == "nothing matched" or "missing" in answer.facts  # (a detail not given)
+        if refused and len(parts := _questions_in(text)) >= 2:
             return self._each_part(parts, answer, locale, previous)
         return answer
 
@@ -119,12 +122,13 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             a = self._ask_whole(part, locale or whole.locale, about)
             answers.append(a)
             about = a.refs[0] if a.kind == "answer" and a.refs else about
-        if not any(a.kind == "answer" for a in answers):
+        given = [a for a in answers if a.facts.get("refused") != "nothing matched"]  # (or says what is missing)
+        if not any(a.kind == "answer" for a in given):
             return whole
         w = self.k.writer(locale or whole.locale)
-        texts = [a.text if a.kind == "answer" else w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80))
+        texts = [(a.text.split("\n\n")[0] if "missing" in a.facts else a.text) if a in given  # "No tengo el teléfono …"
+                 else w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80))
                  for p, a in zip(parts, answers, strict=False)]
-        given = [a for a in answers if a.kind == "answer"]
         return make_answer(paragraphs(*texts), w.locale, refs=[r for a in given for r in a.refs],
                            confidence=min(a.confidence for a in given), source=given[0].source)
 
@@ -666,6 +670,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             aspect = PROJECT_ASPECTS.get(ask)
             if aspect and aspect not in aspects:
                 aspects.append(aspect)
+        if "lessons" in aspects:  # "hasta qué mes recomiendan empezar": a date the lessons give, not the project's period
+            aspects = [a for a in aspects if a != "dates"]
         if "results" in aspects and pr.achievements:
             aspects.append("achievements")
         countries = {fold_simple(c) for c in pr.countries}
@@ -706,11 +712,15 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         """A listed item cut short is given whole when it holds what the question asks beyond the
         list ("las lecciones del proyecto: en qué mes conviene empezar"): the cut part may be the answer."""
         asked = stem_set(" ".join(q.content)) - stem_set(" ".join((pr.title, pr.short_name or "")))
-        for field in ("lessons_learned", "expected_results", "achievements", "activities", "specific_objectives"):
-            for item in getattr(pr, field, None) or ():
-                cut = shorten(item, 300)
-                if cut != " ".join(item.split()) and cut in text and len(asked & stem_set(item)) >= 2:
-                    text = text.replace(cut, " ".join(item.split()))
+        fields = ("lessons_learned", "expected_results", "achievements", "activities", "specific_objectives")
+        items = [item for field in fields for item in getattr(pr, field, None) or () if shorten(item, 300) in text]
+        # "hasta qué mes conviene empezar": the one or two items that give a month are the answer
+        dated = [i for i in items if _A_MONTH_OR_YEAR.search(fold_simple(i))] if q.answer_type == "date" else []
+        for item in items:
+            cut = shorten(item, 300)
+            if cut != " ".join(item.split()) and cut in text and (
+                    len(asked & stem_set(item)) >= 2 or (item in dated and len(dated) <= 2)):
+                text = text.replace(cut, " ".join(item.split()))
         return text
 
     def search(self, query: str, locale: str) -> list[Hit]:
@@ -788,7 +798,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                    "el catálogo de cooperación y dos proyectos de cooperación.")
         if related:
             text += "\n\n" + w._("Temas cercanos:") + "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(related, 1))
-        return make_answer(text, w.locale, kind="no_answer", choices=related, confidence=0.0)
+        return make_answer(text, w.locale, kind="no_answer", choices=related, confidence=0.0,
+                           facts={"refused": "nothing matched"})
 
 
 __all__ = ["QuestionAnswerer", "acronym_key"]

@@ -321,10 +321,15 @@ def test_an_abbreviation_point_does_not_end_a_sentence(text):
     "segun las lecciones del profaros en que mes conviene arrancar una operacion asi",
     "lecciones aprendidas de PROFAROS: hasta q mes se deberia iniciar la operacion y por que",
     "lecciones del PROFAROS, cuándo arrancar la operación (qué mes)",
+    # only the month asked ties the lesson to the question (its other words are question words)
+    "en las lecciones d profaros, hasta q mes recomiendan empezar y xq",
+    "profaros: segun sus aprendizajes, a mas tardar q mes hay q arrancar",
+    "PROFAROS lessons learned: by which month should such an operation start",
 ])
 def test_a_listed_item_that_holds_the_answer_is_not_cut_short(core, question):
     text = core.ask(question).text
-    assert "agosto" in text and "octubre" in text  # the reason comes at the end of a long lesson
+    assert "agosto" in text and "octubre" in text, text  # the reason comes at the end of a long lesson
+    assert "Periodo" not in text and "Period " not in text, text  # a month the lessons give, not the project's dates
 
 
 @pytest.mark.parametrize("question", [
@@ -1323,7 +1328,7 @@ def test_two_questions_no_one_sentence_holds_are_answered_each_on_its_own(make_s
 def test_a_part_the_sources_do_not_give_is_said_in_one_clause(make_synthetic_data):
     k = _running_text_facts(make_synthetic_data)
     text = k.ask("quien presento el registro de queserias y cual es el telefono de la feria de villa nata").text
-    assert "Ana Quesada" in text and "mis fuentes no dicen nada" in text and "Villa Nata" in text, text
-    english = k.ask("who presented the registro de queserias and what is the phone number of the fair").text
+    assert "Ana Quesada" in text and "No tengo el teléfono" in text and "inventar" not in text, text
+    english = k.ask("who presented the registro de queserias and how many boats sail to the fair").text
     assert "Ana Quesada" in english and "my sources say nothing" in english, english
     assert k.ask("cuanto cuesta la feria y quien la organiza").kind == "no_answer"  # no part given: one refusal
