@@ -1332,3 +1332,13 @@ def test_a_part_the_sources_do_not_give_is_said_in_one_clause(make_synthetic_dat
     english = k.ask("who presented the registro de queserias and how many boats sail to the fair").text
     assert "Ana Quesada" in english and "my sources say nothing" in english, english
     assert k.ask("cuanto cuesta la feria y quien la organiza").kind == "no_answer"  # no part given: one refusal
+
+
+@pytest.mark.parametrize("question", [
+    "who was the project manager of PROFAROS",
+    "who is the head of the OFI",
+    "PROFAROS: who was its manager?",
+])
+def test_an_office_holder_the_sources_do_not_name_is_refused_in_english_too(core, question):
+    answer = core.ask(question)  # SYNTHETIC: no manager or head is named anywhere
+    assert answer.kind == "no_answer" and "do not have the name" in answer.text, answer.text
