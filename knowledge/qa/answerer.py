@@ -211,8 +211,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             held = [parse_ref(r.ref) for r in roles]
             led = [r.up_to("commitment") for r in held if r and r.kind == "hito" and r.hito == q.hito] + \
                 [r for r in held if r and r.kind == "commitment"]  # "el hito 2 de la SESAN"
-            named = named or [c for c in dict.fromkeys(led)
-                              if self.k.hito(c.commitment, q.hito, c.plan) is not None][:1]
+            led = [c for c in dict.fromkeys(led) if self.k.hito(c.commitment, q.hito, c.plan) is not None]
+            # the institution named outweighs a topic's nickname ("qué publica el INFOM según el hito 4":
+            # its hito 4, though "información pública" names another commitment)
+            named = [c for c in named if c in led] or led[:1] or named
             if named and self.k.hito(named[0].commitment, q.hito, named[0].plan) is not None:
                 # "gobiernos locales ... hito 1"
                 q = Query(**{**q.__dict__, "commitment": named[0].commitment, "plan": plan_number(named[0].plan)})

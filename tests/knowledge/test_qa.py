@@ -1342,3 +1342,21 @@ def test_a_part_the_sources_do_not_give_is_said_in_one_clause(make_synthetic_dat
 def test_an_office_holder_the_sources_do_not_name_is_refused_in_english_too(core, question):
     answer = core.ask(question)  # SYNTHETIC: no manager or head is named anywhere
     assert answer.kind == "no_answer" and "do not have the name" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "hito 2 de la REFIVE sobre el mapa costero, hasta cuando va",
+    "q hace la Red Ficticia de Vecinos en el hito 2 del mapa costero",
+    "when does REFIVE's milestone 2 on the mapa costero end",
+])
+def test_the_institution_named_outweighs_a_topic_nickname_for_a_bare_hito_number(make_synthetic_data, monkeypatch,
+                                                                                  question):
+    import dataclasses
+
+    import knowledge.core
+    from knowledge.normalize import load_lexicon
+    # SYNTHETIC nickname: "mapa costero" names commitment 1, whose hito 2 the ISP leads; REFIVE leads hito 2 of 2
+    lexicon = dataclasses.replace(load_lexicon(), topics={**load_lexicon().topics, "pan9.c1": ("mapa costero",)})
+    monkeypatch.setattr(knowledge.core, "load_lexicon", lambda: lexicon)
+    text = Knowledge(make_synthetic_data()).ask(question).text
+    assert text.startswith("Compromiso 2, hito 2") or text.startswith("Commitment 2, milestone 2"), text
