@@ -60,7 +60,7 @@ class Knowledge(Cards, Profiles):
         self.lexicon = load_lexicon()
         stop = self.lexicon.stop_es | self.lexicon.stop_en
         common = stop | set(self.lexicon.english) | {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}
-        self.actors = ActorDirectory(data, stopwords=common)
+        self.actors = ActorDirectory(data, stopwords=common, heads=self.lexicon.cues.get("institution_heads", ()))
         self.normalizer = Normalizer(self.lexicon)  # abbreviations, numbers, English words; no speller
         self._plans = {p.key: p for p in data.plans}
         self.documents = document_titles(data)

@@ -307,7 +307,8 @@ class Role:
 class ActorDirectory:
     """Names, acronyms and aliases -> actors; and where each actor appears in the plans."""
 
-    def __init__(self, data: KnowledgeData, stopwords: frozenset[str] | set[str] = frozenset()):
+    def __init__(self, data: KnowledgeData, stopwords: frozenset[str] | set[str] = frozenset(),
+                 heads: Iterable[str] = ()):
         self.actors = {a.key: a for a in data.actors}
         self.by_phrase: dict[str, str] = {}
         self.short_acronyms: set[str] = set()  # need upper case in the question ("AC", "IV", "MP")
@@ -324,6 +325,10 @@ class ActorDirectory:
             if acr.actor and acr.actor in self.actors:
                 self._add(fold_simple(acr.expansion), acr.actor)
                 self._add_acronym(acr.acronym, acr.actor, stopwords)
+        for head in heads:  # "la Contraloría": the one body whose name starts with it
+            named = {a.key for a in data.actors if fold_simple(a.name).split()[:1] == [head]}
+            if len(named) == 1:
+                self._add(head, named.pop())
         self._starts = PhraseStarts(self.by_phrase)
         self._display: dict[str, str] = {}  # printed name -> shown name (names come from the data)
         self.roles: dict[str, list[Role]] = defaultdict(list)

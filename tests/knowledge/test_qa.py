@@ -1360,3 +1360,20 @@ def test_the_institution_named_outweighs_a_topic_nickname_for_a_bare_hito_number
     monkeypatch.setattr(knowledge.core, "load_lexicon", lambda: lexicon)
     text = Knowledge(make_synthetic_data()).ask(question).text
     assert text.startswith("Compromiso 2, hito 2") or text.startswith("Commitment 2, milestone 2"), text
+
+
+@pytest.mark.parametrize("question", [
+    "q hitos tiene a su cargo la contraloria",
+    "de que es responsable la Contraloría",
+    "which milestones does the contraloria lead",
+])
+def test_a_public_body_named_by_its_head_noun_alone_is_found(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: one Contraloría (leads c1h2); two Tribunales, so "el tribunal" is no one
+    data.actors += [Actor(key="csf", name="Contraloría Sintética de Faros", acronym="CSF", sector="government", source=SRC),
+                    Actor(key="t1", name="Tribunal Ficticio Primero", sector="government", source=SRC),
+                    Actor(key="t2", name="Tribunal Ficticio Segundo", sector="government", source=SRC)]
+    data.plans[0].commitments[0].hitos[1].responsible = ["Contraloría Sintética de Faros"]
+    k = Knowledge(data)
+    text = k.ask(question).text
+    assert "Capacitación de guardafaros" in text and "Inventario público" not in text, text  # its hito, not all
+    assert not k._qa.reader.read("q hitos tiene a su cargo el tribunal").actors
