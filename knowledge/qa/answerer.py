@@ -66,7 +66,7 @@ _CONTACT_VALUE = {"phone": re.compile(r"\(\d{3}\)\s*\d{4}|\b(?!19|20)\d{4}[\s-]\
 # "la mesa de A y la de B", "las mesas de A y de B": a second thing of the same kind, its noun left out
 _CLAUSES = re.compile(r"[?¿;]|,?\s+(?:y|and)\s+")  # the parts of a question that asks two things
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:cu[aá]l|qu[eé]|which|what)\s+"
-                       r"(?:es|son|is|are)\s+)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
+                       r"(?:(?:es|son|is|are)\s+)?)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
                        r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)  # "… y la de B", "… y cuál es el de B"
 # where a second question starts: "…, y entre qué meses …", "… and in what year …", "…? ¿quién …"
 _NEXT_QUESTION = re.compile(
@@ -246,8 +246,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             "components", "pilots", "lessons", "hitos", "activities", "results", "countries")
         if sentence is None and self._named_count(q) and not listed:
             return self.refusal(q, w)  # "cuáles son los siete ministerios": no source lists them
-        if (sentence is None or sentence[1] < 0.9 or _ELLIPSIS.search(q.original)) \
-                and q.answer_type in ("date", "number", "place"):
+        ellipsis = _ELLIPSIS.search(q.original)
+        if (sentence is None or sentence[1] < 0.9 or ellipsis) and (
+                q.answer_type in ("date", "number", "place") or (ellipsis and q.answer_type is None)):
             both = self._coordinated(q, w)
             if both is not None:
                 return both

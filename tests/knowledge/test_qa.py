@@ -1377,3 +1377,20 @@ def test_a_public_body_named_by_its_head_noun_alone_is_found(make_synthetic_data
     text = k.ask(question).text
     assert "Capacitación de guardafaros" in text and "Inventario público" not in text, text  # its hito, not all
     assert not k._qa.reader.read("q hitos tiene a su cargo el tribunal").actors
+
+
+@pytest.mark.parametrize("question", [
+    "cual es el decreto d la ley de faros costeros y cual el d la ley de quesos artesanales",
+    "el decreto de la ley de faros, y cual el de la ley de quesos",
+    "which is the decree of the ley de faros and which the one of the ley de quesos artesanales",
+])
+def test_the_same_thing_of_two_subjects_is_quoted_from_each_ones_sentence(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: two laws, each named with its decree in its own sentence
+    data.plans[0].facts += [
+        PlanFact(topic="law1", source=SRC, text="En 2030 se aprobó el Decreto 77-2030, Ley de Faros Costeros Ficticios, "
+                                                "que protege las torres de la costa y el trabajo artesanal de sus guardafaros."),
+        PlanFact(topic="law2", source=SRC, text="Además, la Ley de Quesos Artesanales, Decreto 81-2031, regula las "
+                                                "queserías del litoral y sus ferias."),
+    ]
+    text = Knowledge(data).ask(question).text
+    assert "77-2030" in text and "81-2031" in text, text
