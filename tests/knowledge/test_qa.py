@@ -1394,3 +1394,20 @@ def test_the_same_thing_of_two_subjects_is_quoted_from_each_ones_sentence(make_s
     ]
     text = Knowledge(data).ask(question).text
     assert "77-2030" in text and "81-2031" in text, text
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("how many guardafaros are registered through private agencies", "48"),
+    ("which decree made the registro de lanchas mandatory", "90-2031"),
+    ("how many workshops were given to the teachers of the coast", "12 talleres"),
+])
+def test_an_english_question_finds_the_spanish_running_text_in_the_sources_words(make_synthetic_data, question, wanted):
+    data = make_synthetic_data()  # SYNTHETIC running text, in Spanish as the sources are
+    data.plans[0].facts += [
+        PlanFact(topic="keepers", source=SRC, text="Hoy se registran 48 guardafaros por parte de agencias privadas."),
+        PlanFact(topic="boats", source=SRC,
+                 text="El Decreto 90-2031 estableció como obligatorio el registro de propietarios de lanchas."),
+        PlanFact(topic="teachers", source=SRC, text="Se impartieron 12 talleres a los docentes de la costa ficticia."),
+    ]
+    text = Knowledge(data).ask(question).text
+    assert wanted in text, text
