@@ -325,6 +325,9 @@ class Profiles:
             head, body = w._("El {title} lo publica {name}.", title=cat.title, name=publisher), ""
         elif aspect == "dates":
             head, body = w._("El {title} cubre el periodo {period}.", title=cat.title, period=cat.period_label), ""
+            dated = next((f for f in cat.facts if f.topic == "communique"), None)  # the release that made it known
+            if dated is not None:
+                body = w._("Según la fuente: «{text}»", text=dated.text)
         else:
             head = w._("{title}: {n} buenas prácticas de {m} instituciones públicas, publicado por {name}.",
                        title=cat.title, n=cat.practice_count, m=cat.institution_count, name=publisher)

@@ -634,6 +634,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         r = parse_ref(found.ref)
         if r and r.kind == "project":
             return self.project_answer(q, k._project(r.key), found, w, sentence)
+        if r and r.kind == "catalogue" and k.data.catalogue and q.answer_type == "date":
+            return k._catalogue_answer(k.data.catalogue, "dates", None, w)  # "cuándo se dio a conocer el catálogo"
         if sentence is not None:
             return self.sentence_answer(q, sentence, w)
         if any(a in pieces.TEXT_ONLY_ASKS for a in q.asks):

@@ -46,6 +46,8 @@ class Practices:
             return False  # "qué tipo de instituciones ofrecen prácticas": the catalogue's own facts
         if "person" in q.asks:
             return False  # "qué funcionaria habló de las experiencias del catálogo": a person, not practices
+        if "catalogo" in words and q.answer_type == "date" and not q.actors:
+            return False  # "cuándo lanzaron el catálogo de buenas prácticas": practices have no dates; the catalogue has
         if words & LIST_WORDS or q.actors or _ODS.search(" ".join(q.tokens)) or words & set(SPHERES):
             return True
         found = finder_for(self.k).find(q.original)  # "prácticas de la SAT", "… de educación de calidad"

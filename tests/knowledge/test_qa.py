@@ -1411,3 +1411,21 @@ def test_an_english_question_finds_the_spanish_running_text_in_the_sources_words
     ]
     text = Knowledge(data).ask(question).text
     assert wanted in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuando se dio a conocer el catalogo",
+    "el catalogo d buenas practicas en q año lo lanzaron",
+    "when was the catalogue of good practices announced",
+])
+def test_a_date_asked_of_the_catalogue_is_its_release_date(make_synthetic_data, question):
+    from knowledge.schema import CatalogueInfo
+    data = make_synthetic_data()  # SYNTHETIC catalogue, made known by a release dated 4 May 2031
+    src = {"document": "007_0000000000000000.txt", "section": "Comunicado"}
+    data.catalogue = CatalogueInfo(
+        title="Catálogo Sintético de Faros", period_label="2030-2032", publisher="ISP", practice_count=12,
+        institution_count=5, institution_breakdown=["cinco institutos"], spheres=["costera"], source=src,
+        facts=[PlanFact(topic="communique", source=src, text="Comunicado del ISP fechado en Puerto Ficticio el 4 de mayo de 2031."),
+               PlanFact(topic="release", source=src, text="El catálogo reúne 12 buenas prácticas de cinco institutos.")])
+    text = Knowledge(data).ask(question).text
+    assert "4 de mayo de 2031" in text and "2030-2032" in text, text
