@@ -75,6 +75,19 @@ _NEXT_QUESTION = re.compile(
     re.IGNORECASE)
 
 
+def _plan_marks(n: int) -> tuple[str, ...]:
+    """How a text writes the n-th plan's ordinal: "quinto", "5to", "5o", ..."""
+    ordinal = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto", 6: "sexto", 7: "septimo",
+               8: "octavo"}.get(n, "")
+    return tuple(x for x in (ordinal, f"{n}o", f"{n}to", f"{n}vo", f"{n}er", f"{n}mo") if x) if n else ()
+
+
+def _names_a_plan(text: str, marks: tuple[str, ...]) -> bool:
+    """'en el marco del 5to. Plan de Acción', not 'el primer año'."""
+    words = fold_simple(text).split()
+    return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
+
+
 def _questions_in(text: str) -> list[str]:
     """The questions one message asks, each one whole enough to read alone (at least two words)."""
     parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
@@ -163,6 +176,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             return self.k._actor_answer(q.actors[0], "about", w, None)
         if q.plan is not None and plan_key(q.plan) not in {p.key for p in self.k.data.plans}:
             return self._other_plan(q, w)
+        if (earlier := self._earlier_plan_sentence(q)) is not None:
+            return self.sentence_answer(q, earlier, w)  # "de qué plan anterior viene la mesa"
         q, which = self._plan_choices(q, w, previous)
         if which is not None:  # "compromiso 3" when two plans have a third: which plan's?
             return which
@@ -766,16 +781,36 @@ class QuestionAnswerer(Resolver, SentenceFinder):
     def _label(self, ref: str, w: Writer) -> str:
         return shorten(self.k._ref_title(ref, w.locale), 60)
 
+    def _earlier_plan_sentence(self, q: Query):
+        """"de qué plan anterior viene la mesa", "qué antecedente tiene el hito de la Contraloría": the
+        sentence that names an earlier action plan by its ordinal ("en el marco del 5to. Plan …"),
+        of the record asked about when one is found, else of all the sources; or None."""
+        folded = " " + " ".join(q.tokens) + " "
+        cues = [c for c in self.k.lexicon.cues.get("earlier_plan", ()) if f" {c} " in folded]
+        if q.plan is not None or not cues:
+            return None
+        said = {x for c in cues for x in c.split()}
+        sub = Query(**{**q.__dict__, "content": tuple(x for x in q.content if x not in said), "answer_type": None})
+        newest = max((p.number for p in self.k.plans()), default=0)
+        found, _others = self.resolve(sub)
+        theirs = found is not None and any(self.k.actors.roles_at(key, found.ref) for key in q.actors)
+        if found is not None and is_record(found.ref) and (found.explicit or found.coverage >= ACCEPT_RECORD or theirs):
+            before = plan_number(parse_ref(found.ref).plan or "") or newest
+            marks = tuple(m for n in range(1, before) for m in _plan_marks(n))
+            texts = self.sentences.texts
+            own = [texts[j] for j in self._sentences_under.get(found.ref, ()) if _names_a_plan(texts[j].text, marks)]
+            if own:
+                return own[0], found.coverage
+        marks = tuple(m for n in range(1, newest) for m in _plan_marks(n))
+        said_plan = self.best_sentence(sub, None, extra=("plan",), must=marks)
+        return said_plan if said_plan is not None and _names_a_plan(said_plan[0].text, marks) else None
+
     def _other_plan(self, q: Query, w: Writer) -> Answer:
-        ordinal = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto", 6: "sexto", 7: "septimo",
-                   8: "octavo"}.get(q.plan or 0, "")
-        marks = tuple(x for x in (ordinal, f"{q.plan}o", f"{q.plan}to", f"{q.plan}vo", f"{q.plan}er") if x)
+        marks = _plan_marks(q.plan or 0)
         extra = ("plan",) + (("compromiso", str(q.commitment)) if q.commitment else ())
+
         def names_the_plan(found) -> bool:  # "su primer Plan de Acción", not "el primer año"
-            if found is None:
-                return False
-            words = fold_simple(found[0].text).split()
-            return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
+            return found is not None and _names_a_plan(found[0].text, marks)
 
         sentence = self.best_sentence(q, None, extra=extra, must=marks)
         sentence = sentence if names_the_plan(sentence) else None

@@ -1429,3 +1429,18 @@ def test_a_date_asked_of_the_catalogue_is_its_release_date(make_synthetic_data, 
                PlanFact(topic="release", source=src, text="El catálogo reúne 12 buenas prácticas de cinco institutos.")])
     text = Knowledge(data).ask(question).text
     assert "4 de mayo de 2031" in text and "2030-2032" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "el compromiso d mantenimiento de faros viene de algun plan anterior?",
+    "de donde viene lo del mantenimiento participativo de faros, q antecedente tiene",
+    "which earlier plan did the mantenimiento de faros commitment come from",
+])
+def test_where_a_record_comes_from_is_the_sentence_naming_an_earlier_plan(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: commitment 1 of the 9th plan continues one of the 7th
+    c1, c2 = data.plans[0].commitments
+    c1.description = ("Faros costeros en buen estado. Continúa el trabajo iniciado en el marco del 7mo. Plan Sintético, "
+                      "en su compromiso 14 sobre señales marítimas.")
+    k = Knowledge(data)
+    assert "7mo. Plan Sintético" in k.ask(question).text
+    assert "7mo" not in k.ask("el registro de queserias viene de algun plan anterior?").text  # not another record's
