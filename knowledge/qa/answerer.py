@@ -31,7 +31,7 @@ from knowledge.qa.records import build_rankers
 from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
 from knowledge.qa.retrieval import stem_set
 from knowledge.qa.sentences import ACCEPT_SENTENCE, SentenceFinder
-from knowledge.qa.values import _folded, sentence_holds
+from knowledge.qa.values import _folded, holds_type, sentence_holds, titled_name
 from knowledge.refs import (
     acronym_ref,
     actor_ref,
@@ -88,6 +88,14 @@ def _names_a_plan(text: str, marks: tuple[str, ...]) -> bool:
     return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
 
 
+def _body_and_cites(text: str) -> tuple[list[str], list[str]]:
+    """An answer's paragraphs, and its closing source line apart (so two answers share one)."""
+    paras = text.split("\n\n")
+    if len(paras) > 1 and paras[-1].startswith(("Fuente:", "Source:", "Fuentes:", "Sources:")):
+        return paras[:-1], paras[-1:]
+    return paras, []
+
+
 def _questions_in(text: str) -> list[str]:
     """The questions one message asks, each one whole enough to read alone (at least two words)."""
     parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
@@ -121,9 +129,76 @@ class QuestionAnswerer(Resolver, SentenceFinder):
     def ask(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
         answer = self._ask_whole(text, locale, previous)
         refused = answer.facts.get("refused") == "nothing matched" or "missing" in answer.facts  # (a detail not given)
-        if refused and len(parts := _questions_in(text)) >= 2:
+        parts = _questions_in(text)
+        if refused and len(parts) >= 2:
             return self._each_part(parts, answer, locale, previous)
+        if answer.kind == "answer" and len(parts) >= 2:
+            return self._rest_of_parts(text, parts, answer, locale)
         return answer
+
+    def _part_unanswered(self, part: Query, said: frozenset[str], text: str) -> bool:
+        """Whether an answer leaves one question of the message unanswered: no value of the kind the
+        part asks (a month or year for "cuándo", a figure for "cuánto"), or, for a part of its own
+        words ("qué acuerdo hizo obligatorio el registro"), under half of them."""
+        if "person" in part.asks or part.answer_type in ("person", "name"):
+            return not titled_name(text)
+        if part.answer_type in ("date", "number"):
+            return not holds_type(text, part.answer_type)
+        own = stem_set(" ".join(x for x in part.content if x not in part.cue_words))
+        return len(own) >= 2 and len(own & said) < len(own) / 2
+
+    def _rest_of_parts(self, text: str, parts: list[str], answer: Answer, locale: str | None) -> Answer:
+        """"¿qué decreto es la ley del marino mercante y qué acuerdo hizo obligatorio el registro?":
+        the answer found for the message answers one question; each other one is asked on its own,
+        about the same subject, and its answer (or one clause saying the sources do not give it)
+        follows."""
+        body = _body_and_cites(answer.text)[0]
+        record = parse_ref(answer.refs[0]) if answer.refs else None
+        if record is not None and record.kind == "commitment" and len(body) > 1:
+            body = body[1:]  # (nor a commitment's heading: its title found it, it answers nothing asked)
+        told = "\n\n".join(body)  # (not the source line's "2023-2025")
+        said = stem_set(told)
+        reads = [self.reader.read(p) for p in parts[:3]]
+        open_parts = [(p, r) for p, r in zip(parts, reads, strict=False) if self._part_unanswered(r, said, told)
+                      and not (record is not None and record.is_record and r.asks
+                               and all(a in pieces.PIECES for a in r.asks))]  # (a record's answer has a piece per ask)
+        if not open_parts or len(open_parts) == len(reads):
+            return answer  # (every part looks unanswered: the answer says it in other words)
+        whole = self.reader.read(text)
+        about = answer.refs[0] if answer.refs else None
+        w = self.k.writer(locale or answer.locale)
+        body, cites = _body_and_cites(answer.text)
+        refs = list(answer.refs)
+        for p, r in open_parts:
+            named = [a.acronym for a in whole.acronyms if a not in r.acronyms]  # "q es la POLSAN y hasta q año llega"
+            more = self._ask_whole(" ".join([p, *named]), locale or answer.locale, about)
+            if more.facts.get("refused") == "nothing matched":
+                body.append(w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80)))
+                continue
+            extra, their_cites = _body_and_cites(more.text)
+            if "missing" in more.facts:  # "No tengo el teléfono …", without the paragraph on what the sources are
+                extra, their_cites = extra[:1], []
+            elif not self._same_subject(answer, cites, more, their_cites):
+                continue  # (a part read alone that lands elsewhere answers another question)
+            lines = set("\n".join(body).split("\n"))
+            new = [kept for x in extra if (kept := "\n".join(y for y in x.split("\n") if y not in lines))]
+            if new:
+                body += new
+                cites += [c for c in their_cites if c not in cites]
+                refs += more.refs
+        texts = body + cites
+        return make_answer(paragraphs(*texts), w.locale, refs=refs, confidence=answer.confidence,
+                           source=answer.source, choices=answer.choices)
+
+    @staticmethod
+    def _same_subject(answer: Answer, cites: list[str], more: Answer, their_cites: list[str]) -> bool:
+        """Whether a part's own answer is about what the message's answer is about: a record of the
+        same commitment, or a sentence of the same section of the same source."""
+        mine = {c for r in answer.refs if (c := commitment_of(r))}
+        theirs = {c for r in more.refs if (c := commitment_of(r))}
+        if mine and theirs:
+            return bool(mine & theirs)
+        return (bool(cites) and cites == their_cites) or (answer.source is not None and answer.source == more.source)
 
     def _each_part(self, parts: list[str], whole: Answer, locale: str | None, previous: str | None) -> Answer:
         """"¿cuál es la vigencia del plan y entre qué meses se revisó?": no one record or sentence

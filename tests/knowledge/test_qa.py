@@ -1444,3 +1444,35 @@ def test_where_a_record_comes_from_is_the_sentence_naming_an_earlier_plan(make_s
     k = Knowledge(data)
     assert "7mo. Plan Sintético" in k.ask(question).text
     assert "7mo" not in k.ask("el registro de queserias viene de algun plan anterior?").text  # not another record's
+
+
+@pytest.mark.parametrize("question", [
+    "que decreto es la ley de faros costeros y que acuerdo hizo obligatorio el registro de lanchas",
+    "cual acuerdo volvio obligatorio registrar las lanchas de servicio y q decreto protege a los guardafaros",
+    "which decree is the ley de faros costeros and which agreement made the registro de lanchas mandatory",
+])
+def test_a_second_question_the_answer_leaves_open_is_answered_from_the_same_commitment(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: commitment 1's long description names a decree and, later, an agreement
+    data.plans[0].commitments[0].description = (
+        "Faros costeros en buen estado. En 2030 el Congreso Ficticio emitió el Decreto 77-2030, Ley de Faros "
+        "Costeros, que protege las torres, sus linternas y a los guardafaros voluntarios de las cinco bahías del "
+        "litoral sintético. Las cofradías de pescadores y los comités de vecinos acompañaron durante meses la "
+        "revisión de cada torre y de cada muelle. Después, el Acuerdo Gubernativo 12-2031 estableció como "
+        "obligatorio el registro de lanchas de servicio ante la oficina del puerto.")
+    text = Knowledge(data).ask(question).text
+    assert "77-2030" in text and "12-2031" in text, text
+    assert text.count("Fuente:") + text.count("Source:") == 1, text  # one source line for both
+
+
+@pytest.mark.parametrize("question", [
+    "hasta q año llega la ZQX",
+    "la ZQX hasta que año rige",
+    "hasta que mes de que año va la zona de quesos experimentales",
+])
+def test_until_which_year_asks_for_an_end(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the ZQX's end is written only in running text
+    data.plans[0].facts.append(PlanFact(topic="zone", source=SRC, text=(
+        "La Zona de Quesos Experimentales -ZQX- fue declarada en enero de 2030 y su régimen rige hasta marzo de 2045.")))
+    k = Knowledge(data)
+    assert "end" in k._qa.reader.read(question).asks
+    assert "2045" in k.ask(question).text
