@@ -386,6 +386,9 @@ class Reader:
                     used.add(i - 1)
                 elif num is not None:
                     used.add(i + 1 if t[i + 1].isdigit() else i + 2)
+                if num is None and kind == "plan" and (j := _ordinal_before_plan(t, i)) is not None:
+                    num = int(t[j])  # "the 7th National Open Government Action Plan", "el 5to Plan Nacional"
+                    used.add(j)
                 if kind == "commitment":
                     listed = _number_list(t, i + 1) if w.endswith("s") else ()
                     at = i + 1 if i + 1 < len(t) and t[i + 1].isdigit() else i + 2  # where the number was read
@@ -449,6 +452,19 @@ def ref_kind(word: str, following: str) -> str | None:
         if len(word) >= 6 and Levenshtein.distance(word, ref_word) <= 2:
             return kind
     return None
+
+
+# the words a plan's name puts between its ordinal and "plan" ("7th National Action Plan")
+_PLAN_NAME_WORDS = frozenset({"nacional", "accion", "de", "gobierno", "abierto", "national", "open", "government",
+                              "action", "guatemala"})
+
+
+def _ordinal_before_plan(t: tuple[str, ...] | list[str], i: int) -> int | None:
+    """Where the ordinal of the plan named at t[i] is, when a plan's name words come between."""
+    j = i - 1
+    while j >= 0 and i - j <= 5 and t[j] in _PLAN_NAME_WORDS:
+        j -= 1
+    return j if j >= 0 and t[j].isdigit() and len(t[j]) <= 2 and t[j] != "1" and (j < i - 1 or len(t[j]) == 2) else None
 
 
 def _number_list(t: tuple[str, ...], i: int) -> tuple[int, ...]:

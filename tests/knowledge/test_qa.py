@@ -1476,3 +1476,15 @@ def test_until_which_year_asks_for_an_end(make_synthetic_data, question):
     k = Knowledge(data)
     assert "end" in k._qa.reader.read(question).asks
     assert "2045" in k.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "what does the 10th National Open Government Action Plan include",
+    "q compromisos trae el decimo plan de accion nacional",
+    "the tenth national action plan: which milestones does it have",
+])
+def test_a_plan_named_with_its_full_name_between_ordinal_and_plan_is_that_plan(core, question):
+    q = reader(core).read(question)
+    assert q.plan == 10, q
+    answer = core.ask(question)  # SYNTHETIC data hold plans 8 and 9 only
+    assert answer.kind == "no_answer" and "10" in answer.text, answer.text
