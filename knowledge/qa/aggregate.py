@@ -365,8 +365,9 @@ class Aggregator:
         else:
             counts = [(p, c, None, len(c.hitos)) for p, c in cs]
             counts.sort(key=lambda x: -x[3])
-            lines = [w._("- Compromiso {c} ({name}): {n} hitos", c=c.number, name=c.short_title or shorten(c.title, 50),
-                         n=n) for _p, c, _h, n in counts]
+            lines = [w._("- Compromiso {c} ({name}): {n} hitos", c=c.number, n=n, name="; ".join(  # who leads it too
+                         [c.short_title or shorten(c.title, 50), ", ".join(self._short_names(c.responsible))]).rstrip("; "))
+                     for _p, c, _h, n in counts]
             total = sum(x[3] for x in counts)
             head = w._("{n} compromisos y {total} hitos en total; hitos por compromiso, de más a menos:",
                        n=len(counts), total=total)

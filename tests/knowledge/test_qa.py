@@ -1488,3 +1488,13 @@ def test_a_plan_named_with_its_full_name_between_ordinal_and_plan_is_that_plan(c
     assert q.plan == 10, q
     answer = core.ask(question)  # SYNTHETIC data hold plans 8 and 9 only
     assert answer.kind == "no_answer" and "10" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "q compromiso tiene mas hitos",
+    "cual es el compromiso con menos hitos y quien lo lleva",
+    "which commitment has the most milestones",
+])
+def test_commitments_ranked_by_hitos_name_who_leads_each(core, question):
+    text = core.ask(question).text  # SYNTHETIC: commitment 1 (OFI) and 2 (ISP), two hitos each
+    assert "OFI" in text and "ISP" in text and "2 hitos" in text.replace("2 milestones", "2 hitos"), text
