@@ -775,6 +775,13 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         gave = bool(set(q.tokens) & _CONTRIBUTED) or any(  # "cuánto puso México", "presupuesto de la GIZ"
             t.startswith(("presupuest", "fondo", "monto")) and set(q.tokens[i + 1:i + 4]) & (q.actor_words | countries)
             for i, t in enumerate(q.tokens))
+        if "role" in q.asks and givers and not aspects:  # "qué aporta México al proyecto": what the source says it gives
+            forms = [[a.acronym or a.name, a.name] for a in map(self.k.actors.actors.get, q.actors)] + \
+                [[c] for c in pr.countries if fold_simple(c) in q.tokens and fold_simple(c) != "guatemala"]
+            said = self._their_part(found, forms)
+            if said:
+                return make_answer(paragraphs("\n".join(self._quote(t, w, q) for t in said), self.cite(pr.source, w)),
+                                   w.locale, refs=[found.ref], confidence=found.coverage, source=pr.source.document)
         if "budget" in aspects and givers and gave and pr.amount:
             # "cuánto puso México", "presupuesto de la GIZ": the source gives only the total
             forms = [[a.acronym or a.name, a.name] for a in map(self.k.actors.actors.get, q.actors)] + \

@@ -426,16 +426,19 @@ _HITO_TYPOS = {"ito", "jito", "hto", "hitp", "hitos", "gito"}
 
 
 _OF = frozenset({"de", "d", "del", "sobre", "about", "on", "of"})
-_ARTICLES = frozenset({"el", "la", "los", "las", "the"})
+_ASKING = frozenset({"que", "cual", "cuales", "quien", "quienes", "cuando", "donde", "cuanto", "cuantos", "cuanta",
+                     "cuantas", "como", "y"})
 
 
 def _names_record(tokens: tuple[str, ...], start: int) -> bool:
     """The words at `start` follow "el hito de", "the milestone on", "el compromiso sobre la": they
     name the record by its subject."""
-    k = start - 1
-    if k >= 0 and tokens[k] in _ARTICLES:
-        k -= 1
-    return k >= 1 and tokens[k] in _OF and ref_kind(tokens[k - 1], "") in ("hito", "commitment", "activity")
+    for k in range(start - 1, max(0, start - 5), -1):  # "el hito de portales de transparencia": a few words back
+        if tokens[k] in _ASKING:
+            return False  # "el hito 2, quién lo lleva y cuál es su presupuesto": a question starts between
+        if tokens[k] in _OF and ref_kind(tokens[k - 1], "") in ("hito", "commitment", "activity"):
+            return True
+    return False
 
 
 def ref_kind(word: str, following: str) -> str | None:

@@ -1498,3 +1498,13 @@ def test_a_plan_named_with_its_full_name_between_ordinal_and_plan_is_that_plan(c
 def test_commitments_ranked_by_hitos_name_who_leads_each(core, question):
     text = core.ask(question).text  # SYNTHETIC: commitment 1 (OFI) and 2 (ISP), two hitos each
     assert "OFI" in text and "ISP" in text and "2 hitos" in text.replace("2 milestones", "2 hitos"), text
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("q aportan el ISP y la REFIVE al hito de inventario de faros", ("asesoría técnica", "convocatoria")),
+    ("que aporta la Red Ficticia de Vecinos en el hito del inventario publico de faros", ("convocatoria",)),
+    ("what does the ISP contribute to the hito del inventario de faros", ("asesoría técnica",)),
+])
+def test_what_a_supporter_contributes_to_a_hito_is_its_role_there(core, question, wanted):
+    text = core.ask(question).text  # SYNTHETIC: c1h1's notes give each supporter's part in parentheses
+    assert all(x in text for x in wanted), text
