@@ -427,17 +427,18 @@ _HITO_TYPOS = {"ito", "jito", "hto", "hitp", "hitos", "gito"}
 
 _OF = frozenset({"de", "d", "del", "sobre", "about", "on", "of"})
 _ASKING = frozenset({"que", "cual", "cuales", "quien", "quienes", "cuando", "donde", "cuanto", "cuantos", "cuanta",
-                     "cuantas", "como", "y"})
+                     "cuantas", "como", "y", "es", "son", "esta", "estan", "fue", "va", "van", "tiene", "tienen", "have",
+                     "has", "is", "are", "was", "were"})  # (a question or its verb starts: the cue asks)
 
 
 def _names_record(tokens: tuple[str, ...], start: int) -> bool:
     """The words at `start` follow "el hito de", "the milestone on", "el compromiso sobre la": they
     name the record by its subject."""
     for k in range(start - 1, max(0, start - 5), -1):  # "el hito de portales de transparencia": a few words back
-        if tokens[k] in _ASKING:
+        if tokens[k] in _ASKING or tokens[k].isdigit():
             return False  # "el hito 2, quién lo lleva y cuál es su presupuesto": a question starts between
         if tokens[k] in _OF and ref_kind(tokens[k - 1], "") in ("hito", "commitment", "activity"):
-            return True
+            return k == start - 1 or not tokens[k - 1].endswith("s")  # (not "los hitos del ISP … atrasados")
     return False
 
 

@@ -1508,3 +1508,12 @@ def test_commitments_ranked_by_hitos_name_who_leads_each(core, question):
 def test_what_a_supporter_contributes_to_a_hito_is_its_role_there(core, question, wanted):
     text = core.ask(question).text  # SYNTHETIC: c1h1's notes give each supporter's part in parentheses
     assert all(x in text for x in wanted), text
+
+
+@pytest.mark.parametrize(("question", "ask"), [
+    ("quien apoya el hito de portales de transparencia", "transparency"),
+    ("el hito sobre informes de rendicion de cuentas cuando termina", "accountability"),
+    ("who runs the milestone on municipal portales de transparencia", "transparency"),
+])
+def test_words_a_few_places_after_el_hito_de_name_the_hito_not_an_ask(core, question, ask):
+    assert ask not in reader(core).read(question).asks
