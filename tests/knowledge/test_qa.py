@@ -1517,3 +1517,16 @@ def test_what_a_supporter_contributes_to_a_hito_is_its_role_there(core, question
 ])
 def test_words_a_few_places_after_el_hito_de_name_the_hito_not_an_ask(core, question, ask):
     assert ask not in reader(core).read(question).asks
+
+
+@pytest.mark.parametrize("question", [
+    "en que mes y año tuvo lugar la feria de faros",
+    "la feria de faros en q mes y año tuvo lugar",
+    "in what month did the feria de faros take place",
+])
+def test_took_place_says_only_that_something_happened(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the fair's date is only in running text
+    data.plans[0].facts.append(PlanFact(topic="fair", source=SRC, text=(
+        "En abril de 2031 se celebró en Puerto Ficticio la feria de faros, con guardafaros de las cinco bahías.")))
+    text = Knowledge(data).ask(question).text
+    assert "abril" in text or "April" in text, text
