@@ -27,8 +27,9 @@ from telegram.ext import (
     filters,
 )
 
-from knowledge.actors import ActorIndex, fold_name
+from knowledge.actors import fold_name
 from knowledge.i18n import normalize_locale, translations
+from knowledge.index import ActorDirectory
 from knowledge.lookups import Located, Lookups
 from knowledge.refs import Ref
 from knowledge.schema import Actor, Commitment, Hito, KnowledgeData, Plan
@@ -227,7 +228,7 @@ def resolve_institutions(kd: KnowledgeData, text: str) -> tuple[list[Actor], lis
     names = [n.strip() for n in text.split(",") if n.strip()]
     found, unknown = [], []
     for name in names:
-        actor = index.by_key(name) or index.resolve(name)
+        actor = index.by_key(name) or index.actor_named(name)
         if actor is None:
             unknown.append(name)
         elif actor not in found:
@@ -250,18 +251,20 @@ def all_commitments(kd: KnowledgeData) -> list[tuple[Plan, Commitment]]:
     return [(p, c) for p in kd.plans for c in p.commitments]
 
 
-def actor_index(kd: KnowledgeData) -> ActorIndex:
-    return ActorIndex(kd.actors)
+def actor_index(kd: KnowledgeData) -> ActorDirectory:
+    """The one actor registry (knowledge.index.ActorDirectory) over this knowledge base's actors
+    and acronyms: a name resolves here as it does in answers."""
+    return ActorDirectory(kd.actors, acronyms=kd.acronyms)
 
 
 def responsible_keys(kd: KnowledgeData, commitment: Commitment, hito: Hito | None = None,
-                     index: ActorIndex | None = None) -> set[str]:
+                     index: ActorDirectory | None = None) -> set[str]:
     """Actor keys responsible for a hito (its own list, else its commitment's), parents included."""
     index = index or actor_index(kd)
     names = (hito.responsible if hito and hito.responsible else commitment.responsible)
     keys: set[str] = set()
     for name in names:
-        actor = index.resolve(name)
+        actor = index.actor_named(name)
         while actor is not None and actor.key not in keys:
             keys.add(actor.key)
             actor = index.by_key(actor.parent) if actor.parent else None
