@@ -271,10 +271,6 @@ def responsible_keys(kd: KnowledgeData, commitment: Commitment, hito: Hito | Non
     return keys
 
 
-def hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple[Commitment, Hito]]:
-    return [(c, h) for _p, c, h in plan_hitos_of_institutions(kd, actor_keys)]
-
-
 def plan_hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple[Plan, Commitment, Hito]]:
     index = actor_index(kd)
     return [(p, c, h) for p, c in all_commitments(kd) for h in c.hitos
