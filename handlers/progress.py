@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 import handlers.callback_data as cb
 from knowledge.charts import chart_fingerprint, commitment_bars, render_progress_chart
 from knowledge.compose import shorten
+from knowledge.lookups import status_name
 from knowledge.progress import commitment_progress, hito_progress, hito_state
 from knowledge.refs import Ref, commitment_ref, parse_ref
 from knowledge.schema import Commitment
@@ -28,7 +29,7 @@ MAX_CACHED_CHARTS = 256
 
 
 def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -> str:
-    names = {s.key: (s.name_en if locale == "en" else s.name_es) for s in services_.data.statuses}
+    statuses = {s.key: s for s in services_.data.statuses}
     total = commitment_progress(commitment.hitos, services_.data.statuses)
     head = "<b>" + _("Compromiso {n}: {title}").format(
         n=commitment.number, title=esc(shorten(commitment.short_title or commitment.title, 90))) + "</b>"
@@ -38,7 +39,7 @@ def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -
     for hito in sorted(commitment.hitos, key=lambda h: h.number):
         status, _explicit = hito_state(hito)
         progress = hito_progress(hito, services_.data.statuses)
-        state = esc(names.get(status or "", _("sin información")))
+        state = esc(status_name(statuses[status], status, locale) if status in statuses else _("sin información"))
         figure = f" ({progress} %)" if progress is not None else ""
         lines.append(_("Hito {n}: {state}").format(n=hito.number, state=state) + figure)
     return "\n".join(lines)
@@ -54,7 +55,7 @@ async def chart_png(services_: Services, commitment: Commitment, locale: str, _)
     bars = commitment_bars(commitment, services_.data.statuses, _("{n}. {subject}"), locale=locale,
                            today=today, end_label=_("fin: {date}"))
     shown = {b.status for b in bars}
-    legend = {s.key: (s.name_en if locale == "en" else s.name_es)
+    legend = {s.key: status_name(s, s.key, locale)
               for s in sorted(services_.data.statuses, key=lambda s: s.order) if s.key in shown}
     png = await asyncio.to_thread(render_progress_chart, title, bars, _("Avance (%)"), _("sin dato"),
                                   legend, _("atrasado"))

@@ -10,14 +10,13 @@ navigation and deep links show these cards, and the question-answering pipeline
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from knowledge.answers import Answer, Choice
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
+from knowledge.lookups import Located, heading
 from knowledge.progress import is_overdue, reported
-from knowledge.refs import commitment_ref, parse_ref, plan_ref, record_ref
+from knowledge.refs import commitment_ref, parse_ref, plan_ref
 from knowledge.schema import (
-    Activity,
     Commitment,
     Hito,
     PartialDate,
@@ -27,22 +26,6 @@ from knowledge.schema import (
 
 MAX_CHOICES = 8
 SECTION_ASPECTS = {"problem", "solution", "objective", "done", "modifications"}  # a commitment's own texts
-
-
-@dataclass(frozen=True)
-class Located:
-    """A commitment-tree entity with its plan (hito and activity may be None)."""
-
-    plan: Plan
-    commitment: Commitment
-    hito: Hito | None = None
-    activity: Activity | None = None
-
-    @property
-    def ref(self) -> str:
-        h, a = self.hito, self.activity
-        return record_ref(self.plan.key, self.commitment.number, h.number if h else None,
-                          a.number if h and a else None)
 
 
 class Cards:
@@ -134,13 +117,7 @@ class Cards:
                            source=self._source_label(found.plan, source), facts=facts)
 
     def _entity_title(self, found: Located, w: Writer) -> str:
-        c, h, a = found.commitment, found.hito, found.activity
-        if a and h:
-            return w._("Actividad {a} del hito {h} (compromiso {c}): {text}", a=a.number, h=h.number, c=c.number,
-                       text=shorten(a.text, 200))
-        if h:
-            return w._("Hito {h} del compromiso {c}: {text}", h=h.number, c=c.number, text=shorten(h.text, 220))
-        return w._("Compromiso {n}: {title}", n=c.number, title=shorten(c.title, 220))
+        return heading(found, w.locale)
 
     def _entity_card(self, found: Located, w: Writer, assumed: bool, confidence: float = 1.0) -> Answer:
         c, h, a = found.commitment, found.hito, found.activity

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from knowledge.answers import Answer, Choice
 from knowledge.i18n import format_partial_date, gettext, ngettext
 from knowledge.index import ActorDirectory
+from knowledge.lookups import status_name
 from knowledge.normalize import shorten
 from knowledge.schema import (
     Activity,
@@ -115,9 +116,7 @@ class Writer:
         return self._("El compromiso {c}", c=c.number)
 
     def status_name(self, status: StatusDef | None, key: str) -> str:
-        if status is None:
-            return key
-        return status.name_en if self.locale == "en" else status.name_es
+        return status_name(status, key, self.locale)
 
     def bullets(self, items: Iterable[str], limit: int = MAX_LIST) -> str:
         items = [i for i in items if i]

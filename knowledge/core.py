@@ -14,23 +14,23 @@ import logging
 
 from knowledge import progress as progress_rules
 from knowledge.answers import Answer, Hit
-from knowledge.cards import Cards, Located
+from knowledge.cards import Cards
 from knowledge.compose import Writer, make_answer
 from knowledge.i18n import normalize_locale
 from knowledge.index import (
     ActorDirectory,
     acronym_key,
 )
+from knowledge.lookups import Lookups
 from knowledge.normalize import Normalizer, load_lexicon
 from knowledge.profiles import Profiles
 from knowledge.qa import QuestionAnswerer
-from knowledge.refs import SHIPPED_PLANS, Ref, parse_ref, qualify
+from knowledge.refs import Ref, parse_ref
 from knowledge.schema import (
     Actor,
     Commitment,
     Hito,
     KnowledgeData,
-    Plan,
     Project,
     StatusDef,
 )
@@ -51,22 +51,19 @@ def document_titles(data: KnowledgeData) -> dict[str, str]:
     return titles
 
 
-class Knowledge(Cards, Profiles):
+class Knowledge(Lookups, Cards, Profiles):
     """Answers questions about the plans, the catalogue and the projects of one KnowledgeData."""
 
     def __init__(self, data: KnowledgeData):
-        self.data = data
+        Lookups.__init__(self, data)  # plans, commitments, hitos, statuses: knowledge.lookups
         self.today = dt.date.today  # "which hitos are overdue" is asked of a day; tests set it
         self.lexicon = load_lexicon()
         stop = self.lexicon.stop_es | self.lexicon.stop_en
         common = stop | set(self.lexicon.english) | {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}
         self.actors = ActorDirectory(data, stopwords=common, heads=self.lexicon.cues.get("institution_heads", ()))
         self.normalizer = Normalizer(self.lexicon)  # abbreviations, numbers, English words; no speller
-        self._plans = {p.key: p for p in data.plans}
         self.documents = document_titles(data)
         self._acronyms = {acronym_key(a.acronym): a for a in data.acronyms}
-        self._statuses: dict[str, StatusDef] = {s.key: s for s in data.statuses}
-        self._commitments: dict[tuple[str | None, int], Located] | None = None
         self._qa = QuestionAnswerer(self)  # reading, records, sentences: built once per knowledge base
 
     def writer(self, locale: str) -> Writer:
@@ -75,32 +72,8 @@ class Knowledge(Cards, Profiles):
 
     # --- lookups ----------------------------------------------------------------------------
 
-    def plans(self) -> list[Plan]:
-        return sorted(self.data.plans, key=lambda p: (not p.current, -p.number))
-
-    def plan(self, key: str) -> Plan | None:
-        return self._plans.get(key)
-
-    @property
-    def current_plan(self) -> Plan | None:
-        plans = self.plans()
-        return plans[0] if plans else None
-
-    def commitment(self, number: int, plan_key: str | None = None) -> Commitment | None:
-        found = self._locate_commitment(number, plan_key)
-        return found.commitment if found else None
-
-    def hito(self, commitment: int, hito: int, plan_key: str | None = None) -> Hito | None:
-        found = self._locate_commitment(commitment, plan_key)
-        if not found:
-            return None
-        return next((h for h in found.commitment.hitos if h.number == hito), None)
-
     def actor(self, key: str) -> Actor | None:
         return self.actors.actors.get(key)
-
-    def statuses(self) -> list[StatusDef]:
-        return sorted(self.data.statuses, key=lambda s: s.order)
 
     def _status_of(self, hito: Hito) -> StatusDef | None:
         """A hito's status: its current one (history) first, else what the source states."""
@@ -118,45 +91,6 @@ class Knowledge(Cards, Profiles):
         if c is None:
             return None
         return progress_rules.commitment_progress(c.hitos, self._statuses)
-
-    def _locate_commitment(self, number: int, plan_key: str | None = None) -> Located | None:
-        """Commitment `number` of the plan; with no plan, of the plan that numbered it when refs
-        had no plan (`knowledge.refs.SHIPPED_PLANS`), else of the first plan, current first,
-        that has one."""
-        if self._commitments is None:  # (plan key, number) and number -> where, made on first use
-            by_key: dict[tuple[str | None, int], Located] = {}
-            for plan in self.plans():
-                for c in plan.commitments:
-                    by_key.setdefault((plan.key, c.number), Located(plan, c))
-            for plan in self.plans():
-                for c in plan.commitments:
-                    shipped = by_key.get((SHIPPED_PLANS.get(c.number, ""), c.number))
-                    by_key.setdefault((None, c.number), shipped or Located(plan, c))
-            self._commitments = by_key
-        return self._commitments.get((plan_key if plan_key in self._plans else None, number))
-
-    def plans_with(self, number: int) -> list[Plan]:
-        """The plans that have a commitment with this number (current first)."""
-        return [p for p in self.plans() if any(c.number == number for c in p.commitments)]
-
-    def qualify(self, ref: Ref | str) -> Ref | None:
-        """A ref with its plan named (`c3` of an old link or button -> `pan6.c3`; see
-        knowledge.refs.qualify); None for what is no ref."""
-        return qualify(ref, lambda n: found.plan.key if (found := self._locate_commitment(n)) else None)
-
-    def locate(self, ref: Ref) -> Located | None:
-        if ref.commitment is None or (ref.plan is not None and ref.plan not in self._plans):
-            return None
-        found = self._locate_commitment(ref.commitment, ref.plan)
-        if not found or ref.hito is None:
-            return found
-        h = next((x for x in found.commitment.hitos if x.number == ref.hito), None)
-        if h is None:
-            return None
-        if ref.activity is None:
-            return Located(found.plan, found.commitment, h)
-        a = next((x for x in h.activities if x.number == ref.activity), None)
-        return Located(found.plan, found.commitment, h, a) if a else None
 
     # --- public entry points ----------------------------------------------------------------
 

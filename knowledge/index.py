@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import snowballstemmer
 import yaml
 
+from knowledge.actors import fold_name, is_free_text, name_parts
 from knowledge.normalize import LEXICON_DIR, fold_simple, shorten
 from knowledge.refs import (
     CATALOGUE,
@@ -29,7 +30,7 @@ from knowledge.refs import (
     practice_ref,
     project_ref,
 )
-from knowledge.schema import KnowledgeData
+from knowledge.schema import Acronym, Actor, KnowledgeData
 
 _ES = snowballstemmer.stemmer("spanish")
 _ACRONYM_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[-–(]\s*(?P<acr>[^\s\-–()]+)\s*[-–)]?\s*$")
@@ -305,14 +306,49 @@ class Role:
 
 
 class ActorDirectory:
-    """Names, acronyms and aliases -> actors; and where each actor appears in the plans."""
+    """The one actor registry: names, acronyms and aliases -> actors; and where each actor appears.
 
-    def __init__(self, data: KnowledgeData, stopwords: frozenset[str] | set[str] = frozenset(),
-                 heads: Iterable[str] = ()):
-        self.actors = {a.key: a for a in data.actors}
-        self.by_phrase: dict[str, str] = {}
+    `resolve(printed)` turns an institution's name as a source prints it into its key. The seeds
+    print one institution many ways ("Secretaría de Planificación y Programación de la
+    Presidencia -SEGEPLAN-", "SEGEPLAN", "Segeplan", "- SEGEPLAN."): case, accents, spacing,
+    leading bullets and dashes and trailing punctuation do not matter (`knowledge.actors.fold_name`);
+    the canonical name, the acronym and the aliases of actors.yaml match, then the expansions
+    and acronyms acronyms.yaml links to an actor; "Full Name -ACR-", "Full Name (ACR)" and
+    "Full Name - ACR" match by either part ("MINGOB - SEGEPLAN" names two actors, so none).
+    A name marked free text ("~...") is no actor.
+    A whole name claimed by two actors is a data error (`collisions`, reported by the loader).
+
+    Built from a KnowledgeData (the core: also the roles, and the phrases a question can name
+    an actor by) or from a list of actors (the loader, storage, participation: names only;
+    `acronyms` adds acronyms.yaml's links).
+    """
+
+    def __init__(self, data: KnowledgeData | Iterable[Actor], stopwords: frozenset[str] | set[str] = frozenset(),
+                 *, acronyms: Iterable[Acronym] = (), heads: Iterable[str] = ()):
+        whole = data if isinstance(data, KnowledgeData) else None
+        actors: list[Actor] = list(whole.actors if whole is not None else data)
+        linked = list(whole.acronyms if whole is not None else acronyms)
+        self.actors: dict[str, Actor] = {}
+        for a in actors:
+            self.actors.setdefault(a.key, a)
+        self._by_name: dict[str, str] = {}  # folded name (fold_name) -> key
+        self.collisions: dict[str, list[str]] = {}  # folded name -> keys of the actors claiming it
+        # Canonical names first, then acronyms, then aliases, then acronyms.yaml: an earlier claim wins.
+        for a in actors:
+            self._claim(a.name, a.key)
+        for a in actors:
+            if a.acronym:
+                self._claim(a.acronym, a.key)
+        for a in actors:
+            for alias in a.aliases:
+                self._claim(alias, a.key)
+        for acr in linked:
+            if acr.actor and acr.actor in self.actors:
+                self._claim(acr.expansion, acr.actor, report=False)
+                self._claim(acr.acronym, acr.actor, report=False)
+        self.by_phrase: dict[str, str] = {}  # what a question names an actor by (fold_simple)
         self.short_acronyms: set[str] = set()  # need upper case in the question ("AC", "IV", "MP")
-        for a in data.actors:
+        for a in actors:
             for name in (a.name, *a.aliases):
                 self._add(fold_simple(name), a.key)
                 full, acr = split_printed_name(name)
@@ -321,19 +357,50 @@ class ActorDirectory:
                     self._add_acronym(acr, a.key, stopwords)
             if a.acronym:
                 self._add_acronym(a.acronym, a.key, stopwords)
-        for acr in data.acronyms:
+        for acr in linked:
             if acr.actor and acr.actor in self.actors:
                 self._add(fold_simple(acr.expansion), acr.actor)
                 self._add_acronym(acr.acronym, acr.actor, stopwords)
         for head in heads:  # "la Contraloría": the one body whose name starts with it
-            named = {a.key for a in data.actors if fold_simple(a.name).split()[:1] == [head]}
+            named = {a.key for a in actors if fold_simple(a.name).split()[:1] == [head]}
             if len(named) == 1:
                 self._add(head, named.pop())
         self._starts = PhraseStarts(self.by_phrase)
         self._display: dict[str, str] = {}  # printed name -> shown name (names come from the data)
+        self._resolved: dict[str, str | None] = {}  # printed name -> key (the same names repeat)
         self.roles: dict[str, list[Role]] = defaultdict(list)
-        self._collect_roles(data)
+        if whole is not None:
+            self._collect_roles(whole)
         self._roles_at: dict[str, dict[str, list[Role]]] = {}  # actor -> ref -> its roles there
+
+    def _claim(self, name: str, key: str, report: bool = True) -> None:
+        folded = fold_name(name)
+        forms = [folded] + [p for p in name_parts(folded) if p != folded]
+        for i, form in enumerate(forms):
+            if not form:
+                continue
+            owner = self._by_name.get(form)
+            if owner is None:
+                self._by_name[form] = key
+            elif owner != key and i == 0 and report:
+                # Only a whole name claimed twice is a conflict; split parts just lose.
+                keys = self.collisions.setdefault(form, [owner])
+                if key not in keys:
+                    keys.append(key)
+
+    def by_key(self, key: str) -> Actor | None:
+        return self.actors.get(key)
+
+    def actor_named(self, printed: str) -> Actor | None:
+        """The actor a printed name means (`resolve`), or None."""
+        key = self.resolve(printed)
+        return self.actors[key] if key is not None else None
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.actors
 
     def roles_at(self, key: str, ref: str) -> list[Role]:
         """The roles an actor plays in one record (grouped by record the first time an actor is
@@ -358,16 +425,34 @@ class ActorDirectory:
             self.short_acronyms.add(folded)
 
     def resolve(self, printed: str) -> str | None:
-        """Actor key for a name as a data file prints it, or None (free text, unknown)."""
-        if not printed or printed.startswith("~"):
+        """Actor key for a name as a source or a person prints it, or None (free text, unknown)."""
+        if not isinstance(printed, str):
             return None
-        folded = fold_simple(printed)
-        if folded in self.by_phrase:
-            return self.by_phrase[folded]
-        full, acr = split_printed_name(printed)
-        for candidate in (fold_simple(full), fold_simple(acr or "")):
-            if candidate in self.by_phrase:
-                return self.by_phrase[candidate]
+        try:
+            return self._resolved[printed]
+        except KeyError:
+            key = self._resolved[printed] = self._resolve(printed)
+            return key
+
+    def _resolve(self, printed: str) -> str | None:
+        if is_free_text(printed):
+            return None
+        folded = fold_name(printed)
+        if not folded:
+            return None
+        by_name = self._by_name
+        if folded in by_name:
+            return by_name[folded]
+        for part in name_parts(folded):
+            if part in by_name:
+                return by_name[part]
+        full, acr = split_printed_name(printed)  # "Full Name - ACR": both parts, when they agree
+        named = {by_name.get(fold_name(part)) for part in (full, acr) if part} - {None}
+        if len(named) == 1:
+            return named.pop()
+        simple = fold_simple(printed)  # as a question's words are folded
+        if simple in self.by_phrase:
+            return self.by_phrase[simple]
         return None
 
     def display(self, printed: str) -> str:

@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from knowledge.actors import ActorIndex, is_free_text
+from knowledge.actors import is_free_text
+from knowledge.index import ActorDirectory
 from knowledge.schema import (
     Acronym,
     Actor,
@@ -361,7 +362,7 @@ def actor_names_of_commitment(commitment: Commitment) -> Iterator[tuple[Loc, str
                 yield ("hitos", h, "activities", a, "responsible", i), name
 
 
-def _check_actor_name(index: ActorIndex, name: str, located: Located, loc: Loc,
+def _check_actor_name(index: ActorDirectory, name: str, located: Located, loc: Loc,
                       issues: IssueCollector) -> None:
     if is_free_text(name):
         if not name.lstrip()[1:].strip():
@@ -373,9 +374,9 @@ def _check_actor_name(index: ActorIndex, name: str, located: Located, loc: Loc,
                    "or write '~' before free text)")
 
 
-def _check_actors(actors: list[Located], invalid: list[Actor], issues: IssueCollector) -> ActorIndex:
+def _check_actors(actors: list[Located], invalid: list[Actor], issues: IssueCollector) -> ActorDirectory:
     # Actors with schema errors still lend their names, so they cause no "matches no actor" echo.
-    index = ActorIndex([a.record for a in actors] + invalid)
+    index = ActorDirectory([a.record for a in actors] + invalid)
     seen: dict[str, Located] = {}
     for located in actors:
         actor: Actor = located.record

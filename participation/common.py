@@ -27,10 +27,12 @@ from telegram.ext import (
     filters,
 )
 
-from knowledge.actors import ActorIndex, fold_name
+from knowledge.actors import fold_name
 from knowledge.i18n import normalize_locale, translations
-from knowledge.refs import SHIPPED_PLANS, Ref, canonical, parse_ref
-from knowledge.schema import Actor, Commitment, Hito, KnowledgeData, Plan, StatusDef
+from knowledge.index import ActorDirectory
+from knowledge.lookups import Located, Lookups
+from knowledge.refs import Ref
+from knowledge.schema import Actor, Commitment, Hito, KnowledgeData, Plan
 from participation.context import SERVICES_KEY, db_call, person_locale
 from participation.logprivacy import safe_traceback
 from participation.messaging import reply
@@ -226,7 +228,7 @@ def resolve_institutions(kd: KnowledgeData, text: str) -> tuple[list[Actor], lis
     names = [n.strip() for n in text.split(",") if n.strip()]
     found, unknown = [], []
     for name in names:
-        actor = index.by_key(name) or index.resolve(name)
+        actor = index.by_key(name) or index.actor_named(name)
         if actor is None:
             unknown.append(name)
         elif actor not in found:
@@ -249,49 +251,24 @@ def all_commitments(kd: KnowledgeData) -> list[tuple[Plan, Commitment]]:
     return [(p, c) for p in kd.plans for c in p.commitments]
 
 
-def find_commitment(kd: KnowledgeData, number: int, plan_key: str | None = None) -> tuple[Plan, Commitment] | None:
-    """Commitment `number` of the plan; with no plan (an old ref: "c3"), of the plan that
-    numbered it then (knowledge.refs.SHIPPED_PLANS), else of the first plan that has one
-    (current first)."""
-    found = [(p, c) for p, c in all_commitments(kd) if c.number == number]
-    if plan_key is not None:
-        return next(((p, c) for p, c in found if p.key == plan_key), None)
-    found.sort(key=lambda pc: (not pc[0].current, -pc[0].number))  # current first, as the bot read it then
-    return next(((p, c) for p, c in found if p.key == SHIPPED_PLANS.get(number)), found[0] if found else None)
-
-
-def find_hito(kd: KnowledgeData, commitment_number: int, hito_number: int,
-              plan_key: str | None = None) -> tuple[Plan, Commitment, Hito] | None:
-    found = find_commitment(kd, commitment_number, plan_key)
-    if not found:
-        return None
-    plan, commitment = found
-    for hito in commitment.hitos:
-        if hito.number == hito_number:
-            return plan, commitment, hito
-    return None
-
-
-def actor_index(kd: KnowledgeData) -> ActorIndex:
-    return ActorIndex(kd.actors)
+def actor_index(kd: KnowledgeData) -> ActorDirectory:
+    """The one actor registry (knowledge.index.ActorDirectory) over this knowledge base's actors
+    and acronyms: a name resolves here as it does in answers."""
+    return ActorDirectory(kd.actors, acronyms=kd.acronyms)
 
 
 def responsible_keys(kd: KnowledgeData, commitment: Commitment, hito: Hito | None = None,
-                     index: ActorIndex | None = None) -> set[str]:
+                     index: ActorDirectory | None = None) -> set[str]:
     """Actor keys responsible for a hito (its own list, else its commitment's), parents included."""
     index = index or actor_index(kd)
     names = (hito.responsible if hito and hito.responsible else commitment.responsible)
     keys: set[str] = set()
     for name in names:
-        actor = index.resolve(name)
+        actor = index.actor_named(name)
         while actor is not None and actor.key not in keys:
             keys.add(actor.key)
             actor = index.by_key(actor.parent) if actor.parent else None
     return keys
-
-
-def hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple[Commitment, Hito]]:
-    return [(c, h) for _p, c, h in plan_hitos_of_institutions(kd, actor_keys)]
 
 
 def plan_hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[tuple[Plan, Commitment, Hito]]:
@@ -300,21 +277,17 @@ def plan_hitos_of_institutions(kd: KnowledgeData, actor_keys: set[str]) -> list[
             if responsible_keys(kd, c, h, index) & actor_keys]
 
 
-def find_record(kd: KnowledgeData, ref: Ref | str | None) -> tuple[Plan, Commitment, Hito | None] | None:
-    """The plan, commitment and hito (None for a commitment) a ref names; an old ref without its
-    plan ("c3h2") as it named them then; None for anything else."""
-    parsed = parse_ref(ref) if isinstance(ref, str) else ref
-    if parsed is None or parsed.kind not in ("commitment", "hito"):
-        return None
-    if parsed.kind == "hito":
-        return find_hito(kd, parsed.commitment, parsed.hito, parsed.plan)
-    found = find_commitment(kd, parsed.commitment, parsed.plan)
-    return (*found, None) if found else None
+def records(kd: KnowledgeData) -> Lookups:
+    """The knowledge core's lookups over this knowledge base (knowledge.lookups: commitments and
+    hitos by ref, an old ref's plan, a record's name, a status's name): one rule, the core's."""
+    return Lookups(kd)
 
 
-def canonical_ref(kd: KnowledgeData, ref: str) -> str | None:
-    """The one spelling of a ref, its plan named ("c3h2" of an old button -> "pan6.c3h2")."""
-    return canonical(ref, lambda n: found[0].key if (found := find_commitment(kd, n)) else None)
+def record_of(kd: KnowledgeData, ref: Ref | str | None) -> Located | None:
+    """The commitment or hito a ref names, with its plan (an old ref without its plan, "c3h2",
+    as it named them then); None for anything else (an activity too)."""
+    found = records(kd).locate(ref)
+    return found if found is not None and found.activity is None else None
 
 
 def civil_society(kd: KnowledgeData) -> list[Actor]:
@@ -325,37 +298,6 @@ def civil_society(kd: KnowledgeData) -> list[Actor]:
 def institutions(kd: KnowledgeData) -> list[Actor]:
     """Every government institution of the plans (whose staff may be focal points), alphabetically."""
     return sorted((a for a in kd.actors if a.sector == "government"), key=lambda a: fold_name(a.name))
-
-
-def ref_title(kd: KnowledgeData, ref: str, locale: str) -> str:
-    """A short human name for a ref: "Compromiso 3, hito 2", "SESAN"."""
-    _ = gettext_for(locale)
-    parsed = parse_ref(ref)
-    if parsed is None:
-        return ref
-    if parsed.kind in ("commitment", "hito"):
-        found = find_commitment(kd, parsed.commitment, parsed.plan)
-        number = str(parsed.commitment)
-        if found and sum(c.number == parsed.commitment for _p, c in all_commitments(kd)) > 1:
-            number += f" ({found[0].period_label})"  # two plans have one: "Compromiso 3 (2023-2025)"
-        if parsed.kind == "hito":
-            return _("Compromiso {c}, hito {h}").format(c=number, h=parsed.hito)
-        return _("Compromiso {c}").format(c=number)
-    if parsed.kind == "actor":
-        actor = actor_index(kd).by_key(parsed.key or "")
-        return (actor.acronym or actor.name) if actor else ref
-    return ref
-
-
-def statuses(kd: KnowledgeData) -> list[StatusDef]:
-    return sorted(kd.statuses, key=lambda s: s.order)
-
-
-def status_name(kd: KnowledgeData, key: str, locale: str) -> str:
-    for status in kd.statuses:
-        if status.key == key:
-            return status.name_en if normalize_locale(locale) == "en" else status.name_es
-    return key
 
 
 CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)  # a step left this long ends the conversation

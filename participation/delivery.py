@@ -11,8 +11,14 @@ chats get 429 at once: then the limit is the bot's); 5xx, timeouts and connectio
 -> retried with exponential backoff and jitter (capped at `backoff_max`, 2 minutes) for as long
 as it takes: however long the Bot API is away, a notice is never given up for a transport
 failure; 403 (bot blocked) or "chat not found" -> the person is marked inactive and nothing more
-is sent to them; any other 4xx -> failed (the message itself is wrong; retrying would not help).
-Only those last two end a row without delivering it, and each is logged once at WARNING.
+is sent to them; any other 400, and 401/404 (a rejected token) -> failed (the message itself is
+wrong; retrying would not help). Only those last two end a row without delivering it, and each
+is logged once at WARNING; any other answer (408, 409, 413, ...) is retried like a 5xx.
+
+Sends go through python-telegram-bot's `telegram.Bot`, as every other message of the bot, so
+the Bot API's answers arrive as PTB's exceptions (RetryAfter, Forbidden, BadRequest, TimedOut,
+NetworkError: `outcome_of`); underneath, an aiohttp transport (`AiohttpRequest`), not PTB's
+httpx one: measured, see docs/ARCHITECTURE.md.
 
 Runs inside the bot (a JobQueue job, see participation) and on its own
 (`hitobot deliver`, bot/commands/deliver.py); several workers may share one PostgreSQL outbox.
@@ -25,28 +31,35 @@ import collections
 import contextlib
 import dataclasses
 import datetime as dt
-import importlib.util
 import logging
 import os
 import random
 import socket
 import time
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-import httpx
 from sqlalchemy.orm import Session
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import BaseRequest, RequestData
 
 from storage.models.participation import utcnow
 from storage.repositories import outbox
 
 log = logging.getLogger(__name__)
-
-# aiohttp is imported on the first send, not here: the bot process runs the delivery job every
-# second, and most rounds find nothing to send (start-up time and resident memory).
-_HAVE_AIOHTTP = importlib.util.find_spec("aiohttp") is not None  # else httpx, which PTB brings
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
@@ -111,97 +124,116 @@ class Sender(Protocol):
     async def send(self, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> SendOutcome: ...
 
 
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _BLOCKED_400 = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
 
 
-class BotApiSender:
-    """sendMessage over HTTP to the Bot API (Telegram, a local Bot API server or the emulator).
+class AiohttpRequest(BaseRequest):
+    """PTB's transport interface over one aiohttp connection pool, for the outbox worker's Bot.
 
-    Uses aiohttp when it is installed (several times faster than httpx for many small requests
-    on one connection pool), else httpx.
+    Measured with bench/fanout.py and a plain send loop against the emulator (docs/ARCHITECTURE.md):
+    PTB's default HTTPXRequest costs ~3 ms of CPU per sendMessage here, aiohttp ~0.4 ms; at the
+    fan-out bench's 1,000 messages/s httpx could not keep up (79/s, and sends outlived their
+    lease), so the worker keeps aiohttp underneath PTB's Bot. aiohttp is imported with the first
+    send (most delivery rounds in the bot find nothing to send).
     """
 
-    def __init__(self, token: str, base_url: str, timeout: float = 15.0, pool: int = 32) -> None:
-        self.url = f"{base_url.rstrip('/')}{token}/sendMessage"
-        self.timeout, self.pool = timeout, pool
-        self._aiohttp = None
-        self._httpx: httpx.AsyncClient | None = None
-        self._closed = False  # after close(): no new connection pool (it would never be closed)
+    def __init__(self, pool: int = 32, timeout: float = 15.0) -> None:
+        self.pool, self.timeout = pool, timeout
+        self._session: Any = None
+        self._closed = False  # after shutdown(): no new connection pool (it would never be closed)
 
-    async def _post_aiohttp(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    @property
+    def read_timeout(self) -> float | None:
+        return self.timeout
+
+    async def initialize(self) -> None:  # the pool opens with the first request
+        return None
+
+    async def shutdown(self) -> None:
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
+                         pool_timeout: Any = None) -> tuple[int, bytes]:
         import aiohttp
 
-        if self._aiohttp is None:
-            self._aiohttp = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.pool),
-                timeout=aiohttp.ClientTimeout(total=self.timeout))
-        async with self._aiohttp.post(self.url, json=body) as response:
-            try:
-                data = await response.json(content_type=None)
-            except ValueError:
-                data = {}
-            return response.status, data if isinstance(data, dict) else {}
+        if self._closed:  # a round that outlived the shutdown
+            raise NetworkError("the delivery sender is closed")
+        if request_data is not None and request_data.contains_files:
+            raise BadRequest("the outbox sends text only")
+        if self._session is None:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.pool),
+                                                  timeout=aiohttp.ClientTimeout(total=self.timeout))
+        try:
+            # the parameters as one JSON object (nested objects as objects, as the Bot API takes them)
+            async with self._session.request(method, url,
+                                             json=request_data.parameters if request_data else None) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut(f"no answer in {self.timeout} s") from exc
+        except (OSError, aiohttp.ClientError) as exc:
+            raise NetworkError(f"network: {exc!r}") from exc
 
-    async def _post_httpx(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        if self._httpx is None:
-            limits = httpx.Limits(max_connections=self.pool, max_keepalive_connections=self.pool)
-            self._httpx = httpx.AsyncClient(timeout=self.timeout, limits=limits)
-        response = await self._httpx.post(self.url, json=body)
-        return response.status_code, _json(response)
+
+class BotApiSender:
+    """sendMessage through python-telegram-bot's `telegram.Bot`, as the rest of the bot sends,
+    to the configured Bot API base URL (Telegram, a local Bot API server or the emulator), on an
+    aiohttp transport (`AiohttpRequest`: measured, several times cheaper than httpx per message).
+    PTB's exceptions say what happened (`outcome_of`): RetryAfter -> a 429; Forbidden and "chat
+    not found" -> blocked; BadRequest and a rejected token -> failed; TimedOut, NetworkError
+    (5xx, refused connections) and any other answer -> retried.
+
+    A plain Bot, not the Application's ExtBot: its rate limiter would pace and retry the sends
+    a second time, hidden from the worker, which paces them itself (the shared schedule).
+    """
+
+    def __init__(self, token: str, base_url: str, timeout: float = 15.0, pool: int = 32,
+                 request: BaseRequest | None = None) -> None:
+        self._request = request or AiohttpRequest(pool=pool, timeout=timeout)
+        self.bot = Bot(token, base_url=base_url, request=self._request)
+        self._closed = False
 
     async def send(self, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> SendOutcome:
-        body: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML",
-                                "link_preview_options": {"is_disabled": True}}
-        if reply_markup:
-            body["reply_markup"] = reply_markup
         if self._closed:  # a round that outlived the shutdown: the message stays queued
             return SendOutcome("retry", error="sender closed")
         try:
-            if _HAVE_AIOHTTP:
-                status, data = await self._post_aiohttp(body)
-            else:
-                status, data = await self._post_httpx(body)
-        except (TimeoutError, httpx.TimeoutException) as exc:
-            return SendOutcome("retry", error=f"timeout: {exc!r}")
-        except (OSError, httpx.HTTPError) as exc:
+            markup = InlineKeyboardMarkup.de_json(reply_markup, self.bot) if reply_markup else None
+            message = await self.bot.send_message(
+                chat_id, text, parse_mode="HTML", link_preview_options=_NO_PREVIEW, reply_markup=markup)
+        except TelegramError as exc:
+            return outcome_of(exc)
+        except Exception as exc:  # noqa: BLE001 - whatever the transport raised: the message stays queued
             return SendOutcome("retry", error=f"network: {exc!r}")
-        except Exception as exc:  # aiohttp.ClientError and friends
-            return SendOutcome("retry", error=f"network: {exc!r}")
-        return outcome_from_response(status, data)
+        return SendOutcome("sent", message_id=message.message_id)
 
     async def close(self) -> None:
         """Close the connection pool; a send after this opens none (answers "retry")."""
         self._closed = True
-        session, client, self._aiohttp, self._httpx = self._aiohttp, self._httpx, None, None
-        if session is not None:
-            await session.close()
-        if client is not None:
-            await client.aclose()
+        await self._request.shutdown()
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def outcome_from_response(status: int, data: dict[str, Any]) -> SendOutcome:
-    """Map a Bot API answer to what the worker does next."""
-    description = str(data.get("description") or f"HTTP {status}")
-    if status == 200 and data.get("ok"):
-        return SendOutcome("sent", message_id=(data.get("result") or {}).get("message_id"))
-    if status == 429:
-        retry_after = (data.get("parameters") or {}).get("retry_after", 1)
-        if not description.startswith("Too Many Requests"):  # outbox.hurry_retries knows it by this
-            description = f"Too Many Requests: {description}"
-        return SendOutcome("retry", retry_after=float(retry_after), error=description)
-    if status == 403 or (status == 400 and any(s in description.lower() for s in _BLOCKED_400)):
+def outcome_of(error: Exception) -> SendOutcome:
+    """What the worker does next after a PTB exception (the Bot API's answer, or none)."""
+    description = str(error)
+    if isinstance(error, RetryAfter):
+        with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+            warnings.simplefilter("ignore")
+            wait = error.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+        # outbox.hurry_retries knows a 429 by this prefix
+        return SendOutcome("retry", retry_after=seconds, error=f"Too Many Requests: {description}")
+    if isinstance(error, Forbidden) or (
+            isinstance(error, BadRequest) and any(s in description.lower() for s in _BLOCKED_400)):
         return SendOutcome("blocked", error=description)
-    if status >= 500 or status in (408, 409):
-        return SendOutcome("retry", error=description)
-    return SendOutcome("failed", error=description)
+    if isinstance(error, (BadRequest, ChatMigrated, InvalidToken)):
+        return SendOutcome("failed", error=description)  # the message or the token is wrong: retrying would not help
+    if isinstance(error, TimedOut):
+        return SendOutcome("retry", error=f"timeout: {description}")
+    return SendOutcome("retry", error=description)  # 5xx, 409, a refused connection, an unreadable answer
 
 
 # --- the worker ----------------------------------------------------------------------------

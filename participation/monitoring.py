@@ -34,7 +34,6 @@ from participation.common import (
     Option,
     answer_press,
     button,
-    canonical_ref,
     cb,
     config,
     continue_in_private,
@@ -43,7 +42,6 @@ from participation.common import (
     db_call,
     deep_link_entry,
     esc,
-    find_record,
     institutions_of,
     int_arg,
     is_admin,
@@ -58,7 +56,8 @@ from participation.common import (
     plans_newest_first,
     pressed,
     private_chat_only,
-    ref_title,
+    record_of,
+    records,
     refuse,
     responsible_keys,
     say,
@@ -91,8 +90,8 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 
 
 def _responsible_of(kd: KnowledgeData, ref: str) -> set[str]:
-    found = find_record(kd, ref)
-    return responsible_keys(kd, found[1], found[2]) if found else set()
+    found = record_of(kd, ref)
+    return responsible_keys(kd, found.commitment, found.hito) if found else set()
 
 
 async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -144,10 +143,10 @@ async def picked_commitment(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     args = parse_pa(pressed(update, context), "fc", 1)
     number = int_arg(args[0]) if args else None  # "pa:fc:3", an old button: commitment 3 as it was then
     ref = Ref("commitment", commitment=number) if number is not None else args[0] if args else None
-    found = find_record(data(context), ref)
-    if found is None or found[2] is not None:
+    found = record_of(data(context), ref)
+    if found is None or found.hito is not None:
         return TARGET
-    plan, commitment = found[0], found[1]
+    plan, commitment = found.plan, found.commitment
     rows = [[Option(_("Todo el compromiso {c}").format(c=commitment.number),
                     cb("fr", commitment_ref(plan.key, commitment.number)))]]
     rows += [[Option(shorten(f"{_('Hito {h}').format(h=h.number)}: {h.text}", 60),
@@ -167,13 +166,13 @@ async def picked_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     await answer_press(update)
     args = parse_pa(pressed(update, context), "fr", 1)
     kd = data(context)
-    ref = canonical_ref(kd, args[0]) if args else None  # an old button's "c3h2" too
-    if ref is None or find_record(kd, ref) is None:
+    ref = records(kd).canonical(args[0]) if args else None  # an old button's "c3h2" too
+    if ref is None or record_of(kd, ref) is None:
         return TARGET
     parsed = parse_ref(ref)
     context.user_data.setdefault(DRAFT, {})["ref"] = str(parsed)
     rows = [[Option(_(label), cb("fo", key))] for key, label in OBSERVATION_LABELS.items()]
-    await offer(update, context, esc(_("¿Qué observas en {title}?").format(title=ref_title(kd, str(parsed), locale))),
+    await offer(update, context, esc(_("¿Qué observas en {title}?").format(title=records(kd).record_name(str(parsed), locale))),
                 rows)
     return OBSERVATION
 
@@ -234,7 +233,7 @@ async def picked_show_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     draft = context.user_data.setdefault(DRAFT, {})
     draft["show_name"] = args[0] == "yes"
     lines = [f"<b>{esc(_('Confirma tu reporte'))}</b>",
-             esc(ref_title(data(context), draft.get("ref", ""), locale)),
+             esc(records(data(context)).record_name(draft.get("ref", ""), locale)),
              esc(_(OBSERVATION_LABELS.get(draft.get("observation", ""), "?"))),
              esc(draft.get("text", ""))]
     attached = {"photo": _("Con una foto adjunta (sin metadatos)."),
@@ -288,7 +287,7 @@ def _store_report(s: Session, kd: KnowledgeData, user_id: int, draft: dict, conf
         t = notify._gettext(locale)
         return "\n".join([
             f"<b>{esc(t('Nuevo reporte de monitoreo {ref}').format(ref=reference))}</b>",
-            esc(ref_title(kd, draft["ref"], locale)) + " — " + esc(t(OBSERVATION_LABELS[draft["observation"]])),
+            esc(records(kd).record_name(draft["ref"], locale)) + " — " + esc(t(OBSERVATION_LABELS[draft["observation"]])),
             esc(draft["text"]),
         ])
 
@@ -343,7 +342,7 @@ async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     reports = await db_call(context, _reports_with_answers, user_id_of(update))
     lines = [f"<b>{esc(_('Tus reportes de monitoreo'))}</b>"]
     for r, answers in reports:
-        lines.append(esc(f"{r.reference} · {ref_title(kd, r.ref, locale)} · "
+        lines.append(esc(f"{r.reference} · {records(kd).record_name(r.ref, locale)} · "
                          f"{format_day(r.created_at.date(), locale)} · {_(STATE_LABELS.get(r.state, r.state))}"))
         if r.state_reason:
             lines.append("   " + esc(_("Motivo: {reason}").format(reason=r.state_reason)))
@@ -432,7 +431,7 @@ async def moderation_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await say(update, context, esc(_("No hay reportes por moderar.")))
         return
     for rid, reference, ref, observation, text in reports:
-        body = f"<b>{esc(reference)}</b> · {esc(ref_title(kd, ref, locale))} · {esc(_(OBSERVATION_LABELS[observation]))}\n{esc(text)}"
+        body = f"<b>{esc(reference)}</b> · {esc(records(kd).record_name(ref, locale))} · {esc(_(OBSERVATION_LABELS[observation]))}\n{esc(text)}"
         await say(update, context, body, keyboard([[button(_("Publicar"), cb("fp", rid)),
                                                     button(_("Ocultar"), cb("fh", rid))]]))
 

@@ -28,7 +28,7 @@ from participation.common import (
     all_commitments,
     config,
     esc,
-    ref_title,
+    records,
     responsible_keys,
 )
 from participation.render import split_message
@@ -82,7 +82,7 @@ def queue_due_reminders(session: Session, kd: KnowledgeData, today: dt.date,
 def _due_text(kd: KnowledgeData, ref: str, text: str, due: dt.date, days: int, locale: str) -> str:
     t = notify._gettext(locale)
     return "\n".join([
-        f"<b>{esc(t('Recordatorio: {title} vence en {days} días ({date})').format(title=ref_title(kd, ref, locale), days=days, date=format_day(due, locale)))}</b>",
+        f"<b>{esc(t('Recordatorio: {title} vence en {days} días ({date})').format(title=records(kd).record_name(ref, locale), days=days, date=format_day(due, locale)))}</b>",
         esc(text[:300]),
         esc(t("Actualiza su avance con /actualizar.")),
     ])
@@ -91,7 +91,7 @@ def _due_text(kd: KnowledgeData, ref: str, text: str, due: dt.date, days: int, l
 def _overdue_text(kd: KnowledgeData, ref: str, text: str, due: dt.date, locale: str) -> str:
     t = notify._gettext(locale)
     return "\n".join([
-        f"<b>{esc(t('Atrasado: {title} debía terminar el {date} y no está completado').format(title=ref_title(kd, ref, locale), date=format_day(due, locale)))}</b>",
+        f"<b>{esc(t('Atrasado: {title} debía terminar el {date} y no está completado').format(title=records(kd).record_name(ref, locale), date=format_day(due, locale)))}</b>",
         esc(text[:300]),
     ])
 

@@ -22,7 +22,6 @@ from knowledge.schema import KnowledgeData
 from participation.common import (
     answer_press,
     button,
-    canonical_ref,
     cb,
     continue_in_private,
     data,
@@ -33,7 +32,7 @@ from participation.common import (
     int_arg,
     keyboard,
     parse_pa,
-    ref_title,
+    records,
     say,
     texts,
     user_id_of,
@@ -57,7 +56,7 @@ def followable(ref: str, kd: KnowledgeData | None = None) -> str | None:
     parsed = parse_ref(ref)
     if parsed is None or parsed.kind not in FOLLOWABLE:
         return None
-    return canonical_ref(kd, ref) if kd is not None else canonical(ref)
+    return records(kd).canonical(ref) if kd is not None else canonical(ref)
 
 
 async def followed(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> frozenset[str]:
@@ -105,7 +104,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     user_id = user_id_of(update)
     first_time, now_following = await db_call(context, _toggle, user_id, ref, locale)
-    title = ref_title(data(context), ref, locale)
+    title = records(data(context)).record_name(ref, locale)
     toast = (_("Ahora sigues: {title}") if now_following else _("Ya no sigues: {title}")).format(title=title)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
     if first_time and not private:  # in a group: the notice as the alert, not in front of everyone
@@ -130,7 +129,7 @@ async def unsubscribe_press(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await answer_press(update, _("Este botón ya no es válido."))
         return
     removed = await db_call(context, repo.unsubscribe, user_id_of(update), ref)
-    title = ref_title(data(context), ref, locale)
+    title = records(data(context)).record_name(ref, locale)
     await answer_press(update, (_("Ya no sigues: {title}") if removed
                                 else _("No seguías: {title}")).format(title=title))
 
@@ -164,7 +163,7 @@ async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE)
         lines.append(esc(_("Todavía no sigues nada. Usa el botón «Seguir» en un compromiso, un hito "
                            "o una institución.")))
     for ref in refs:
-        title = ref_title(kd, ref, locale)
+        title = records(kd).record_name(ref, locale)
         lines.append(f"• {esc(title)}")
         rows.append([button(shorten(_("Dejar de seguir: {title}").format(title=title), 60), cb("u", ref))])
     rows.append([button(_("Avisos al momento"), cb("n", "i"))])

@@ -26,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from knowledge.compose import shorten
 from knowledge.i18n import format_day
+from knowledge.lookups import Located, heading
 from knowledge.progress import commitment_progress, hito_progress, hito_state
 from knowledge.refs import actor_ref, commitment_ref, hito_ref
 from knowledge.schema import Commitment, Hito, KnowledgeData, Plan
@@ -35,7 +36,6 @@ from participation.common import (
     actor_index,
     answer_press,
     button,
-    canonical_ref,
     cb,
     continue_in_private,
     conversation,
@@ -43,7 +43,6 @@ from participation.common import (
     db_call,
     deep_link_entry,
     esc,
-    find_record,
     institutions_of,
     int_arg,
     keyboard,
@@ -53,12 +52,11 @@ from participation.common import (
     parse_pa,
     plan_hitos_of_institutions,
     pressed,
-    ref_title,
+    record_of,
+    records,
     refuse,
     responsible_keys,
     say,
-    status_name,
-    statuses,
     texts,
     user_id_of,
 )
@@ -75,10 +73,10 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 
 async def may_update(context: ContextTypes.DEFAULT_TYPE, user_id: int | None, ref: str) -> bool:
     """Server-side rule: a focal point may update only hitos of their own institutions."""
-    found = find_record(data(context), ref)
-    if found is None or found[2] is None:
+    found = record_of(data(context), ref)
+    if found is None or found.hito is None:
         return False
-    _, commitment, hito = found
+    commitment, hito = found.commitment, found.hito
     return bool(responsible_keys(data(context), commitment, hito) & set(await institutions_of(context, user_id)))
 
 
@@ -96,7 +94,7 @@ async def start_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         return ConversationHandler.END
     context.user_data[DRAFT] = {}
     refs = [(hito_ref(p.key, c.number, h.number), h) for p, c, h in pairs[:40]]
-    rows = [[Option(shorten(f"{ref_title(data(context), ref, locale)}: {h.text}", 60), cb("uh", ref))] for ref, h in refs]
+    rows = [[Option(shorten(f"{records(data(context)).record_name(ref, locale)}: {h.text}", 60), cb("uh", ref))] for ref, h in refs]
     await offer(update, context, esc(_("¿Qué hito quieres actualizar? (/cancelar para salir)")), rows)
     return HITO
 
@@ -114,16 +112,16 @@ async def _guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | No
 async def picked_hito(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     locale, _ = texts(update, context)
     args = parse_pa(pressed(update, context), "uh", 1)
-    ref = canonical_ref(data(context), args[0]) or "" if args else ""  # an old button's "c3h2" too
+    ref = records(data(context)).canonical(args[0]) or "" if args else ""  # an old button's "c3h2" too
     if not await may_update(context, user_id_of(update), ref):
         await refuse(update, context, _("No puedes actualizar este hito: no es de tu institución."))
         return HITO
     await answer_press(update)
     context.user_data.setdefault(DRAFT, {})["ref"] = ref
     kd = data(context)
-    rows = [[Option(status_name(kd, s.key, locale), cb("us", s.key))] for s in statuses(kd)]
+    rows = [[Option(records(kd).status_name(s.key, locale), cb("us", s.key))] for s in records(kd).statuses()]
     await offer(update, context, esc(_("{title}: ¿cuál es su estado ahora?").format(
-        title=ref_title(kd, ref, locale))), rows)
+        title=records(kd).record_name(ref, locale))), rows)
     return STATUS
 
 
@@ -132,7 +130,7 @@ async def picked_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     if await _guard(update, context) is None:
         return ConversationHandler.END
     args = parse_pa(pressed(update, context), "us", 1)
-    status = next((s for s in statuses(data(context)) if args and s.key == args[0]), None)
+    status = next((s for s in records(data(context)).statuses() if args and s.key == args[0]), None)
     await answer_press(update)
     if status is None:
         return STATUS
@@ -203,8 +201,8 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     progress = draft.get("progress")
     lines = [
         f"<b>{esc(_('Confirma la actualización'))}</b>",
-        esc(ref_title(kd, draft["ref"], locale)),
-        esc(_("Estado: {status}").format(status=status_name(kd, draft["status"], locale))),
+        esc(records(kd).record_name(draft["ref"], locale)),
+        esc(_("Estado: {status}").format(status=records(kd).status_name(draft["status"], locale))),
         esc(_("Avance: {progress}").format(progress=f"{progress}%" if progress is not None else "—")),
         esc(_("Nota: {note}").format(note=draft.get("note") or "—")),
         esc(_("Evidencia: {evidence}").format(evidence=_("sí") if draft.get("evidence") else _("no"))),
@@ -252,13 +250,12 @@ async def skipped_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def notice_text(kd: KnowledgeData, plan: Plan, commitment: Commitment, before: Hito, after: Hito,
                 reporter: str, progress: int | None, locale: str) -> str:
-    """A subscriber's notice of a focal point's update: the plan, the hito (its text cut between
-    words), what changed (status before → now), the commitment's progress, the note, who
-    reported it and when."""
+    """A subscriber's notice of a focal point's update: the plan, the hito as its card names it
+    (knowledge.lookups.heading), what changed (status before → now, status names as the card
+    gives them), the commitment's progress, the note, who reported it and when."""
     t = notify._gettext(locale)
-    ref = hito_ref(plan.key, commitment.number, after.number)
     lines = [f"<b>{esc(plan.title)}</b>",
-             f"<b>{esc(ref_title(kd, ref, locale))}</b>: {esc(shorten(after.text, 200))}",
+             f"<b>{esc(heading(Located(plan, commitment, after), locale))}</b>",
              esc(t("Estado: {before} → {after}").format(before=_state(kd, before, locale),
                                                        after=_state(kd, after, locale)))]
     if progress is not None:
@@ -274,7 +271,7 @@ def notice_text(kd: KnowledgeData, plan: Plan, commitment: Commitment, before: H
 def _state(kd: KnowledgeData, hito: Hito, locale: str) -> str:
     """'En progreso (60 %)', or the status name alone when no figure is known."""
     status = hito_state(hito)[0] or "sin_informacion"
-    name = status_name(kd, status, locale)
+    name = records(kd).status_name(status, locale)
     figure = hito_progress(hito, kd.statuses)
     return f"{name} ({figure} %)" if figure is not None and status != "sin_informacion" else name
 
@@ -282,7 +279,8 @@ def _state(kd: KnowledgeData, hito: Hito, locale: str) -> str:
 async def _record(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> int | None:
     """Store the change, notify subscribers; returns the commitment's new progress."""
     kd = data(context)
-    plan, commitment, hito = find_record(kd, draft["ref"])
+    found = record_of(kd, draft["ref"])
+    plan, commitment, hito = found.plan, found.commitment, found.hito
     user = update.effective_user
     institutions = sorted(responsible_keys(kd, commitment, hito) & set(await institutions_of(context, user.id)))
     # signed by the institutions, never by the person: the history is public (exports, answers)

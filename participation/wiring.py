@@ -40,8 +40,9 @@ async def delivery_job(context: Any) -> None:
     if services is None or services.database is None:
         return
     cfg: ParticipationConfig = application.bot_data.setdefault(CONFIG_KEY, ParticipationConfig())
-    if cfg.sender is None:
-        cfg.sender = BotApiSender("", application.bot.base_url + "/")
+    if cfg.sender is None:  # a Bot of its own on the application's Bot API (its ExtBot's limiter would pace twice)
+        bot = application.bot
+        cfg.sender = BotApiSender(bot.token, bot.base_url.replace(bot.token, "{token}"))
     worker = cfg.extra.get("worker")
     if worker is None:
         worker = DeliveryWorker(services.database.session, cfg.sender, cfg.delivery or DeliverySettings())

@@ -38,9 +38,9 @@ from sqlalchemy import column, delete, exists, insert, inspect, select
 from sqlalchemy import table as table_clause
 from sqlalchemy.orm import Session
 
-from knowledge.actors import ActorIndex
 from knowledge.catalogue_io import CatalogueError, CatalogueRow, make_issue, practice_name_key
 from knowledge.i18n import N_, translations
+from knowledge.index import ActorDirectory
 from knowledge.loader import actor_names_of_commitment
 from knowledge.refs import (
     CATALOGUE,
@@ -306,7 +306,7 @@ def load_knowledge(session: Session, data: KnowledgeData, label: str | None = No
     report = LoadReport()
     sync = _Syncer(session, report)
     started = utcnow()
-    index = ActorIndex(data.actors)
+    index = ActorDirectory(data.actors, acronyms=data.acronyms)
     _sync_statuses(sync, data)
     actor_ids = _sync_actors(sync, data)
     _sync_acronyms(sync, data)
@@ -452,13 +452,12 @@ class _Linker:
     Links are plain rows nobody reads back during a load: `add` queues them and `write`
     inserts the queue in one executemany (no ORM object per link)."""
 
-    def __init__(self, sync: _Syncer, index: ActorIndex, actor_ids: dict[str, int]) -> None:
+    def __init__(self, sync: _Syncer, index: ActorDirectory, actor_ids: dict[str, int]) -> None:
         self.sync, self.index, self.actor_ids = sync, index, actor_ids
         self._queued: list[dict[str, Any]] = []
 
     def resolved_key(self, name: str) -> str | None:
-        actor = self.index.resolve(name)
-        return actor.key if actor else None
+        return self.index.resolve(name)
 
     def add(self, owner_column: str, owner: Any, links: list[dict[str, Any]]) -> None:
         """The links of `owner` (a flushed row) become exactly `links`."""
@@ -507,7 +506,7 @@ def project_links(project: Project) -> list[dict[str, Any]]:
             for p in project.partners]
 
 
-def _sync_plans(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
+def _sync_plans(sync: _Syncer, data: KnowledgeData, index: ActorDirectory,
                 actor_ids: dict[str, int]) -> set[int]:
     """Plans, commitments, hitos and activities; returns the ids of the hitos in the files."""
     session = sync.session
@@ -623,7 +622,7 @@ def _sync_activity(sync: _Syncer, linker: _Linker, activities: dict[Any, Activit
                        fields, content_hash([activity.model_dump(mode="json"), resolved]))
 
 
-def _sync_projects(sync: _Syncer, data: KnowledgeData, index: ActorIndex,
+def _sync_projects(sync: _Syncer, data: KnowledgeData, index: ActorDirectory,
                    actor_ids: dict[str, int]) -> None:
     linker = _Linker(sync, index, actor_ids)
     existing = {r.key: r for r in sync.session.scalars(select(ProjectRow))}

@@ -43,7 +43,7 @@ async def test_a_round_after_the_shutdown_opens_no_connection_pool(monkeypatch):
 
     monkeypatch.setattr(aiohttp, "ClientSession", recorded)
     for sent_before in (False, True):  # the first notice ever, or one more
-        sender = BotApiSender("", "http://127.0.0.1:9/")  # nothing listens there
+        sender = BotApiSender(TOKEN, "http://127.0.0.1:9/bot")  # nothing listens there
         if sent_before:
             await sender.send(PERSON, "aviso sintético", None)  # the bot at work: a pool is opened
         await sender.close()  # post_shutdown

@@ -319,8 +319,10 @@ def test_every_actor_name_resolves_in_the_registry(commitment, number):
     if not (DATA_DIR / "actors.yaml").exists():
         pytest.skip("actors.yaml is not there yet")
     actors_module = pytest.importorskip("knowledge.actors")
+    from knowledge.index import ActorDirectory
+
     with (DATA_DIR / "actors.yaml").open(encoding="utf-8") as f:
-        registry = actors_module.ActorIndex(Actor.model_validate(a) for a in yaml.safe_load(f)["actors"])
+        registry = ActorDirectory(Actor.model_validate(a) for a in yaml.safe_load(f)["actors"])
     names = all_actor_names(commitment("pan6", number))
     unresolved = sorted(
         n for n in names if not actors_module.is_free_text(n) and registry.resolve(n) is None

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.actors import ActorIndex, fold_name
+from knowledge.actors import fold_name
+from knowledge.index import ActorDirectory
 from knowledge.loader import DataError, load_data_dir
 from knowledge.schema import Actor
 
@@ -155,8 +156,8 @@ def _actor(key: str, name: str, acronym: str | None = None, aliases=()) -> Actor
 
 
 @pytest.fixture
-def index() -> ActorIndex:
-    return ActorIndex([
+def index() -> ActorDirectory:
+    return ActorDirectory([
         _actor("segeplan", "Secretaría de Planificación y Programación de la Presidencia", "SEGEPLAN",
                aliases=["Segeplan central"]),
         _actor("mingob", "Ministerio de Gobernación", "MINGOB"),
@@ -169,18 +170,20 @@ def index() -> ActorIndex:
     "Secretaría de Planificación y Programación de la Presidencia -SEGEPLAN-",
     "Secretaría de Planificación y Programación de la Presidencia –SEGEPLAN–",
     "Secretaría de Planificación y Programación de la Presidencia (SEGEPLAN)",
+    "Secretaría de Planificación y Programación de la Presidencia - SEGEPLAN",
+    "SEGEPLAN-",
     "Nombre mal escrito -SEGEPLAN-",
     "segeplan",
     "• Segeplan;",
     "- SEGEPLAN",
     "Segeplan Central",
 ])
-def test_printed_spellings_resolve_to_the_actor(index: ActorIndex, printed: str) -> None:
-    actor = index.resolve(printed)
-    assert actor is not None and actor.key == "segeplan"
+def test_printed_spellings_resolve_to_the_actor(index: ActorDirectory, printed: str) -> None:
+    assert index.resolve(printed) == "segeplan"
+    assert index.actor_named(printed).key == "segeplan"
 
 
-def test_free_text_and_unknown_names_resolve_to_none(index: ActorIndex) -> None:
+def test_free_text_and_unknown_names_resolve_to_none(index: ActorDirectory) -> None:
     assert index.resolve("~Ministerio de Gobernación y otras") is None
     assert index.resolve("Ministerio de Finanzas") is None
     assert index.resolve("MINGOB - SEGEPLAN") is None  # two actors, not one

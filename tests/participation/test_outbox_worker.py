@@ -13,12 +13,13 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
+from telegram.request import BaseRequest
 
 from participation.delivery import (
+    BotApiSender,
     DeliverySettings,
     DeliveryWorker,
     SendOutcome,
-    outcome_from_response,
 )
 from storage.models.participation import DeliveryRate, OutboxMessage, Person, utcnow
 from storage.repositories import outbox
@@ -217,14 +218,59 @@ async def test_two_workers_share_one_rate(db):
         assert len([t for t in sender.times if start <= t < start + 1.0]) <= 40 * (1 + settings.late_tolerance) + 1
 
 
-def test_bot_api_answers_map_to_the_right_next_step():
-    assert outcome_from_response(200, {"ok": True, "result": {"message_id": 5}}).message_id == 5
-    retry = outcome_from_response(429, {"ok": False, "parameters": {"retry_after": 7}})
-    assert retry.kind == "retry" and retry.retry_after == 7
-    assert outcome_from_response(403, {"description": "Forbidden: bot was blocked by the user"}).kind == "blocked"
-    assert outcome_from_response(400, {"description": "Bad Request: chat not found"}).kind == "blocked"
-    assert outcome_from_response(502, {}).kind == "retry"
-    assert outcome_from_response(400, {"description": "Bad Request: can't parse entities"}).kind == "failed"
+class ScriptedBotApi(BaseRequest):
+    """The Bot API's answers to sendMessage, one per call, as PTB's transport returns them."""
+
+    def __init__(self, answers: list[tuple[int, dict]]) -> None:
+        self.answers = list(answers)
+        self.bodies: list[dict] = []
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(self, url, method, request_data=None, read_timeout=None, write_timeout=None,
+                         connect_timeout=None, pool_timeout=None) -> tuple[int, bytes]:
+        import json
+
+        self.bodies.append(request_data.parameters)
+        status, body = self.answers.pop(0)
+        if status == 0:
+            raise OSError("connection refused")
+        return status, json.dumps(body).encode()
+
+
+async def test_bot_api_answers_map_to_the_right_next_step_through_ptb():
+    message = {"message_id": 5, "date": 1_700_000_000, "chat": {"id": 1, "type": "private"}, "text": "x"}
+    api = ScriptedBotApi([
+        (200, {"ok": True, "result": message}),
+        (429, {"ok": False, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}}),
+        (403, {"ok": False, "description": "Forbidden: bot was blocked by the user"}),
+        (400, {"ok": False, "description": "Bad Request: chat not found"}),
+        (502, {"ok": False, "description": "Bad Gateway"}),
+        (500, {"ok": False, "description": "Internal Server Error"}),
+        (0, {}),  # no answer at all: the connection was refused
+        (400, {"ok": False, "description": "Bad Request: can't parse entities"}),
+    ])
+    sender = BotApiSender("123:SYNTHETIC", "http://127.0.0.1:9/bot", request=api)
+    markup = {"inline_keyboard": [[{"text": "Dejar de seguir", "callback_data": "pa:u:pan6.c3h2"}]]}
+    outcomes = [await sender.send(1, "<b>aviso</b> sintético", markup) for _ in range(8)]
+    assert [o.kind for o in outcomes] == ["sent", "retry", "blocked", "blocked", "retry", "retry", "retry", "failed"]
+    assert outcomes[0].message_id == 5
+    assert outcomes[1].retry_after == 7 and outcomes[1].error.startswith("Too Many Requests")  # outbox.hurry_retries
+    assert outcomes[2].retry_after is None and outcomes[4].retry_after is None
+    sent = api.bodies[0]  # what reached the Bot API: the text as HTML, no preview, the button
+    assert sent["parse_mode"] == "HTML" and sent["reply_markup"] == markup
+    assert sent["link_preview_options"] == {"is_disabled": True}
+    await sender.close()
+    assert (await sender.send(1, "tarde", None)).kind == "retry"  # after close: stays queued, nothing sent
+    assert len(api.bodies) == 8
 
 
 class TimedSender(FakeSender):
