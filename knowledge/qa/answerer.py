@@ -804,7 +804,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
             parts = parts[:1]
         if not any(parts):
             return self.refusal(q, w)  # nothing of it answers (never a bare source line)
-        text = paragraphs(*parts, self.cite(pr.source, w))
+        shown = list(dict.fromkeys(p for part in parts for p in part.split("\n\n")))  # (the title once)
+        text = paragraphs(*shown, self.cite(pr.source, w))
         kind = "no_answer" if aspects and refused == len(aspects) else "answer"
         return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage,
                            kind=kind)

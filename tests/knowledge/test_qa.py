@@ -1530,3 +1530,18 @@ def test_took_place_says_only_that_something_happened(make_synthetic_data, quest
         "En abril de 2031 se celebró en Puerto Ficticio la feria de faros, con guardafaros de las cinco bahías.")))
     text = Knowledge(data).ask(question).text
     assert "abril" in text or "April" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuanto duro el profaros",
+    "how long did PROFAROS last, and how much money did it have",
+    "cual fue el monto del profaros y cuanto duraron sus trabajos",
+])
+def test_how_long_a_project_lasted_is_its_period(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC project with a printed period and an amount
+    data.projects.append(Project(key="proyecto-faros", title="Proyecto sintético de faros", short_name="PROFAROS",
+                                 source=SRC, period_text="2030–2031 (14 meses)", amount="EUR 12.000",
+                                 objective="Faros costeros ficticios mantenidos por sus puertos."))
+    text = Knowledge(data).ask(question).text
+    assert "14 meses" in text, text
+    assert text.count("Proyecto sintético de faros") <= 1, text  # its title once, however many asks
