@@ -375,7 +375,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if not q.actors or q.plural & {"hito", "commitment", "activity"} or q.months or q.years:
             return False
         found, _others = self.resolve(q)
-        if found is None or found.raw < 0.75 or kind_of(found.ref) not in ("hito", "activity"):
+        if found is None or max(found.raw, found.coverage) < 0.75 or kind_of(found.ref) not in ("hito", "activity"):
             return False
         return any(r.ref == found.ref and r.role == "responsible" for key in q.actors
                    for r in self.k.actors.roles.get(key, []))

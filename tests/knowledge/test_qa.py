@@ -1545,3 +1545,13 @@ def test_how_long_a_project_lasted_is_its_period(make_synthetic_data, question):
     text = Knowledge(data).ask(question).text
     assert "14 meses" in text, text
     assert text.count("Proyecto sintético de faros") <= 1, text  # its title once, however many asks
+
+
+@pytest.mark.parametrize("question", [
+    "q entidades actuan como corresponsables junto al ISP en el reparto de faroles de mano",
+    "que instituciones son corresponsables junto con el ISP del reparto de faroles de mano por zonas",
+    "which entities are co-responsible together with the ISP for the reparto de faroles de mano",
+])
+def test_who_works_with_an_institution_on_its_own_activity_is_that_activitys_team(core, question):
+    text = core.ask(question).text  # SYNTHETIC: the ISP's activity names its co-responsible coastal zones
+    assert "zonas costeras" in text and "Reparto de faroles" in text, text
