@@ -370,8 +370,22 @@ def budget(k, found, w: Writer, q) -> str | None:
     return w._("Recursos: {text}", text=shorten(found.commitment.resources, 300))
 
 
+_ONLINE = re.compile(r"\b(?:p[aá]gina web|sitio web|portal(?:es)?|web|bot[oó]n)\b", re.IGNORECASE)
+
+
+def online(k, found, w: Writer, q) -> str | None:
+    """"en qué sección de su sitio web se publica": where the record's activities say their
+    product is put online (a means of verification such as "colocado en la página web, botón …")."""
+    acts = [found.activity] if found.activity else (found.hito.activities if found.hito else [])
+    lines = [w._("- Actividad {n}: {text}", n=a.number, text=shorten(text, 200)) for a in acts
+             for text in (a.verification, a.product) if text and _ONLINE.search(text)]
+    if not lines:
+        return None
+    return w._("Dónde se publica, según la fuente:") + "\n" + "\n".join(dict.fromkeys(lines))
+
+
 PIECES = {
-    "budget": budget, "role": role,
+    "budget": budget, "role": role, "contact": online,
     "responsible": responsible, "supporters": supporters, "start": dates("start"), "end": dates("end"),
     "dates": dates("dates"), "status": status, "results": results, "product": product,
     "verification": verification, "activities": activities, "hitos": hitos, "count": count, "about": about,

@@ -37,8 +37,8 @@ _REF_WORDS = {
 }
 _ORDINAL_ONE = re.compile(r"\b(1er|1ro|1ero|1ra|1era|primer|primero|primera|1st|first|1o|1a)\b")
 # "qué publica en su página web", "lo que sale en el sitio web": where something is, not what is asked
-_WHERE_SOMETHING_IS = re.compile(r"\b(?:en|in|on|parte de|part of|seccion de|section of)"
-                                 r"(?: (?:su|sus|la|el|los|las|its|their|the))?$")
+_WHERE_SOMETHING_IS = re.compile(r"\b(?:en|in|on|parte de|part of|seccion de|section of)(?: (?:que|cual|which|what))?"
+                                 r"(?: (?:su|sus|la|el|los|las|its|their|the))?$")  # ("en qué página web lo colocan")
 
 
 SPEECH_WORDS = frozenset({"dijo", "hablo", "informo", "indico", "declaro", "refirio", "cito", "citado", "citada",

@@ -1555,3 +1555,17 @@ def test_how_long_a_project_lasted_is_its_period(make_synthetic_data, question):
 def test_who_works_with_an_institution_on_its_own_activity_is_that_activitys_team(core, question):
     text = core.ask(question).text  # SYNTHETIC: the ISP's activity names its co-responsible coastal zones
     assert "zonas costeras" in text and "Reparto de faroles" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "en q seccion de la pagina web se publica el censo de queserias",
+    "where on the website is the censo de queserias published",
+    "el censo de queserias en q pagina web lo colocan",
+])
+def test_where_on_a_website_a_hito_is_published_is_its_means_of_verification(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the census's activity is verified by a page of the ISP's website
+    data.plans[0].commitments[1].hitos[0].activities = [Activity(
+        number=1, text="Levantamiento del censo de queserías", start="2030-05", end="2031-05", source=SRC,
+        verification="Censo colocado en la página web del ISP, botón de Datos Abiertos")]
+    text = Knowledge(data).ask(question).text
+    assert "botón de Datos Abiertos" in text, text
