@@ -255,11 +255,12 @@ class Reader:
         for a in acronyms:
             self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
 
-    def tokens(self, text: str) -> tuple[tuple[str, ...], bool]:
+    def tokens(self, text: str, folded: str | None = None) -> tuple[tuple[str, ...], bool]:
         """Folded words, abbreviations expanded, number words as digits, English mapped to the
-        sources' Spanish, filler phrases dropped (no spelling correction)."""
+        sources' Spanish, filler phrases dropped (no spelling correction). `folded`: fold(text),
+        when the caller has it already."""
         n = self.normalizer
-        folded = fold(text)
+        folded = fold(text) if folded is None else folded
         if "vice " in folded:  # "vice-president", "vice presidenta": one post
             folded = re.sub(r"\bvice (president[ae]?s?)\b", r"vice\1", folded)
         raw = folded.split()
@@ -271,11 +272,12 @@ class Reader:
         return tuple(w if w in names else n._canonical_word(w) for w in words), english
 
     def read(self, text: str) -> Query:
-        tokens, english = self.tokens(text)
+        folded = fold(text)  # (once: the tokens, the words as typed and the ordinals read it)
+        tokens, english = self.tokens(text, folded)
         q = Query(original=text, tokens=tokens, english=english)
         used: set[int] = set()
         cue_words: set[str] = set()
-        self._refs(q, used)
+        self._refs(q, used, folded)
         found = self.ask_cues.find(tokens)
         in_charge = {start for start, _end, name in found if name == "responsible"}
         for start, end, name in found:
@@ -314,7 +316,7 @@ class Reader:
                 q.actors.append(key)
             actor_words.update(tokens[start:end])
         originals = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
-        typed = fold(text).split()  # as typed: "pan" is also an acronym, not only the word plan
+        typed = folded.split()  # as typed: "pan" is also an acronym, not only the word plan
         for t in tuple(dict.fromkeys(tokens + tuple(typed))):
             for a in self.acronyms.get(t, ()):
                 # a short acronym counts only when typed in capitals or asked about directly
@@ -340,7 +342,7 @@ class Reader:
                    and not (attribute == "address" and _WHICH_UNIT.search(before)) for p in phrases):
                 q.missing = attribute
                 break
-        what = [(start, end) for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]
+        what = [(start, end) for start, end, name in found if name == "what_is"]
         articles = {"el", "la", "los", "las", "un", "una", "the", "a", "an"}
         for start, end in what:
             nxt = [t for t in tokens[end:end + 3] if t not in articles][:1]
@@ -366,10 +368,10 @@ class Reader:
                     q.asks.remove("person")
                 return
 
-    def _refs(self, q: Query, used: set[int]) -> None:
+    def _refs(self, q: Query, used: set[int], folded: str) -> None:
         t = q.tokens
-        # "el primer hito" is hito 1; "una institución", "one milestone" are not
-        q.ordinal_one = bool(_ORDINAL_ONE.search(" ".join(fold(q.original).split())))
+        # "el primer hito" is hito 1; "una institución", "one milestone" are not (folded: fold(q.original))
+        q.ordinal_one = bool(_ORDINAL_ONE.search(folded))
         for i, w in enumerate(t):
             kind = ref_kind(w, t[i + 1] if i + 1 < len(t) else "")
             if kind is not None:

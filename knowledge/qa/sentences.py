@@ -11,7 +11,7 @@ import re
 
 from knowledge.answers import Answer
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
-from knowledge.normalize import fold_simple, strip_accents
+from knowledge.normalize import strip_accents
 from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.retrieval import stem_set
@@ -140,14 +140,15 @@ class SentenceFinder:
         head = next(iter(self.sentences.terms([q.head])), None) if q.head else None
         best, best_key = None, None
         total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
+        asked = frozenset(q.content)
         for bm25, coverage, i in ranked:
             t = texts[i]
-            if not holds_type(t.text, answer_type, q.count_target, frozenset(q.content)):
+            if not holds_type(t.text, answer_type, q.count_target, asked):
                 continue
             if answer_type and t.context:  # a value's sentence is about what the sentence before names
                 extra = sum(self.sentences.idf[s] * v for s, v in terms.items() if s in t.context and s not in t.stems)
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
-            if must and not any(m in fold_simple(t.text).split() for m in must):
+            if must and not any(m in _folded(t.text).split() for m in must):
                 continue
             if restated and not self._lists(t.text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
@@ -244,7 +245,7 @@ class SentenceFinder:
         title = self.subjects.texts[i] if i is not None else None
         identity: set[str] = set()
         if title is not None:
-            head = fold_simple(title.text).split()  # the record's own title: what found it
+            head = _folded(title.text).split()  # the record's own title: what found it
             identity = set(self.sentences.terms(head))
         for ref in self._topic_refs(q):  # the nickname that found it, not another record's
             if within(found.ref, ref):
