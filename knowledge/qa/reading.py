@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.index import ActorDirectory
-from knowledge.normalize import Lexicon, fold, fold_simple
+from knowledge.normalize import YAML_LOADER, Lexicon, fold, fold_simple
 from knowledge.schema import Acronym
 
 ASKS_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "asks.yaml"
@@ -167,7 +167,7 @@ class CueTable:
 @functools.cache
 def load_cues(canon=None) -> tuple[CueTable, CueTable, CueTable]:
     with ASKS_FILE.open(encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
+        raw = yaml.load(f, Loader=YAML_LOADER)
     return (CueTable.of(raw["asks"], canon=canon), CueTable.of(raw["answer_types"], canon=canon),
             CueTable.of(raw["sectors"], tolerant=False, canon=canon))
 
