@@ -74,13 +74,18 @@ class Cue:
 
     words: tuple[tuple[str, bool], ...]  # (text, is_prefix)
 
-    def match_at(self, tokens: tuple[str, ...], i: int, tolerant: bool = True) -> bool:
-        if i + len(self.words) > len(tokens):
+    def match_at(self, tokens: tuple[str, ...], i: int, tolerant: bool = True, skip: int = 0) -> bool:
+        """Whether the cue's words are at tokens[i:]; `skip`: its first words, known to match."""
+        words = self.words
+        if i + len(words) > len(tokens):
             return False
-        if not tolerant:
-            return all(tokens[i + k] == text or (prefix and tokens[i + k].startswith(text))
-                       for k, (text, prefix) in enumerate(self.words))
-        return all(_word_matches(tokens[i + k], text, prefix) for k, (text, prefix) in enumerate(self.words))
+        for k in range(skip, len(words)):
+            text, prefix = words[k]
+            token = tokens[i + k]
+            if not (_word_matches(token, text, prefix) if tolerant
+                    else token == text or (prefix and token.startswith(text))):
+                return False
+        return True
 
 
 def _word_matches(token: str, text: str, prefix: bool) -> bool:
@@ -154,8 +159,8 @@ class CueTable:
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(tokens):
-            for name, cue in self._starting_with(tokens[i]):
-                if cue.match_at(tokens, i, self.tolerant):
+            for name, cue in self._starting_with(tokens[i]):  # (their first word matches tokens[i])
+                if cue.match_at(tokens, i, self.tolerant, skip=1):
                     found.append((i, i + len(cue.words), name))
                     i += len(cue.words)
                     break
@@ -251,6 +256,9 @@ class Reader:
                 for form in dict.fromkeys((words, tuple(normalizer._canonical_word(w) for w in words))):
                     if form:
                         self.topic_phrases.setdefault(form[0], []).append((form, ref))
+        # what the sources never say, each phrase between spaces as a question's words are searched
+        self._unanswerable = tuple((attribute, tuple(f" {p} " for p in phrases))
+                                   for attribute, phrases in lexicon.unanswerable.items())
         self.acronyms: dict[str, list[Acronym]] = {}
         for a in acronyms:
             self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
@@ -336,8 +344,8 @@ class Reader:
                     topics.append(ref)
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
-        for attribute, phrases in self.lexicon.unanswerable.items():
-            if any(f" {p} " in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(f" {p} ")[0])
+        for attribute, phrases in self._unanswerable:
+            if any(p in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(p)[0])
                    and not _ASKER_IS.search(before)
                    and not (attribute == "address" and _WHICH_UNIT.search(before)) for p in phrases):
                 q.missing = attribute
