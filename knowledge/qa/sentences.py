@@ -208,9 +208,8 @@ class SentenceFinder:
             # "cuáles son los 27 …", "qué siete ministerios …" (not "menores de 5 años", nor "which
             # institutions lead each of the four milestones": the which-word asks for something else)
             before = q.tokens[i - 1] if i else ""
-            asks_which = any(t in which for t in q.tokens[max(0, i - 4):i])
             if x.isdigit() and q.tokens[i + 1].endswith("s") and before in ("los", "las", "que", "the", "which", "son") \
-                    and (asks_which or before == "que"):
+                    and (before == "que" or any(t in which for t in q.tokens[max(0, i - 4):i])):
                 return f"{words.get(x, x)} {q.tokens[i + 1][:5]}"
         return None
 
@@ -244,9 +243,8 @@ class SentenceFinder:
         i = self._subject_at.get(found.ref)
         title = self.subjects.texts[i] if i is not None else None
         identity: set[str] = set()
-        if title is not None:
-            head = _folded(title.text).split()  # the record's own title: what found it
-            identity = set(self.sentences.terms(head))
+        if title is not None:  # the record's own title: what found it
+            identity = set(self._title_terms(i))
         for ref in self._topic_refs(q):  # the nickname that found it, not another record's
             if within(found.ref, ref):
                 for words in self.k.lexicon.topics.get(ref, ()):
@@ -271,6 +269,17 @@ class SentenceFinder:
                                                               frozenset(q.content)) and self._names_actors(q, texts[j]):
                     return texts[j], coverage
         return None
+
+    def _title_terms(self, i: int) -> frozenset[str]:
+        """The sentence terms of subject i's title: a pure function of the knowledge base, worked
+        out the first time that record is found (at most once per record)."""
+        cache = getattr(self, "_title_terms_of", None)
+        if cache is None:
+            cache = self._title_terms_of = {}
+        terms = cache.get(i)
+        if terms is None:
+            terms = cache[i] = frozenset(self.sentences.terms(_folded(self.subjects.texts[i].text).split()))
+        return terms
 
     @staticmethod
     def _title_of_actor(q: Query) -> bool:
