@@ -69,6 +69,18 @@ def _quiet_alembic() -> None:
         alembic_log.setLevel(logging.WARNING)
 
 
+def dialect_insert(session: Session):
+    """The INSERT of the session's dialect (for ON CONFLICT): imported on first use, so a start
+    never imports the dialect it does not use (PostgreSQL's: ~20 ms on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert
+    from sqlalchemy.dialects.sqlite import insert
+
+    return insert
+
+
 def _version(connection: Connection) -> str | None:
     """The revision Alembic's version table holds (None: no schema yet)."""
     if not inspect(connection).has_table("alembic_version"):
