@@ -19,11 +19,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The project's own bytecode, compiled at install as pip does for an installed package: every
+# start then reads it instead of compiling ~90 modules from source (~0.15 s), also where
+# PYTHONDONTWRITEBYTECODE is set. (A module edited later is compiled from source until the next install.)
+BYTECODE = $(BIN)/python -m compileall -q bot handlers knowledge participation storage > /dev/null
+
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BYTECODE)
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BYTECODE)
 
 chat: install
 	$(BIN)/hitobot chat

@@ -18,7 +18,7 @@ import snowballstemmer
 import yaml
 
 from knowledge.actors import fold_name, is_free_text, name_parts
-from knowledge.normalize import LEXICON_DIR, fold_simple, shorten
+from knowledge.normalize import LEXICON_DIR, YAML_LOADER, fold_simple, shorten
 from knowledge.refs import (
     CATALOGUE,
     acronym_ref,
@@ -45,7 +45,7 @@ Fields = list[tuple[str, float]]  # (text, weight): what the index reads of a re
 def _derivations() -> dict[str, str]:
     """The stem of a noun -> the stem of the verb it comes from (knowledge/lexicon/derivations.yaml)."""
     with (LEXICON_DIR / "derivations.yaml").open(encoding="utf-8") as f:
-        pairs = yaml.safe_load(f) or {}
+        pairs = yaml.load(f, Loader=YAML_LOADER) or {}
     return {_ES.stemWord(noun): _ES.stemWord(verb) for noun, verb in pairs.items()}
 
 

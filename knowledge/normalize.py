@@ -30,6 +30,8 @@ import yaml
 from rapidfuzz.distance import OSA
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
+# libyaml's safe loader when PyYAML has it (the same data, ~8x faster: the lexicon is read at every start)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_QUESTION_CHARS = 500  # longer input is cut: nobody asks a 10,000-character question
 
 _NON_WORD = re.compile(r"[^a-z0-9.]+")
@@ -96,7 +98,7 @@ class Lexicon:
 
 def _read(name: str) -> dict:
     with (LEXICON_DIR / name).open(encoding="utf-8") as f:
-        return yaml.safe_load(f) or {}
+        return yaml.load(f, Loader=YAML_LOADER) or {}
 
 
 @functools.cache
@@ -278,7 +280,8 @@ class Normalizer:
         vocab: dict[str, int] = dict(vocabulary) if isinstance(vocabulary, dict) else {w: 1 for w in vocabulary}
         for w in lexicon.words():
             vocab[w] = vocab.get(w, 0) + 5  # lexicon words win ties (question words, topics)
-        self.speller = Speller(vocab, known)
+        self._vocabulary, self._known = vocab, known
+        self._speller: Speller | None = None
         es_markers = set(lexicon.stop_es) | set(lexicon.spanish) | {
             w for phrases in lexicon.aspects.values() for p in phrases for w in p.split()
         }
@@ -291,6 +294,14 @@ class Normalizer:
                 self._fillers_by_first[phrase[0]] = (*self._fillers_by_first.get(phrase[0], ()), phrase)
         self._es_only = frozenset(es_markers - en_markers)
         self._en_only = frozenset(en_markers - es_markers)
+
+    @property
+    def speller(self) -> Speller:
+        """Built on first use (by `normalize`): the core reads questions without it, so a start
+        does not build it."""
+        if self._speller is None:
+            self._speller = Speller(self._vocabulary, self._known)
+        return self._speller
 
     def normalize(self, question: str) -> Normalized:
         raw = fold(question).split()

@@ -17,11 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from knowledge.loader import load_data_dir
 from storage.db import ADVISORY_LOCK_KEY, Database
 from storage.models.knowledge import PracticeRow
 from storage.repositories.knowledge import has_plans
-from storage.sync import load_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +43,10 @@ def _load_if_empty(db: Database, data_dir: Path | str | None) -> None:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
         if has_plans(session):
             return
+        # (the loader and the sync: only a first start needs them, a restart does not import them)
+        from knowledge.loader import load_data_dir
+        from storage.sync import load_knowledge
+
         no_practices = not session.scalar(select(func.count()).select_from(PracticeRow))
         # the catalogue, when it was imported already, is kept as it is
         data = load_data_dir(data_dir, include_practices=no_practices)

@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.index import ActorDirectory
-from knowledge.normalize import Lexicon, fold, fold_simple
+from knowledge.normalize import YAML_LOADER, Lexicon, fold, fold_simple
 from knowledge.schema import Acronym
 
 ASKS_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "asks.yaml"
@@ -74,13 +74,18 @@ class Cue:
 
     words: tuple[tuple[str, bool], ...]  # (text, is_prefix)
 
-    def match_at(self, tokens: tuple[str, ...], i: int, tolerant: bool = True) -> bool:
-        if i + len(self.words) > len(tokens):
+    def match_at(self, tokens: tuple[str, ...], i: int, tolerant: bool = True, skip: int = 0) -> bool:
+        """Whether the cue's words are at tokens[i:]; `skip`: its first words, known to match."""
+        words = self.words
+        if i + len(words) > len(tokens):
             return False
-        if not tolerant:
-            return all(tokens[i + k] == text or (prefix and tokens[i + k].startswith(text))
-                       for k, (text, prefix) in enumerate(self.words))
-        return all(_word_matches(tokens[i + k], text, prefix) for k, (text, prefix) in enumerate(self.words))
+        for k in range(skip, len(words)):
+            text, prefix = words[k]
+            token = tokens[i + k]
+            if not (_word_matches(token, text, prefix) if tolerant
+                    else token == text or (prefix and token.startswith(text))):
+                return False
+        return True
 
 
 def _word_matches(token: str, text: str, prefix: bool) -> bool:
@@ -154,8 +159,8 @@ class CueTable:
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(tokens):
-            for name, cue in self._starting_with(tokens[i]):
-                if cue.match_at(tokens, i, self.tolerant):
+            for name, cue in self._starting_with(tokens[i]):  # (their first word matches tokens[i])
+                if cue.match_at(tokens, i, self.tolerant, skip=1):
                     found.append((i, i + len(cue.words), name))
                     i += len(cue.words)
                     break
@@ -167,7 +172,7 @@ class CueTable:
 @functools.cache
 def load_cues(canon=None) -> tuple[CueTable, CueTable, CueTable]:
     with ASKS_FILE.open(encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
+        raw = yaml.load(f, Loader=YAML_LOADER)
     return (CueTable.of(raw["asks"], canon=canon), CueTable.of(raw["answer_types"], canon=canon),
             CueTable.of(raw["sectors"], tolerant=False, canon=canon))
 
@@ -251,15 +256,19 @@ class Reader:
                 for form in dict.fromkeys((words, tuple(normalizer._canonical_word(w) for w in words))):
                     if form:
                         self.topic_phrases.setdefault(form[0], []).append((form, ref))
+        # what the sources never say, each phrase between spaces as a question's words are searched
+        self._unanswerable = tuple((attribute, tuple(f" {p} " for p in phrases))
+                                   for attribute, phrases in lexicon.unanswerable.items())
         self.acronyms: dict[str, list[Acronym]] = {}
         for a in acronyms:
             self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
 
-    def tokens(self, text: str) -> tuple[tuple[str, ...], bool]:
+    def tokens(self, text: str, folded: str | None = None) -> tuple[tuple[str, ...], bool]:
         """Folded words, abbreviations expanded, number words as digits, English mapped to the
-        sources' Spanish, filler phrases dropped (no spelling correction)."""
+        sources' Spanish, filler phrases dropped (no spelling correction). `folded`: fold(text),
+        when the caller has it already."""
         n = self.normalizer
-        folded = fold(text)
+        folded = fold(text) if folded is None else folded
         if "vice " in folded:  # "vice-president", "vice presidenta": one post
             folded = re.sub(r"\bvice (president[ae]?s?)\b", r"vice\1", folded)
         raw = folded.split()
@@ -271,11 +280,12 @@ class Reader:
         return tuple(w if w in names else n._canonical_word(w) for w in words), english
 
     def read(self, text: str) -> Query:
-        tokens, english = self.tokens(text)
+        folded = fold(text)  # (once: the tokens, the words as typed and the ordinals read it)
+        tokens, english = self.tokens(text, folded)
         q = Query(original=text, tokens=tokens, english=english)
         used: set[int] = set()
         cue_words: set[str] = set()
-        self._refs(q, used)
+        self._refs(q, used, folded)
         found = self.ask_cues.find(tokens)
         in_charge = {start for start, _end, name in found if name == "responsible"}
         for start, end, name in found:
@@ -314,7 +324,7 @@ class Reader:
                 q.actors.append(key)
             actor_words.update(tokens[start:end])
         originals = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
-        typed = fold(text).split()  # as typed: "pan" is also an acronym, not only the word plan
+        typed = folded.split()  # as typed: "pan" is also an acronym, not only the word plan
         for t in tuple(dict.fromkeys(tokens + tuple(typed))):
             for a in self.acronyms.get(t, ()):
                 # a short acronym counts only when typed in capitals or asked about directly
@@ -334,13 +344,13 @@ class Reader:
                     topics.append(ref)
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
-        for attribute, phrases in self.lexicon.unanswerable.items():
-            if any(f" {p} " in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(f" {p} ")[0])
+        for attribute, phrases in self._unanswerable:
+            if any(p in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(p)[0])
                    and not _ASKER_IS.search(before)
                    and not (attribute == "address" and _WHICH_UNIT.search(before)) for p in phrases):
                 q.missing = attribute
                 break
-        what = [(start, end) for start, end, name in self.ask_cues.find(tokens) if name == "what_is"]
+        what = [(start, end) for start, end, name in found if name == "what_is"]
         articles = {"el", "la", "los", "las", "un", "una", "the", "a", "an"}
         for start, end in what:
             nxt = [t for t in tokens[end:end + 3] if t not in articles][:1]
@@ -366,10 +376,10 @@ class Reader:
                     q.asks.remove("person")
                 return
 
-    def _refs(self, q: Query, used: set[int]) -> None:
+    def _refs(self, q: Query, used: set[int], folded: str) -> None:
         t = q.tokens
-        # "el primer hito" is hito 1; "una institución", "one milestone" are not
-        q.ordinal_one = bool(_ORDINAL_ONE.search(" ".join(fold(q.original).split())))
+        # "el primer hito" is hito 1; "una institución", "one milestone" are not (folded: fold(q.original))
+        q.ordinal_one = bool(_ORDINAL_ONE.search(folded))
         for i, w in enumerate(t):
             kind = ref_kind(w, t[i + 1] if i + 1 < len(t) else "")
             if kind is not None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from knowledge.answers import Answer, Choice
 from knowledge.cards import Located
 from knowledge.compose import Writer, make_answer, shorten
-from knowledge.normalize import fold_simple
 from knowledge.qa.reading import Query
+from knowledge.qa.values import _folded
 from knowledge.refs import (
     hito_of,
     hito_ref,
@@ -161,7 +161,7 @@ class Resolver:
                     entry[0] += 0.5 * boost if t.ref == ref else 0.25 * boost
                     entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
         for pr in self.k.data.projects:  # a project named by its short name or code ("el PRODEV")
-            names = {fold_simple(x) for x in (pr.short_name, pr.reference_code) if x}
+            names = {_folded(x) for x in (pr.short_name, pr.reference_code) if x}
             i = self._subject_at.get(project_ref(pr.key))
             if i is not None and keep(texts[i]) and names & set(q.tokens):
                 entry = scores.setdefault(project_ref(pr.key), [0.0, 0.0])
@@ -179,7 +179,7 @@ class Resolver:
         total = (self.subjects.idf_of(terms) + unknown) or 1.0
         for key in q.actors:
             actor = self.k.actors.actors[key]
-            own = self.subjects.terms(fold_simple(f"{actor.acronym or ''} {actor.name}").split())
+            own = self.subjects.terms(_folded(f"{actor.acronym or ''} {actor.name}").split())
             named = {s: v for s, v in terms.items() if s in own}
             for ref in dict.fromkeys(r.ref for r in self.k.actors.roles.get(key, [])):
                 i = self._subject_at.get(ref)

@@ -15,7 +15,6 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -24,6 +23,7 @@ from knowledge.normalize import fold_simple
 
 K1, B = 1.2, 0.6
 LOOSE_WEIGHT = 0.6
+SMALL_RANK = 256  # postings a question's words have in all, up to which `rank` scores them without numpy
 UNKNOWN_WEIGHT = 1.0  # a word no text has (not even with a typing error) says the sources may be silent  # a question word matched to a different vocabulary word counts less
 
 
@@ -134,19 +134,28 @@ class Ranker:
         del ids, tfs
         self.n = max(len(texts), 1)
         self.avg = sum(self.lengths) / self.n if self.lengths else 1.0
-        # numpy views of the same arrays (no copy): a posting list is scored in one vector step
-        # (bench/answer_latency.py: at x100 a common word has thousands of postings)
-        self._np_ids = np.frombuffer(self._ids, dtype=np.uint32) if len(self._ids) else np.zeros(0, np.uint32)
-        self._np_tfs = np.frombuffer(self._tfs, dtype=np.uint16).astype(np.float64) if len(self._tfs) \
-            else np.zeros(0)
-        self._np_lengths = np.frombuffer(self.lengths, dtype=np.uint32).astype(np.float64) if len(self.lengths) \
-            else np.zeros(1)
+        self._np: tuple | None = None  # numpy and its views of the postings: `_vectors`
         self.idf = _Idf(self)
         self._by_letter: dict[str, list[str]] = defaultdict(list)
         for s in self.postings:
             if len(s) >= 4:
                 self._by_letter[s[0]].append(s)
         self._loose: dict[str, str | None] = {}
+
+    def _vectors(self) -> tuple:
+        """numpy and its views of the postings (no copy of the ids), made the first time many
+        postings are scored (bench/answer_latency.py: at x100 a common word has thousands): a
+        posting list is then scored in one vector step. The shipped knowledge base never needs
+        them, so a start does not import numpy (~0.1 s)."""
+        if self._np is None:
+            import numpy as np
+
+            ids = np.frombuffer(self._ids, dtype=np.uint32) if len(self._ids) else np.zeros(0, np.uint32)
+            tfs = np.frombuffer(self._tfs, dtype=np.uint16).astype(np.float64) if len(self._tfs) else np.zeros(0)
+            lengths = np.frombuffer(self.lengths, dtype=np.uint32).astype(np.float64) if len(self.lengths) \
+                else np.zeros(1)
+            self._np = (np, ids, tfs, lengths)
+        return self._np
 
     def loose(self, s: str) -> str | None:
         """The vocabulary stem closest to an unknown stem (None when nothing is close)."""
@@ -193,6 +202,9 @@ class Ranker:
         if not terms:
             return []
         total = (sum(self.idf[s] * w for s, w in terms.items()) + unknown) or 1.0
+        if sum(self._start[self.postings[s] + 1] - self._start[self.postings[s]] for s in terms) <= SMALL_RANK:
+            return self._rank_small(terms, allowed, limit, total)
+        np, np_ids, np_tfs, np_lengths = self._vectors()
         scores = np.zeros(len(self.texts))
         covered = np.zeros(len(self.texts))
         base, scale = K1 * (1 - B), K1 * B / self.avg
@@ -200,8 +212,8 @@ class Ranker:
             weight = w * self.idf[s]
             k = self.postings[s]
             a, b = self._start[k], self._start[k + 1]
-            ids, tf = self._np_ids[a:b], self._np_tfs[a:b]
-            scores[ids] += weight * (tf * (K1 + 1) / (tf + (base + scale * self._np_lengths[ids])))
+            ids, tf = np_ids[a:b], np_tfs[a:b]
+            scores[ids] += weight * (tf * (K1 + 1) / (tf + (base + scale * np_lengths[ids])))
             covered[ids] += weight
         found = np.flatnonzero(covered)
         if allowed is not None:  # a set of ids, or a predicate on the text
@@ -211,6 +223,29 @@ class Ranker:
         # best first: by score, then coverage, then id (as sorted(…, reverse=True) gives them)
         order = np.lexsort((-found.astype(np.int64), -covered[found], -scores[found]))[:limit]
         return [(float(scores[i]), float(covered[i] / total), int(i)) for i in found[order]]
+
+    def _rank_small(self, terms: dict[str, float], allowed, limit: int, total: float) -> list[tuple[float, float, int]]:
+        """`rank` for a few postings (the shipped knowledge base: ~20 a word), in plain Python: the
+        same arithmetic in the same order as the numpy vectors, so the same floats, without the
+        fixed cost of a dozen array operations per call."""
+        scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        ids, tfs, lengths = self._ids, self._tfs, self.lengths
+        base, scale = K1 * (1 - B), K1 * B / self.avg
+        for s, w in terms.items():
+            weight = w * self.idf[s]
+            k = self.postings[s]
+            for j in range(self._start[k], self._start[k + 1]):
+                i = ids[j]
+                tf = float(tfs[j])
+                scores[i] = scores.get(i, 0.0) + weight * (tf * (K1 + 1) / (tf + (base + scale * float(lengths[i]))))
+                covered[i] = covered.get(i, 0.0) + weight
+        found = list(covered)
+        if allowed is not None:  # a set of ids, or a predicate on the text
+            found = [i for i in found if i in allowed] if isinstance(allowed, (set, frozenset)) \
+                else [i for i in found if allowed(self.texts[i])]
+        found.sort(key=lambda i: (-scores[i], -covered[i], -i))
+        return [(scores[i], covered[i] / total, i) for i in found[:limit]]
 
     def idf_of(self, terms: dict[str, float]) -> float:
         return sum(self.idf[s] * w for s, w in terms.items())

@@ -11,7 +11,7 @@ import re
 
 from knowledge.answers import Answer
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
-from knowledge.normalize import fold_simple, strip_accents
+from knowledge.normalize import strip_accents
 from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.retrieval import stem_set
@@ -140,14 +140,15 @@ class SentenceFinder:
         head = next(iter(self.sentences.terms([q.head])), None) if q.head else None
         best, best_key = None, None
         total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
+        asked = frozenset(q.content)
         for bm25, coverage, i in ranked:
             t = texts[i]
-            if not holds_type(t.text, answer_type, q.count_target, frozenset(q.content)):
+            if not holds_type(t.text, answer_type, q.count_target, asked):
                 continue
             if answer_type and t.context:  # a value's sentence is about what the sentence before names
                 extra = sum(self.sentences.idf[s] * v for s, v in terms.items() if s in t.context and s not in t.stems)
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
-            if must and not any(m in fold_simple(t.text).split() for m in must):
+            if must and not any(m in _folded(t.text).split() for m in must):
                 continue
             if restated and not self._lists(t.text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
@@ -207,9 +208,8 @@ class SentenceFinder:
             # "cuáles son los 27 …", "qué siete ministerios …" (not "menores de 5 años", nor "which
             # institutions lead each of the four milestones": the which-word asks for something else)
             before = q.tokens[i - 1] if i else ""
-            asks_which = any(t in which for t in q.tokens[max(0, i - 4):i])
             if x.isdigit() and q.tokens[i + 1].endswith("s") and before in ("los", "las", "que", "the", "which", "son") \
-                    and (asks_which or before == "que"):
+                    and (before == "que" or any(t in which for t in q.tokens[max(0, i - 4):i])):
                 return f"{words.get(x, x)} {q.tokens[i + 1][:5]}"
         return None
 
@@ -243,9 +243,8 @@ class SentenceFinder:
         i = self._subject_at.get(found.ref)
         title = self.subjects.texts[i] if i is not None else None
         identity: set[str] = set()
-        if title is not None:
-            head = fold_simple(title.text).split()  # the record's own title: what found it
-            identity = set(self.sentences.terms(head))
+        if title is not None:  # the record's own title: what found it
+            identity = set(self._title_terms(i))
         for ref in self._topic_refs(q):  # the nickname that found it, not another record's
             if within(found.ref, ref):
                 for words in self.k.lexicon.topics.get(ref, ()):
@@ -270,6 +269,17 @@ class SentenceFinder:
                                                               frozenset(q.content)) and self._names_actors(q, texts[j]):
                     return texts[j], coverage
         return None
+
+    def _title_terms(self, i: int) -> frozenset[str]:
+        """The sentence terms of subject i's title: a pure function of the knowledge base, worked
+        out the first time that record is found (at most once per record)."""
+        cache = getattr(self, "_title_terms_of", None)
+        if cache is None:
+            cache = self._title_terms_of = {}
+        terms = cache.get(i)
+        if terms is None:
+            terms = cache[i] = frozenset(self.sentences.terms(_folded(self.subjects.texts[i].text).split()))
+        return terms
 
     @staticmethod
     def _title_of_actor(q: Query) -> bool:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models.bot_state import BotState
 
 USER, CHAT = "user", "chat"
@@ -29,7 +28,7 @@ def load(session: Session, scope: str) -> dict[str, tuple[bytes, dt.datetime]]:
 
 def save(session: Session, scope: str, key: str, data: bytes) -> None:
     """Insert or overwrite one row."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     stmt = insert(BotState).values(scope=scope, key=key, data=data, updated_at=dt.datetime.now(dt.UTC))
     session.execute(stmt.on_conflict_do_update(
         index_elements=["scope", "key"], set_={"data": stmt.excluded.data, "updated_at": stmt.excluded.updated_at}))

@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Mapping
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models.preferences import Preference
 
 LOCALES = ("es", "en")
@@ -28,7 +27,7 @@ def choose_locales(session: Session, choices: Mapping[int, str]) -> int:
             for user, locale in choices.items() if locale in LOCALES]
     if not rows:
         return 0
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     for start in range(0, len(rows), 1000):
         stmt = insert(Preference).values(rows[start:start + 1000])
         stmt = stmt.on_conflict_do_update(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -14,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import storage.models
-from storage.db import Database
+from storage.db import HEAD_REVISION, Database
 from storage.models.base import Base
 from tests.conftest import fresh_database
 
@@ -39,6 +41,21 @@ def test_an_empty_database_migrated_to_head_has_exactly_the_models_schema(tmp_pa
             assert database.current_revision() == head
         finally:
             database.dispose()
+
+
+def test_head_revision_is_alembics_head_and_a_restart_does_not_import_alembic(tmp_path: Path) -> None:
+    with fresh_database("hitobot_schema_restart", tmp_path) as url:
+        database = Database(url)
+        try:
+            database.upgrade()
+            assert ScriptDirectory.from_config(database.alembic_config()).get_current_head() == HEAD_REVISION
+        finally:
+            database.dispose()
+        probe = ("import sys; from storage.db import Database; d = Database(sys.argv[1]); d.upgrade(); "
+                 "d.dispose(); print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+        out = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parents[2])
+        assert out.stdout.strip() == "[]"
 
 
 def test_a_half_migrated_database_is_upgraded_to_head(tmp_path: Path) -> None:
