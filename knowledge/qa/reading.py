@@ -444,8 +444,8 @@ _ASKING = frozenset({"que", "cual", "cuales", "quien", "quienes", "cuando", "don
 def _names_record(tokens: tuple[str, ...], start: int) -> bool:
     """The words at `start` follow "el hito de", "the milestone on", "el compromiso sobre la": they
     name the record by its subject."""
-    for k in range(start - 1, max(0, start - 5), -1):  # "el hito de portales de transparencia": a few words back
-        if tokens[k] in _ASKING or tokens[k].isdigit():
+    for k in range(start - 1, max(0, start - 9), -1):  # "el hito de portales de transparencia": a few words back
+        if tokens[k] in _ASKING or (tokens[k].isdigit() and k and ref_kind(tokens[k - 1], tokens[k])):
             return False  # "el hito 2, quién lo lleva y cuál es su presupuesto": a question starts between
         if tokens[k] in _OF and ref_kind(tokens[k - 1], "") in ("hito", "commitment", "activity"):
             return k == start - 1 or not tokens[k - 1].endswith("s")  # (not "los hitos del ISP … atrasados")

@@ -1569,3 +1569,21 @@ def test_where_on_a_website_a_hito_is_published_is_its_means_of_verification(mak
         verification="Censo colocado en la página web del ISP, botón de Datos Abiertos")]
     text = Knowledge(data).ask(question).text
     assert "botón de Datos Abiertos" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "el hito d los informes cada 6 meses sobre la plata de los faros quien lo hace",
+    "quien lleva el hito de los reportes trimestrales del presupuesto de faros",
+    "who runs the milestone on the reports every 6 months about the budget of the lighthouses",
+])
+def test_a_long_description_after_el_hito_de_names_the_hito_even_with_a_count_in_it(core, question):
+    assert "budget" not in reader(core).read(question).asks
+
+
+@pytest.mark.parametrize("question", [
+    "q se busca con el censo de queserias",
+    "el censo de queserias que pretende",
+    "what does the censo de queserias seek to change",
+])
+def test_what_a_record_seeks_is_what_it_should_deliver(core, question):
+    assert "results" in reader(core).read(question).asks
