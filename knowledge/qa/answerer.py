@@ -228,8 +228,9 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if not (q.content or q.asks or q.named or q.commitment or q.hito or q.activity or q.plan or q.actors
                 or q.acronyms):
             return self.k._invalid(w)
-        if q.hito is not None and q.commitment is None and not q.plan:
-            having = [c.number for p in self.k.plans() for c in p.commitments if any(h.number == q.hito for h in c.hitos)]
+        if q.hito is not None and q.commitment is None:
+            having = [c.number for p in self.k.plans() for c in p.commitments if any(h.number == q.hito for h in c.hitos)
+                      and (not q.plan or p.number == q.plan)]  # "el hito 7 del 4to plan": its one commitment with one
             if len(having) == 1:  # "el hito 7": only one commitment has a seventh
                 q = Query(**{**q.__dict__, "commitment": having[0]})
         if q.hito is None and q.commitment is None and "activity" in q.plural and "hito" in q.named \

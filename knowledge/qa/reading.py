@@ -415,8 +415,10 @@ class Reader:
                         k = i + (2 if t[i + 1].isdigit() else 3)
                         rest = t[k:k + 3]
                         if rest[:1] in (("del",), ("de",), ("of",)) and len(rest) > 1:
-                            nxt = rest[1] if rest[1] != "el" else (rest[2] if len(rest) > 2 else "")
-                            if nxt.isdigit() and len(nxt) <= 2:
+                            at = k + (1 if rest[1] != "el" else 2)
+                            nxt = t[at] if at < len(t) else ""
+                            if nxt.isdigit() and len(nxt) <= 2 and ref_kind(t[at + 1] if at + 1 < len(t) else "",
+                                                                           "") != "plan":  # not "del 4to plan"
                                 q.commitment = int(nxt)
             elif w in MONTHS:
                 year = next((int(x) for x in t[i + 1:i + 3] if x.isdigit() and len(x) == 4), None)

@@ -1587,3 +1587,14 @@ def test_a_long_description_after_el_hito_de_names_the_hito_even_with_a_count_in
 ])
 def test_what_a_record_seeks_is_what_it_should_deliver(core, question):
     assert "results" in reader(core).read(question).asks
+
+
+@pytest.mark.parametrize("question", [
+    "de q se trata el hito 1 del 8vo plan",
+    "el hito 1 del octavo plan q es",
+    "what is milestone 1 of the 8th plan about",
+])
+def test_a_hito_of_a_named_plan_is_found_in_that_plans_only_commitment_that_has_it(core, question):
+    text = core.ask(question).text  # SYNTHETIC: the 8th plan's one commitment (20) has a first hito
+    assert "Rutas de bibliotecas rodantes" in text, text
+    assert reader(core).read(question).commitment is None  # "del 8vo plan" names the plan, not commitment 8
