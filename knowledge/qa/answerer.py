@@ -686,14 +686,18 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 lines.append(self._quote(sentence[0], w, q))
             else:
                 lines += [pieces.responsible(k, loc, w, q) or "", pieces.dates("dates")(k, loc, w, q) or ""]
-        if loc.hito is not None and loc.activity is None and set(asks) & {"dates", "start", "end"}:
+        if loc.hito is not None and loc.activity is None and (set(asks) & {"dates", "start", "end"} or q.answer_type == "date"):
             # "quién lleva el hito 2 y cuándo se reciben los POA": the date of the activity the words name
             rest = stem_set(" ".join(q.content)) - stem_set(loc.hito.text)
-            act = max(loc.hito.activities, key=lambda a: (len(rest & stem_set(a.text)), -len(a.text)), default=None)
-            if act is None or len(rest & stem_set(act.text)) < 2:
+
+            def said(a) -> frozenset[str]:  # an activity's words, and its product's ("la mesa técnica que se conformó")
+                return stem_set(f"{a.text} {a.product or ''}")
+
+            act = max(loc.hito.activities, key=lambda a: (len(rest & said(a)), -len(a.text)), default=None)
+            if act is None or len(rest & said(act)) < 2:
                 # "cuándo se divulga la guía" of "Elaboración y divulgación de la guía": the activity named whole
                 act = next((a for a in loc.hito.activities if self._named_whole(a.text, q)), act)
-            if act is not None and (len(rest & stem_set(act.text)) >= 2 or self._named_whole(act.text, q)) \
+            if act is not None and (len(rest & said(act)) >= 2 or self._named_whole(act.text, q)) \
                     and (act.start or act.end):
                 lines.append(w._("Actividad {n} ({text}): {period}.", n=act.number, text=shorten(act.text, 80),
                                  period=w.period(act.start, act.end, act.period_text)))

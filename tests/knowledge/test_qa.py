@@ -1598,3 +1598,18 @@ def test_a_hito_of_a_named_plan_is_found_in_that_plans_only_commitment_that_has_
     text = core.ask(question).text  # SYNTHETIC: the 8th plan's one commitment (20) has a first hito
     assert "Rutas de bibliotecas rodantes" in text, text
     assert reader(core).read(question).commitment is None  # "del 8vo plan" names the plan, not commitment 8
+
+
+@pytest.mark.parametrize(("question", "when"), [
+    ("q comite se conformo para el censo de queserias y en q mes", "junio de 2030"),
+    ("el censo de queserias, cuando se aprueba la boleta", "agosto de 2030"),
+    ("en que mes se conformo el comite censal para dar cumplimiento al censo de queserias", "junio de 2030"),
+])
+def test_the_date_of_the_activity_a_question_names_by_its_product_or_verb(make_synthetic_data, question, when):
+    data = make_synthetic_data()  # SYNTHETIC: the census's activities, one named by its product
+    data.plans[0].commitments[1].hitos[0].activities = [
+        Activity(number=1, text="Diseño de la boleta censal", start="2030-06", end="2030-06", source=SRC,
+                 product="Conformación del comité censal de queserías"),
+        Activity(number=2, text="Aprobación de la boleta por las cooperativas", start="2030-08", end="2030-08", source=SRC)]
+    text = Knowledge(data).ask(question).text
+    assert when in text and "Estado" not in text, text
