@@ -30,7 +30,7 @@ from knowledge.qa.reading import TOPICAL_ASKS, Query, Reader
 from knowledge.qa.records import build_rankers
 from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
 from knowledge.qa.retrieval import stem_set
-from knowledge.qa.sentences import ACCEPT_SENTENCE, SentenceFinder
+from knowledge.qa.sentences import ACCEPT_SENTENCE, SentenceFinder, questions_in
 from knowledge.qa.values import _folded, holds_type, sentence_holds, titled_name
 from knowledge.refs import (
     acronym_ref,
@@ -68,11 +68,9 @@ _CLAUSES = re.compile(r"[?¿;]|,?\s+(?:y|and)\s+")  # the parts of a question th
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:cu[aá]l|qu[eé]|which|what)\s+"
                        r"(?:(?:es|son|is|are)\s+)?)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
                        r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)  # "… y la de B", "… y cuál es el de B"
-# where a second question starts: "…, y entre qué meses …", "… and in what year …", "…? ¿quién …"
-_NEXT_QUESTION = re.compile(
-    r"(?:[?;]\s*¿?|,?\s+(?:y|e|and)\s+¿?)(?=(?:(?:en|entre|a|de|d|desde|hasta|para|con|por|in|at|on|by|from|to|for|since|until)\s+)?"
-    r"(?:qu[eé]|q|k|cu[aá]l(?:es)?|cu[aá]ndo|qui[eé]n(?:es)?|d[oó]nde|cu[aá]nt[oa]s?|c[oó]mo|what|which|when|who|whom|where|how)\b)",
-    re.IGNORECASE)
+_A_MONTH_OR_YEAR = re.compile(r"\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+                              r"noviembre|diciembre|(?:19|20)\d{2})\b")
+_HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
 def _plan_marks(n: int) -> tuple[str, ...]:
@@ -88,23 +86,19 @@ def _names_a_plan(text: str, marks: tuple[str, ...]) -> bool:
     return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
 
 
+def _quoted_in(line: str, told: str) -> bool:
+    """Whether a quoting line («…») quotes only what `told` already quotes (a window of the same sentence)."""
+    inner = re.search(r"[«“\"](.+)[»”\"]\s*$", line)
+    pieces = [p.strip() for p in inner[1].split("…") if len(p.strip()) > 20] if inner else []
+    return bool(pieces) and all(p in told for p in pieces)
+
+
 def _body_and_cites(text: str) -> tuple[list[str], list[str]]:
     """An answer's paragraphs, and its closing source line apart (so two answers share one)."""
     paras = text.split("\n\n")
     if len(paras) > 1 and paras[-1].startswith(("Fuente:", "Source:", "Fuentes:", "Sources:")):
         return paras[:-1], paras[-1:]
     return paras, []
-
-
-def _questions_in(text: str) -> list[str]:
-    """The questions one message asks, each one whole enough to read alone (at least two words)."""
-    parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
-    return [p for p in parts if len(p.split()) >= 2]
-
-
-_A_MONTH_OR_YEAR = re.compile(r"\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
-                              r"noviembre|diciembre|(?:19|20)\d{2})\b")
-_HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
 class QuestionAnswerer(Resolver, SentenceFinder):
@@ -129,7 +123,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
     def ask(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
         answer = self._ask_whole(text, locale, previous)
         refused = answer.facts.get("refused") == "nothing matched" or "missing" in answer.facts  # (a detail not given)
-        parts = _questions_in(text)
+        parts = questions_in(text)
         if refused and len(parts) >= 2:
             return self._each_part(parts, answer, locale, previous)
         if answer.kind == "answer" and len(parts) >= 2:
@@ -180,8 +174,10 @@ class QuestionAnswerer(Resolver, SentenceFinder):
                 extra, their_cites = extra[:1], []
             elif not self._same_subject(answer, cites, more, their_cites):
                 continue  # (a part read alone that lands elsewhere answers another question)
-            lines = set("\n".join(body).split("\n"))
-            new = [kept for x in extra if (kept := "\n".join(y for y in x.split("\n") if y not in lines))]
+            told = "\n".join(body)
+            lines = set(told.split("\n"))
+            new = [kept for x in extra if (kept := "\n".join(y for y in x.split("\n")
+                                                            if y not in lines and not _quoted_in(y, told)))]
             if new:
                 body += new
                 cites += [c for c in their_cites if c not in cites]

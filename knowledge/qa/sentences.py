@@ -58,6 +58,19 @@ def around(text: str, asked: frozenset[str], width: int, value: re.Pattern | Non
     return shorten(flat[best:], width) if best == 0 else "…" + shorten(flat[best:], width - 1)
 
 
+# where a second question starts: "…, y entre qué meses …", "… and in what year …", "…? ¿quién …"
+_NEXT_QUESTION = re.compile(
+    r"(?:[?;]\s*¿?|,?\s+(?:y|e|and)\s+¿?)(?=(?:(?:en|entre|a|de|d|desde|hasta|para|con|por|in|at|on|by|from|to|for|since|until)\s+)?"
+    r"(?:qu[eé]|q|k|cu[aá]l(?:es)?|cu[aá]ndo|qui[eé]n(?:es)?|d[oó]nde|cu[aá]nt[oa]s?|c[oó]mo|what|which|when|who|whom|where|how)\b)",
+    re.IGNORECASE)
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions one message asks, each one whole enough to read alone (at least two words)."""
+    parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
+    return [p for p in parts if len(p.split()) >= 2]
+
+
 ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
 # asks whose own words a quoted sentence must hold ("países", "componentes", "lecciones", "transparencia")
 _NAMED_ASKS = ("countries", "components", "pilots", "lessons", "transparency", "accountability", "solution",
@@ -300,8 +313,9 @@ class SentenceFinder:
     def _quote(self, t, w: Writer, q: Query | None = None) -> str:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
         value = {"date": _YEAR_OR_DATE, "number": _A_NUMBER}.get(q.answer_type) if q is not None else None
-        shown = enumerated(text, 420) or (around(text, stem_set(" ".join(q.content)), 420, value) if q is not None
-                                          else shorten(text, 420))
+        width = 640 if q is not None and len(questions_in(q.original)) >= 2 else 420  # two questions: more room
+        shown = enumerated(text, width) or (around(text, stem_set(" ".join(q.content)), width, value) if q is not None
+                                            else shorten(text, width))
         return w._("Según la fuente: «{text}»", text=shown)
 
     @staticmethod

@@ -1613,3 +1613,20 @@ def test_the_date_of_the_activity_a_question_names_by_its_product_or_verb(make_s
         Activity(number=2, text="Aprobación de la boleta por las cooperativas", start="2030-08", end="2030-08", source=SRC)]
     text = Knowledge(data).ask(question).text
     assert when in text and "Estado" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuando se relanzo la red de faros y que iniciativa se presento al cierre d la jornada",
+    "¿En qué mes se relanzó la Red de Faros y cómo se llama la iniciativa del comisionado Luz Marina?",
+    "when was the red de faros relaunched and which iniciativa was presented at the cierre de la jornada",
+])
+def test_two_questions_on_one_long_sentence_quote_enough_of_it_for_both(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: one long sentence, the second answer near its end
+    data.plans[0].facts.append(PlanFact(topic="relaunch", source=SRC, text=(
+        "En abril de 2031 se relanzó la Red de Faros con la presencia de alcaldes, guardafaros, cofradías de "
+        "pescadores, comités de vecinos de las cinco bahías, representantes de las cooperativas de queseros "
+        "artesanales y de las oficinas municipales de turismo, cultura y ambiente, quienes revisaron juntos el "
+        "estado de cada torre, de cada linterna y de cada muelle del litoral sintético, y al cierre de la jornada el "
+        "comisionado Luz Marina Ficticia presentó la iniciativa “Faros para Todas las Bahías”.")))
+    text = Knowledge(data).ask(question).text
+    assert "2031" in text and "Faros para Todas las Bahías" in text, text
