@@ -267,6 +267,10 @@ class Aggregator:
     def _full_names(self, printed) -> list[str]:
         return [self.k.actors.display(n) for n in printed if not n.startswith("~")]
 
+    def _named(self, c) -> str:
+        """A commitment as a list line names it: its short title and who leads it ("Migración irregular; CONAMIGUA")."""
+        return "; ".join(x for x in (c.short_title or shorten(c.title, 50), ", ".join(self._short_names(c.responsible))) if x)
+
     def _short_names(self, printed) -> list[str]:
         out = []
         for name in printed:
@@ -321,7 +325,7 @@ class Aggregator:
         for p, c, numbers in by.values():
             plan = "" if p.current else w._(" ({n}º plan)", n=p.number)
             lines.append(w._("- Compromiso {c}{plan} ({name}): hitos {numbers}", c=c.number, plan=plan,
-                             name=c.short_title or shorten(c.title, 50), numbers=", ".join(map(str, numbers))))
+                             name=self._named(c), numbers=", ".join(map(str, numbers))))
         head = w.n_("{n} compromiso:", "{n} compromisos:", len(by))
         text = paragraphs(head + "\n" + "\n".join(lines), self._source(w, rows))
         return make_answer(text, w.locale, refs=[commitment_ref(p.key, c.number) for p, c, _n in by.values()],
@@ -365,8 +369,7 @@ class Aggregator:
         else:
             counts = [(p, c, None, len(c.hitos)) for p, c in cs]
             counts.sort(key=lambda x: -x[3])
-            lines = [w._("- Compromiso {c} ({name}): {n} hitos", c=c.number, n=n, name="; ".join(  # who leads it too
-                         [c.short_title or shorten(c.title, 50), ", ".join(self._short_names(c.responsible))]).rstrip("; "))
+            lines = [w._("- Compromiso {c} ({name}): {n} hitos", c=c.number, n=n, name=self._named(c))
                      for _p, c, _h, n in counts]
             total = sum(x[3] for x in counts)
             head = w._("{n} compromisos y {total} hitos en total; hitos por compromiso, de más a menos:",

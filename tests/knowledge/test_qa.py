@@ -1630,3 +1630,13 @@ def test_two_questions_on_one_long_sentence_quote_enough_of_it_for_both(make_syn
         "comisionado Luz Marina Ficticia presentó la iniciativa “Faros para Todas las Bahías”.")))
     text = Knowledge(data).ask(question).text
     assert "2031" in text and "Faros para Todas las Bahías" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "en q compromisos aparece la REFIVE",
+    "que compromisos apoya la Red Ficticia de Vecinos",
+    "in which commitments does REFIVE take part",
+])
+def test_a_list_of_commitments_names_who_leads_each(core, question):
+    text = core.ask(question).text  # SYNTHETIC: REFIVE supports c1h1, of commitment 1, which the OFI leads
+    assert "OFI" in text, text
