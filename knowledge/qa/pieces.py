@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from knowledge.compose import Writer, shorten
+from knowledge.normalize import fold_simple
 from knowledge.qa.retrieval import stem_set
 from knowledge.refs import commitment_ref, parse_ref, within
 
@@ -226,6 +227,16 @@ def activities(k, found, w: Writer, q) -> str | None:
     return w.n_("{n} actividad:", "{n} actividades:", len(acts)) + "\n" + "\n".join(lines)
 
 
+_FIRST = frozenset({"primer", "primero", "primera", "antes", "first", "earliest", "earlier", "sooner"})
+_LAST = frozenset({"ultimo", "ultima", "last", "latest", "later"})
+
+
+def order_asked(q) -> str | None:
+    """"cuál empieza primero" -> "first"; "which ends last" -> "last"; else None."""
+    words = set(fold_simple(q.original).split())  # (the tokens have "primero" as 1 already)
+    return "first" if words & _FIRST else "last" if words & _LAST else None
+
+
 def hitos(k, found, w: Writer, q) -> str | None:
     c = found.commitment
     if not c.hitos:
@@ -234,8 +245,20 @@ def hitos(k, found, w: Writer, q) -> str | None:
     width = 240 if set(q.tokens) & {"cada", "each", "trata", "tratan", "consiste", "consisten"} else 90
     if q.asks_any("dates", "start", "end"):  # "cuándo empieza cada hito": each one's dates
         part = date_part(q)
+        shown = list(c.hitos)
+        order = order_asked(q)
+        if order:  # "cuál empieza primero", "which ends last": earliest (or latest) first
+            def when(x) -> tuple[int, int, int]:
+                d = x.end if part == "end" else x.start
+                return (d.year, d.month or 0, d.day or 0) if d is not None else (9999, 0, 0)
+            shown.sort(key=when, reverse=order == "last")
+            top = shown[0]
+            lead = (w._("El primero: hito {n} ({date}).", n=top.number, date=date_of(top, part, w)) if order == "first"
+                    else w._("El último: hito {n} ({date}).", n=top.number, date=date_of(top, part, w)))
+            return lead + "\n" + w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
+                w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) + " — " + date_of(x, part, w) for x in shown)
         return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
-            w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) + " — " + date_of(x, part, w) for x in c.hitos)
+            w._("{n}. {text}", n=x.number, text=shorten(x.text, 90)) + " — " + date_of(x, part, w) for x in shown)
     return w.n_("Tiene {n} hito:", "Tiene {n} hitos:", len(c.hitos)) + "\n" + "\n".join(
         w._("{n}. {text}", n=x.number, text=shorten(x.text, width)) for x in c.hitos)
 

@@ -35,6 +35,9 @@ _REF_WORDS = {
     "activity": ("actividad", "actividades", "activity", "activities"),
     "plan": ("plan", "pan", "planes"),
 }
+# "el primer hito en iniciar", "the first milestone to end": an order asked, not hito 1
+_FIRST_TO = re.compile(r"\b(?:primer|primero|first)\b.*\b(?:en|to)\s+(?:iniciar|empezar|arrancar|comenzar|terminar|"
+                       r"finalizar|acabar|start|begin|end|finish)")
 _ORDINAL_ONE = re.compile(r"\b(1er|1ro|1ero|1ra|1era|primer|primero|primera|1st|first|1o|1a)\b")
 # "qué publica en su página web", "lo que sale en el sitio web": where something is, not what is asked
 _WHERE_SOMETHING_IS = re.compile(r"\b(?:en|in|on|parte de|part of|seccion de|section of)(?: (?:que|cual|which|what))?"
@@ -379,7 +382,7 @@ class Reader:
     def _refs(self, q: Query, used: set[int], folded: str) -> None:
         t = q.tokens
         # "el primer hito" is hito 1; "una institución", "one milestone" are not (folded: fold(q.original))
-        q.ordinal_one = bool(_ORDINAL_ONE.search(folded))
+        q.ordinal_one = bool(_ORDINAL_ONE.search(folded)) and not _FIRST_TO.search(folded)
         for i, w in enumerate(t):
             kind = ref_kind(w, t[i + 1] if i + 1 < len(t) else "")
             if kind is not None:

@@ -1640,3 +1640,17 @@ def test_two_questions_on_one_long_sentence_quote_enough_of_it_for_both(make_syn
 def test_a_list_of_commitments_names_who_leads_each(core, question):
     text = core.ask(question).text  # SYNTHETIC: REFIVE supports c1h1, of commitment 1, which the OFI leads
     assert "OFI" in text, text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("cual hito del compromiso 1 empieza primero", "hito 2"),
+    ("el primer hito del compromiso 1 en empezar y en q fecha", "hito 2"),
+    ("which milestone of commitment 2 ends last", "milestone 2"),
+])
+def test_which_hito_starts_first_or_ends_last_lists_them_in_that_order(make_synthetic_data, question, lead):
+    from knowledge.schema import PartialDate
+    data = make_synthetic_data()  # SYNTHETIC: c1's second hito starts before its first; c2's second ends last
+    data.plans[0].commitments[0].hitos[1].start = PartialDate.parse("2030-01")
+    text = Knowledge(data).ask(question).text
+    first_line = next(x for x in text.splitlines() if x.startswith(("El primero", "El último", "The first", "The last")))
+    assert lead in first_line, text
