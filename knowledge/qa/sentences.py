@@ -148,7 +148,9 @@ class SentenceFinder:
         answer_type = q.answer_type
         if "person" in q.asks:
             answer_type = "name"
-        elif q.asks_any("budget", "count", "contact"):
+        elif q.asks_any("budget"):
+            answer_type = "money"
+        elif q.asks_any("count", "contact"):
             answer_type = "number"
         head = next(iter(self.sentences.terms([q.head])), None) if q.head else None
         best, best_key = None, None
@@ -270,7 +272,9 @@ class SentenceFinder:
                    if not (texts[j].ref == found.ref and texts[j].field == "text")}
         if not allowed:
             return None
-        answer_type = "name" if "person" in q.asks else ("number" if q.asks_any("budget", "count", "contact") else q.answer_type)
+        answer_type = "name" if "person" in q.asks else "money" if q.asks_any("budget") else (
+            "number" if q.asks_any("count", "contact") else q.answer_type)
+        years = [str(y) for y in q.years] if answer_type in ("number", "money") else []  # "cuántos en 2025": that year
         restated = self._named_count(q)
         # the hito's own sentences (its activities, products) first, then the rest of its commitment
         own = {j for j in allowed if within(texts[j].ref, found.ref)} if found.ref != scope else set()
@@ -278,6 +282,8 @@ class SentenceFinder:
             for _bm25, coverage, j in self.sentences.rank(terms, pool, limit=10):
                 if restated and not self._lists(texts[j].text, restated):
                     continue  # "cuáles son las 27 municipalidades": the list, not the count again
+                if years and not any(y in texts[j].text for y in years):
+                    continue
                 if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target,
                                                               frozenset(q.content)) and self._names_actors(q, texts[j]):
                     return texts[j], coverage

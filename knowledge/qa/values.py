@@ -68,6 +68,10 @@ def _names(text: str) -> tuple[frozenset[str], ...]:
 def sentence_holds(sentence, answer_type: str) -> bool:
     return sentence is not None and holds_type(sentence[0].text, answer_type)
 
+_MONEY = re.compile(r"(?:\bQ\.?\s?\d|\bquetzal|US\$|\$\s?\d|\bUSD\b|\bEUR\b|€|d[oó]lares|\beuros?\b|millones de)",
+                    re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=32_768)  # a pure function of its arguments; the same sentences are checked again and again
 def holds_type(text: str, answer_type: str | None, target: str | None = None, asked: frozenset = frozenset()) -> bool:
     """Whether a sentence holds a value of the kind asked for (a count of the thing counted,
@@ -87,6 +91,8 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
             return any((w.isdigit() or w in _NUMBER_WORDS) and counts_it(i)
                        and (i == 0 or words[i - 1] not in _IDENTIFIERS) for i, w in enumerate(words))
         return bool(_NUMBER.search(undated)) or bool(_NUMBER_WORDS_SET.intersection(folded.split()))
+    if answer_type == "money":  # "cuánto presupuesto": an amount of money, not the article number beside it
+        return bool(_MONEY.search(text))
     if answer_type == "date":
         folded = _folded(text)
         return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)

@@ -1654,3 +1654,32 @@ def test_which_hito_starts_first_or_ends_last_lists_them_in_that_order(make_synt
     text = Knowledge(data).ask(question).text
     first_line = next(x for x in text.splitlines() if x.startswith(("El primero", "El último", "The first", "The last")))
     assert lead in first_line, text
+
+
+def _travellers(make_synthetic_data):
+    data = make_synthetic_data()  # SYNTHETIC: commitment 1's text has an article number and figures by year
+    data.plans[0].commitments[0].description = (
+        "Según el Artículo 12 de la Ley Ficticia de Faros, la OFI coordina el mantenimiento de las torres. "
+        "En 2030 viajaron 40 guardafaros al curso de linternas y en 2031 fueron 85 guardafaros.")
+    return Knowledge(data)
+
+
+@pytest.mark.parametrize("question", [
+    "cuanto presupuesto tiene asignado el compromiso de mantenimiento de faros",
+    "q monto se le asigno al compromiso de faros costeros d la OFI",
+    "how much budget does the mantenimiento de faros commitment have",
+])
+def test_a_budget_asked_is_an_amount_of_money_not_any_number(make_synthetic_data, question):
+    answer = _travellers(make_synthetic_data).ask(question)
+    assert "Artículo 12" not in answer.text and ("no dicen el monto" in answer.text or "amount" in answer.text), answer.text
+
+
+@pytest.mark.parametrize(("question", "year"), [
+    ("cuantos guardafaros viajaron al curso de linternas en 2032", "2032"),
+    ("en 2029 cuantos guardafaros viajaron al curso", "2029"),
+    ("how many guardafaros travelled to the curso de linternas in 2033", "2033"),
+])
+def test_a_count_for_a_year_the_sources_do_not_give_is_not_another_years(make_synthetic_data, question, year):
+    text = _travellers(make_synthetic_data).ask(question).text
+    assert "40 guardafaros" not in text and "85 guardafaros" not in text, text
+    assert "2031" in _travellers(make_synthetic_data).ask(question.replace(year, "2031")).text
