@@ -152,6 +152,9 @@ class CueTable:
         if known is None:
             known = tuple((name, cue) for name, cue in self.by_letter.get(word[:1], ())
                           if _first_word_matches(word, cue.words[0], self.tolerant))
+            # a word that is a cue's own word means that cue before one it is a typo of
+            # ("finalidad" is the aim, not "finaliz*" mistyped)
+            known = tuple(sorted(known, key=lambda nc: not _first_word_matches(word, nc[1].words[0], False)))
             if len(self._starting) >= 20_000:
                 self._starting.clear()
             self._starting[word] = known

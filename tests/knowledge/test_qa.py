@@ -1683,3 +1683,13 @@ def test_a_count_for_a_year_the_sources_do_not_give_is_not_another_years(make_sy
     text = _travellers(make_synthetic_data).ask(question).text
     assert "40 guardafaros" not in text and "85 guardafaros" not in text, text
     assert "2031" in _travellers(make_synthetic_data).ask(question.replace(year, "2031")).text
+
+
+@pytest.mark.parametrize(("question", "ask"), [
+    ("cual es la finalidad del compromiso 1", "about"),
+    ("la finalidad del censo de queserias cual es", "about"),
+    ("quien es el resposable del hito 2 del compromiso 1", "responsible"),  # a typo of a cue still reads as it
+])
+def test_a_word_that_is_a_cue_means_that_cue_before_one_it_is_a_typo_of(core, question, ask):
+    asks = reader(core).read(question).asks
+    assert ask in asks and "end" not in asks, asks
