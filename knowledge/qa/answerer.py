@@ -136,6 +136,8 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         words ("qué acuerdo hizo obligatorio el registro"), under half of them."""
         if "person" in part.asks or part.answer_type in ("person", "name"):
             return not titled_name(text)
+        if part.years and part.answer_type == "number" and not any(str(y) in text for y in part.years):
+            return True  # "¿cuántos en 2019 y cuántos en 2023?": a figure of each year asked
         if part.answer_type in ("date", "number"):
             return not holds_type(text, part.answer_type)
         own = stem_set(" ".join(x for x in part.content if x not in part.cue_words))
@@ -154,7 +156,7 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         said = stem_set(told)
         reads = [self.reader.read(p) for p in parts[:3]]
         open_parts = [(p, r) for p, r in zip(parts, reads, strict=False) if self._part_unanswered(r, said, told)
-                      and not (record is not None and record.is_record and r.asks
+                      and not (record is not None and record.is_record and r.asks and "count" not in r.asks
                                and all(a in pieces.PIECES for a in r.asks))]  # (a record's answer has a piece per ask)
         if not open_parts or len(open_parts) == len(reads):
             return answer  # (every part looks unanswered: the answer says it in other words)

@@ -452,6 +452,8 @@ _ASKING = frozenset({"que", "cual", "cuales", "quien", "quienes", "cuando", "don
 def _names_record(tokens: tuple[str, ...], start: int) -> bool:
     """The words at `start` follow "el hito de", "the milestone on", "el compromiso sobre la": they
     name the record by its subject."""
+    if tokens[start] in _ASKING:
+        return False  # "… de transparencia, qué apoyo da la SENACYT": the cue itself asks
     for k in range(start - 1, max(0, start - 9), -1):  # "el hito de portales de transparencia": a few words back
         if tokens[k] in _ASKING or (tokens[k].isdigit() and k and ref_kind(tokens[k - 1], tokens[k])):
             return False  # "el hito 2, quién lo lleva y cuál es su presupuesto": a question starts between

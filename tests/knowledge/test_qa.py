@@ -1693,3 +1693,27 @@ def test_a_count_for_a_year_the_sources_do_not_give_is_not_another_years(make_sy
 def test_a_word_that_is_a_cue_means_that_cue_before_one_it_is_a_typo_of(core, question, ask):
     asks = reader(core).read(question).asks
     assert ask in asks and "end" not in asks, asks
+
+
+@pytest.mark.parametrize("question", [
+    "cuantos guardafaros viajaron al curso en 2030 y cuantos en 2031",
+    "¿Cuántos guardafaros fueron al curso de linternas en 2031 y cuántos en 2030?",
+    "how many guardafaros travelled to the curso in 2030 and how many in 2031",
+])
+def test_a_figure_for_each_year_asked_comes_from_each_years_sentence(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: each year's figure in its own sentence of commitment 1
+    data.plans[0].commitments[0].description = (
+        "Faros costeros en buen estado. En 2030 viajaron 40 guardafaros al curso de linternas de Puerto Ficticio. "
+        "Las cofradías de pescadores acompañaron la revisión de cada torre y de cada muelle del litoral sintético. "
+        "Para 2031 el número de guardafaros que viajaron al curso de linternas subió a 85.")
+    text = Knowledge(data).ask(question).text
+    assert "40 guardafaros" in text and "85" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "en el hito del inventario de faros q apoyo da el ISP",
+    "el hito d inventario publico de faros, que apoyo brinda la Red Ficticia de Vecinos",
+    "en el hito de inventario de faros que aporta el ISP",
+])
+def test_a_cue_that_starts_with_a_question_word_asks_even_after_el_hito_de(core, question):
+    assert "role" in reader(core).read(question).asks
