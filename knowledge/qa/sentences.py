@@ -320,6 +320,13 @@ class SentenceFinder:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
         value = {"date": _YEAR_OR_DATE, "number": _A_NUMBER}.get(q.answer_type) if q is not None else None
         width = 640 if q is not None and len(questions_in(q.original)) >= 2 else 420  # two questions: more room
+        restated = self._named_count(q) if q is not None else None
+        at = _folded(text).find(restated) if restated else -1
+        if at > 0 and len(text) > width:  # "cuáles son los 3 pilares": from the words that count them
+            flat = " ".join(text.split())
+            start = max(0, _folded(flat).find(restated) - 60)
+            start = flat.find(" ", start) + 1 if start else 0
+            return w._("Según la fuente: «{text}»", text="…" + shorten(flat[start:], width - 1))
         shown = enumerated(text, width) or (around(text, stem_set(" ".join(q.content)), width, value) if q is not None
                                             else shorten(text, width))
         return w._("Según la fuente: «{text}»", text=shown)

@@ -1717,3 +1717,21 @@ def test_a_figure_for_each_year_asked_comes_from_each_years_sentence(make_synthe
 ])
 def test_a_cue_that_starts_with_a_question_word_asks_even_after_el_hito_de(core, question):
     assert "role" in reader(core).read(question).asks
+
+
+@pytest.mark.parametrize("question", [
+    "cuales son los 3 principios de la red de faros",
+    "¿Cuáles son los tres principios en que se basa la Red de Faros?",
+    "which are the three principles of the red de faros",
+])
+def test_the_things_a_question_counts_are_quoted_from_where_the_sentence_lists_them(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: a long sentence whose list comes at its end
+    data.plans[0].facts.append(PlanFact(topic="network", source=SRC, text=(
+        "Durante la larga jornada de relanzamiento celebrada en el salón municipal de Puerto Ficticio, que reunió a "
+        "representantes de las cinco bahías, de los barrios altos y bajos y de las islas cercanas, "
+        "con alcaldes, guardafaros, cofradías de pescadores, "
+        "comités de vecinos de las cinco bahías, cooperativas de queseros artesanales y oficinas municipales de "
+        "turismo, cultura y ambiente, se recordó que la Red de Faros, creada para cuidar el litoral sintético y sus "
+        "muelles, se basa en tres principios esenciales: vigilancia mutua, paciencia y luz compartida.")))
+    text = Knowledge(data).ask(question).text
+    assert "vigilancia mutua" in text and "luz compartida" in text, text
