@@ -121,6 +121,13 @@ class QuestionAnswerer(Resolver, SentenceFinder):
     # --- entry point ------------------------------------------------------------------------
 
     def ask(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
+        unknown = self._unknown_names(text)
+        if unknown:  # "the IRM's final assessment": a body the sources never name
+            w = self.k.writer(locale or self.reader.read(text).locale)
+            said = w._("Mis fuentes no mencionan {names}.", names=", ".join(f"«{x}»" for x in unknown))
+            return make_answer(paragraphs(said, w._("Solo respondo con lo que está en los planes de Gobierno Abierto, el "
+                                                    "catálogo de cooperación y dos proyectos de cooperación.")),
+                               w.locale, kind="no_answer", confidence=0.0, facts={"refused": "unknown name"})
         answer = self._ask_whole(text, locale, previous)
         refused = answer.facts.get("refused") == "nothing matched" or "missing" in answer.facts  # (a detail not given)
         parts = questions_in(text)
@@ -129,6 +136,24 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if answer.kind == "answer" and len(parts) >= 2:
             return self._rest_of_parts(text, parts, answer, locale)
         return answer
+
+    def _unknown_names(self, text: str) -> list[str]:
+        """Acronyms a question names in capitals ("IRM", "OCDE") that no source text, institution or
+        acronym has (not a question typed all in capitals)."""
+        caps = re.findall(r"\b[A-Z]{3,8}\b", text)
+        shouted = re.findall(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b", text)
+        if not caps or len(shouted) * 3 > len(text.split()):
+            return []  # (a question typed in capitals)
+        known = self.k.actors.by_phrase
+        out = []
+        for word in dict.fromkeys(caps):
+            folded = fold_simple(word)
+            if folded in known or acronym_key(word) in self.k._acronyms or folded in self.reader.stop:
+                continue
+            stems = stem_set(folded)  # (the word itself, never a near one: "IRM" is not "firm")
+            if not any(x in self.sentences.postings or x in self.subjects.postings for x in stems):
+                out.append(word)
+        return out
 
     def _part_unanswered(self, part: Query, said: frozenset[str], text: str) -> bool:
         """Whether an answer leaves one question of the message unanswered: no value of the kind the

@@ -1735,3 +1735,15 @@ def test_the_things_a_question_counts_are_quoted_from_where_the_sentence_lists_t
         "muelles, se basa en tres principios esenciales: vigilancia mutua, paciencia y luz compartida.")))
     text = Knowledge(data).ask(question).text
     assert "vigilancia mutua" in text and "luz compartida" in text, text
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("que dice la OCDE del inventario de faros", "OCDE"),
+    ("cuanto aporta USAID al censo de queserias", "USAID"),
+    ("what did the IMF say about the inventario de faros", "IMF"),
+])
+def test_a_body_the_sources_never_name_is_refused_by_its_name(core, question, name):
+    answer = core.ask(question)
+    assert answer.kind == "no_answer" and f"«{name}»" in answer.text, answer.text
+    assert core.ask("que es el ISP").kind == "answer"  # (a known acronym is no stranger)
+    assert core.ask("QUIEN LLEVA EL HITO 1 DEL COMPROMISO 1").kind == "answer"  # (nor a question typed in capitals)
