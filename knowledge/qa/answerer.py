@@ -237,10 +237,15 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if not any(a.kind == "answer" for a in given):
             return whole
         w = self.k.writer(locale or whole.locale)
-        texts = [(a.text.split("\n\n")[0] if "missing" in a.facts else a.text) if a in given  # "No tengo el teléfono …"
-                 else w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80))
-                 for p, a in zip(parts, answers, strict=False)]
-        return make_answer(paragraphs(*texts), w.locale, refs=[r for a in given for r in a.refs],
+        texts, cites = [], []
+        for p, a in zip(parts, answers, strict=False):
+            if a not in given:
+                texts.append(w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80)))
+                continue
+            body, cited = _body_and_cites(a.text)
+            texts += body[:1] if "missing" in a.facts else body  # "No tengo el teléfono …"
+            cites += [c for c in cited if c not in cites and "missing" not in a.facts]
+        return make_answer(paragraphs(*texts, *cites), w.locale, refs=[r for a in given for r in a.refs],
                            confidence=min(a.confidence for a in given), source=given[0].source)
 
     def _ask_whole(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:

@@ -435,7 +435,8 @@ class Reader:
             if w in ("proximo", "siguiente", "next", "futuro", "nuevo", "septimo") and "plan" in t[i + 1:i + 3]:
                 q.plan = 99
         for (a, b), number in _PLAN_YEARS.items():
-            if a in t and b in t and q.plan is None:
+            # "el plan 2021-2023" names a plan by its years; "cuántos en 2021 y en 2023" only asks of two years
+            if a in t and b in t and q.plan is None and (t.index(b) == t.index(a) + 1 or "plan" in t):
                 q.plan = number
 
 

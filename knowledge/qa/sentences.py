@@ -60,7 +60,7 @@ def around(text: str, asked: frozenset[str], width: int, value: re.Pattern | Non
 
 # where a second question starts: "…, y entre qué meses …", "… and in what year …", "…? ¿quién …"
 _NEXT_QUESTION = re.compile(
-    r"(?:[?;]\s*¿?|,?\s+(?:y|e|and)\s+¿?)(?=(?:(?:en|entre|a|de|d|desde|hasta|para|con|por|in|at|on|by|from|to|for|since|until)\s+)?"
+    r"[?;]\s*¿?(?:(?:y|e|and)\s+)?(?=\S)|(?:,?\s+(?:y|e|and)\s+¿?)(?=(?:(?:en|entre|a|de|d|desde|hasta|para|con|por|in|at|on|by|from|to|for|since|until)\s+)?"
     r"(?:qu[eé]|q|k|cu[aá]l(?:es)?|cu[aá]ndo|qui[eé]n(?:es)?|d[oó]nde|cu[aá]nt[oa]s?|c[oó]mo|what|which|when|who|whom|where|how)\b)",
     re.IGNORECASE)
 

@@ -1747,3 +1747,24 @@ def test_a_body_the_sources_never_name_is_refused_by_its_name(core, question, na
     assert answer.kind == "no_answer" and f"«{name}»" in answer.text, answer.text
     assert core.ask("que es el ISP").kind == "answer"  # (a known acronym is no stranger)
     assert core.ask("QUIEN LLEVA EL HITO 1 DEL COMPROMISO 1").kind == "answer"  # (nor a question typed in capitals)
+
+
+@pytest.mark.parametrize(("question", "plan"), [
+    ("cuantos guardafaros viajaron en 2021 y en 2023", None),
+    ("How many keepers travelled in 2021 and how many in 2023?", None),
+    ("que compromisos tenia el plan 2021-2023", 5),
+])
+def test_two_years_asked_of_are_not_a_plan_named_by_its_years(core, question, plan):
+    assert reader(core).read(question).plan == plan
+
+
+@pytest.mark.parametrize(("message", "parts"), [
+    ("con q acuerdo se creo el censo de queserias? y el decreto de faros",
+     ["con q acuerdo se creo el censo de queserias", "el decreto de faros"]),
+    ("quien lleva el inventario de faros? y el censo", ["quien lleva el inventario de faros", "el censo"]),
+    ("which decree created the census? and the one on lighthouses",
+     ["which decree created the census", "the one on lighthouses"]),
+])
+def test_a_question_mark_ends_a_question_whatever_follows(message, parts):
+    from knowledge.qa.sentences import questions_in
+    assert questions_in(message) == parts
