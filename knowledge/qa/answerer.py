@@ -30,7 +30,13 @@ from knowledge.qa.reading import TOPICAL_ASKS, Query, Reader
 from knowledge.qa.records import build_rankers
 from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
 from knowledge.qa.retrieval import stem_set
-from knowledge.qa.sentences import ACCEPT_SENTENCE, SentenceFinder, questions_in
+from knowledge.qa.sentences import (
+    ACCEPT_SENTENCE,
+    SentenceFinder,
+    names_a_plan,
+    plan_marks,
+    questions_in,
+)
 from knowledge.qa.values import _folded, holds_type, sentence_holds, titled_name
 from knowledge.refs import (
     acronym_ref,
@@ -71,19 +77,6 @@ _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:c
 _A_MONTH_OR_YEAR = re.compile(r"\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
                               r"noviembre|diciembre|(?:19|20)\d{2})\b")
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
-
-
-def _plan_marks(n: int) -> tuple[str, ...]:
-    """How a text writes the n-th plan's ordinal: "quinto", "5to", "5o", ..."""
-    ordinal = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto", 6: "sexto", 7: "septimo",
-               8: "octavo"}.get(n, "")
-    return tuple(x for x in (ordinal, f"{n}o", f"{n}to", f"{n}vo", f"{n}er", f"{n}mo") if x) if n else ()
-
-
-def _names_a_plan(text: str, marks: tuple[str, ...]) -> bool:
-    """'en el marco del 5to. Plan de Acción', not 'el primer año'."""
-    words = fold_simple(text).split()
-    return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
 
 
 def _quoted_in(line: str, told: str) -> bool:
@@ -915,21 +908,21 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         theirs = found is not None and any(self.k.actors.roles_at(key, found.ref) for key in q.actors)
         if found is not None and is_record(found.ref) and (found.explicit or found.coverage >= ACCEPT_RECORD or theirs):
             before = plan_number(parse_ref(found.ref).plan or "") or newest
-            marks = tuple(m for n in range(1, before) for m in _plan_marks(n))
+            marks = tuple(m for n in range(1, before) for m in plan_marks(n))
             texts = self.sentences.texts
-            own = [texts[j] for j in self._sentences_under.get(found.ref, ()) if _names_a_plan(texts[j].text, marks)]
+            own = [texts[j] for j in self._sentences_under.get(found.ref, ()) if names_a_plan(texts[j].text, marks)]
             if own:
                 return own[0], found.coverage
-        marks = tuple(m for n in range(1, newest) for m in _plan_marks(n))
+        marks = tuple(m for n in range(1, newest) for m in plan_marks(n))
         said_plan = self.best_sentence(sub, None, extra=("plan",), must=marks)
-        return said_plan if said_plan is not None and _names_a_plan(said_plan[0].text, marks) else None
+        return said_plan if said_plan is not None and names_a_plan(said_plan[0].text, marks) else None
 
     def _other_plan(self, q: Query, w: Writer) -> Answer:
-        marks = _plan_marks(q.plan or 0)
+        marks = plan_marks(q.plan or 0)
         extra = ("plan",) + (("compromiso", str(q.commitment)) if q.commitment else ())
 
         def names_the_plan(found) -> bool:  # "su primer Plan de Acción", not "el primer año"
-            return found is not None and _names_a_plan(found[0].text, marks)
+            return found is not None and names_a_plan(found[0].text, marks)
 
         sentence = self.best_sentence(q, None, extra=extra, must=marks)
         sentence = sentence if names_the_plan(sentence) else None

@@ -11,7 +11,7 @@ import re
 
 from knowledge.answers import Answer
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
-from knowledge.normalize import strip_accents
+from knowledge.normalize import fold_simple, strip_accents
 from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.retrieval import stem_set
@@ -69,6 +69,27 @@ def questions_in(text: str) -> list[str]:
     """The questions one message asks, each one whole enough to read alone (at least two words)."""
     parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
     return [p for p in parts if len(p.split()) >= 2]
+
+
+def plan_marks(n: int) -> tuple[str, ...]:
+    """How a text writes the n-th plan's ordinal: "quinto", "5to", "5o", ..."""
+    ordinal = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto", 6: "sexto", 7: "septimo",
+               8: "octavo"}.get(n, "")
+    return tuple(x for x in (ordinal, f"{n}o", f"{n}to", f"{n}vo", f"{n}er", f"{n}mo", f"{n}no", f"{n}ro", f"{n}do") if x) if n else ()
+
+
+def names_a_plan(text: str, marks: tuple[str, ...]) -> bool:
+    """'en el marco del 5to. Plan de Acción', not 'el primer año'."""
+    words = fold_simple(text).split()
+    return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
+
+
+def _of_another_plan(text: str, plan: int | None) -> bool:
+    """Whether a sentence speaks of another plan than the one asked ("el primer Plan …" for the 6th)."""
+    if not plan:
+        return False
+    others = tuple(m for n in range(1, 11) if n != plan for m in plan_marks(n))
+    return names_a_plan(text, others) and not names_a_plan(text, plan_marks(plan))
 
 
 ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
@@ -153,6 +174,7 @@ class SentenceFinder:
         elif q.asks_any("count", "contact"):
             answer_type = "number"
         head = next(iter(self.sentences.terms([q.head])), None) if q.head else None
+        this_plan = plan_marks(q.plan) if q.plan and not must else ()
         best, best_key = None, None
         total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
         asked = frozenset(q.content)
@@ -165,6 +187,8 @@ class SentenceFinder:
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not any(m in _folded(t.text).split() for m in must):
                 continue
+            if this_plan and _of_another_plan(t.text, q.plan):
+                continue  # "la vigencia del 6to plan": not what a sentence says of the first one
             if restated and not self._lists(t.text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
             if not self._names_actors(q, t):
@@ -358,7 +382,8 @@ class SentenceFinder:
                     if (other := self.sentences.texts[i]) is not t and other.text not in lines[0]  # not quoted yet
                     and (cov >= 0.5 or (cov >= 0.25 and self._beside(t, other)))  # the sentence next to it: less needed
                     and (other.ref == t.ref or other.source == t.source)
-                    and (not q.answer_type or holds_type(other.text, q.answer_type))]  # a date for a date
+                    and (not q.answer_type or holds_type(other.text, q.answer_type))  # a date for a date
+                    and not _of_another_plan(other.text, q.plan)]
             if near:  # the same paragraph, and the same subject, first
                 lines.append(w._("Y: «{text}»", text=shorten(self.sentences.texts[min(near)[1]].text, 300)))
         # "which president spoke and which commissioner presented …": each post asked, its own sentence

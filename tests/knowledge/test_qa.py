@@ -1768,3 +1768,18 @@ def test_two_years_asked_of_are_not_a_plan_named_by_its_years(core, question, pl
 def test_a_question_mark_ends_a_question_whatever_follows(message, parts):
     from knowledge.qa.sentences import questions_in
     assert questions_in(message) == parts
+
+
+@pytest.mark.parametrize("question", [
+    "desde y hasta cuando tiene vigencia el 9no plan sintetico",
+    "¿Cuál es la vigencia del noveno plan?",
+    "what is the vigencia of the 9th plan",
+])
+def test_a_sentence_about_another_plan_does_not_answer_for_the_plan_asked(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: the 9th plan's text also recalls the first plan's validity
+    data.plans[0].facts += [
+        PlanFact(topic="history", source=SRC, text="En 2012 se definió el primer Plan Sintético de Acción Nacional, "
+                                                   "con vigencia de dos años, y desde entonces se renueva cada dos años."),
+        PlanFact(topic="validity", source=SRC, text="El 9no Plan tiene vigencia del 15 de enero 2030 al 31 de diciembre 2031.")]
+    text = Knowledge(data).ask(question).text
+    assert "primer Plan" not in text and "2031" in text, text
