@@ -25,7 +25,11 @@ from knowledge.index import acronym_key
 from knowledge.normalize import fold_simple
 from knowledge.qa import pieces
 from knowledge.qa.aggregate import Aggregator
+from knowledge.qa.meanings import Meanings
+from knowledge.qa.parts import Parts
+from knowledge.qa.plans import PlanAnswers
 from knowledge.qa.practices import Practices
+from knowledge.qa.projects import ProjectAnswers
 from knowledge.qa.reading import TOPICAL_ASKS, Query, Reader
 from knowledge.qa.records import build_rankers
 from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
@@ -33,13 +37,10 @@ from knowledge.qa.retrieval import stem_set
 from knowledge.qa.sentences import (
     ACCEPT_SENTENCE,
     SentenceFinder,
-    names_a_plan,
-    plan_marks,
     questions_in,
 )
-from knowledge.qa.values import _folded, holds_type, sentence_holds, titled_name
+from knowledge.qa.values import sentence_holds
 from knowledge.refs import (
-    acronym_ref,
     actor_ref,
     commitment_of,
     is_record,
@@ -47,22 +48,8 @@ from knowledge.refs import (
     parse_ref,
     plan_key,
     plan_number,
-    plan_ref,
     within,
 )
-
-_CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
-                          "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago", "contribute",
-                          "contribution", "aportacion", "contribucion"})
-_GIVING = ("aporte", "aporta", "apoya", "brinda", "contribucion", "contribuye")  # what a partner gives
-_GIVING_STEMS = stem_set(" ".join(_GIVING))
-PROJECT_ASPECTS = {
-    "budget": "budget", "dates": "dates", "start": "dates", "end": "dates", "supporters": "supporters",
-    "responsible": "supporters", "results": "results", "components": "components", "lessons": "lessons",
-    "pilots": "pilots", "countries": "countries", "activities": "activities", "about": "objective",
-    "what_is": "about",
-}
-
 
 _SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "para", "en", "of", "the", "and", "for"})
 # what a sentence must hold to give a contact detail asked for
@@ -74,27 +61,10 @@ _CLAUSES = re.compile(r"[?¿;]|,?\s+(?:y|and)\s+")  # the parts of a question th
 _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:cu[aá]l|qu[eé]|which|what)\s+"
                        r"(?:(?:es|son|is|are)\s+)?)?(?:(?:el|la|los|las|the one|the ones)\s+)?"
                        r"(?:de|del|d|of|for|para)\s+", re.IGNORECASE)  # "… y la de B", "… y cuál es el de B"
-_A_MONTH_OR_YEAR = re.compile(r"\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
-                              r"noviembre|diciembre|(?:19|20)\d{2})\b")
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
-def _quoted_in(line: str, told: str) -> bool:
-    """Whether a quoting line («…») quotes only what `told` already quotes (a window of the same sentence)."""
-    inner = re.search(r"[«“\"](.+)[»”\"]\s*$", line)
-    pieces = [p.strip() for p in inner[1].split("…") if len(p.strip()) > 20] if inner else []
-    return bool(pieces) and all(p in told for p in pieces)
-
-
-def _body_and_cites(text: str) -> tuple[list[str], list[str]]:
-    """An answer's paragraphs, and its closing source line apart (so two answers share one)."""
-    paras = text.split("\n\n")
-    if len(paras) > 1 and paras[-1].startswith(("Fuente:", "Source:", "Fuentes:", "Sources:")):
-        return paras[:-1], paras[-1:]
-    return paras, []
-
-
-class QuestionAnswerer(Resolver, SentenceFinder):
+class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, SentenceFinder):
     """Answers questions from one Knowledge (its records, actors and writers)."""
 
     def __init__(self, knowledge):
@@ -129,117 +99,6 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if answer.kind == "answer" and len(parts) >= 2:
             return self._rest_of_parts(text, parts, answer, locale)
         return answer
-
-    def _unknown_names(self, text: str) -> list[str]:
-        """Acronyms a question names in capitals ("IRM", "OCDE") that no source text, institution or
-        acronym has (not a question typed all in capitals)."""
-        caps = re.findall(r"\b[A-Z]{3,8}\b", text)
-        shouted = re.findall(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b", text)
-        if not caps or len(shouted) * 3 > len(text.split()):
-            return []  # (a question typed in capitals)
-        known = self.k.actors.by_phrase
-        out = []
-        for word in dict.fromkeys(caps):
-            folded = fold_simple(word)
-            if folded in known or acronym_key(word) in self.k._acronyms or folded in self.reader.stop:
-                continue
-            stems = stem_set(folded)  # (the word itself, never a near one: "IRM" is not "firm")
-            if not any(x in self.sentences.postings or x in self.subjects.postings for x in stems):
-                out.append(word)
-        return out
-
-    def _part_unanswered(self, part: Query, said: frozenset[str], text: str) -> bool:
-        """Whether an answer leaves one question of the message unanswered: no value of the kind the
-        part asks (a month or year for "cuándo", a figure for "cuánto"), or, for a part of its own
-        words ("qué acuerdo hizo obligatorio el registro"), under half of them."""
-        if "person" in part.asks or part.answer_type in ("person", "name"):
-            return not titled_name(text)
-        if part.years and part.answer_type == "number" and not any(str(y) in text for y in part.years):
-            return True  # "¿cuántos en 2019 y cuántos en 2023?": a figure of each year asked
-        if part.answer_type in ("date", "number"):
-            return not holds_type(text, part.answer_type)
-        own = stem_set(" ".join(x for x in part.content if x not in part.cue_words))
-        return len(own) >= 2 and len(own & said) < len(own) / 2
-
-    def _rest_of_parts(self, text: str, parts: list[str], answer: Answer, locale: str | None) -> Answer:
-        """"¿qué decreto es la ley del marino mercante y qué acuerdo hizo obligatorio el registro?":
-        the answer found for the message answers one question; each other one is asked on its own,
-        about the same subject, and its answer (or one clause saying the sources do not give it)
-        follows."""
-        body = _body_and_cites(answer.text)[0]
-        record = parse_ref(answer.refs[0]) if answer.refs else None
-        if record is not None and record.kind == "commitment" and len(body) > 1:
-            body = body[1:]  # (nor a commitment's heading: its title found it, it answers nothing asked)
-        told = "\n\n".join(body)  # (not the source line's "2023-2025")
-        said = stem_set(told)
-        reads = [self.reader.read(p) for p in parts[:3]]
-        open_parts = [(p, r) for p, r in zip(parts, reads, strict=False) if self._part_unanswered(r, said, told)
-                      and not (record is not None and record.is_record and r.asks and "count" not in r.asks
-                               and all(a in pieces.PIECES for a in r.asks))]  # (a record's answer has a piece per ask)
-        if not open_parts or len(open_parts) == len(reads):
-            return answer  # (every part looks unanswered: the answer says it in other words)
-        whole = self.reader.read(text)
-        about = answer.refs[0] if answer.refs else None
-        w = self.k.writer(locale or answer.locale)
-        body, cites = _body_and_cites(answer.text)
-        refs = list(answer.refs)
-        for p, r in open_parts:
-            named = [a.acronym for a in whole.acronyms if a not in r.acronyms]  # "q es la POLSAN y hasta q año llega"
-            more = self._ask_whole(" ".join([p, *named]), locale or answer.locale, about)
-            if more.facts.get("refused") == "nothing matched":
-                body.append(w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80)))
-                continue
-            extra, their_cites = _body_and_cites(more.text)
-            if "missing" in more.facts:  # "No tengo el teléfono …", without the paragraph on what the sources are
-                extra, their_cites = extra[:1], []
-            elif not self._same_subject(answer, cites, more, their_cites):
-                continue  # (a part read alone that lands elsewhere answers another question)
-            told = "\n".join(body)
-            lines = set(told.split("\n"))
-            new = [kept for x in extra if (kept := "\n".join(y for y in x.split("\n")
-                                                            if y not in lines and not _quoted_in(y, told)))]
-            if new:
-                body += new
-                cites += [c for c in their_cites if c not in cites]
-                refs += more.refs
-        texts = body + cites
-        return make_answer(paragraphs(*texts), w.locale, refs=refs, confidence=answer.confidence,
-                           source=answer.source, choices=answer.choices)
-
-    @staticmethod
-    def _same_subject(answer: Answer, cites: list[str], more: Answer, their_cites: list[str]) -> bool:
-        """Whether a part's own answer is about what the message's answer is about: a record of the
-        same commitment, or a sentence of the same section of the same source."""
-        mine = {c for r in answer.refs if (c := commitment_of(r))}
-        theirs = {c for r in more.refs if (c := commitment_of(r))}
-        if mine and theirs:
-            return bool(mine & theirs)
-        return (bool(cites) and cites == their_cites) or (answer.source is not None and answer.source == more.source)
-
-    def _each_part(self, parts: list[str], whole: Answer, locale: str | None, previous: str | None) -> Answer:
-        """"¿cuál es la vigencia del plan y entre qué meses se revisó?": no one record or sentence
-        holds both, so each question is answered on its own, the second continuing with the first's
-        subject ("… y en qué año se anunció"), and a part the sources do not give says so in one clause."""
-        answers: list[Answer] = []
-        about = previous
-        for part in parts[:3]:
-            a = self._ask_whole(part, locale or whole.locale, about)
-            answers.append(a)
-            about = a.refs[0] if a.kind == "answer" and a.refs else about
-        given = [a for a in answers if a.facts.get("refused") != "nothing matched"]  # (or says what is missing)
-        if not any(a.kind == "answer" for a in given):
-            return whole
-        w = self.k.writer(locale or whole.locale)
-        texts, cites = [], []
-        for p, a in zip(parts, answers, strict=False):
-            if a not in given:
-                texts.append(w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80)))
-                continue
-            body, cited = _body_and_cites(a.text)
-            texts += body[:1] if "missing" in a.facts else body  # "No tengo el teléfono …"
-            cites += [c for c in cited if c not in cites and "missing" not in a.facts]
-        return make_answer(paragraphs(*texts, *cites), w.locale, refs=[r for a in given for r in a.refs],
-                           confidence=min(a.confidence for a in given), source=given[0].source)
 
     def _ask_whole(self, text: str, locale: str | None = None, previous: str | None = None) -> Answer:
         q = self.reader.read(text)
@@ -441,125 +300,6 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         if found is not None and found.explicit:
             return self._label(found.ref, self.k.writer("es"))
         return ""
-
-
-    def overdue_answer(self, q: Query, w: Writer) -> Answer:
-        """Past their end date and not recorded as completed: one hito, a commitment, a plan,
-        or the hitos an institution is responsible for."""
-        k = self.k
-        found, _ = self.resolve(q)
-        if found is not None and found.explicit and (r := parse_ref(found.ref)) and r.hito:
-            loc = k.locate(r)
-            text = paragraphs(k._hito_due_text(loc, w), pieces.header(loc, w),
-                              self.cite(loc.hito.source, w, found.ref, loc.plan))
-            return make_answer(text, w.locale, refs=[found.ref])
-        plan = k.plan(plan_key(q.plan)) if q.plan else None
-        only = None
-        topics = [r for t in self._topic_refs(q) if (r := parse_ref(t)) and r.kind == "commitment"]
-        if q.commitment is not None:
-            loc = k._locate_commitment(q.commitment, plan.key if plan else None)
-        else:
-            loc = k.locate(topics[0]) if topics and (plan is None or topics[0].plan == plan.key) else None
-        if loc is not None:
-            plan, only = loc.plan, loc.commitment
-        plan = plan or k.current_plan
-        return k._overdue_in_plan(plan, q.actors[:1], w, assumed=q.plan is None, only=only)
-
-    def _asks_meaning(self, q: Query) -> bool:
-        named = {fold_simple(a.acronym) for a in q.acronyms}
-        rest = [w for w in q.content if w not in named]
-        if "meaning" in q.asks or q.defined:
-            return True
-        if q.commitment or q.hito or q.named:
-            return False
-        others = [a for a in q.asks if a not in ("what_is", "about")]
-        bare = not q.asks and len(rest) <= 1 and len(q.tokens) <= 4  # "icefi?", "y el ensmi"
-        return bare or ("what_is" in q.asks and not others and len(rest) <= 3)
-
-    def _spelled_by(self, a) -> str | None:
-        """The institution's other name whose initials spell the acronym, when its expansion's do
-        not ('Open Government Partnership' for OGP, printed as 'Alianza Mundial …')."""
-        def initials(name: str) -> str:
-            return "".join(x[0] for x in fold_simple(name).split() if x not in _SMALL_WORDS)
-        key = fold_simple(a.acronym)
-        actor = self.k.actors.actors.get(a.actor) if a.actor else None
-        if actor is None or initials(a.expansion) == key:
-            return None
-        return next((n for n in (actor.name, *actor.aliases) if initials(n) == key), None)
-
-    def meaning_answer(self, q: Query, w: Writer) -> Answer:
-        lines, refs, sources = [], [], []
-        seen: set[str] = set()
-        asked = q.acronyms[:1] if (q.hito is not None or q.commitment is not None) else q.acronyms
-        for a in asked:  # (with a record also asked about, the others name it: "el hito 2 de la SESAN")
-            key = fold_simple(a.acronym)
-            if key in seen:
-                continue
-            seen.add(key)
-            spelled = self._spelled_by(a)
-            if spelled:  # "OGP, por sus siglas en inglés": the name its letters come from
-                lines.append(w._("{acronym} significa {expansion} (siglas de «{name}»).", acronym=a.acronym,
-                                 expansion=a.expansion, name=spelled))
-            else:
-                lines.append(w._("{acronym} significa {expansion}.", acronym=a.acronym, expansion=a.expansion))
-            refs.append(acronym_ref(acronym_key(a.acronym)))
-            sources.append(a.source)
-        other = [x for x in q.asks if x not in ("meaning", "about", "what_is")] or (
-            [q.answer_type] if q.answer_type else [])
-        if other:
-            # "qué significa PRECODE y hasta cuándo ...": the second ask is of the record it names
-            found, _ = self.resolve(q)
-            asks = [x for x in other if x in pieces.PIECES]
-            # only the record the acronym names ("el instrumento denominado PRECODE"), not one that mentions it
-            names_it = found is not None and (i := self._subject_at.get(found.ref)) is not None and any(
-                fold_simple(a.acronym) in _folded(self.subjects.texts[i].text).split() for a in q.acronyms)
-            loc = self.k.locate(parse_ref(found.ref)) if names_it and found.raw >= ACCEPT_RECORD and asks \
-                and is_record(found.ref) else None
-            answered = [pieces.PIECES[x](self.k, loc, w, q) for x in asks] if loc is not None else []
-            if loc is not None and any(answered):
-                lines += [pieces.header(loc, w), *filter(None, answered)]
-            else:
-                rest = Query(**{**q.__dict__, "content": tuple(c for c in q.content if c not in seen)})
-                sentence = self.best_sentence(rest, None, extra=tuple(seen))
-                if sentence is not None:
-                    lines.append(self._quote(sentence[0], w, q))
-        text = paragraphs("\n".join(lines), self.cite(sources[0], w))
-        if q.hito is not None or q.commitment is not None:
-            # "qué significa X y qué hace el hito 2 de la SESAN": the record asked about, after the meaning
-            rest = Query(**{**q.__dict__, "acronyms": [], "defined": False,
-                            "asks": [x for x in q.asks if x not in ("meaning", "what_is")]})
-            record = self._answer_query(rest, w)
-            if record is not None and record.kind == "answer":
-                text = paragraphs(text, record.text)
-                refs = [*refs, *record.refs]
-        return make_answer(text, w.locale, refs=refs, source=sources[0].document, confidence=1.0)
-
-    def _about_plan(self, q: Query) -> bool:
-        """'cuándo termina el 6to plan': the plan itself, not something in it."""
-        generic = {"gobierno", "abierto", "accion", "nacional", "pan", "guatemala", "action", "open", "government",
-                   "vigente", "vigencia"}
-        return bool(q.asks) and set(q.content) <= generic and not q.actors
-
-    def plan_answer(self, q: Query, w: Writer) -> Answer:
-        k = self.k
-        plan = k.plan(plan_key(q.plan))
-        lines = []
-        if q.asks_any("dates", "start", "end") or not q.asks_any("count", "hitos"):
-            period = w.period(plan.start, plan.end) if plan.start or plan.end else plan.period_label
-            lines.append(w._("Vigencia: {period}.", period=period))
-            if plan.end and plan.end.last_day() < k.today():
-                lines.append(w._("Ya terminó; es el plan más reciente de mis fuentes.") if plan is k.plans()[0]
-                             else w._("Ya terminó."))
-        if q.asks_any("count", "hitos") or not q.asks_any("dates", "start", "end"):
-            n = sum(len(c.hitos) for c in plan.commitments)
-            lines.append(w._("Tiene {c} compromisos y {n} hitos en mis fuentes.", c=len(plan.commitments), n=n))
-        text = paragraphs(plan.title, "\n".join(lines), self.cite(plan.source, w))
-        return make_answer(text, w.locale, refs=[plan_ref(plan.key)], source=plan.source.document if plan.source else None)
-
-    # --- resolving --------------------------------------------------------------------------
-
-
-    # --- sentences --------------------------------------------------------------------------
 
 
     @staticmethod
@@ -773,88 +513,6 @@ class QuestionAnswerer(Resolver, SentenceFinder):
         own = stem_set(" ".join(x for x in fold_simple(text).split() if x not in stop))
         return 2 <= len(own) <= 5 and own <= stem_set(" ".join(q.content))
 
-    def _their_part(self, found: Found, givers: list[list[str]]) -> list:
-        """For each partner (a list of its names), the sentence of the project's own text that says
-        what it contributes, where one does."""
-        out = []
-        for forms in givers:
-            names = [stem_set(form) for form in forms]
-            ranked = self.sentences.rank(self.sentences.terms([*map(fold_simple, forms), *_GIVING]), limit=40)
-            t = next((t for _b, _c, i in ranked if (t := self.sentences.texts[i]).ref == found.ref
-                      and t.stems & _GIVING_STEMS and any(n <= t.stems for n in names)), None)
-            if t is not None and t not in out:
-                out.append(t)
-        return out
-
-    def project_answer(self, q: Query, pr, found: Found, w: Writer, sentence) -> Answer:
-        """A cooperation project: one part per ask it has a field for, and the sentence of its
-        own text that holds the rest."""
-        aspects = []
-        for ask in q.asks + (["dates"] if "date" in q.answer_types else []):
-            aspect = PROJECT_ASPECTS.get(ask)
-            if aspect and aspect not in aspects:
-                aspects.append(aspect)
-        if "lessons" in aspects:  # "hasta qué mes recomiendan empezar": a date the lessons give, not the project's period
-            aspects = [a for a in aspects if a != "dates"]
-        if "results" in aspects and pr.achievements:
-            aspects.append("achievements")
-        countries = {fold_simple(c) for c in pr.countries}
-        givers = [self.k.actors.actors[a].acronym or self.k.actors.actors[a].name for a in q.actors] + \
-            [c for c in pr.countries if fold_simple(c) in q.tokens and fold_simple(c) != "guatemala"]  # as printed
-        gave = bool(set(q.tokens) & _CONTRIBUTED) or any(  # "cuánto puso México", "presupuesto de la GIZ"
-            t.startswith(("presupuest", "fondo", "monto")) and set(q.tokens[i + 1:i + 4]) & (q.actor_words | countries)
-            for i, t in enumerate(q.tokens))
-        if "role" in q.asks and givers and not aspects:  # "qué aporta México al proyecto": what the source says it gives
-            forms = [[a.acronym or a.name, a.name] for a in map(self.k.actors.actors.get, q.actors)] + \
-                [[c] for c in pr.countries if fold_simple(c) in q.tokens and fold_simple(c) != "guatemala"]
-            said = self._their_part(found, forms)
-            if said:
-                return make_answer(paragraphs("\n".join(self._quote(t, w, q) for t in said), self.cite(pr.source, w)),
-                                   w.locale, refs=[found.ref], confidence=found.coverage, source=pr.source.document)
-        if "budget" in aspects and givers and gave and pr.amount:
-            # "cuánto puso México", "presupuesto de la GIZ": the source gives only the total
-            forms = [[a.acronym or a.name, a.name] for a in map(self.k.actors.actors.get, q.actors)] + \
-                [[c] for c in pr.countries if fold_simple(c) in q.tokens and fold_simple(c) != "guatemala"]
-            said = self._their_part(found, forms)  # "el aporte de México se basa en …": what it gives instead
-            text = paragraphs(w._("Mis fuentes no dicen cuánto aportó {who}; solo dan el monto total del proyecto: {amount}.",
-                                  who=", ".join(dict.fromkeys(givers)), amount=pr.amount),
-                              "\n".join(self._quote(t, w, q) for t in said), self.cite(pr.source, w))
-            return make_answer(text, w.locale, kind="no_answer", refs=[found.ref], confidence=0.0)
-        parts, refused = [], 0
-        for aspect in aspects or (["about"] if sentence is None else []):
-            part = self.k._project_answer(pr, aspect, w, confidence=found.coverage)
-            refused += part.kind == "no_answer"
-            text = part.text
-            parts.append(self._whole_items(q, pr, text.rsplit("\n\n", 1)[0] if "\n\n" in text else text))
-        if sentence is not None and sentence[0].ref == found.ref and sentence[1] >= ACCEPT_SENTENCE and (
-                not aspects or self._adds(q, found, sentence)):
-            parts.append(self._quote(sentence[0], w, q))
-        if not aspects and sentence is None:
-            parts = parts[:1]
-        if not any(parts):
-            return self.refusal(q, w)  # nothing of it answers (never a bare source line)
-        shown = list(dict.fromkeys(p for part in parts for p in part.split("\n\n")))  # (the title once)
-        text = paragraphs(*shown, self.cite(pr.source, w))
-        kind = "no_answer" if aspects and refused == len(aspects) else "answer"
-        return make_answer(text, w.locale, refs=[found.ref], source=pr.source.document, confidence=found.coverage,
-                           kind=kind)
-
-
-    def _whole_items(self, q: Query, pr, text: str) -> str:
-        """A listed item cut short is given whole when it holds what the question asks beyond the
-        list ("las lecciones del proyecto: en qué mes conviene empezar"): the cut part may be the answer."""
-        asked = stem_set(" ".join(q.content)) - stem_set(" ".join((pr.title, pr.short_name or "")))
-        fields = ("lessons_learned", "expected_results", "achievements", "activities", "specific_objectives")
-        items = [item for field in fields for item in getattr(pr, field, None) or () if shorten(item, 300) in text]
-        # "hasta qué mes conviene empezar": the one or two items that give a month are the answer
-        dated = [i for i in items if _A_MONTH_OR_YEAR.search(fold_simple(i))] if q.answer_type == "date" else []
-        for item in items:
-            cut = shorten(item, 300)
-            if cut != " ".join(item.split()) and cut in text and (
-                    len(asked & stem_set(item)) >= 2 or (item in dated and len(dated) <= 2)):
-                text = text.replace(cut, " ".join(item.split()))
-        return text
-
     def search(self, query: str, locale: str) -> list[Hit]:
         """Every record, institution, acronym and practice matching a query, best first, one hit
         per entity; records whose running text matches come after those whose subject does."""
@@ -892,53 +550,6 @@ class QuestionAnswerer(Resolver, SentenceFinder):
 
     def _label(self, ref: str, w: Writer) -> str:
         return shorten(self.k._ref_title(ref, w.locale), 60)
-
-    def _earlier_plan_sentence(self, q: Query):
-        """"de qué plan anterior viene la mesa", "qué antecedente tiene el hito de la Contraloría": the
-        sentence that names an earlier action plan by its ordinal ("en el marco del 5to. Plan …"),
-        of the record asked about when one is found, else of all the sources; or None."""
-        folded = " " + " ".join(q.tokens) + " "
-        cues = [c for c in self.k.lexicon.cues.get("earlier_plan", ()) if f" {c} " in folded]
-        if q.plan is not None or not cues:
-            return None
-        said = {x for c in cues for x in c.split()}
-        sub = Query(**{**q.__dict__, "content": tuple(x for x in q.content if x not in said), "answer_type": None})
-        newest = max((p.number for p in self.k.plans()), default=0)
-        found, _others = self.resolve(sub)
-        theirs = found is not None and any(self.k.actors.roles_at(key, found.ref) for key in q.actors)
-        if found is not None and is_record(found.ref) and (found.explicit or found.coverage >= ACCEPT_RECORD or theirs):
-            before = plan_number(parse_ref(found.ref).plan or "") or newest
-            marks = tuple(m for n in range(1, before) for m in plan_marks(n))
-            texts = self.sentences.texts
-            own = [texts[j] for j in self._sentences_under.get(found.ref, ()) if names_a_plan(texts[j].text, marks)]
-            if own:
-                return own[0], found.coverage
-        marks = tuple(m for n in range(1, newest) for m in plan_marks(n))
-        said_plan = self.best_sentence(sub, None, extra=("plan",), must=marks)
-        return said_plan if said_plan is not None and names_a_plan(said_plan[0].text, marks) else None
-
-    def _other_plan(self, q: Query, w: Writer) -> Answer:
-        marks = plan_marks(q.plan or 0)
-        extra = ("plan",) + (("compromiso", str(q.commitment)) if q.commitment else ())
-
-        def names_the_plan(found) -> bool:  # "su primer Plan de Acción", not "el primer año"
-            return found is not None and names_a_plan(found[0].text, marks)
-
-        sentence = self.best_sentence(q, None, extra=extra, must=marks)
-        sentence = sentence if names_the_plan(sentence) else None
-        for part in _CLAUSES.split(q.original) if sentence is None else ():
-            # "¿desde qué año es miembro? ¿y su primer plan de qué año es?": the part about that plan
-            sub = self.reader.read(part)
-            if sub.plan == q.plan and len(sub.content) < len(q.content):
-                sentence = self.best_sentence(sub, None, extra=extra, must=marks)
-                if names_the_plan(sentence):
-                    break
-                sentence = None
-        if sentence is not None:
-            return self.sentence_answer(q, sentence, w)  # (with the other part's sentence, if it is another)
-        known = ", ".join(p.title for p in self.k.plans())
-        text = w._("Mis fuentes no dicen nada del plan {n}; solo tengo: {known}.", n=q.plan, known=known)
-        return make_answer(text, w.locale, kind="no_answer", confidence=0.0)
 
     def refusal(self, q: Query, w: Writer) -> Answer:
         related: list[Choice] = []
