@@ -36,6 +36,16 @@ def _body_and_cites(text: str) -> tuple[list[str], list[str]]:
     return paras, []
 
 
+def _part_text(w, part: str, answer: Answer) -> tuple[list[str], list[str]] | None:
+    """What one question's own answer adds to a joined reply: its paragraphs and source line; one
+    clause when the sources give nothing for it; only the first paragraph of a "No tengo el
+    teléfono …" (not the one on what the sources are)."""
+    if answer.facts.get("refused") == "nothing matched":
+        return [w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(part, 80))], []
+    body, cites = _body_and_cites(answer.text)
+    return (body[:1], []) if "missing" in answer.facts else (body, cites)
+
+
 class Parts:
     def _unknown_names(self, text: str) -> list[str]:
         """Acronyms a question names in capitals ("IRM", "OCDE") that no source text, institution or
@@ -73,11 +83,12 @@ class Parts:
         the answer found for the message answers one question; each other one is asked on its own,
         about the same subject, and its answer (or one clause saying the sources do not give it)
         follows."""
-        body = _body_and_cites(answer.text)[0]
+        body, cites = _body_and_cites(answer.text)
         record = parse_ref(answer.refs[0]) if answer.refs else None
-        if record is not None and record.kind == "commitment" and len(body) > 1:
-            body = body[1:]  # (nor a commitment's heading: its title found it, it answers nothing asked)
-        told = "\n\n".join(body)  # (not the source line's "2023-2025")
+        heading = 1 if record is not None and record.kind == "commitment" and len(body) > 1 else 0
+        # (not a commitment's heading: its title found it, it answers nothing asked; nor the source
+        # line's "2023-2025")
+        told = "\n\n".join(body[heading:])
         said = stem_set(told)
         reads = [self.reader.read(p) for p in parts[:3]]
         open_parts = [(p, r) for p, r in zip(parts, reads, strict=False) if self._part_unanswered(r, said, told)
@@ -88,18 +99,12 @@ class Parts:
         whole = self.reader.read(text)
         about = answer.refs[0] if answer.refs else None
         w = self.k.writer(locale or answer.locale)
-        body, cites = _body_and_cites(answer.text)
         refs = list(answer.refs)
         for p, r in open_parts:
             named = [a.acronym for a in whole.acronyms if a not in r.acronyms]  # "q es la POLSAN y hasta q año llega"
             more = self._ask_whole(" ".join([p, *named]), locale or answer.locale, about)
-            if more.facts.get("refused") == "nothing matched":
-                body.append(w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80)))
-                continue
-            extra, their_cites = _body_and_cites(more.text)
-            if "missing" in more.facts:  # "No tengo el teléfono …", without the paragraph on what the sources are
-                extra, their_cites = extra[:1], []
-            elif not self._same_subject(answer, cites, more, their_cites):
+            extra, their_cites = _part_text(w, p, more)
+            if more.kind == "answer" and not self._same_subject(answer, cites, more, their_cites):
                 continue  # (a part read alone that lands elsewhere answers another question)
             told = "\n".join(body)
             lines = set(told.split("\n"))
@@ -139,11 +144,8 @@ class Parts:
         w = self.k.writer(locale or whole.locale)
         texts, cites = [], []
         for p, a in zip(parts, answers, strict=False):
-            if a not in given:
-                texts.append(w._("Sobre «{part}», mis fuentes no dicen nada.", part=shorten(p, 80)))
-                continue
-            body, cited = _body_and_cites(a.text)
-            texts += body[:1] if "missing" in a.facts else body  # "No tengo el teléfono …"
-            cites += [c for c in cited if c not in cites and "missing" not in a.facts]
+            body, cited = _part_text(w, p, a)
+            texts += body
+            cites += [c for c in cited if c not in cites]
         return make_answer(paragraphs(*texts, *cites), w.locale, refs=[r for a in given for r in a.refs],
                            confidence=min(a.confidence for a in given), source=given[0].source)
