@@ -7,8 +7,6 @@ A mixin of `QuestionAnswerer` (knowledge.qa.answerer).
 
 from __future__ import annotations
 
-import re
-
 from knowledge.answers import Answer
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.normalize import fold_simple
@@ -16,6 +14,7 @@ from knowledge.qa.reading import Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.retrieval import stem_set
 from knowledge.qa.sentences import ACCEPT_SENTENCE
+from knowledge.qa.values import holds_type
 
 _CONTRIBUTED = frozenset({"puso", "pusieron", "pone", "aporto", "aporta", "aportaron", "aporte", "contribuyo",
                           "dio", "dieron", "financio", "contributed", "put", "gave", "paid", "pago", "contribute",
@@ -28,8 +27,6 @@ PROJECT_ASPECTS = {
     "pilots": "pilots", "countries": "countries", "activities": "activities", "about": "objective",
     "what_is": "about",
 }
-_A_MONTH_OR_YEAR = re.compile(r"\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
-                              r"noviembre|diciembre|(?:19|20)\d{2})\b")
 
 
 class ProjectAnswers:
@@ -106,7 +103,7 @@ class ProjectAnswers:
         fields = ("lessons_learned", "expected_results", "achievements", "activities", "specific_objectives")
         items = [item for field in fields for item in getattr(pr, field, None) or () if shorten(item, 300) in text]
         # "hasta qué mes conviene empezar": the one or two items that give a month are the answer
-        dated = [i for i in items if _A_MONTH_OR_YEAR.search(fold_simple(i))] if q.answer_type == "date" else []
+        dated = [i for i in items if holds_type(i, "date")] if q.answer_type == "date" else []
         for item in items:
             cut = shorten(item, 300)
             if cut != " ".join(item.split()) and cut in text and (
