@@ -7,6 +7,7 @@ rankers (`sentences`, `subjects`), the knowledge base (`k`) and `cite`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from knowledge.answers import Answer
@@ -84,12 +85,14 @@ def names_a_plan(text: str, marks: tuple[str, ...]) -> bool:
     return any(x in marks and words[i + 1:i + 2] in (["plan"], ["planes"], ["pan"]) for i, x in enumerate(words))
 
 
+@functools.cache
+def _other_plans_marks(plan: int) -> tuple[str, ...]:
+    return tuple(m for n in range(1, 11) if n != plan for m in plan_marks(n))
+
+
 def _of_another_plan(text: str, plan: int | None) -> bool:
     """Whether a sentence speaks of another plan than the one asked ("el primer Plan …" for the 6th)."""
-    if not plan:
-        return False
-    others = tuple(m for n in range(1, 11) if n != plan for m in plan_marks(n))
-    return names_a_plan(text, others) and not names_a_plan(text, plan_marks(plan))
+    return bool(plan) and names_a_plan(text, _other_plans_marks(plan)) and not names_a_plan(text, plan_marks(plan))
 
 
 ACCEPT_SENTENCE = 0.55  # share of the question's words a quoted sentence must hold
@@ -174,7 +177,7 @@ class SentenceFinder:
         elif q.asks_any("count", "contact"):
             answer_type = "number"
         head = next(iter(self.sentences.terms([q.head])), None) if q.head else None
-        this_plan = plan_marks(q.plan) if q.plan and not must else ()
+        asked_plan = q.plan if not must else None  # (the other-plan question looks for another on purpose)
         best, best_key = None, None
         total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
         asked = frozenset(q.content)
@@ -187,7 +190,7 @@ class SentenceFinder:
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not any(m in _folded(t.text).split() for m in must):
                 continue
-            if this_plan and _of_another_plan(t.text, q.plan):
+            if _of_another_plan(t.text, asked_plan):
                 continue  # "la vigencia del 6to plan": not what a sentence says of the first one
             if restated and not self._lists(t.text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
@@ -344,13 +347,12 @@ class SentenceFinder:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone
         value = {"date": _YEAR_OR_DATE, "number": _A_NUMBER}.get(q.answer_type) if q is not None else None
         width = 640 if q is not None and len(questions_in(q.original)) >= 2 else 420  # two questions: more room
-        restated = self._named_count(q) if q is not None else None
-        at = _folded(text).find(restated) if restated else -1
-        if at > 0 and len(text) > width:  # "cuáles son los 3 pilares": from the words that count them
-            flat = " ".join(text.split())
-            start = max(0, _folded(flat).find(restated) - 60)
-            start = flat.find(" ", start) + 1 if start else 0
-            return w._("Según la fuente: «{text}»", text="…" + shorten(flat[start:], width - 1))
+        restated = self._named_count(q) if q is not None and len(text) > width else None
+        flat = " ".join(text.split())
+        at = _folded(flat).find(restated) if restated else -1
+        if at > 0:  # "cuáles son los 3 pilares": a long sentence from the words that count them
+            start = flat.find(" ", max(0, at - 60)) + 1 if at > 60 else 0
+            return w._("Según la fuente: «{text}»", text=("…" if start else "") + shorten(flat[start:], width - 1))
         shown = enumerated(text, width) or (around(text, stem_set(" ".join(q.content)), width, value) if q is not None
                                             else shorten(text, width))
         return w._("Según la fuente: «{text}»", text=shown)
