@@ -396,8 +396,8 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
         asks = [a for a in q.asks if a in pieces.PIECES or a in pieces.TEXT_ONLY_ASKS]
         each = bool({"cada", "each"} & set(q.tokens)) and "hito" in q.named
         # "qué hito del compromiso 6 empieza primero": every hito with its date, in that order
-        each = each or ("hito" in q.named and q.hito is None and bool(pieces.order_asked(q))
-                        and q.asks_any("dates", "start", "end"))
+        each = each or ("hito" in q.named and q.hito is None and q.asks_any("dates", "start", "end")
+                        and bool(pieces.order_asked(q)))  # (the original folded only when a date is asked)
         if loc.hito is None and ("hito" in q.plural or each) and not set(asks) - {"about", "what_is", "count"}:
             asks = [a for a in asks if a not in ("about", "what_is")] + ["hitos"]  # "los hitos del compromiso 2"
         elif loc.hito is None and ("hito" in q.plural or each) and set(asks) & {"dates", "start", "end"} \
