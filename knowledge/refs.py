@@ -146,7 +146,7 @@ def practice_ref(practice_id: str) -> str:
 
 def parse_ref(text: str) -> Ref | None:
     """Parse a ref; None for anything that is not one (never raises)."""
-    if not isinstance(text, str) or len(text) > 40:
+    if type(text) is not str or len(text) > 40:
         return None
     return _parse(text)
 
@@ -192,6 +192,7 @@ def hito_of(text: str) -> str | None:
     return str(ref.up_to("hito")) if ref is not None and ref.hito is not None else None
 
 
+@functools.lru_cache(maxsize=16384)  # asked of every candidate sentence against the record found
 def within(text: str, scope: str) -> bool:
     """`text` is `scope` or a record under it (pan6.c3h2 is within pan6.c3; pan6.c10 is not)."""
     if text == scope:

@@ -78,24 +78,33 @@ class Aggregator:
     def _shared(q: Query) -> bool:
         return any(t in _SHARED for t in q.tokens)
 
-    def _role_ok(self, q: Query, key: str, ref: str, cref: str, own: bool) -> bool:
-        """The actor plays the asked role in the record (its own list when it has one)."""
-        refs = (ref,) if own else (ref, cref)
-        roles = [r for x in refs for r in self.k.actors.roles_at(key, x)]
+    @staticmethod
+    def _role_asked(q: Query) -> str:
+        """The role a listed record must give the institution: "lead", "support" or "any"."""
         only_support = any(t == "como" and any(x.startswith("apoy") for x in q.tokens[i + 1:i + 5])
                            for i, t in enumerate(q.tokens)) and not q.asks_any("responsible")
         if only_support:  # "figura como parte interesada de apoyo": supporting only, not leading
-            return any(r.role != "responsible" for r in roles)
+            return "support"
         only_lead = any(t == "como" and any(x.startswith(_LEADING) for x in q.tokens[i + 1:i + 3])
                         for i, t in enumerate(q.tokens))
         if only_lead and not any(x.startswith(("apoy", "support")) for x in q.tokens):  # "aparece como responsable"
-            return any(r.role == "responsible" for r in roles)
+            return "lead"
         if (q.asks_any("responsible") and q.asks_any("supporters")) or any(
                 t.startswith(("particip", "aparec", "involucr", "figur")) for t in q.tokens):
-            return bool(roles)  # "como responsable o apoyando", "en qué hitos participa": any role
+            return "any"  # "como responsable o apoyando", "en qué hitos participa": any role
         if q.asks_any("responsible"):
-            return any(r.role == "responsible" for r in roles)
+            return "lead"
         if q.asks_any("supporters"):
+            return "support"
+        return "any"
+
+    def _role_ok(self, key: str, ref: str, cref: str, own: bool, asked: str) -> bool:
+        """The actor plays the asked role (`_role_asked`) in the record (its own list when it has one)."""
+        refs = (ref,) if own else (ref, cref)
+        roles = [r for x in refs for r in self.k.actors.roles_at(key, x)]
+        if asked == "lead":
+            return any(r.role == "responsible" for r in roles)
+        if asked == "support":
             return any(r.role != "responsible" for r in roles)
         return bool(roles)
 
@@ -199,6 +208,7 @@ class Aggregator:
             cs = [(p, c) for p, c in cs if commitment_ref(p.key, c.number) in led] or cs
             q = Query(**{**q.__dict__, "actors": []})
         want_activities = "activity" in plural
+        role_asked = self._role_asked(q)
         rows = []
         # an institution has a role only in the commitments its roles name: the others hold no row
         # for it (at x100 a list of an institution's hitos would otherwise test every hito)
@@ -222,8 +232,8 @@ class Aggregator:
                     target = hito_ref(p.key, c.number, hh.number) if q.hito is not None else ref
                     # listing commitments: a role in the commitment's own list counts too
                     by_commitment = "commitment" in plural and "hito" not in plural
-                    if q.actors and not all(self._role_ok(q, key, target, cref, own and q.hito is None
-                                                          and not by_commitment) for key in q.actors):
+                    if q.actors and not all(self._role_ok(key, target, cref, own and q.hito is None
+                                                          and not by_commitment, role_asked) for key in q.actors):
                         continue
                     if not self._date_ok(q, item):
                         continue

@@ -129,6 +129,8 @@ class CueTable:
     # word -> the cues its first word matches (bench/throughput.py: reading was half of each answer,
     # trying every cue of a letter at every word); a pure function of the word, bounded
     _starting: dict[str, tuple[tuple[str, Cue], ...]] = field(default_factory=dict, compare=False, repr=False)
+    # (word, the word after it) -> those of them whose second word matches too (bounded the same way)
+    _pairs: dict[tuple[str, str], tuple[tuple[str, Cue], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, groups: dict[str, list[str]], tolerant: bool = True, canon=None) -> CueTable:
@@ -160,13 +162,28 @@ class CueTable:
             self._starting[word] = known
         return known
 
+    def _starting_pair(self, word: str, following: str) -> tuple[tuple[str, Cue], ...]:
+        """The cues `_starting_with(word)` whose second word, if they have one, matches `following`
+        ("" after the last word)."""
+        key = (word, following)
+        known = self._pairs.get(key)
+        if known is None:
+            known = tuple((name, cue) for name, cue in self._starting_with(word) if len(cue.words) == 1 or (
+                following and _first_word_matches(following, cue.words[1], self.tolerant)))
+            if len(self._pairs) >= 20_000:
+                self._pairs.clear()
+            self._pairs[key] = known
+        return known
+
     def find(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:
         """(start, end, name) of every cue found, leftmost-longest, no overlaps."""
         found: list[tuple[int, int, str]] = []
         i = 0
-        while i < len(tokens):
-            for name, cue in self._starting_with(tokens[i]):  # (their first word matches tokens[i])
-                if cue.match_at(tokens, i, self.tolerant, skip=1):
+        n = len(tokens)
+        while i < n:
+            # (their first two words match tokens[i:i + 2])
+            for name, cue in self._starting_pair(tokens[i], tokens[i + 1] if i + 1 < n else ""):
+                if len(cue.words) <= 2 or cue.match_at(tokens, i, self.tolerant, skip=2):
                     found.append((i, i + len(cue.words), name))
                     i += len(cue.words)
                     break
@@ -265,6 +282,12 @@ class Reader:
         # what the sources never say, each phrase between spaces as a question's words are searched
         self._unanswerable = tuple((attribute, tuple(f" {p} " for p in phrases))
                                    for attribute, phrases in lexicon.unanswerable.items())
+        # (a phrase can be there only when its first word is one of the question's words)
+        self._unanswerable_from: dict[str, set[int]] = {}
+        for n, (_attribute, phrases) in enumerate(self._unanswerable):
+            for p in phrases:
+                if p.split():
+                    self._unanswerable_from.setdefault(p.split()[0], set()).add(n)
         self.acronyms: dict[str, list[Acronym]] = {}
         for a in acronyms:
             self.acronyms.setdefault(fold_simple(a.acronym), []).append(a)
@@ -350,7 +373,8 @@ class Reader:
                     topics.append(ref)
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
-        for attribute, phrases in self._unanswerable:
+        maybe = sorted({n for t in set(tokens) for n in self._unanswerable_from.get(t, ())})
+        for attribute, phrases in (self._unanswerable[n] for n in maybe):
             if any(p in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(p)[0])
                    and not _ASKER_IS.search(before)
                    and not (attribute == "address" and _WHICH_UNIT.search(before)) for p in phrases):

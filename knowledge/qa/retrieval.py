@@ -141,6 +141,7 @@ class Ranker:
             if len(s) >= 4:
                 self._by_letter[s[0]].append(s)
         self._loose: dict[str, str | None] = {}
+        self._scored_terms: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
 
     def _vectors(self) -> tuple:
         """numpy and its views of the postings (no copy of the ids), made the first time many
@@ -230,15 +231,11 @@ class Ranker:
         fixed cost of a dozen array operations per call."""
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
-        ids, tfs, lengths = self._ids, self._tfs, self.lengths
-        base, scale = K1 * (1 - B), K1 * B / self.avg
         for s, w in terms.items():
-            weight = w * self.idf[s]
-            k = self.postings[s]
-            for j in range(self._start[k], self._start[k + 1]):
-                i = ids[j]
-                tf = float(tfs[j])
-                scores[i] = scores.get(i, 0.0) + weight * (tf * (K1 + 1) / (tf + (base + scale * float(lengths[i]))))
+            idf, postings = self._scored(s)
+            weight = w * idf
+            for i, part in postings:
+                scores[i] = scores.get(i, 0.0) + weight * part
                 covered[i] = covered.get(i, 0.0) + weight
         found = list(covered)
         if allowed is not None:  # a set of ids, or a predicate on the text
@@ -246,6 +243,25 @@ class Ranker:
                 else [i for i in found if allowed(self.texts[i])]
         found.sort(key=lambda i: (-scores[i], -covered[i], -i))
         return [(scores[i], covered[i] / total, i) for i in found[:limit]]
+
+    def _scored(self, s: str) -> tuple[float, tuple[tuple[int, float], ...]]:
+        """A term's idf and its postings as (text id, BM25 share of the text), worked out the first
+        time the term is asked (a pure function of the collection; bounded like `_loose`)."""
+        known = self._scored_terms.get(s)
+        if known is None:
+            ids, tfs, lengths = self._ids, self._tfs, self.lengths
+            base, scale = K1 * (1 - B), K1 * B / self.avg
+            k = self.postings[s]
+            postings = []
+            for j in range(self._start[k], self._start[k + 1]):
+                i = ids[j]
+                tf = float(tfs[j])
+                postings.append((i, tf * (K1 + 1) / (tf + (base + scale * float(lengths[i])))))
+            known = (self.idf[s], tuple(postings))
+            if len(self._scored_terms) > 10_000:
+                self._scored_terms.clear()
+            self._scored_terms[s] = known
+        return known
 
     def idf_of(self, terms: dict[str, float]) -> float:
         return sum(self.idf[s] * w for s, w in terms.items())

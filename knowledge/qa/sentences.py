@@ -90,6 +90,7 @@ def _other_plans_marks(plan: int) -> tuple[str, ...]:
     return tuple(m for n in range(1, 11) if n != plan for m in plan_marks(n))
 
 
+@functools.lru_cache(maxsize=8192)  # (a sentence is a candidate for many questions)
 def _of_another_plan(text: str, plan: int | None) -> bool:
     """Whether a sentence speaks of another plan than the one asked ("el primer Plan …" for the 6th)."""
     return bool(plan) and names_a_plan(text, _other_plans_marks(plan)) and not names_a_plan(text, plan_marks(plan))
@@ -181,6 +182,7 @@ class SentenceFinder:
         best, best_key = None, None
         total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
         asked = frozenset(q.content)
+        actors = self._actors_asked(q)
         for bm25, coverage, i in ranked:
             t = texts[i]
             if not holds_type(t.text, answer_type, q.count_target, asked):
@@ -194,7 +196,7 @@ class SentenceFinder:
                 continue  # "la vigencia del 6to plan": not what a sentence says of the first one
             if restated and not self._lists(t.text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
-            if not self._names_actors(q, t):
+            if not self._names_actors(q, t, actors):
                 continue
             if years and not any(y in t.text or y in (t.before or "") for y in years):
                 continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
@@ -333,15 +335,25 @@ class SentenceFinder:
         t = q.tokens
         return any(w in _PERSON_CUES and set(t[i + 1:i + 4]) & q.actor_words for i, w in enumerate(t))
 
-    def _names_actors(self, q: Query, t) -> bool:
+    def _names_actors(self, q: Query, t, asked: tuple | None = None) -> bool:
         """A sentence quoted for a question that names an institution must be about it: it names
-        it, or belongs to a record where it has a role (never another body's phone number)."""
-        if not q.actors or ("person" in q.asks and not self._title_of_actor(q)):
-            return True  # "qué presidente habló en el relanzamiento de la Comisión": the event's speaker
-        words = self.sentences.terms(q.actor_words)
+        it, or belongs to a record where it has a role (never another body's phone number).
+        `asked`: `_actors_asked(q)`, when the caller has it already."""
+        asked = self._actors_asked(q) if asked is None else asked
+        if not asked:
+            return True
+        words, records = asked
         if words and all(s in t.stems for s in words):
             return True
-        return any(within(t.ref, r.ref) for key in q.actors for r in self.k.actors.roles.get(key, []) if is_record(r.ref))
+        return any(within(t.ref, ref) for ref in records)
+
+    def _actors_asked(self, q: Query) -> tuple:
+        """(the stems of the institutions' names, the records where they have a role), or () when
+        the sentence need not name them."""
+        if not q.actors or ("person" in q.asks and not self._title_of_actor(q)):
+            return ()  # "qué presidente habló en el relanzamiento de la Comisión": the event's speaker
+        return (tuple(self.sentences.terms(q.actor_words)),
+                tuple(r.ref for key in q.actors for r in self.k.actors.roles.get(key, []) if is_record(r.ref)))
 
     def _quote(self, t, w: Writer, q: Query | None = None) -> str:
         text = t.parent if t.parent and len(t.parent) <= 320 else t.text  # an address with its phone

@@ -78,6 +78,14 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
     when the question names it: "cuántos municipios" wants "27 municipios")."""
     if answer_type is None:
         return True
+    if answer_type == "person":  # a body or a person the question does not already name
+        known = asked | {"de", "del", "la", "ciudad", "guatemala"}
+        return any(not words <= known for words in _names(text))
+    return _holds_value(text, answer_type, target if answer_type == "number" else None)
+
+
+@functools.lru_cache(maxsize=8192)  # (a sentence is a candidate for many questions)
+def _holds_value(text: str, answer_type: str, target: str | None) -> bool:
     if answer_type == "number":
         folded = _folded(text)
         undated = _DATES.sub(" ", folded if target else text)
@@ -96,9 +104,6 @@ def holds_type(text: str, answer_type: str | None, target: str | None = None, as
     if answer_type == "date":
         folded = _folded(text)
         return bool(_YEAR.search(text)) or any(m in folded.split() for m in _MONTH_WORDS)
-    if answer_type == "person":  # a body or a person the question does not already name
-        known = asked | {"de", "del", "la", "ciudad", "guatemala"}
-        return any(not words <= known for words in _names(text))
     if answer_type == "name":  # a person's name, not an institution's, said as a person's
         words = set(fold_simple(text).split())
         if not words.intersection(_PERSON_CUES):
