@@ -465,6 +465,7 @@ class Reader:
 
 
 _FUZZY_REF = {"compromiso": "commitment", "actividad": "activity", "milestone": "hito", "commitment": "commitment"}
+_REF_KIND = {word: kind for kind, words in _REF_WORDS.items() for word in words}
 _HITO_TYPOS = {"ito", "jito", "hto", "hitp", "hitos", "gito"}
 
 
@@ -490,9 +491,9 @@ def _names_record(tokens: tuple[str, ...], start: int) -> bool:
 def ref_kind(word: str, following: str) -> str | None:
     """The record kind a word names ("compromiso", "hito", ...), typing errors allowed when a
     number follows ("compormiso 3", "jito 2")."""
-    for kind, words in _REF_WORDS.items():
-        if word in words:
-            return kind
+    kind = _REF_KIND.get(word)
+    if kind is not None:
+        return kind
     if not following[:1].isdigit():
         return None
     if word in _HITO_TYPOS:

@@ -185,32 +185,33 @@ class SentenceFinder:
         actors = self._actors_asked(q)
         for bm25, coverage, i in ranked:
             t = texts[i]
-            if not holds_type(t.text, answer_type, q.count_target, asked):
+            text = t.text
+            if not holds_type(text, answer_type, q.count_target, asked):
                 continue
             if answer_type and t.context:  # a value's sentence is about what the sentence before names
                 extra = sum(self.sentences.idf[s] * v for s, v in terms.items() if s in t.context and s not in t.stems)
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
-            if must and not any(m in _folded(t.text).split() for m in must):
+            if must and not set(must).intersection(_folded(text).split()):
                 continue
-            if _of_another_plan(t.text, asked_plan):
+            if _of_another_plan(text, asked_plan):
                 continue  # "la vigencia del 6to plan": not what a sentence says of the first one
-            if restated and not self._lists(t.text, restated):
+            if restated and not self._lists(text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
             if not self._names_actors(q, t, actors):
                 continue
-            if years and not any(y in t.text or y in (t.before or "") for y in years):
+            if years and not any(y in text or y in (t.before or "") for y in years):
                 continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
             if needed and not needed & (t.stems | t.context):
                 continue  # "qué países …": a sentence about the catalogue that names no country does not answer
             scoped = found is not None and (within(t.ref, found.ref) or within(found.ref, t.ref))
             key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
-            if titles and titles & set(_folded(t.text).split()):
+            if titles and titles & set(_folded(text).split()):
                 key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
-            if answer_type == "person" and titled_name(t.text):
+            if answer_type == "person" and titled_name(text):
                 key += 0.1  # "who is quoted": a person named by their post
             if head and head in t.stems:
                 key += 0.1  # "qué principios …": a sentence that names principles
-            if which_ones and t.text.count(",") >= 4:
+            if which_ones and text.count(",") >= 4:
                 key += 0.15  # "cuáles son las áreas prioritarias": the sentence that lists them
             if best_key is None or key > best_key:
                 best, best_key = (t, coverage), key
