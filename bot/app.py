@@ -163,9 +163,12 @@ def register_handlers(application: Application, settings: Settings | None = None
     # The participation room (registration, subscriptions, updates, feedback) registers its
     # commands, buttons and conversations first in MAIN_GROUP: its commands and "pa:" buttons
     # overlap nobody else's, and its deep links (/start registro, sent by the "continue in
-    # private" button of a group) must reach its conversations before /start's menu does; the
-    # free-text fallback below still only answers what nobody else took.
-    wiring.register(application, admin_ids=_admin_ids(application, settings))
+    # private" button of a group) must reach its conversations before /start's menu does.
+    # Free text comes right after the conversations: it answers only what no conversation in
+    # progress took, and no command, button or inline query is text without a command, so the
+    # commands after it never see a question (each question used to test some 30 of them).
+    wiring.register(application, admin_ids=_admin_ids(application, settings), after_conversations=(
+        MessageHandler(filters.TEXT & ~filters.COMMAND, free_text.on_text),))
 
     # Commands.  (/cancelar is registered after the participation room's conversations, so
     # that a conversation in progress gets it first.)
@@ -186,12 +189,10 @@ def register_handlers(application: Application, settings: Settings | None = None
                             group=MAIN_GROUP)
     application.add_handler(InlineQueryHandler(inline.on_inline_query), group=MAIN_GROUP)
 
-    # Fallbacks, last in MAIN_GROUP: /cancelar outside a conversation, any button nobody
-    # understood (tampered or stale), and free text, which goes to the knowledge core.
+    # Fallbacks, last in MAIN_GROUP: /cancelar outside a conversation and any button nobody
+    # understood (tampered or stale).
     application.add_handler(CommandHandler(["cancelar", "cancel"], commands.cancel), group=MAIN_GROUP)
     application.add_handler(CallbackQueryHandler(buttons.unknown_button), group=MAIN_GROUP)
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, free_text.on_text),
-                            group=MAIN_GROUP)
     # ...and the last word: an unknown command or a message that is not text gets a hint, not silence
     for handler in fallbacks.handlers():
         application.add_handler(handler, group=MAIN_GROUP)

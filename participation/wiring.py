@@ -63,8 +63,11 @@ async def delivery_job(context: Any) -> None:
             await cfg.sender.close()
 
 
-def register(application: Any, admin_ids: Collection[int] = ()) -> None:
-    """Add this room's handlers and jobs; admin_ids are the configured admins (ADMIN_IDS)."""
+def register(application: Any, admin_ids: Collection[int] = (), after_conversations: Collection[Any] = ()) -> None:
+    """Add this room's handlers and jobs; admin_ids are the configured admins (ADMIN_IDS);
+    `after_conversations`: handlers that take what no conversation in progress took, added
+    before this room's commands and buttons (free text, which no command or button matches:
+    a question then skips testing every command)."""
     application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=tuple(admin_ids))
     # Order inside the group: conversations first (they only take updates of a conversation in
     # progress or their entry command), then plain commands and buttons.
@@ -72,7 +75,7 @@ def register(application: Any, admin_ids: Collection[int] = ()) -> None:
     # a restart mid-way resumes where each person was.
     persistent = application.persistence is not None
     for handler in [*registration.handlers(persistent), *roles.handlers(persistent),
-                    *updates.handlers(persistent), *monitoring.handlers(persistent),
+                    *updates.handlers(persistent), *monitoring.handlers(persistent), *after_conversations,
                     *subscriptions.handlers(), *privacy.handlers()]:
         application.add_handler(handler)
     # after the answer, in a group of its own: who wrote, for /enlace @username (in memory)
