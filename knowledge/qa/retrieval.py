@@ -24,6 +24,7 @@ from knowledge.normalize import fold_simple
 K1, B = 1.2, 0.6
 LOOSE_WEIGHT = 0.6
 SMALL_RANK = 256  # postings a question's words have in all, up to which `rank` scores them without numpy
+_UNSEEN = object()
 UNKNOWN_WEIGHT = 1.0  # a word no text has (not even with a typing error) says the sources may be silent  # a question word matched to a different vocabulary word counts less
 
 
@@ -141,6 +142,7 @@ class Ranker:
             if len(s) >= 4:
                 self._by_letter[s[0]].append(s)
         self._loose: dict[str, str | None] = {}
+        self._word_terms: dict[str, tuple[str, float] | None] = {}
         self._scored_terms: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
 
     def _vectors(self) -> tuple:
@@ -181,14 +183,30 @@ class Ranker:
     def terms(self, words) -> dict[str, float]:
         """Question words -> {vocabulary stem: weight}."""
         out: dict[str, float] = {}
-        for s in stems_of(words):
-            if s in self.postings:
-                out[s] = max(out.get(s, 0.0), 1.0)
-            else:
-                near = self.loose(s)
-                if near:
-                    out[near] = max(out.get(near, 0.0), LOOSE_WEIGHT)
+        known = self._word_terms
+        for w in words:
+            term = known.get(w, _UNSEEN)
+            if term is _UNSEEN:
+                term = self._term(w)
+            if term is not None:
+                s, weight = term
+                out[s] = max(out.get(s, 0.0), weight)
         return out
+
+    def _term(self, word: str) -> tuple[str, float] | None:
+        """A question word's vocabulary stem and weight (its own stem, else the closest one at a
+        lower weight; None for neither): a pure function of the word, kept (bounded)."""
+        term = None
+        if len(word) > 1 or word.isdigit():
+            s = stem(word)
+            if s in self.postings:
+                term = (s, 1.0)
+            elif near := self.loose(s):
+                term = (near, LOOSE_WEIGHT)
+        if len(self._word_terms) > 10_000:
+            self._word_terms.clear()
+        self._word_terms[word] = term
+        return term
 
     def unknown_mass(self, words) -> float:
         """The idf mass of question words no text has (not even loosely): what the sources are

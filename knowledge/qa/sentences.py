@@ -161,7 +161,8 @@ class SentenceFinder:
         if not terms:
             return None
         texts = self.sentences.texts
-        ranked = self.sentences.rank(terms, limit=40, unknown=self.sentences.unknown_mass(q.content))
+        unknown = self.sentences.unknown_mass(q.content)
+        ranked = self.sentences.rank(terms, limit=40, unknown=unknown)
         restated = self._named_count(q)
         # "cuáles son las áreas …", "which are the …": a list asked, not a count or a definition
         which_ones = not q.answer_type and any(x in ("cuales", "which") for x in q.tokens[:3]) and any(
@@ -180,7 +181,7 @@ class SentenceFinder:
         head = next(iter(self.sentences.terms([q.head])), None) if q.head else None
         asked_plan = q.plan if not must else None  # (the other-plan question looks for another on purpose)
         best, best_key = None, None
-        total = self.sentences.idf_of(terms) + self.sentences.unknown_mass(q.content)
+        total = self.sentences.idf_of(terms) + unknown
         asked = frozenset(q.content)
         actors = self._actors_asked(q)
         for bm25, coverage, i in ranked:
