@@ -368,6 +368,7 @@ class Normalizer:
         return self.lexicon.spanish.get(token) or self.lexicon.english.get(token) or token
 
 
+@functools.lru_cache(maxsize=4096)  # the same titles and items are cut for many answers
 def shorten(text: str | None, n: int = 220) -> str:
     """At most n characters, cut between words (a word longer than 40 % of n is cut) and ended
     with "…" when anything was left out."""
