@@ -121,7 +121,7 @@ class ConstantCore:
         return getattr(self._knowledge, name)
 
 
-def bench_throughput(n: int, server_url: str | None, rounds: int = 3) -> dict[str, float]:
+def bench_throughput(n: int, server_url: str | None, rounds: int = 5) -> dict[str, float]:
     """Echo bot, hitobot and hitobot with a stub core, interleaved `rounds` times (the machine is
     shared: a neighbour's burst then hits all three alike); the median rate of each."""
     import statistics
@@ -267,6 +267,8 @@ def bench_memory() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="interleaved rounds of the three bots; the median ratio is reported (the machine is shared)")
     parser.add_argument("--db", default=None,
                         help="PostgreSQL server URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test "
                              "(fresh databases are created on it and dropped; default: temp SQLite files)")
@@ -278,7 +280,7 @@ def main() -> None:
     import logging
 
     logging.disable(logging.WARNING)
-    t = bench_throughput(args.updates, args.db)
+    t = bench_throughput(args.updates, args.db, args.rounds)
     m = bench_memory()
     rows = [
         ("echo bot (same transport)", f"{t['echo_per_s']:.0f} updates/s", "", ""),

@@ -23,6 +23,7 @@ from knowledge.normalize import fold_simple
 
 K1, B = 1.2, 0.6
 LOOSE_WEIGHT = 0.6
+SCORED_POSTINGS = 100_000  # postings kept scored (~9 MB at most; the shipped base has ~9,500 in all)
 SMALL_RANK = 256  # postings a question's words have in all, up to which `rank` scores them without numpy
 _UNSEEN = object()
 UNKNOWN_WEIGHT = 1.0  # a word no text has (not even with a typing error) says the sources may be silent  # a question word matched to a different vocabulary word counts less
@@ -144,6 +145,7 @@ class Ranker:
         self._loose: dict[str, str | None] = {}
         self._word_terms: dict[str, tuple[str, float] | None] = {}
         self._scored_terms: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
+        self._scored_postings = 0  # how many postings `_scored_terms` holds
 
     def _vectors(self) -> tuple:
         """numpy and its views of the postings (no copy of the ids), made the first time many
@@ -264,7 +266,7 @@ class Ranker:
 
     def _scored(self, s: str) -> tuple[float, tuple[tuple[int, float], ...]]:
         """A term's idf and its postings as (text id, BM25 share of the text), worked out the first
-        time the term is asked (a pure function of the collection; bounded like `_loose`)."""
+        time the term is asked (a pure function of the collection; at most SCORED_POSTINGS kept)."""
         known = self._scored_terms.get(s)
         if known is None:
             ids, tfs, lengths = self._ids, self._tfs, self.lengths
@@ -276,8 +278,10 @@ class Ranker:
                 tf = float(tfs[j])
                 postings.append((i, tf * (K1 + 1) / (tf + (base + scale * float(lengths[i])))))
             known = (self.idf[s], tuple(postings))
-            if len(self._scored_terms) > 10_000:
+            self._scored_postings += len(postings)
+            if self._scored_postings > SCORED_POSTINGS:
                 self._scored_terms.clear()
+                self._scored_postings = len(postings)
             self._scored_terms[s] = known
         return known
 
