@@ -108,6 +108,12 @@ def supporters(k, found, w: Writer, q) -> str | None:
     if not lines:
         return None
     text = w._("Apoyan:") + "\n" + "\n".join(lines)
+    if q.sector == "other" and "other_actors" in c.uncertain:
+        # the source prints the responsible and the other actors as one list, and where one ends is
+        # not certain (the curation says so): the whole list, in the source's words
+        printed = [n.lstrip("~") for n in (*c.responsible, *c.other_actors)]
+        text += "\n" + w._("La fuente imprime responsables y otros actores en una sola lista: {names}.",
+                           names=", ".join(dict.fromkeys(printed)))
     leads = list(dict.fromkeys(n for x in c.hitos for n in x.responsible))
     if not q.sector and "responsible" not in q.asks and len(leads) > 1:  # "qué instituciones participan"
         text = w._("Responsables de sus hitos: {names}", names=actor_list(w, leads)) + "\n" + text

@@ -1783,3 +1783,20 @@ def test_a_sentence_about_another_plan_does_not_answer_for_the_plan_asked(make_s
         PlanFact(topic="validity", source=SRC, text="El 9no Plan tiene vigencia del 15 de enero 2030 al 31 de diciembre 2031.")]
     text = Knowledge(data).ask(question).text
     assert "primer Plan" not in text and "2031" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "q otros actores apoyan el compromiso 1 del 9no plan",
+    "¿Cuáles son los otros actores del compromiso 1?",
+    "which other actors support commitment 1",
+])
+def test_other_actors_whose_cell_the_source_runs_together_are_given_with_the_whole_list(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: responsible and other actors printed as one list, the cut uncertain
+    lighthouses = data.plans[0].commitments[0]
+    lighthouses.other_actors = ["Mesa sintética de guardafaros", "~sectores costeros"]
+    text = Knowledge(data).ask(question).text
+    assert "Mesa sintética de guardafaros" in text and "Oficina de Faros" not in text, text  # the cut is trusted
+    lighthouses.uncertain = ["other_actors"]
+    text = Knowledge(data).ask(question).text
+    assert "Mesa sintética de guardafaros" in text, text
+    assert "Oficina de Faros e Iluminación -OFI-, Mesa sintética de guardafaros, sectores costeros" in text, text
