@@ -201,6 +201,9 @@ def load_cues(canon=None) -> tuple[CueTable, CueTable, CueTable]:
 
 
 _EVERY = frozenset({"cada", "every", "each"})
+_AND = frozenset({"y", "e", "and", "tambien", "also"})
+# value words that also say what is asked about, as the sources write it ("la prevalencia de sobrepeso")
+_TOPICAL_VALUES = frozenset({"prevalencia", "prevalence"})
 _WHICH = frozenset({"que", "cual", "cuales"})  # (English "what", "which" arrive mapped to these)
 _ARTICLES = frozenset({"el", "la", "los", "las", "un", "una", "the", "a", "an"})
 
@@ -335,13 +338,16 @@ class Reader:
             else:
                 cue_words.update(tokens[start:end])
         self._names_of_things(q, tokens)
+        last_end: dict[str, int] = {}  # answer type -> where its last cue ended
         for start, end, name in self.type_cues.find(tokens):
             q.answer_type = q.answer_type or name
-            if name in q.answer_types:
+            if name in q.answer_types and set(tokens[last_end[name]:start]) & _AND:
                 q.asked_twice = True  # "desde qué año … y cuándo …": two values of one kind
+            last_end[name] = end  # ("cuánto es la prevalencia": one value, asked with two words)
             if name not in q.answer_types:
                 q.answer_types = (*q.answer_types, name)  # "cuándo empieza y dónde se publica": both
-            used.update(range(start, end))
+            if not set(tokens[start:end]) & _TOPICAL_VALUES:
+                used.update(range(start, end))
         if "person" in q.answer_types and "person" not in q.asks and set(tokens) & SPEECH_WORDS:
             q.asks.append("person")  # "who from SEGEPLAN is quoted", "quién de la SESAN habló": a person's name
         sectors = {name for _start, _end, name in self.sector_cues.find(tokens)}

@@ -1800,3 +1800,28 @@ def test_other_actors_whose_cell_the_source_runs_together_are_given_with_the_who
     text = Knowledge(data).ask(question).text
     assert "Mesa sintética de guardafaros" in text, text
     assert "Oficina de Faros e Iluminación -OFI-, Mesa sintética de guardafaros, sectores costeros" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "dime la prevalencia combinada del apagon costero sintetico",
+    "la prevalencia combinada del Apagón Costero Sintético cuál es?",
+    "what is the combined prevalence of the Apagón Costero Sintético",
+])
+def test_a_prevalence_or_rate_asked_is_a_figure_from_the_sentence_that_gives_it(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: a definition, then the figure in the next sentence
+    data.plans[0].facts += [PlanFact(topic="context", source=SRC, text=(
+        "El Apagón Costero Sintético (ACS) se define como la presencia simultánea de faros apagados y boyas "
+        "perdidas en un mismo tramo de costa. En la costa norte, la combinación de faros apagados y boyas "
+        "perdidas es de 12.4%."))]
+    text = Knowledge(data).ask(question).text
+    assert "12.4%" in text, text
+
+
+@pytest.mark.parametrize(("question", "twice"), [
+    ("cuanto es la prevalencia de faros apagados", False),
+    ("cuánto es el porcentaje de boyas perdidas", False),
+    ("cual es la cifra del porcentaje de guardafaros", False),
+    ("cuantos faros hay y cuantas boyas", True),
+])
+def test_two_words_of_one_kind_of_value_ask_twice_only_when_joined_by_and(core, question, twice):
+    assert reader(core).read(question).asked_twice is twice
