@@ -56,7 +56,27 @@ def around(text: str, asked: frozenset[str], width: int, value: re.Pattern | Non
         n = held(flat[a:a + width])
         if n > best_n:
             best, best_n = a, n
+    width = _whole_title(flat, best, width)
     return shorten(flat[best:], width) if best == 0 else "…" + shorten(flat[best:], width - 1)
+
+
+_OPENING, _CLOSING = "“«\"", "”»\""
+TITLE_ROOM = 160  # how far past the cut a title in quotation marks is still given whole
+
+
+def _whole_title(flat: str, start: int, width: int) -> int:
+    """The width that keeps whole a title in quotation marks the cut at `start + width` would break
+    ("Compromiso número 8, “Diseño de estrategia … para la reducción de la migración irregular”")."""
+    end = start + width
+    window = flat[start:end]
+    opened = max(window.rfind(c) for c in _OPENING[:2])
+    if opened < 0 or any(c in window[opened + 1:] for c in _CLOSING[:2]):
+        return width
+    closing = [i for c in _CLOSING[:2] if (i := flat.find(c, end)) >= 0]
+    if not closing or min(closing) - end > TITLE_ROOM:
+        return width
+    space = flat.find(" ", min(closing))
+    return (space if space >= 0 else len(flat)) - start + 1  # (shorten cuts at the space after it)
 
 
 # where a second question starts: "…, y entre qué meses …", "… and in what year …", "…? ¿quién …"

@@ -1825,3 +1825,21 @@ def test_a_prevalence_or_rate_asked_is_a_figure_from_the_sentence_that_gives_it(
 ])
 def test_two_words_of_one_kind_of_value_ask_twice_only_when_joined_by_and(core, question, twice):
     assert reader(core).read(question).asked_twice is twice
+
+
+@pytest.mark.parametrize("question", [
+    "en q compromiso quedo plasmado el espacio de articulacion de la red costera",
+    "¿Cómo se denominó el compromiso en que quedó plasmado el espacio de articulación interinstitucional de la red costera?",
+    "which commitment holds the space of articulation of the red costera",
+])
+def test_a_title_in_quotation_marks_is_never_cut_by_a_long_quote(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: a long sentence whose title straddles the quote's width
+    data.plans[0].facts += [PlanFact(topic="history", source=SRC, text=(
+        "A finales del año 2029, después de varias reuniones de la red costera y de las oficinas de faros de "
+        "los municipios del litoral, se generaron condiciones para crear un espacio de articulación "
+        "interinstitucional y multisectorial, de adhesión voluntaria, colaborativo, abierto e inclusivo en el "
+        "marco del 8vo. Plan Sintético de Acción Nacional, quedando plasmado en el compromiso número 5, "
+        "“Diseño participativo de un sistema de mantenimiento preventivo para los faros costeros del norte”, "
+        "que contempla el cumplimiento de tres hitos y la rendición de cuentas de cada oficina participante."))]
+    text = Knowledge(data).ask(question).text
+    assert "faros costeros del norte”" in text, text
