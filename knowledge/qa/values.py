@@ -32,7 +32,9 @@ _ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
 _MONTH_WORDS = tuple(MONTHS)
 
 _PLACE = re.compile(r"\b(en|in|at|on)\s+(la\s+|el\s+|su\s+|los\s+|las\s+)?(?:[A-ZÁÉÍÓÚÑ]|p[aá]gina|portal|sitio|"
-                    r"plataforma|bot[oó]n|web)")
+                    r"plataforma|bot[oó]n|web)"
+                    # a place written as an item of a list: "…, 17 de junio de 2024, Ciudad de Guatemala"
+                    r"|\b(?:Ciudad|Departamento|Municipio) de [A-ZÁÉÍÓÚÑ]")
 
 
 _NUMBER_WORDS = ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "mil", "millones",

@@ -1843,3 +1843,17 @@ def test_a_title_in_quotation_marks_is_never_cut_by_a_long_quote(make_synthetic_
         "que contempla el cumplimiento de tres hitos y la rendición de cuentas de cada oficina participante."))]
     text = Knowledge(data).ask(question).text
     assert "faros costeros del norte”" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "donde se hizo el taller costero de faros del norte",
+    "¿En qué lugar se realizó el taller costero sobre faros del norte?",
+    "where was the taller costero on faros del norte held",
+])
+def test_a_place_written_as_an_item_of_a_list_is_a_place(make_synthetic_data, question):
+    data = make_synthetic_data()  # SYNTHETIC: events listed as "name, theme, date, place"
+    data.plans[0].facts += [
+        PlanFact(topic="process", source=SRC, text="Taller costero 1, Faros del norte, 3 de mayo de 2030, Ciudad de Puerto Sintético"),
+        PlanFact(topic="process", source=SRC, text="Taller costero 2, Boyas del sur, 9 de mayo de 2030, Ciudad de Bahía Sintética")]
+    text = Knowledge(data).ask(question).text
+    assert "Ciudad de Puerto Sintético" in text and "Bahía" not in text, text
