@@ -123,7 +123,8 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
                 q = Query(**{**q.__dict__, "commitment": r.commitment, "hito": r.hito,
                              "plan": plan_number(plan) or q.plan})
         practices = self.practices.asked(q)  # "prácticas del MINEDUC": its practices, not what MINEDUC means
-        if practices and self.practices.about_release(q) and (said := self.best_sentence(q, None)) and said[0].ref == "cat":
+        if practices and self.practices.about_release(q) and not self._named_count(q) \
+                and (said := self.best_sentence(q, None)) and said[0].ref == "cat":
             practices = False  # "en qué principios se apoyan las prácticas": what the press release says of them all
         if q.acronyms and not practices and self._asks_meaning(q):
             return self.meaning_answer(q, w)

@@ -1857,3 +1857,23 @@ def test_a_place_written_as_an_item_of_a_list_is_a_place(make_synthetic_data, qu
         PlanFact(topic="process", source=SRC, text="Taller costero 2, Boyas del sur, 9 de mayo de 2030, Ciudad de Bahía Sintética")]
     text = Knowledge(data).ask(question).text
     assert "Ciudad de Puerto Sintético" in text and "Bahía" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "cuales son las 12 buenas practicas q reune el catalogo",
+    "¿Cuáles son los nombres de las 12 buenas prácticas que reúne el catálogo costero?",
+    "which are the 12 good practices the catalogue reúne",
+])
+def test_the_practices_counted_by_the_release_are_a_list_not_loaded_not_its_sentence(make_synthetic_data, question):
+    from knowledge.schema import CatalogueInfo
+
+    data = make_synthetic_data()  # SYNTHETIC press release, no practices imported
+    src = {"document": "007_0000000000000000.txt", "section": "Comunicado"}
+    data.catalogue = CatalogueInfo(
+        title="Catálogo Sintético de Faros", period_label="2030", publisher="ISP", practice_count=12,
+        institution_count=5, institution_breakdown=["cinco institutos"], spheres=["costera"], source=src,
+        facts=[PlanFact(topic="release", source=src, text=(
+            "El ISP, en su rol de coordinador costero, tras dos años de trabajo, con apoyo de la red, consideró "
+            "útil un catálogo, el cual reúne 12 buenas prácticas de cinco institutos."))])
+    answer = Knowledge(data).ask(question)
+    assert "import-catalogue" in answer.text and "consideró" not in answer.text, answer.text
