@@ -22,11 +22,11 @@ from knowledge.index import stem
 from knowledge.normalize import fold_simple
 
 K1, B = 1.2, 0.6
-LOOSE_WEIGHT = 0.6
+LOOSE_WEIGHT = 0.6  # a question word matched to a different vocabulary word counts less
 SCORED_POSTINGS = 100_000  # postings kept scored (~9 MB at most; the shipped base has ~9,500 in all)
 SMALL_RANK = 256  # postings a question's words have in all, up to which `rank` scores them without numpy
-_UNSEEN = object()
-UNKNOWN_WEIGHT = 1.0  # a word no text has (not even with a typing error) says the sources may be silent  # a question word matched to a different vocabulary word counts less
+UNKNOWN_WEIGHT = 1.0  # a word no text has (not even with a typing error) says the sources may be silent
+_UNSEEN = object()  # (a word not looked up yet, where None means "no term")
 
 
 @dataclass(slots=True)

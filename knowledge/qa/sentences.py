@@ -60,7 +60,7 @@ def around(text: str, asked: frozenset[str], width: int, value: re.Pattern | Non
     return shorten(flat[best:], width) if best == 0 else "…" + shorten(flat[best:], width - 1)
 
 
-_OPENING, _CLOSING = "“«\"", "”»\""
+_OPENING, _CLOSING = "“«", "”»"  # (a straight quote opens and closes alike: not used)
 TITLE_ROOM = 160  # how far past the cut a title in quotation marks is still given whole
 
 
@@ -69,10 +69,10 @@ def _whole_title(flat: str, start: int, width: int) -> int:
     ("Compromiso número 8, “Diseño de estrategia … para la reducción de la migración irregular”")."""
     end = start + width
     window = flat[start:end]
-    opened = max(window.rfind(c) for c in _OPENING[:2])
-    if opened < 0 or any(c in window[opened + 1:] for c in _CLOSING[:2]):
+    opened = max(window.rfind(c) for c in _OPENING)
+    if opened < 0 or any(c in window[opened + 1:] for c in _CLOSING):
         return width
-    closing = [i for c in _CLOSING[:2] if (i := flat.find(c, end)) >= 0]
+    closing = [i for c in _CLOSING if (i := flat.find(c, end)) >= 0]
     if not closing or min(closing) - end > TITLE_ROOM:
         return width
     space = flat.find(" ", min(closing))
