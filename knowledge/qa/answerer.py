@@ -51,7 +51,6 @@ from knowledge.refs import (
     within,
 )
 
-_SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "para", "en", "of", "the", "and", "for"})
 # what a sentence must hold to give a contact detail asked for
 # ("(502) 2220 5383", not the period "2016-2018")
 _CONTACT_VALUE = {"phone": re.compile(r"\(\d{3}\)\s*\d{4}|\b(?!19|20)\d{4}[\s-]\d{4}\b"), "email": re.compile(r"\S@\S"),

@@ -218,7 +218,7 @@ class SentenceFinder:
                 continue  # "la vigencia del 6to plan": not what a sentence says of the first one
             if restated and not self._lists(text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
-            if not self._names_actors(q, t, actors):
+            if not self._names_actors(t, actors):
                 continue
             if years and not any(y in text or y in (t.before or "") for y in years):
                 continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
@@ -329,6 +329,7 @@ class SentenceFinder:
         restated = self._named_count(q)
         # the hito's own sentences (its activities, products) first, then the rest of its commitment
         own = {j for j in allowed if within(texts[j].ref, found.ref)} if found.ref != scope else set()
+        actors = self._actors_asked(q)
         for pool in ([own] if own else []) + [allowed]:
             for _bm25, coverage, j in self.sentences.rank(terms, pool, limit=10):
                 if restated and not self._lists(texts[j].text, restated):
@@ -336,7 +337,7 @@ class SentenceFinder:
                 if years and not any(y in texts[j].text for y in years):
                     continue
                 if coverage >= ACCEPT_SENTENCE and holds_type(texts[j].text, answer_type, q.count_target,
-                                                              frozenset(q.content)) and self._names_actors(q, texts[j]):
+                                                              frozenset(q.content)) and self._names_actors(texts[j], actors):
                     return texts[j], coverage
         return None
 
@@ -357,11 +358,11 @@ class SentenceFinder:
         t = q.tokens
         return any(w in _PERSON_CUES and set(t[i + 1:i + 4]) & q.actor_words for i, w in enumerate(t))
 
-    def _names_actors(self, q: Query, t, asked: tuple | None = None) -> bool:
+    @staticmethod
+    def _names_actors(t, asked: tuple) -> bool:
         """A sentence quoted for a question that names an institution must be about it: it names
         it, or belongs to a record where it has a role (never another body's phone number).
-        `asked`: `_actors_asked(q)`, when the caller has it already."""
-        asked = self._actors_asked(q) if asked is None else asked
+        `asked`: `_actors_asked(q)`, worked out once per question."""
         if not asked:
             return True
         words, records = asked
