@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from knowledge.answers import Answer, Choice
-from knowledge.i18n import format_partial_date, gettext, ngettext
+from knowledge.i18n import format_partial_date, ngettext, translations
 from knowledge.index import ActorDirectory
 from knowledge.lookups import status_name
 from knowledge.normalize import shorten
@@ -36,9 +36,10 @@ class Writer:
         self.locale = locale
         self.actors = actors
         self.documents = documents or {}  # source file -> the title a person would cite it by
+        self._gettext = translations(locale).gettext  # (an answer looks up a dozen messages)
 
     def _(self, message: str, **kw: object) -> str:
-        text = gettext(self.locale, message)
+        text = self._gettext(message)
         return text.format(**kw) if kw else text
 
     def n_(self, singular: str, plural: str, n: int, **kw: object) -> str:

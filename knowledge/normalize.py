@@ -294,6 +294,14 @@ class Normalizer:
                 self._fillers_by_first[phrase[0]] = (*self._fillers_by_first.get(phrase[0], ()), phrase)
         self._es_only = frozenset(es_markers - en_markers)
         self._en_only = frozenset(en_markers - es_markers)
+        # a word's language vote: +1 English, -1 Spanish (an abbreviation counts as Spanish)
+        self._votes = {**{w: -1 for w in lexicon.abbreviations if w not in self._en_only},
+                       **{w: -1 for w in self._es_only}, **{w: 1 for w in self._en_only}}
+        # the sources' word for a word (Spanish everyday words first, then English), in one map
+        self._canonical = {w: lexicon.spanish.get(w) or lexicon.english.get(w) or w
+                           for w in (*lexicon.english, *lexicon.spanish)}
+        # words a number can be written as ("tres", "tercer", "iii"): others skip those tables
+        self._number_words = frozenset((*lexicon.cardinals, *lexicon.ordinals, *lexicon.roman))
 
     @property
     def speller(self) -> Speller:
@@ -320,9 +328,9 @@ class Normalizer:
         return Normalized(question, tuple(tokens), canonical, english, corrections)
 
     def is_english(self, tokens: list[str]) -> bool:
-        en = sum(1 for t in tokens if t in self._en_only)
-        es = sum(1 for t in tokens if t in self._es_only or (t in self.lexicon.abbreviations and t not in self._en_only))
-        return en > es
+        """More English-only words than Spanish-only ones (abbreviations count as Spanish)."""
+        votes = self._votes
+        return sum(votes.get(t, 0) for t in tokens) > 0
 
     def _expand_abbreviations(self, tokens: list[str]) -> list[str]:
         out: list[str] = []
@@ -332,9 +340,12 @@ class Normalizer:
 
     def _numbers_to_digits(self, tokens: list[str]) -> list[str]:
         lex = self.lexicon
+        number_words = self._number_words
         out: list[str] = []
         for i, t in enumerate(tokens):
-            if t in lex.cardinals:
+            if t not in number_words and not t[:1].isdigit():
+                out.append(t)  # (most words: no number table holds them, no digit starts them)
+            elif t in lex.cardinals:
                 out.append(str(lex.cardinals[t]))
             elif t in lex.ordinals:
                 out.append(str(lex.ordinals[t]))
@@ -365,7 +376,7 @@ class Normalizer:
         return out
 
     def _canonical_word(self, token: str) -> str:
-        return self.lexicon.spanish.get(token) or self.lexicon.english.get(token) or token
+        return self._canonical.get(token, token)
 
 
 @functools.lru_cache(maxsize=4096)  # the same titles and items are cut for many answers

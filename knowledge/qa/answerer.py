@@ -242,8 +242,10 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
         plan = plan_key(q.plan) if q.plan else None
         for _bm25, coverage, i in self.sentences.rank(self.sentences.terms(q.content), limit=20):
             t = self.sentences.texts[i]
+            if coverage < 0.25 or (plan is not None and t.plan != plan):
+                continue
             said = f"{t.parent or ''} {t.index}"
-            if coverage >= 0.25 and (plan is None or t.plan == plan) and want.search(said) and (
+            if want.search(said) and (
                     not q.actors or stem_set(" ".join(q.actor_words)) <= stem_set(said)):  # never another body's
                 return t, coverage
         return None

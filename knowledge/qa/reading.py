@@ -308,8 +308,8 @@ class Reader:
         words = n._numbers_to_digits(n._expand_abbreviations(raw))
         words = n._remove_fillers(words)
         # an institution's own name is never translated ("CoST Guatemala" is not "costo")
-        names = self.actors.by_phrase
-        return tuple(w if w in names else n._canonical_word(w) for w in words), english
+        names, canonical = self.actors.by_phrase, n._canonical
+        return tuple(w if w in names else canonical.get(w, w) for w in words), english
 
     def read(self, text: str) -> Query:
         folded = fold(text)  # (once: the tokens, the words as typed and the ordinals read it)

@@ -86,9 +86,17 @@ _NEXT_QUESTION = re.compile(
     re.IGNORECASE)
 
 
+_JOINED = re.compile(r"\s(?:y|e|and)\s", re.IGNORECASE)  # (where _NEXT_QUESTION's second form can start)
+
+
 def questions_in(text: str) -> list[str]:
     """The questions one message asks, each one whole enough to read alone (at least two words)."""
-    parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
+    body = text.rstrip()
+    body = body[:-1] if body.endswith("?") else body  # (a question's own closing mark starts nothing)
+    if "?" not in body and ";" not in body and not _JOINED.search(body):
+        parts = [text.strip(" ¿?,;.")]  # (no place a second question could start)
+    else:
+        parts = [p.strip(" ¿?,;.") for p in _NEXT_QUESTION.split(text)]
     return [p for p in parts if len(p.split()) >= 2]
 
 
