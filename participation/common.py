@@ -303,19 +303,57 @@ def institutions(kd: KnowledgeData) -> list[Actor]:
 CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)  # a step left this long ends the conversation
 
 
-def conversation(name: str, entry_points: list[BaseHandler], states: dict[object, list[BaseHandler]],
-                 drafts: tuple[str, ...], persistent: bool = False) -> ConversationHandler:
-    """A participation conversation: /cancelar ends it and drops the drafts it keeps in
-    user_data; starting it again restarts it (allow_reentry).  `persistent` (the application
-    has a persistence, bot/persistence.py): where each person is survives a restart, and so do
-    their drafts (user_data).  Text typed at a step that
-    waits for a button is read as a choice among the buttons offered (`offer`): by its number
-    or its name, as if pressed; anything else gets a reminder of what to pick and how to leave,
-    never an unrelated answer while the conversation waits."""
+CONVERSATION = "pa_conversation"  # the persistence name of the room's one ConversationHandler
+# the names each flow had as a ConversationHandler of its own (migration 0008 moved their state)
+FORMER_CONVERSATIONS = ("pa_registration", "pa_focal_from_queue", "pa_update", "pa_report", "pa_answer",
+                        "pa_moderation")
 
-    def drop_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
-        for key in (*drafts, OFFERED):
-            context.user_data.pop(key, None)
+
+@dataclass(frozen=True)
+class Flow:
+    """One conversation of the room (/registro, /monitoreo, /actualizar, an answer, a moderation,
+    an appointment): how it starts, its steps (state numbers no other flow uses) and the drafts it
+    keeps in user_data."""
+
+    entry_points: list[BaseHandler]
+    states: dict[object, list[BaseHandler]]
+    drafts: tuple[str, ...]
+
+
+def conversation(flows: Sequence[Flow], persistent: bool = False) -> ConversationHandler:
+    """The room's flows as one ConversationHandler: a person is in at most one of them; starting
+    one (again, or another) leaves the one in progress and drops its drafts (allow_reentry).
+    One handler, not one per flow, because every message a person sends is checked against each
+    ConversationHandler before it reaches the questions (bench/throughput.py measured ~11 µs a
+    handler for every question).  /cancelar ends the flow and drops its drafts.  `persistent`
+    (the application has a persistence, bot/persistence.py): where each person is survives a
+    restart, and so do their drafts (user_data).  Text typed at a step that waits for a button is
+    read as a choice among the buttons offered (`offer`): by its number or its name, as if
+    pressed; anything else gets a reminder of what to pick and how to leave, never an unrelated
+    answer while the conversation waits."""
+    states: dict[object, list[BaseHandler]] = {}
+    for flow in flows:
+        if shared := states.keys() & flow.states.keys():
+            raise ValueError(f"two flows use the state numbers {sorted(shared, key=str)}")
+        states.update(flow.states)
+    every_draft = (*dict.fromkeys(d for flow in flows for d in flow.drafts), OFFERED)
+
+    def drop_drafts(context: ContextTypes.DEFAULT_TYPE, keep: tuple[str, ...] = ()) -> None:
+        for key in every_draft:
+            if key not in keep:
+                context.user_data.pop(key, None)
+
+    def leaving_the_others(flow: Flow, handler: BaseHandler) -> BaseHandler:
+        start = handler.callback
+
+        async def entered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+            drop_drafts(context, keep=flow.drafts)  # (a flow left half-way keeps nothing)
+            return await start(update, context)
+
+        handler.callback = entered
+        return handler
+
+    entry_points = [leaving_the_others(flow, h) for flow in flows for h in flow.entry_points]
 
     async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         _locale, _ = texts(update, context)
@@ -349,7 +387,7 @@ def conversation(name: str, entry_points: list[BaseHandler], states: dict[object
                                    TypeHandler(Update, timed_out)]},
                                fallbacks=[CommandHandler("cancelar", cancel),
                                           MessageHandler(filters.TEXT & ~filters.COMMAND, typed_at_a_button_step)],
-                               name=name, allow_reentry=True, conversation_timeout=CONVERSATION_TIMEOUT,
+                               name=CONVERSATION, allow_reentry=True, conversation_timeout=CONVERSATION_TIMEOUT,
                                persistent=persistent)
 
 

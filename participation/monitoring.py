@@ -31,13 +31,13 @@ from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref
 from knowledge.schema import KnowledgeData, Plan
 from participation import notify
 from participation.common import (
+    Flow,
     Option,
     answer_press,
     button,
     cb,
     config,
     continue_in_private,
-    conversation,
     data,
     db_call,
     deep_link_entry,
@@ -305,9 +305,10 @@ def _store_report(s: Session, kd: KnowledgeData, user_id: int, draft: dict, conf
     return reference
 
 
-def report_conversation(persistent: bool = False) -> ConversationHandler:
+def report_flow() -> Flow:
+    """/monitoreo: a report on a commitment or hito, with an optional photo or document."""
     text = filters.TEXT & ~filters.COMMAND
-    return conversation(
+    return Flow(
         entry_points=[CommandHandler("monitoreo", start_report), deep_link_entry("monitoreo", start_report)],
         states={
             TARGET: [CallbackQueryHandler(picked_commitment, pattern=r"^pa:fc:"),
@@ -319,9 +320,7 @@ def report_conversation(persistent: bool = False) -> ConversationHandler:
             SHOW_NAME: [CallbackQueryHandler(picked_show_name, pattern=r"^pa:fn:")],
             CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^pa:fk:")],
         },
-        name="pa_report",
         drafts=(DRAFT, ANSWERING, MODERATING),
-        persistent=persistent,
     )
 
 
@@ -404,13 +403,12 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     return ConversationHandler.END
 
 
-def answer_conversation(persistent: bool = False) -> ConversationHandler:
-    return conversation(
+def answer_flow() -> Flow:
+    """A focal point answers a report (its button pa:fx:)."""
+    return Flow(
         entry_points=[CallbackQueryHandler(start_answer, pattern=r"^pa:fx:")],
         states={ANSWER: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_answer)]},
-        name="pa_answer",
         drafts=(DRAFT, ANSWERING, MODERATING),
-        persistent=persistent,
     )
 
 
@@ -496,22 +494,22 @@ async def skipped_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return await _moderate(update, context, None)
 
 
-def moderation_conversation(persistent: bool = False) -> ConversationHandler:
-    return conversation(
+def moderation_flow() -> Flow:
+    """An admin publishes or hides a report, with an optional reason."""
+    return Flow(
         entry_points=[CallbackQueryHandler(start_moderation, pattern=r"^pa:f[ph]:")],
         states={REASON: [CallbackQueryHandler(skipped_reason, pattern=r"^pa:fm:"),
                          MessageHandler(filters.TEXT & ~filters.COMMAND, typed_reason)]},
-        name="pa_moderation",
         drafts=(DRAFT, ANSWERING, MODERATING),
-        persistent=persistent,
     )
 
 
-def handlers(persistent: bool = False) -> list:
+def flows() -> list[Flow]:
+    return [report_flow(), answer_flow(), moderation_flow()]
+
+
+def handlers() -> list:
     return [
-        report_conversation(persistent),
-        answer_conversation(persistent),
-        moderation_conversation(persistent),
         CommandHandler("mis_reportes", my_reports),
         deep_link_entry("mis_reportes", my_reports),
         CommandHandler("moderar", moderation_queue),

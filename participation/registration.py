@@ -39,6 +39,7 @@ from participation import notify
 from participation.common import (
     OFFERED,
     TYPED,
+    Flow,
     Option,
     actor_index,
     answer_press,
@@ -47,7 +48,6 @@ from participation.common import (
     civil_society,
     config,
     continue_in_private,
-    conversation,
     data,
     db_call,
     deep_link_entry,
@@ -393,9 +393,10 @@ def _file_application(s: Session, user_id: int, draft: dict, configured_admins: 
     notify.notify_people(s, admins, f"reg:{membership.id}", render, kind="admin")
 
 
-def registration_conversation(persistent: bool = False) -> ConversationHandler:
+def registration_flow() -> Flow:
+    """/registro: an OSC member or an institution's focal point asks to join."""
     text = filters.TEXT & ~filters.COMMAND
-    return conversation(
+    return Flow(
         entry_points=[CommandHandler("registro", start_registration),
                       deep_link_entry("registro", start_registration)],
         states={
@@ -409,9 +410,7 @@ def registration_conversation(persistent: bool = False) -> ConversationHandler:
                       MessageHandler(text, typed_contact)],
             CONSENT: [CallbackQueryHandler(consent, pattern=r"^pa:rk:")],
         },
-        name="pa_registration",
         drafts=(DRAFT,),
-        persistent=persistent,
     )
 
 
@@ -491,9 +490,8 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                     else _("Solicitud {id} rechazada.")).format(id=membership_id)))
 
 
-def handlers(persistent: bool = False) -> list:
+def handlers() -> list:
     return [
-        registration_conversation(persistent),
         CommandHandler("pendientes", pending_queue),
         CallbackQueryHandler(decide, pattern=r"^pa:m[ar]:"),
     ]

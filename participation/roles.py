@@ -35,10 +35,10 @@ from telegram.warnings import PTBUserWarning
 from knowledge.schema import Actor
 from participation import notify
 from participation.common import (
+    Flow,
     actor_index,
     answer_press,
     config,
-    conversation,
     data,
     db_call,
     esc,
@@ -317,19 +317,17 @@ async def typed_institutions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     return ConversationHandler.END
 
 
-def focal_from_queue_conversation(persistent: bool = False) -> ConversationHandler:
-    return conversation(
+def focal_from_queue_flow() -> Flow:
+    """An admin appoints a registered person focal point of the institutions they type."""
+    return Flow(
         entry_points=[CallbackQueryHandler(focal_from_queue, pattern=r"^pa:mf:")],
         states={INSTITUTIONS: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_institutions)]},
-        name="pa_focal_from_queue",
         drafts=(APPOINTING,),
-        persistent=persistent,
     )
 
 
-def handlers(persistent: bool = False) -> list:
+def handlers() -> list:
     return [
-        focal_from_queue_conversation(persistent),
         CommandHandler("admin", admin_command),
         CommandHandler("enlace", focal_point_command),
         CallbackQueryHandler(approve_as_focal_point, pattern=r"^pa:mi:"),

@@ -32,13 +32,13 @@ from knowledge.refs import actor_ref, commitment_ref, hito_ref
 from knowledge.schema import Commitment, Hito, KnowledgeData, Plan
 from participation import notify
 from participation.common import (
+    Flow,
     Option,
     actor_index,
     answer_press,
     button,
     cb,
     continue_in_private,
-    conversation,
     data,
     db_call,
     deep_link_entry,
@@ -338,9 +338,10 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-def update_conversation(persistent: bool = False) -> ConversationHandler:
+def update_flow() -> Flow:
+    """/actualizar: a focal point reports a hito's status, progress, note and evidence."""
     text = filters.TEXT & ~filters.COMMAND
-    return conversation(
+    return Flow(
         entry_points=[CommandHandler("actualizar", start_update), deep_link_entry("actualizar", start_update)],
         states={
             HITO: [CallbackQueryHandler(picked_hito, pattern=r"^pa:uh:")],
@@ -353,9 +354,7 @@ def update_conversation(persistent: bool = False) -> ConversationHandler:
                        MessageHandler(text, got_evidence_link)],
             CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^pa:uc:")],
         },
-        name="pa_update",
         drafts=(DRAFT,),
-        persistent=persistent,
     )
 
 
@@ -370,5 +369,5 @@ async def forged_update_press(update: Update, context: ContextTypes.DEFAULT_TYPE
     await refuse(update, context, _("Este botón ya no es válido. Empieza de nuevo con /actualizar."))
 
 
-def handlers(persistent: bool = False) -> list:
-    return [update_conversation(persistent), CallbackQueryHandler(forged_update_press, pattern=r"^pa:u[hspnec]:")]
+def handlers() -> list:
+    return [CallbackQueryHandler(forged_update_press, pattern=r"^pa:u[hspnec]:")]

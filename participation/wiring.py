@@ -23,7 +23,7 @@ from participation import (
     subscriptions,
     updates,
 )
-from participation.common import CONFIG_KEY, ParticipationConfig
+from participation.common import CONFIG_KEY, ParticipationConfig, conversation
 from participation.delivery import BotApiSender, DeliverySettings, DeliveryWorker
 
 log = logging.getLogger(__name__)
@@ -69,14 +69,15 @@ def register(application: Any, admin_ids: Collection[int] = (), after_conversati
     before this room's commands and buttons (free text, which no command or button matches:
     a question then skips testing every command)."""
     application.bot_data[CONFIG_KEY] = ParticipationConfig(admin_ids=tuple(admin_ids))
-    # Order inside the group: conversations first (they only take updates of a conversation in
-    # progress or their entry command), then plain commands and buttons.
-    # Conversations are persistent when the application has a persistence (bot/persistence.py):
-    # a restart mid-way resumes where each person was.
-    persistent = application.persistence is not None
-    for handler in [*registration.handlers(persistent), *roles.handlers(persistent),
-                    *updates.handlers(persistent), *monitoring.handlers(persistent), *after_conversations,
-                    *subscriptions.handlers(), *privacy.handlers()]:
+    # Order inside the group: the conversations first (they only take updates of a conversation
+    # in progress or their entry command), then plain commands and buttons.  They are persistent
+    # when the application has a persistence (bot/persistence.py): a restart mid-way resumes
+    # where each person was.
+    flows = [registration.registration_flow(), roles.focal_from_queue_flow(), updates.update_flow(),
+             *monitoring.flows()]
+    conversations = conversation(flows, persistent=application.persistence is not None)
+    for handler in [conversations, *after_conversations, *registration.handlers(), *roles.handlers(),
+                    *updates.handlers(), *monitoring.handlers(), *subscriptions.handlers(), *privacy.handlers()]:
         application.add_handler(handler)
     # after the answer, in a group of its own: who wrote, for /enlace @username (in memory)
     application.add_handler(TypeHandler(Update, roles.remember_username), group=USERNAME_GROUP)

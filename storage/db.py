@@ -37,7 +37,7 @@ T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 # The newest revision in storage/migrations/versions (a new migration updates it;
 # tests/storage/test_migrations_match_models.py checks it is Alembic's head).
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Any constant shared by every hitobot process; names the PostgreSQL advisory lock.
 ADVISORY_LOCK_KEY = 0x68_69_74_6F  # "hito"

@@ -163,6 +163,28 @@ async def test_monitoring_report_reaches_focal_points_and_their_answer_reaches_t
     assert any(report.reference in t and "respondido" in t for t in pbot.texts_to(MEMBER))
 
 
+async def test_starting_another_conversation_leaves_the_one_in_progress(pbot):
+    await _approved_member(pbot)
+    await _appoint(pbot, MEMBER, "INSTA")  # a member who is also a focal point: both flows are theirs
+    await pbot.say("/actualizar", MEMBER)
+    await pbot.press("pa:uh:pan9.c1h1", MEMBER)
+    await pbot.say("/monitoreo", MEMBER)  # half-way through an update, they start a report instead
+    await pbot.press("pa:us:en_progreso", MEMBER)  # the update's button, still on their screen
+    assert any("ya no es válido" in a for a in pbot.alerts())  # that flow was left, not resumed
+    await pbot.say("La obra sintética sigue detenida", MEMBER)  # typed at the report's first step
+    assert "porcentaje" not in pbot.texts_to(MEMBER)[-1]
+    await pbot.press("pa:fc:1", MEMBER)
+    await pbot.press("pa:fr:pan9.c1h2", MEMBER)
+    await pbot.press("pa:fo:delayed", MEMBER)
+    await pbot.say("La obra sintética está detenida desde marzo", MEMBER)
+    await pbot.press("pa:fa:skip", MEMBER)
+    await pbot.press("pa:fn:no", MEMBER)
+    await pbot.press("pa:fk:yes", MEMBER)
+    with pbot.db.session() as s:
+        assert [r.ref for r in s.scalars(select(FeedbackReport))] == ["pan9.c1h2"]
+        assert s.scalars(select(HitoStatusChange).where(HitoStatusChange.author_kind == "user")).all() == []
+
+
 async def test_non_members_cannot_report_and_only_admins_moderate(pbot):
     await pbot.say("/monitoreo", CITIZEN)
     assert any("/registro" in t for t in pbot.texts_to(CITIZEN))
