@@ -34,6 +34,7 @@ from knowledge.schema import Acronym, Actor, KnowledgeData
 
 _ES = snowballstemmer.stemmer("spanish")
 _ACRONYM_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[-–(]\s*(?P<acr>[^\s\-–()]+)\s*[-–)]?\s*$")
+_ALNUM_WORD = re.compile(r"[A-Za-z0-9]+")
 
 KINDS = ("plan", "plan_fact", "thematic_table", "commitment", "hito", "activity", "actor", "acronym",
          "practice", "project", "catalogue", "catalogue_fact", "passage")
@@ -475,13 +476,15 @@ class ActorDirectory:
         """Actors named in the question: (start, end, key), longest phrases first, no overlaps."""
         taken: set[int] = set()
         found: list[tuple[int, int, str]] = []
-        upper_words = set(re.findall(r"[A-Za-z0-9]+", original))
+        typed: set[str] | None = None  # the words as typed, capitals kept (for a short acronym)
         for start, end, phrase in self._starts.candidates(tokens):
             key = self.by_phrase.get(phrase)
             if key is None or taken.intersection(range(start, end)):
                 continue
-            if phrase in self.short_acronyms and not any(w.lower() == phrase and not w.islower() for w in upper_words):
-                continue
+            if phrase in self.short_acronyms:
+                typed = set(_ALNUM_WORD.findall(original)) if typed is None else typed
+                if not any(w.lower() == phrase and not w.islower() for w in typed):
+                    continue
             found.append((start, end, key))
             taken.update(range(start, end))
         return sorted(found)

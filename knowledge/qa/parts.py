@@ -46,13 +46,16 @@ def _part_text(w, part: str, answer: Answer) -> tuple[list[str], list[str]] | No
     return (body[:1], []) if "missing" in answer.facts else (body, cites)
 
 
+_CAPS = re.compile(r"\b[A-Z]{3,8}\b")  # an acronym as typed
+_SHOUTED = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")  # a word in capitals
+
+
 class Parts:
     def _unknown_names(self, text: str) -> list[str]:
         """Acronyms a question names in capitals ("IRM", "OCDE") that no source text, institution or
         acronym has (not a question typed all in capitals)."""
-        caps = re.findall(r"\b[A-Z]{3,8}\b", text)
-        shouted = re.findall(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b", text)
-        if not caps or len(shouted) * 3 > len(text.split()):
+        caps = _CAPS.findall(text)
+        if not caps or len(_SHOUTED.findall(text)) * 3 > len(text.split()):
             return []  # (a question typed in capitals)
         known = self.k.actors.by_phrase
         out = []

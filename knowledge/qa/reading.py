@@ -50,6 +50,7 @@ SPEECH_WORDS = frozenset({"dijo", "hablo", "informo", "indico", "declaro", "refi
 
 # "qué dirección de SEGEPLAN", "which office of": a unit of an institution, not its street address
 _WHICH_UNIT = re.compile(r"\b(?:que|q|k|cual|cuales|which|what)$")
+_TYPED_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
 _ASKER_IS = re.compile(r"\b(?:como|soy|somos|i am|im)(?: (?:el|la|un|una|a|an))?$")  # "soy secretario municipal"
 
 
@@ -358,10 +359,12 @@ class Reader:
             if key not in q.actors:
                 q.actors.append(key)
             actor_words.update(tokens[start:end])
-        originals = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
+        originals: set[str] | None = None  # the words as typed, capitals kept (for a short acronym)
         typed = folded.split()  # as typed: "pan" is also an acronym, not only the word plan
         for t in tuple(dict.fromkeys(tokens + tuple(typed))):
             for a in self.acronyms.get(t, ()):
+                if len(t) <= 3 and originals is None:
+                    originals = set(_TYPED_WORD.findall(text))
                 # a short acronym counts only when typed in capitals or asked about directly
                 if len(t) > 3 or any(o.lower() == t and not o.islower() for o in originals) \
                         or q.asks_any("meaning", "about", "what_is"):

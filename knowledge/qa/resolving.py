@@ -160,10 +160,12 @@ class Resolver:
                     entry = scores.setdefault(t.ref, [0.0, 0.0])
                     entry[0] += 0.5 * boost if t.ref == ref else 0.25 * boost
                     entry[1] = min(1.0, entry[1] + (0.5 if t.ref == ref else 0.3))
+        said = set(q.tokens)
         for pr in self.k.data.projects:  # a project named by its short name or code ("el PRODEV")
-            names = {_folded(x) for x in (pr.short_name, pr.reference_code) if x}
+            if not said.intersection(_folded(x) for x in (pr.short_name, pr.reference_code) if x):
+                continue
             i = self._subject_at.get(project_ref(pr.key))
-            if i is not None and keep(texts[i]) and names & set(q.tokens):
+            if i is not None and keep(texts[i]):
                 entry = scores.setdefault(project_ref(pr.key), [0.0, 0.0])
                 entry[0] += boost
                 entry[1] = min(1.0, entry[1] + 0.5)

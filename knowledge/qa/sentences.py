@@ -222,7 +222,7 @@ class SentenceFinder:
                 coverage = min(1.0, coverage + 0.8 * extra / (total or 1.0))
             if must and not set(must).intersection(_folded(text).split()):
                 continue
-            if _of_another_plan(text, asked_plan):
+            if asked_plan and _of_another_plan(text, asked_plan):
                 continue  # "la vigencia del 6to plan": not what a sentence says of the first one
             if restated and not self._lists(text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
