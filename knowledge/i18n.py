@@ -37,6 +37,7 @@ DEFAULT_LOCALE = "es"
 DOMAINS = ("knowledge", "bot", "participation")
 
 
+@functools.lru_cache(maxsize=256)  # (a handful of codes; asked for every update)
 def normalize_locale(code: str | None, default: str = DEFAULT_LOCALE) -> str:
     """Telegram's language_code ('es-419', 'en-US', 'pt') -> 'es' or 'en'."""
     if not code:

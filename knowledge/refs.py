@@ -103,40 +103,50 @@ def plan_number(key: str | None) -> int | None:
     return int(m["n"]) if m else None
 
 
+# (the builders below are pure functions, asked in every answer's loops: their strings are kept)
+@functools.lru_cache(maxsize=8192)
 def commitment_ref(plan: str, commitment: int) -> str:
     return str(Ref("commitment", plan=plan, commitment=commitment))
 
 
+@functools.lru_cache(maxsize=8192)
 def hito_ref(plan: str, commitment: int, hito: int) -> str:
     return str(Ref("hito", plan=plan, commitment=commitment, hito=hito))
 
 
+@functools.lru_cache(maxsize=8192)
 def activity_ref(plan: str, commitment: int, hito: int, activity: int) -> str:
     return str(Ref("activity", plan=plan, commitment=commitment, hito=hito, activity=activity))
 
 
+@functools.lru_cache(maxsize=8192)
 def record_ref(plan: str, commitment: int, hito: int | None = None, activity: int | None = None) -> str:
     """The ref of a commitment, or of one of its hitos or activities."""
     kind: Kind = "activity" if activity is not None else "hito" if hito is not None else "commitment"
     return str(Ref(kind, plan=plan, commitment=commitment, hito=hito, activity=activity))
 
 
+@functools.lru_cache(maxsize=8192)
 def plan_ref(key: str) -> str:
     return str(Ref("plan", key=key))
 
 
+@functools.lru_cache(maxsize=8192)
 def actor_ref(key: str) -> str:
     return str(Ref("actor", key=key))
 
 
+@functools.lru_cache(maxsize=8192)
 def acronym_ref(key: str) -> str:
     return str(Ref("acronym", key=key))
 
 
+@functools.lru_cache(maxsize=8192)
 def project_ref(key: str) -> str:
     return str(Ref("project", key=key))
 
 
+@functools.lru_cache(maxsize=8192)
 def practice_ref(practice_id: str) -> str:
     return str(Ref("practice", practice=practice_id))
 

@@ -181,7 +181,12 @@ class CueTable:
         found: list[tuple[int, int, str]] = []
         i = 0
         n = len(tokens)
+        starting = self._starting
         while i < n:
+            first = starting.get(tokens[i])
+            if not (first if first is not None else self._starting_with(tokens[i])):
+                i += 1  # (most words start no cue)
+                continue
             # (their first two words match tokens[i:i + 2])
             for name, cue in self._starting_pair(tokens[i], tokens[i + 1] if i + 1 < n else ""):
                 if len(cue.words) <= 2 or cue.match_at(tokens, i, self.tolerant, skip=2):
@@ -263,7 +268,11 @@ class Query:
         return "en" if self.english else "es"
 
     def asks_any(self, *names: str) -> bool:
-        return any(n in self.asks for n in names)
+        asks = self.asks
+        for n in names:  # (asked a dozen times a question: a plain loop, no generator)
+            if n in asks:
+                return True
+        return False
 
 
 class Reader:

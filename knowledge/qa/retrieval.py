@@ -87,16 +87,24 @@ def stem_set(text: str) -> frozenset[str]:
 
 
 class _Idf:
-    """A term's idf, worked out from its document frequency when asked (no table kept)."""
+    """A term's idf, worked out from its document frequency when first asked (only the terms
+    questions use are kept, bounded: no table of the whole vocabulary)."""
 
     def __init__(self, ranker: Ranker) -> None:
         self._r = ranker
+        self._known: dict[str, float] = {}
 
     def __getitem__(self, term: str) -> float:
-        r = self._r
-        k = r.postings[term]
-        df = r._start[k + 1] - r._start[k]
-        return math.log(1 + (r.n - df + 0.5) / (df + 0.5))
+        idf = self._known.get(term)
+        if idf is None:
+            r = self._r
+            k = r.postings[term]
+            df = r._start[k + 1] - r._start[k]
+            idf = math.log(1 + (r.n - df + 0.5) / (df + 0.5))
+            if len(self._known) >= 10_000:
+                self._known.clear()
+            self._known[term] = idf
+        return idf
 
 
 class Ranker:
