@@ -17,7 +17,7 @@ from knowledge.qa.reading import SPEECH_WORDS, Query
 from knowledge.qa.resolving import Found
 from knowledge.qa.retrieval import stem_set
 from knowledge.qa.values import _PERSON_CUES, _folded, holds_type, titled_name
-from knowledge.refs import is_record, parse_ref, within
+from knowledge.refs import commitment_ref, is_record, parse_ref, within
 
 _ITEM = re.compile(r"(?:(?<=\s)|^)(?:[a-h]|\d{1,2})\)\s")
 
@@ -212,10 +212,11 @@ class SentenceFinder:
         total = self.sentences.idf_of(terms) + unknown
         asked = frozenset(q.content)
         actors = self._actors_asked(q)
+        top = max(ranked[0][0], 1e-9) if ranked else 1.0
         for bm25, coverage, i in ranked:
             t = texts[i]
             text = t.text
-            if not holds_type(text, answer_type, q.count_target, asked):
+            if answer_type is not None and not holds_type(text, answer_type, q.count_target, asked):
                 continue
             if answer_type and t.context:  # a value's sentence is about what the sentence before names
                 extra = sum(self.sentences.idf[s] * v for s, v in terms.items() if s in t.context and s not in t.stems)
@@ -226,14 +227,14 @@ class SentenceFinder:
                 continue  # "la vigencia del 6to plan": not what a sentence says of the first one
             if restated and not self._lists(text, restated):
                 continue  # "¿cuáles son los siete ministerios?": a list, not "siete ministerios" again
-            if not self._names_actors(t, actors):
+            if actors and not self._names_actors(t, actors):
                 continue
             if years and not any(y in text or y in (t.before or "") for y in years):
                 continue  # "cuántos viajaron en 2025": a sentence about other years does not answer
             if needed and not needed & (t.stems | t.context):
                 continue  # "qué países …": a sentence about the catalogue that names no country does not answer
             scoped = found is not None and (within(t.ref, found.ref) or within(found.ref, t.ref))
-            key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / max(ranked[0][0], 1e-9)
+            key = coverage + (0.1 if scoped else 0.0) + 0.02 * bm25 / top
             if titles and titles & set(_folded(text).split()):
                 key += 0.2  # "el comisionado que habló": the sentence that names the comisionado
             if answer_type == "person" and titled_name(text):
@@ -313,7 +314,7 @@ class SentenceFinder:
         r = parse_ref(found.ref)
         if r is None:
             return None
-        scope = str(r.up_to("commitment")) if r.is_record else found.ref
+        scope = commitment_ref(r.plan, r.commitment) if r.is_record else found.ref
         i = self._subject_at.get(found.ref)
         title = self.subjects.texts[i] if i is not None else None
         identity: set[str] = set()
