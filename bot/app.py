@@ -39,6 +39,7 @@ from handlers import buttons, commands, fallbacks, free_text, inline, progress
 from handlers.callback_data import PATTERN as NAVIGATION_PATTERN
 from handlers.errors import on_error
 from handlers.flood import FLOOD_KEY, FORGET_EVERY, FloodControl, flood_gate, forget_idle_job
+from handlers.preferences import load_people_with_a_language
 from knowledge.core import Knowledge
 from knowledge.i18n import N_, translations
 from knowledge.schema import KnowledgeData
@@ -117,6 +118,7 @@ def _post_init_for(settings: Settings, prepared: Services | None):
         svc.bot_username = application.bot.username
         application.bot_data[SERVICES_KEY] = svc
         application.bot_data[FLOOD_KEY] = FloodControl()
+        await load_people_with_a_language(application)
         if application.job_queue is not None:  # per-person state of idle people leaves memory
             application.job_queue.run_repeating(forget_idle_job, interval=FORGET_EVERY,
                                                 first=FORGET_EVERY, name="forget-idle")

@@ -14,6 +14,11 @@ from storage.models.preferences import Preference
 LOCALES = ("es", "en")
 
 
+def people_with_a_locale(session: Session) -> set[int]:
+    """Everyone who picked a language (their ids only)."""
+    return set(session.scalars(select(Preference.user_id)))
+
+
 def chosen_locale(session: Session, user_id: int) -> str | None:
     """The language the person picked, or None if they never picked one."""
     return session.scalar(select(Preference.locale).where(Preference.user_id == user_id))

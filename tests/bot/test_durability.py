@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from telegram.error import NetworkError
 
 from bot.app import build_application
@@ -60,6 +60,29 @@ async def test_the_chosen_language_survives_a_restart(db):
         english, spanish = (p["text"] for p in restarted.request.of("sendMessage"))
     assert "What I can do" in english
     assert "Lo que puedo hacer" in spanish
+
+
+async def test_a_first_message_asks_the_database_only_about_people_who_picked_a_language(db):
+    async with running_bot(db) as bot:
+        await bot.say("/idioma en", user_id=4545)
+    asked: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if "preferences" in statement:
+            asked.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        async with running_bot(db) as restarted:
+            at_start = len(asked)  # who picked a language: one query for everyone
+            for user_id in range(9001, 9021):  # twenty people who never picked one
+                await restarted.say("/ayuda", user_id=user_id, language_code="es")
+            assert len(asked) == at_start
+            assert "Lo que puedo hacer" in restarted.request.of("sendMessage")[-1]["text"]
+            await restarted.say("/ayuda", user_id=4545, language_code="es")  # the one who did
+            assert "What I can do" in restarted.request.of("sendMessage")[-1]["text"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
 
 
 async def test_changing_the_language_again_overwrites_the_stored_choice(db):
