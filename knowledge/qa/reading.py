@@ -370,8 +370,11 @@ class Reader:
             actor_words.update(tokens[start:end])
         originals: set[str] | None = None  # the words as typed, capitals kept (for a short acronym)
         typed = folded.split()  # as typed: "pan" is also an acronym, not only the word plan
-        for t in tuple(dict.fromkeys(tokens + tuple(typed))):
-            for a in self.acronyms.get(t, ()):
+        acronyms = self.acronyms
+        named = () if acronyms.keys().isdisjoint(tokens) and acronyms.keys().isdisjoint(typed) \
+            else dict.fromkeys(tokens + tuple(typed))  # (most questions name no acronym)
+        for t in named:
+            for a in acronyms.get(t, ()):
                 if len(t) <= 3 and originals is None:
                     originals = set(_TYPED_WORD.findall(text))
                 # a short acronym counts only when typed in capitals or asked about directly
@@ -384,14 +387,15 @@ class Reader:
         topics: list[str] = []
         # "en qué compromisos participa CoST Guatemala": the body's name, not a nickname of commitment 3
         where_it_is = q.asks_any("supporters", "responsible") and bool({"compromisos", "commitments"} & set(tokens))
-        for i, t in enumerate(tokens):
+        for i, t in enumerate(() if self.topic_phrases.keys().isdisjoint(tokens) else tokens):
             for words, ref in self.topic_phrases.get(t, ()):
                 if tokens[i:i + len(words)] == words and ref not in topics and not (
                         where_it_is and set(words) <= actor_words):
                     topics.append(ref)
         q.topics = tuple(topics)
         text_folded = " " + " ".join(tokens) + " "
-        maybe = sorted({n for t in set(tokens) for n in self._unanswerable_from.get(t, ())})
+        maybe = () if self._unanswerable_from.keys().isdisjoint(tokens) else \
+            sorted({n for t in set(tokens) for n in self._unanswerable_from.get(t, ())})
         for attribute, phrases in (self._unanswerable[n] for n in maybe):
             if any(p in text_folded and not _WHERE_SOMETHING_IS.search(before := text_folded.split(p)[0])
                    and not _ASKER_IS.search(before)
@@ -428,8 +432,11 @@ class Reader:
         t = q.tokens
         # "el primer hito" is hito 1; "una institución", "one milestone" are not (folded: fold(q.original))
         q.ordinal_one = bool(_ORDINAL_ONE.search(folded)) and not _FIRST_TO.search(folded)
+        last = len(t) - 1
         for i, w in enumerate(t):
-            kind = ref_kind(w, t[i + 1] if i + 1 < len(t) else "")
+            kind = _REF_KIND.get(w)
+            if kind is None and i < last and t[i + 1][:1].isdigit():
+                kind = ref_kind(w, t[i + 1])  # "compormiso 3", "jito 2": a typo before a number
             if kind is not None:
                 if kind != "plan" and (w.endswith("s") or i and t[i - 1] in _EVERY):
                     q.plural.add(kind)  # "hitos", "cada compromiso", "every milestone"
@@ -473,10 +480,10 @@ class Reader:
                 q.months.append((MONTHS[w], year))
             elif w.isdigit() and len(w) == 4 and w.startswith(("19", "20")):
                 q.years.append(int(w))
-        for i, w in enumerate(t):  # "el próximo plan", "the next plan": none in the sources yet
+        for i, w in enumerate(t if "plan" in t else ()):  # "el próximo plan", "the next plan": none yet
             if w in ("proximo", "siguiente", "next", "futuro", "nuevo", "septimo") and "plan" in t[i + 1:i + 3]:
                 q.plan = 99
-        for (a, b), number in _PLAN_YEARS.items():
+        for (a, b), number in _PLAN_YEARS.items() if q.years else ():
             # "el plan 2021-2023" names a plan by its years; "cuántos en 2021 y en 2023" only asks of two years
             if a in t and b in t and q.plan is None and (t.index(b) == t.index(a) + 1 or "plan" in t):
                 q.plan = number
