@@ -16,7 +16,6 @@ question's words and a value of the kind asked for (a number for "cuántos", a d
 
 from __future__ import annotations
 
-import functools
 import re
 
 from knowledge.answers import Answer, Choice, Hit
@@ -64,12 +63,6 @@ _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:c
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=4096)  # (a paragraph is searched for many questions; it can be long)
-def _holds_contact(text: str, kind: str) -> bool:
-    """Whether a text holds a contact detail of that kind (a phone number, an e-mail, …)."""
-    return bool(_CONTACT_VALUE[kind].search(text))
-
-
 class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, SentenceFinder):
     """Answers questions from one Knowledge (its records, actors and writers)."""
 
@@ -85,6 +78,9 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
         self._sentences_under = self._under(self.sentences.texts)
         self.aggregator = Aggregator(knowledge, self.reader)
         self.practices = Practices(knowledge, self.subjects)
+        # (sentence, kind of contact detail) -> whether its paragraph gives one: a paragraph can be
+        # long and is searched for many questions (bounded)
+        self._contact_in: dict[tuple[int, str], bool] = {}
 
 
     # --- entry point ------------------------------------------------------------------------
@@ -245,14 +241,19 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
     def _contact_sentence(self, q: Query):
         """The sentence that holds the contact detail asked (a phone number, a street address),
         of the plan named if one is: its other words need not match."""
+        want = _CONTACT_VALUE[q.missing]
         plan = plan_key(q.plan) if q.plan else None
         for _bm25, coverage, i in self.sentences.rank(self.sentences.terms(q.content), limit=20):
             t = self.sentences.texts[i]
             if coverage < 0.25 or (plan is not None and t.plan != plan):
                 continue
-            said = f"{t.parent or ''} {t.index}"
-            if _holds_contact(said, q.missing) and (
-                    not q.actors or stem_set(" ".join(q.actor_words)) <= stem_set(said)):  # never another body's
+            holds = self._contact_in.get((i, q.missing))
+            if holds is None:
+                if len(self._contact_in) >= 10_000:
+                    self._contact_in.clear()
+                holds = self._contact_in[i, q.missing] = bool(want.search(f"{t.parent or ''} {t.index}"))
+            if holds and (not q.actors or stem_set(" ".join(q.actor_words))
+                          <= stem_set(f"{t.parent or ''} {t.index}")):  # never another body's
                 return t, coverage
         return None
 
