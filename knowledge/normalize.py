@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from array import array
@@ -329,13 +330,15 @@ class Normalizer:
 
     def is_english(self, tokens: list[str]) -> bool:
         """More English-only words than Spanish-only ones (abbreviations count as Spanish)."""
-        votes = self._votes
-        return sum(votes.get(t, 0) for t in tokens) > 0
+        return sum(map(self._votes.get, tokens, itertools.repeat(0, len(tokens)))) > 0
 
     def _expand_abbreviations(self, tokens: list[str]) -> list[str]:
+        abbreviations = self.lexicon.abbreviations
+        if abbreviations.keys().isdisjoint(tokens):
+            return list(tokens)
         out: list[str] = []
         for t in tokens:
-            out.extend(self.lexicon.abbreviations.get(t, (t,)))
+            out.extend(abbreviations.get(t, (t,)))
         return out
 
     def _numbers_to_digits(self, tokens: list[str]) -> list[str]:
@@ -362,6 +365,8 @@ class Normalizer:
     def _remove_fillers(self, tokens: list[str]) -> list[str]:
         """Drop filler phrases, the longest one that starts at each position first."""
         by_first = self._fillers_by_first
+        if by_first.keys().isdisjoint(tokens):
+            return tokens
         out: list[str] = []
         i = 0
         while i < len(tokens):

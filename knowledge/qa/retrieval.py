@@ -262,6 +262,10 @@ class Ranker:
         for s, w in terms.items():
             idf, postings = self._scored(s)
             weight = w * idf
+            if not scores:  # (the first term's texts start from its share: 0.0 + x is x)
+                scores = {i: weight * part for i, part in postings}
+                covered = dict.fromkeys(scores, weight)
+                continue
             for i, part in postings:
                 scores[i] = scores.get(i, 0.0) + weight * part
                 covered[i] = covered.get(i, 0.0) + weight
