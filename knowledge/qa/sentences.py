@@ -213,9 +213,12 @@ class SentenceFinder:
         asked = frozenset(q.content)
         actors = self._actors_asked(q)
         top = max(ranked[0][0], 1e-9) if ranked else 1.0
+        # (the checks below that read a sentence's own text; most questions need none of them)
+        reads_text = bool(answer_type is not None or must or asked_plan or restated or years or titles
+                          or which_ones)
         for bm25, coverage, i in ranked:
             t = texts[i]
-            text = t.text
+            text = t.text if reads_text else ""
             if answer_type is not None and not holds_type(text, answer_type, q.count_target, asked):
                 continue
             if answer_type and t.context:  # a value's sentence is about what the sentence before names
