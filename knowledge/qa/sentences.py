@@ -89,6 +89,12 @@ _NEXT_QUESTION = re.compile(
 _JOINED = re.compile(r"\s(?:y|e|and)\s", re.IGNORECASE)  # (where _NEXT_QUESTION's second form can start)
 
 
+_COUNT_WORDS = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
+                "9": "nueve", "10": "diez"}  # a count as the sources write it
+_WHICH_WORDS = frozenset({"cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names", "menciona",
+                          "mencione", "enumera", "enumere", "nombra", "name"})  # words that ask which ones
+
+
 def questions_in(text: str) -> list[str]:
     """The questions one message asks, each one whole enough to read alone (at least two words)."""
     body = text.rstrip()
@@ -278,10 +284,7 @@ class SentenceFinder:
     def _named_count(q: Query) -> str | None:
         """'cuáles son los 7 ministerios', 'the five institutes': the count the question already
         gives, as the sources would write it ('siete ministerios'), when it asks which they are."""
-        words = {"2": "dos", "3": "tres", "4": "cuatro", "5": "cinco", "6": "seis", "7": "siete", "8": "ocho",
-                 "9": "nueve", "10": "diez"}
-        which = ("cual", "cuales", "which", "nombres", "nombre", "lista", "list", "names", "menciona",
-                 "mencione", "enumera", "enumere", "nombra", "name")
+        words, which = _COUNT_WORDS, _WHICH_WORDS
         for i, x in enumerate(q.tokens[:-1]):
             # "cuáles son los 27 …", "qué siete ministerios …" (not "menores de 5 años", nor "which
             # institutions lead each of the four milestones": the which-word asks for something else)
