@@ -32,7 +32,7 @@ from knowledge.qa.practices import Practices
 from knowledge.qa.projects import ProjectAnswers
 from knowledge.qa.reading import TOPICAL_ASKS, Query, Reader
 from knowledge.qa.records import build_rankers
-from knowledge.qa.resolving import ACCEPT_RECORD, Found, Resolver
+from knowledge.qa.resolving import ACCEPT_RECORD, RECORD_KINDS, Found, Resolver
 from knowledge.qa.retrieval import stem_set
 from knowledge.qa.sentences import (
     ACCEPT_SENTENCE,
@@ -73,6 +73,7 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
         self.reader = Reader(knowledge.lexicon, knowledge.normalizer, knowledge.actors, data.acronyms)
         self.subjects, self.sentences = build_rankers(data, frozenset(stop))
         self._subject_at = {t.ref: i for i, t in enumerate(self.subjects.texts)}
+        self._record_subjects = frozenset(i for i, t in enumerate(self.subjects.texts) if t.kind in RECORD_KINDS)
         # a record -> the subjects and sentences of itself and what it holds (its hitos, ...)
         self._subjects_under = self._under(self.subjects.texts)
         self._sentences_under = self._under(self.sentences.texts)
@@ -81,6 +82,7 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
         # (sentence, kind of contact detail) -> whether its paragraph gives one: a paragraph can be
         # long and is searched for many questions (bounded)
         self._contact_in: dict[tuple[int, str], bool] = {}
+        self._scopes: dict[str, tuple[frozenset[int], frozenset[int]]] = {}  # SentenceFinder._scope_sentences
 
 
     # --- entry point ------------------------------------------------------------------------
@@ -562,7 +564,7 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
 
     def refusal(self, q: Query, w: Writer) -> Answer:
         related: list[Choice] = []
-        ranked = self._rank(q, lambda t: True)[:3]
+        ranked = self._rank(q)[:3]
         for f in ranked:
             if parse_ref(f.ref):
                 related.append(Choice(self._label(f.ref, w), f.ref))

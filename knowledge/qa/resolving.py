@@ -32,6 +32,11 @@ ACCEPT_RECORD = 0.5  # share of the question's subject words a record must hold 
 RECORD_KINDS = frozenset({"plan", "commitment", "hito", "activity", "project", "catalogue"})
 
 
+def _of_a_record(t) -> bool:
+    """A subject text of a record (not an institution's or an acronym's: those are for search)."""
+    return t.kind in RECORD_KINDS
+
+
 @dataclass
 class Found:
     """What a question resolved to: a record ref with how sure we are."""
@@ -88,9 +93,9 @@ class Resolver:
                     return Found(inner[0].ref, inner[0].score, inner[0].coverage, True), []
             return Found(ref, 99, 1.0, True), []
         kinds = self._kinds_named(q)
-        ranked = self._rank(q, lambda t: (kinds is None or t.kind in kinds)
-                            and (plan is None or t.plan in (plan, None))
-                            and (q.hito is None or getattr(parse_ref(t.ref), "hito", None) == q.hito))
+        ranked = self._rank(q, None if kinds is None and plan is None and q.hito is None else (
+            lambda t: (kinds is None or t.kind in kinds) and (plan is None or t.plan in (plan, None))
+            and (q.hito is None or getattr(parse_ref(t.ref), "hito", None) == q.hito)))
         follow_up = previous and parse_ref(previous) and q.asks and len(q.subject) <= 2
         if not ranked:
             return (Found(previous, 1, 1.0, True), []) if follow_up else (None, [])
@@ -141,15 +146,18 @@ class Resolver:
             return {"commitment"}
         return None
 
-    def _rank(self, q: Query, keep) -> list[Found]:
-        """Records by subject words, nicknames and the institutions named, best first."""
-        wanted = keep
-        keep = lambda t: t.kind in RECORD_KINDS and wanted(t)  # noqa: E731 - actors etc. are for search
+    def _rank(self, q: Query, wanted=None) -> list[Found]:
+        """Records by subject words, nicknames and the institutions named, best first; `wanted`:
+        which records may be found (a predicate on the subject), None for any record."""
+        if wanted is None:  # (any record: ranked against a set of ids, no Python call per text)
+            keep, allowed = _of_a_record, self._record_subjects
+        else:
+            keep = allowed = lambda t: t.kind in RECORD_KINDS and wanted(t)  # noqa: E731 - actors etc. are for search
         terms = self.subjects.terms(q.subject)
         texts = self.subjects.texts
         scores: dict[str, list[float]] = {}
         unknown = self.subjects.unknown_mass(q.subject)
-        for bm25, coverage, i in self.subjects.rank(terms, keep, limit=40, unknown=unknown):
+        for bm25, coverage, i in self.subjects.rank(terms, allowed, limit=40, unknown=unknown):
             scores[texts[i].ref] = [bm25, coverage]
         raw = {ref: v[1] for ref, v in scores.items()}
         boost = max((v[0] for v in scores.values()), default=1.0) or 1.0

@@ -334,8 +334,7 @@ class SentenceFinder:
         if not terms:
             return None
         texts = self.sentences.texts
-        allowed = {j for j in (*self._sentences_under.get(scope, ()), *self._sentences_under.get(found.ref, ()))
-                   if not (texts[j].ref == found.ref and texts[j].field == "text")}
+        allowed, own = self._scope_sentences(found.ref, scope)
         if not allowed:
             return None
         answer_type = "name" if "person" in q.asks else "money" if q.asks_any("budget") else (
@@ -343,7 +342,6 @@ class SentenceFinder:
         years = [str(y) for y in q.years] if answer_type in ("number", "money") else []  # "cuántos en 2025": that year
         restated = self._named_count(q)
         # the hito's own sentences (its activities, products) first, then the rest of its commitment
-        own = {j for j in allowed if within(texts[j].ref, found.ref)} if found.ref != scope else set()
         actors = self._actors_asked(q)
         for pool in ([own] if own else []) + [allowed]:
             for _bm25, coverage, j in self.sentences.rank(terms, pool, limit=10):
@@ -355,6 +353,21 @@ class SentenceFinder:
                                                               frozenset(q.content)) and self._names_actors(texts[j], actors):
                     return texts[j], coverage
         return None
+
+    def _scope_sentences(self, ref: str, scope: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The sentences a record's answer may quote: those of its commitment (`scope`; a project:
+        itself) but the record's own title, and those of the record itself (empty when it is the
+        commitment). A pure function of the knowledge base, kept for the records questions find."""
+        known = self._scopes.get(ref)
+        if known is None:
+            texts = self.sentences.texts
+            allowed = frozenset(j for j in (*self._sentences_under.get(scope, ()), *self._sentences_under.get(ref, ()))
+                                if not (texts[j].ref == ref and texts[j].field == "text"))
+            own = frozenset(j for j in allowed if within(texts[j].ref, ref)) if ref != scope else frozenset()
+            if len(self._scopes) >= 1_000:
+                self._scopes.clear()
+            known = self._scopes[ref] = (allowed, own)
+        return known
 
     def _title_terms(self, i: int) -> frozenset[str]:
         """The sentence terms of subject i's title: a pure function of the knowledge base, worked
