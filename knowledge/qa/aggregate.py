@@ -27,13 +27,14 @@ from knowledge.refs import (
 MAX_LINES = 14
 _MOST = ("mas", "mayor", "maximo", "most", "more", "largest", "greatest", "biggest", "highest")
 _LEAST = ("menos", "menor", "least", "fewest", "fewer")
+_MOST_OR_LEAST = frozenset(_MOST + _LEAST)
 _DONE = ("cumplid", "cumplier", "cumplio", "complet", "finaliz", "fulfill", "logrado")
 _LIST = ("cuales", "cual", "que", "lista", "listado", "which", "what", "list", "todos", "all", "nombres")
 _LEADING = ("respons", "lider", "encargad", "cabeza", "lead", "in charge")
 _APART = frozenset({"aparte", "excepto", "salvo", "except", "besides", "apart"})
-_SHARED = ("ambos", "tanto", "vez", "comparten", "comun", "both", "shared")
-_PEOPLE = ("instituciones", "institucion", "organizaciones", "organizacion", "osc", "entidades", "actores",
-           "institutions", "organizations", "organisations")
+_SHARED = frozenset({"ambos", "tanto", "vez", "comparten", "comun", "both", "shared"})
+_PEOPLE = frozenset({"instituciones", "institucion", "organizaciones", "organizacion", "osc", "entidades", "actores",
+                     "institutions", "organizations", "organisations"})
 # what a list word must be near to ask for a list of records or of the bodies in them
 _LISTED = frozenset({"hitos", "compromisos", "actividades", "milestones", "commitments", "activities", "partners",
                      "socios", "cooperantes", "stakeholders", "organismos", "ministerios", "secretarias",
@@ -76,7 +77,7 @@ class Aggregator:
 
     @staticmethod
     def _shared(q: Query) -> bool:
-        return any(t in _SHARED for t in q.tokens)
+        return not _SHARED.isdisjoint(q.tokens)
 
     @staticmethod
     def _role_asked(q: Query) -> str:
@@ -140,8 +141,8 @@ class Aggregator:
     def answer(self, q: Query, w: Writer):
         plural = q.plural & {"hito", "commitment", "activity"}
         filtered = bool(q.months or q.years or q.actors or self._done(q) or self._shared(q))
-        people = any(t in _PEOPLE for t in q.tokens)
-        superlative = any(t in _MOST + _LEAST for t in q.tokens) and bool(plural or q.named & {"hito", "commitment", "activity"})
+        people = not _PEOPLE.isdisjoint(q.tokens)
+        superlative = not _MOST_OR_LEAST.isdisjoint(q.tokens) and bool(plural or q.named & {"hito", "commitment", "activity"})
         counting = "count" in q.asks and (q.count_target or "")[:4] in ("hito", "comp", "acti")
         if q.activity is not None or (q.hito is not None and "activity" not in plural and not q.hito_list):
             return None
