@@ -6,9 +6,11 @@ Run from the repo root: `.venv/bin/python bench/throughput.py [--updates 3000]`.
 1. Throughput: free-text questions go through the full Application (update queue, flood
    control, handlers, Knowledge.ask, rendering, sendMessage) on an in-process fake transport
    (tests.emulator.local_request.LocalRequest: no sockets), against a bare echo bot measured
-   in the same run the same way.  The rate limiter is off in both: Telegram's own 30 msg/s
-   would otherwise be what is measured.  The core keeps no memo: every question is read
-   afresh.  Budgets (issue 13): >= 500 updates/s and >= 0.3x the echo bot.
+   in the same run the same way.  The bot runs on its database, as `hitobot run` does (the
+   people's stored choices, the conversations' state), a new one for every run: each starts as
+   after a deploy, with 2,000 people it has not seen.  The rate limiter is off in both:
+   Telegram's own 30 msg/s would otherwise be what is measured.  The core keeps no memo: every
+   question is read afresh.  Budgets (issue 13): >= 500 updates/s and >= 0.3x the echo bot.
 2. Resident memory of a process holding the Application with a SYNTHETIC knowledge base 100x
    the shipped one (generated here, never shipped).  Budget <= 200 MB.
 """
@@ -91,19 +93,36 @@ def bench_database(server_url: str | None, tmp: str, name: str):
     return fresh_database(f"hitobot_bench_{name}", Path(tmp), server_url or "")
 
 
-def hitobot_application(request, knowledge, data, database_url: str):
-    """The Application as `hitobot run` builds it, with its per-update log wrapper (the log
+def hitobot_application(request, knowledge, data, database):
+    """The Application as `hitobot run` builds it: on its database (the people's stored
+    choices, the conversations' state kept there), with its per-update log wrapper (the log
     lines themselves are filtered out by logging.disable below, their fields are computed)."""
     from bot.app import build_application
     from bot.commands.run import instrument
     from bot.config import Settings
 
     settings = Settings(telegram_token=TOKEN, telegram_base_url="http://127.0.0.1:9/bot",
-                        database_url=database_url)
-    application = build_application(settings, knowledge=knowledge, data=data, request=request,
-                                    rate_limiter=None)
+                        database_url=str(database.engine.url.render_as_string(hide_password=False)))
+    application = build_application(settings, db=database, knowledge=knowledge, data=data, request=request,
+                                     rate_limiter=None)
     instrument(application, settings)
     return application
+
+
+def run_on_new_database(server_url: str | None, tmp: str, name: str, build, texts: list[str]) -> float:
+    """Updates/s of the Application `build(database)` makes, on a new, migrated database: every
+    run starts as a deploy does, knowing none of the people who write."""
+    from storage.db import Database
+    from tests.emulator.local_request import LocalRequest
+
+    with bench_database(server_url, tmp, name) as url:
+        database = Database(url)
+        database.upgrade()  # the bot's own tables (preferences, participation) must exist
+        try:
+            request = LocalRequest(record=False)
+            return len(texts) / asyncio.run(drive(build(request, database), request, texts))
+        finally:
+            database.dispose()
 
 
 class ConstantCore:
@@ -137,22 +156,17 @@ def bench_throughput(n: int, server_url: str | None, rounds: int = 5) -> dict[st
     for question in pool:  # warm caches the same way for both runs
         knowledge.ask(question)
     rates: dict[str, list[float]] = {"echo": [], "bot": [], "stub": []}
-    with tempfile.TemporaryDirectory() as tmp, bench_database(server_url, tmp, "throughput") as url:
-        from storage.db import Database
-
-        database = Database(url)
-        database.upgrade()  # the bot's own tables (preferences, participation) must exist
-        database.dispose()
-        stub = ConstantCore(knowledge, pool[0])
-        for _ in range(rounds):
+    stub = ConstantCore(knowledge, pool[0])
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
             request = LocalRequest(record=False)
             rates["echo"].append(n / asyncio.run(drive(echo_application(request), request, texts)))
-            request = LocalRequest(record=False)
-            rates["bot"].append(n / asyncio.run(drive(hitobot_application(request, knowledge, data, url),
-                                                      request, texts)))
-            request = LocalRequest(record=False)
-            rates["stub"].append(n / asyncio.run(drive(hitobot_application(request, stub, data, url),
-                                                       request, texts)))
+            rates["bot"].append(run_on_new_database(
+                server_url, tmp, f"throughput_bot_{r}",
+                lambda request, database: hitobot_application(request, knowledge, data, database), texts))
+            rates["stub"].append(run_on_new_database(
+                server_url, tmp, f"throughput_stub_{r}",
+                lambda request, database: hitobot_application(request, stub, data, database), texts))
     start = time.perf_counter()
     for text in texts:
         knowledge.ask(text)
@@ -249,9 +263,9 @@ def memory_probe() -> None:
 
         database = Database(url)  # every start runs Alembic's upgrade, as here
         database.upgrade()
-        database.dispose()
-        application = hitobot_application(request, knowledge, data, url)
+        application = hitobot_application(request, knowledge, data, database)
         asyncio.run(drive(application, request, questions()[:50]))
+        database.dispose()
     hitos = sum(len(c.hitos) for p in data.plans for c in p.commitments)
     print(json.dumps({"rss_mb": rss_mb(), "imports_mb": after_imports, "data_mb": after_data - after_imports,
                       "core_mb": after_core - after_data, "plans": len(data.plans), "hitos": hitos,
