@@ -304,9 +304,6 @@ CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)  # a step left this long ends th
 
 
 CONVERSATION = "pa_conversation"  # the persistence name of the room's one ConversationHandler
-# the names each flow had as a ConversationHandler of its own (migration 0008 moved their state)
-FORMER_CONVERSATIONS = ("pa_registration", "pa_focal_from_queue", "pa_update", "pa_report", "pa_answer",
-                        "pa_moderation")
 
 
 @dataclass(frozen=True)
@@ -324,8 +321,8 @@ def conversation(flows: Sequence[Flow], persistent: bool = False) -> Conversatio
     """The room's flows as one ConversationHandler: a person is in at most one of them; starting
     one (again, or another) leaves the one in progress and drops its drafts (allow_reentry).
     One handler, not one per flow, because every message a person sends is checked against each
-    ConversationHandler before it reaches the questions (bench/throughput.py measured ~11 µs a
-    handler for every question).  /cancelar ends the flow and drops its drafts.  `persistent`
+    ConversationHandler before it reaches the questions (its key, its state, its entry points:
+    ~4 µs a handler for every question).  /cancelar ends the flow and drops its drafts.  `persistent`
     (the application has a persistence, bot/persistence.py): where each person is survives a
     restart, and so do their drafts (user_data).  Text typed at a step that waits for a button is
     read as a choice among the buttons offered (`offer`): by its number or its name, as if
