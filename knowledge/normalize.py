@@ -30,6 +30,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import OSA
 
+from knowledge.memo import Kept
+
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 # libyaml's safe loader when PyYAML has it (the same data, ~8x faster: the lexicon is read at every start)
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -209,7 +211,7 @@ class Speller:
         pairs = sorted((hash(d), i) for i, word in enumerate(self._words) for d in _deletes(word))
         self._hashes = array("q", (h for h, _ in pairs))
         self._word_ids = array("I", (i for _, i in pairs))
-        self._memo: dict[str, str] = {}  # word -> correction (the vocabulary never changes)
+        self._memo: Kept[str, str] = Kept(_SPELLER_MEMO)  # word -> correction (the vocabulary never changes)
 
     def _words_with_delete(self, probe: str) -> Iterator[str]:
         h = hash(probe)
@@ -224,10 +226,7 @@ class Speller:
         memo = self._memo.get(word)
         if memo is not None:
             return memo
-        if len(self._memo) >= _SPELLER_MEMO:
-            self._memo.clear()  # bounded: a flood of random words cannot grow it without end
-        self._memo[word] = best = self._correct(word)
-        return best
+        return self._memo.keep(word, self._correct(word))  # (bounded: a flood of random words cannot grow it)
 
     def _correct(self, word: str) -> str:
         if self.known is not None and self.known(word):

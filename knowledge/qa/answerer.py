@@ -22,6 +22,7 @@ from knowledge.answers import Answer, Choice, Hit
 from knowledge.cards import Located
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.index import acronym_key
+from knowledge.memo import Kept
 from knowledge.normalize import fold_simple
 from knowledge.qa import pieces
 from knowledge.qa.aggregate import Aggregator
@@ -63,6 +64,11 @@ _ELLIPSIS = re.compile(r"\s+(?:y|e|and)\s+(?:(?:cuando|cuándo|when)\s+)?(?:(?:c
 _HEAD = re.compile(r"^(.*\b(?:el|la|los|las|the)\s+[^\s]+(?:\s+[^\s]+)?\s+(?:de|del|d|of))\s", re.IGNORECASE)
 
 
+def _paragraph(t) -> str:
+    """A sentence with the paragraph it is part of (a contact detail may sit beside it)."""
+    return f"{t.parent or ''} {t.index}"
+
+
 class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, SentenceFinder):
     """Answers questions from one Knowledge (its records, actors and writers)."""
 
@@ -81,8 +87,9 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
         self.practices = Practices(knowledge, self.subjects)
         # (sentence, kind of contact detail) -> whether its paragraph gives one: a paragraph can be
         # long and is searched for many questions (bounded)
-        self._contact_in: dict[tuple[int, str], bool] = {}
-        self._scopes: dict[str, tuple[frozenset[int], frozenset[int]]] = {}  # SentenceFinder._scope_sentences
+        self._contact_in: Kept[tuple[int, str], bool] = Kept(10_000)
+        # SentenceFinder._scope_sentences (at x100 a commitment holds hundreds of sentences)
+        self._scopes: Kept[str, tuple[frozenset[int], frozenset[int]]] = Kept(256)
 
 
     # --- entry point ------------------------------------------------------------------------
@@ -251,12 +258,9 @@ class QuestionAnswerer(Parts, ProjectAnswers, Meanings, PlanAnswers, Resolver, S
                 continue
             holds = self._contact_in.get((i, q.missing))
             if holds is None:
-                if len(self._contact_in) >= 10_000:
-                    self._contact_in.clear()
-                holds = self._contact_in[i, q.missing] = bool(want.search(f"{t.parent or ''} {t.index}"))
-            if holds and (not q.actors or stem_set(" ".join(q.actor_words))
-                          <= stem_set(f"{t.parent or ''} {t.index}")):  # never another body's
-                return t, coverage
+                holds = self._contact_in.keep((i, q.missing), bool(want.search(_paragraph(t))))
+            if holds and (not q.actors or stem_set(" ".join(q.actor_words)) <= stem_set(_paragraph(t))):
+                return t, coverage  # (never another body's)
         return None
 
     def _one_record_of_theirs(self, q: Query) -> bool:

@@ -19,6 +19,7 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.index import ActorDirectory
+from knowledge.memo import Kept
 from knowledge.normalize import YAML_LOADER, Lexicon, fold, fold_simple
 from knowledge.schema import Acronym
 
@@ -129,9 +130,11 @@ class CueTable:
     tolerant: bool = True  # one typing error allowed (not for sectors: "gobiernos locales" is no sector)
     # word -> the cues its first word matches (bench/throughput.py: reading was half of each answer,
     # trying every cue of a letter at every word); a pure function of the word, bounded
-    _starting: dict[str, tuple[tuple[str, Cue], ...]] = field(default_factory=dict, compare=False, repr=False)
+    _starting: Kept[str, tuple[tuple[str, Cue], ...]] = field(default_factory=lambda: Kept(20_000), compare=False,
+                                                              repr=False)
     # (word, the word after it) -> those of them whose second word matches too (bounded the same way)
-    _pairs: dict[tuple[str, str], tuple[tuple[str, Cue], ...]] = field(default_factory=dict, compare=False, repr=False)
+    _pairs: Kept[tuple[str, str], tuple[tuple[str, Cue], ...]] = field(default_factory=lambda: Kept(20_000),
+                                                                       compare=False, repr=False)
 
     @classmethod
     def of(cls, groups: dict[str, list[str]], tolerant: bool = True, canon=None) -> CueTable:
@@ -157,10 +160,8 @@ class CueTable:
                           if _first_word_matches(word, cue.words[0], self.tolerant))
             # a word that is a cue's own word means that cue before one it is a typo of
             # ("finalidad" is the aim, not "finaliz*" mistyped)
-            known = tuple(sorted(known, key=lambda nc: not _first_word_matches(word, nc[1].words[0], False)))
-            if len(self._starting) >= 20_000:
-                self._starting.clear()
-            self._starting[word] = known
+            known = self._starting.keep(
+                word, tuple(sorted(known, key=lambda nc: not _first_word_matches(word, nc[1].words[0], False))))
         return known
 
     def _starting_pair(self, word: str, following: str) -> tuple[tuple[str, Cue], ...]:
@@ -169,11 +170,9 @@ class CueTable:
         key = (word, following)
         known = self._pairs.get(key)
         if known is None:
-            known = tuple((name, cue) for name, cue in self._starting_with(word) if len(cue.words) == 1 or (
-                following and _first_word_matches(following, cue.words[1], self.tolerant)))
-            if len(self._pairs) >= 20_000:
-                self._pairs.clear()
-            self._pairs[key] = known
+            known = self._pairs.keep(key, tuple(
+                (name, cue) for name, cue in self._starting_with(word) if len(cue.words) == 1 or (
+                    following and _first_word_matches(following, cue.words[1], self.tolerant))))
         return known
 
     def find(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:

@@ -19,6 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.index import stem
+from knowledge.memo import Kept
 from knowledge.normalize import fold_simple
 
 K1, B = 1.2, 0.6
@@ -92,7 +93,7 @@ class _Idf:
 
     def __init__(self, ranker: Ranker) -> None:
         self._r = ranker
-        self._known: dict[str, float] = {}
+        self._known: Kept[str, float] = Kept(10_000)
 
     def __getitem__(self, term: str) -> float:
         idf = self._known.get(term)
@@ -100,10 +101,7 @@ class _Idf:
             r = self._r
             k = r.postings[term]
             df = r._start[k + 1] - r._start[k]
-            idf = math.log(1 + (r.n - df + 0.5) / (df + 0.5))
-            if len(self._known) >= 10_000:
-                self._known.clear()
-            self._known[term] = idf
+            idf = self._known.keep(term, math.log(1 + (r.n - df + 0.5) / (df + 0.5)))
         return idf
 
 
@@ -150,8 +148,8 @@ class Ranker:
         for s in self.postings:
             if len(s) >= 4:
                 self._by_letter[s[0]].append(s)
-        self._loose: dict[str, str | None] = {}
-        self._word_terms: dict[str, tuple[str, float] | None] = {}
+        self._loose: Kept[str, str | None] = Kept(10_000)
+        self._word_terms: Kept[str, tuple[str, float] | None] = Kept(10_000)
         self._scored_terms: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
         self._scored_postings = 0  # how many postings `_scored_terms` holds
 
@@ -185,10 +183,7 @@ class Ranker:
                 # "implement"): a stem that begins the other, sharing five letters or more
                 shared = [c for c in candidates if len(c) >= 5 and (s.startswith(c) or c.startswith(s))]
                 found = max(shared, key=len) if shared else None
-        if len(self._loose) > 10_000:
-            self._loose.clear()
-        self._loose[s] = found
-        return found
+        return self._loose.keep(s, found)
 
     def terms(self, words) -> dict[str, float]:
         """Question words -> {vocabulary stem: weight}."""
@@ -213,10 +208,7 @@ class Ranker:
                 term = (s, 1.0)
             elif near := self.loose(s):
                 term = (near, LOOSE_WEIGHT)
-        if len(self._word_terms) > 10_000:
-            self._word_terms.clear()
-        self._word_terms[word] = term
-        return term
+        return self._word_terms.keep(word, term)
 
     def unknown_mass(self, words) -> float:
         """The idf mass of question words no text has (not even loosely): what the sources are

@@ -364,9 +364,7 @@ class SentenceFinder:
             allowed = frozenset(j for j in (*self._sentences_under.get(scope, ()), *self._sentences_under.get(ref, ()))
                                 if not (texts[j].ref == ref and texts[j].field == "text"))
             own = frozenset(j for j in allowed if within(texts[j].ref, ref)) if ref != scope else frozenset()
-            if len(self._scopes) >= 256:  # (at x100 a commitment holds hundreds of sentences)
-                self._scopes.clear()
-            known = self._scopes[ref] = (allowed, own)
+            known = self._scopes.keep(ref, (allowed, own))
         return known
 
     def _title_terms(self, i: int) -> frozenset[str]:
