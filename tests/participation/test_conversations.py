@@ -30,6 +30,18 @@ async def _approved_member(bot, user_id: int = MEMBER) -> None:
     await bot.press(f"pa:ma:{membership_id}", ADMIN)
 
 
+async def _report_a_delay(bot, user_id: int = MEMBER) -> None:
+    """The steps of /monitoreo after it started: hito 2 of commitment 1 is delayed, no attachment,
+    the name not shown, confirmed."""
+    await bot.press("pa:fc:1", user_id)
+    await bot.press("pa:fr:pan9.c1h2", user_id)
+    await bot.press("pa:fo:delayed", user_id)
+    await bot.say("La obra sintética está detenida desde marzo", user_id)
+    await bot.press("pa:fa:skip", user_id)
+    await bot.press("pa:fn:no", user_id)
+    await bot.press("pa:fk:yes", user_id)
+
+
 async def _appoint(bot, user_id: int, institution: str) -> None:
     await bot.say(f"/enlace {user_id} {institution}", ADMIN)
 
@@ -138,13 +150,7 @@ async def test_monitoring_report_reaches_focal_points_and_their_answer_reaches_t
     await _appoint(pbot, FOCAL_A, "INSTA")
     await _appoint(pbot, FOCAL_B, "INSTB")
     await pbot.say("/monitoreo", MEMBER)
-    await pbot.press("pa:fc:1", MEMBER)
-    await pbot.press("pa:fr:pan9.c1h2", MEMBER)
-    await pbot.press("pa:fo:delayed", MEMBER)
-    await pbot.say("La obra sintética está detenida desde marzo", MEMBER)
-    await pbot.press("pa:fa:skip", MEMBER)
-    await pbot.press("pa:fn:no", MEMBER)
-    await pbot.press("pa:fk:yes", MEMBER)
+    await _report_a_delay(pbot)
     with pbot.db.session() as s:
         report = s.scalars(select(FeedbackReport)).one()
         assert report.reference.startswith("RM-") and report.reference.endswith(f"{report.id:05d}")
@@ -173,13 +179,7 @@ async def test_starting_another_conversation_leaves_the_one_in_progress(pbot):
     assert any("ya no es válido" in a for a in pbot.alerts())  # that flow was left, not resumed
     await pbot.say("La obra sintética sigue detenida", MEMBER)  # typed at the report's first step
     assert "porcentaje" not in pbot.texts_to(MEMBER)[-1]
-    await pbot.press("pa:fc:1", MEMBER)
-    await pbot.press("pa:fr:pan9.c1h2", MEMBER)
-    await pbot.press("pa:fo:delayed", MEMBER)
-    await pbot.say("La obra sintética está detenida desde marzo", MEMBER)
-    await pbot.press("pa:fa:skip", MEMBER)
-    await pbot.press("pa:fn:no", MEMBER)
-    await pbot.press("pa:fk:yes", MEMBER)
+    await _report_a_delay(pbot)
     with pbot.db.session() as s:
         assert [r.ref for r in s.scalars(select(FeedbackReport))] == ["pan9.c1h2"]
         assert s.scalars(select(HitoStatusChange).where(HitoStatusChange.author_kind == "user")).all() == []
