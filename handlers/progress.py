@@ -7,7 +7,6 @@ The chart is drawn off the event loop (asyncio.to_thread) and cached until the d
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from io import BytesIO
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -15,6 +14,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 import handlers.callback_data as cb
+from knowledge import clock
 from knowledge.charts import chart_fingerprint, commitment_bars, render_progress_chart
 from knowledge.compose import shorten
 from knowledge.lookups import status_name
@@ -46,7 +46,7 @@ def chart_caption(services_: Services, commitment: Commitment, locale: str, _) -
 
 
 async def chart_png(services_: Services, commitment: Commitment, locale: str, _) -> bytes:
-    today = getattr(services_.knowledge, "today", dt.date.today)()  # the core's day (tests set it)
+    today = getattr(services_.knowledge, "today", clock.today)()  # the core's day (tests set it)
     key = (chart_fingerprint(commitment, today), locale)
     cached = services_.chart_cache.get(key)
     if cached is not None:

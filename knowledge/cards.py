@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from knowledge.answers import Answer, Choice
+from knowledge.clock import local_day
 from knowledge.compose import Writer, make_answer, paragraphs, shorten
 from knowledge.lookups import Located, heading
 from knowledge.progress import is_overdue, reported
@@ -322,7 +323,7 @@ class Cards:
             if progress is not None:
                 line += f" ({progress} %)"
             who = rep.author or w._("un enlace institucional")
-            line += ", " + (w._("según {who}, {date}", who=who, date=w.date(PartialDate.parse(rep.since.date())))
+            line += ", " + (w._("según {who}, {date}", who=who, date=w.date(PartialDate.parse(local_day(rep.since))))
                             if rep.since else w._("según {who}", who=who))
             if rep.note:
                 line += ". " + w._("Nota: {note}", note=shorten(rep.note, 160))

@@ -12,6 +12,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from knowledge import clock
 from knowledge.compose import shorten
 from knowledge.i18n import format_partial_date
 from knowledge.progress import hito_progress, hito_state, is_overdue
@@ -48,7 +49,7 @@ def commitment_bars(commitment: Commitment, statuses: list[StatusDef], hito_labe
                     subject_width: int = SUBJECT_WIDTH) -> list[HitoBar]:
     """Bars for every hito. `hito_label` formats {n} and {subject} (the hito's text cut between
     words); `end_label` formats {date} (its end date); overdue by the rule of knowledge.progress."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return [HitoBar(hito_label.format(n=h.number, subject=shorten(h.text, subject_width)),
                     hito_progress(h, statuses), hito_state(h)[0],
                     end_label.format(date=format_partial_date(h.end, locale)) if h.end else "",
@@ -59,7 +60,7 @@ def commitment_bars(commitment: Commitment, statuses: list[StatusDef], hito_labe
 def chart_fingerprint(commitment: Commitment, today: dt.date | None = None) -> tuple:
     """What the chart depends on (statuses, and the day: a hito becomes overdue at midnight);
     a cache keyed on it is invalid as soon as either changes."""
-    return (commitment.number, today or dt.date.today(),
+    return (commitment.number, today or clock.today(),
             tuple((h.number, *hito_state(h)) for h in commitment.hitos))
 
 

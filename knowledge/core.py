@@ -9,9 +9,9 @@ knowledge.cards), `.search(query, ...)` (inline mode, /buscar) and lookups (`pla
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
+from knowledge import clock
 from knowledge import progress as progress_rules
 from knowledge.answers import Answer, Hit
 from knowledge.cards import Cards
@@ -56,7 +56,7 @@ class Knowledge(Lookups, Cards, Profiles):
 
     def __init__(self, data: KnowledgeData):
         Lookups.__init__(self, data)  # plans, commitments, hitos, statuses: knowledge.lookups
-        self.today = dt.date.today  # "which hitos are overdue" is asked of a day; tests set it
+        self.today = clock.today  # "which hitos are overdue" is asked of a day (Guatemala's); tests set it
         self.lexicon = load_lexicon()
         stop = self.lexicon.stop_es | self.lexicon.stop_en
         common = stop | set(self.lexicon.english) | {w for ps in self.lexicon.aspects.values() for p in ps for w in p.split()}

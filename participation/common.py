@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from knowledge.actors import fold_name
+from knowledge.clock import today
 from knowledge.i18n import normalize_locale, translations
 from knowledge.index import ActorDirectory
 from knowledge.lookups import Located, Lookups
@@ -492,9 +493,9 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE, offered: Of
 
 
 def today_of(context: ContextTypes.DEFAULT_TYPE) -> dt.date:
-    """Today, from the knowledge core's clock (tests set it), else the system's."""
+    """Today, from the knowledge core's clock (tests set it), else Guatemala's."""
     clock = getattr(getattr(_services(context), "knowledge", None), "today", None)
-    return clock() if callable(clock) else dt.date.today()
+    return clock() if callable(clock) else today()
 
 
 def plan_end(plan: Plan) -> tuple[dt.date | None, bool]:

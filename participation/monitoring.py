@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from knowledge.clock import local_day
 from knowledge.compose import shorten
 from knowledge.i18n import N_, format_day
 from knowledge.refs import Ref, commitment_ref, hito_ref, parse_ref
@@ -342,7 +343,7 @@ async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     lines = [f"<b>{esc(_('Tus reportes de monitoreo'))}</b>"]
     for r, answers in reports:
         lines.append(esc(f"{r.reference} · {records(kd).record_name(r.ref, locale)} · "
-                         f"{format_day(r.created_at.date(), locale)} · {_(STATE_LABELS.get(r.state, r.state))}"))
+                         f"{format_day(local_day(r.created_at), locale)} · {_(STATE_LABELS.get(r.state, r.state))}"))
         if r.state_reason:
             lines.append("   " + esc(_("Motivo: {reason}").format(reason=r.state_reason)))
         for text in answers:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from knowledge.clock import GUATEMALA, local_now
 from knowledge.compose import shorten
 from knowledge.i18n import format_day
 from knowledge.progress import is_completed, is_overdue
@@ -38,13 +39,8 @@ from storage.repositories.knowledge import read_knowledge
 
 log = logging.getLogger(__name__)
 
-GUATEMALA = dt.timezone(dt.timedelta(hours=-6), "America/Guatemala")  # no daylight saving time
 DUE_THRESHOLDS = (30, 7)
 REMINDER_TIME = dt.time(8, 0, tzinfo=GUATEMALA)
-
-
-def local_now() -> dt.datetime:
-    return dt.datetime.now(GUATEMALA)
 
 
 def queue_due_reminders(session: Session, kd: KnowledgeData, today: dt.date,

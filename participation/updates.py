@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from knowledge.clock import local_day
 from knowledge.compose import shorten
 from knowledge.i18n import format_day
 from knowledge.lookups import Located, heading
@@ -264,7 +265,7 @@ def notice_text(kd: KnowledgeData, plan: Plan, commitment: Commitment, before: H
         lines.append(esc(t("Nota de {who}: {note}").format(who=reporter, note=after.current.note)))
     since = after.current.since if after.current is not None else None
     if since is not None:
-        lines.append(esc(t("Lo reportó {who} el {date}.").format(who=reporter, date=format_day(since.date(), locale))))
+        lines.append(esc(t("Lo reportó {who} el {date}.").format(who=reporter, date=format_day(local_day(since), locale))))
     return "\n".join(lines)
 
 

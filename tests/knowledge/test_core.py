@@ -124,6 +124,22 @@ def test_card_chart_and_answer_show_one_progress_after_a_reported_update(make_sy
     assert "el estado lo reportó INSTA" in next(line for line in answer.splitlines() if line.startswith("Fuente"))
 
 
+def test_a_status_reported_in_the_evening_is_dated_as_in_guatemala(make_synthetic_data):
+    """8:30 p.m. on 30 June in Guatemala is 1 July in UTC, as stored: the answer and the card say
+    30 June, whether the instant comes back with its zone (PostgreSQL) or without (SQLite)."""
+    import datetime as dt
+
+    from knowledge.schema import CurrentStatus
+
+    core = Knowledge(make_synthetic_data())
+    hito = core.commitment(1).hitos[0]
+    for since in (dt.datetime(2025, 7, 1, 2, 30, tzinfo=dt.UTC), dt.datetime(2025, 7, 1, 2, 30)):
+        hito.current = CurrentStatus(status="en_progreso", progress=30, kind="user", author="INSTA", since=since)
+        for text in (core.ask("como va el hito 1 del compromiso 1").text, core.card("c1h1").text):
+            status = next(line for line in text.splitlines() if line.startswith("Estado"))
+            assert "según INSTA, 30 de junio de 2025" in status, status
+
+
 def test_cards_for_every_kind_of_ref(core):
     assert core.card("pan9.c1", "es").refs == ("pan9.c1",)
     assert "Inventario público de faros" in core.card("pan9.c1h1", "es").text

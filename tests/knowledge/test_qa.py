@@ -224,7 +224,7 @@ def test_a_focal_points_update_is_cited_as_such(make_synthetic_data):
 
     data = make_synthetic_data()
     data.plans[0].commitments[1].hitos[0].current = CurrentStatus(
-        status="en_progreso", progress=40, since=dt.datetime(2030, 8, 3), author="ISP")
+        status="en_progreso", progress=40, since=dt.datetime(2030, 8, 3, 15), author="ISP")  # 9 a.m. in Guatemala
     text = Knowledge(data).ask("como va el hito 1 del compromiso 2").text
     assert "En progreso" in text and "40 %" in text
     assert "ISP" in text and "3 de agosto de 2030" in text
