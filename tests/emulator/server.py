@@ -260,6 +260,8 @@ class BotApiEmulator:
             if exc.parameters:
                 body["parameters"] = exc.parameters
             return web.json_response(body, status=exc.code)
+        except ConnectionResetError:  # the bot went away mid-request (a stopped process): nobody to answer
+            return web.Response(status=499)
         except (ValueError, KeyError, TypeError) as exc:
             st.counters["errors:400"] += 1
             return web.json_response({"ok": False, "error_code": 400,
