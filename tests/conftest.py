@@ -47,6 +47,19 @@ def fresh_database(prefix: str, tmp_dir: Path, server_url: str | None = None) ->
         admin.dispose()
 
 
+@contextlib.contextmanager
+def database_at(prefix: str, tmp_dir: Path, revision: str) -> Iterator[Database]:
+    """A new database migrated up to `revision` (a migration test's starting point: rows of that
+    version go in, then the test upgrades), disposed of after."""
+    with fresh_database(prefix, tmp_dir) as url:
+        database = Database(url)
+        try:
+            database.upgrade(revision)
+            yield database
+        finally:
+            database.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with fresh_database("hitobot_test", tmp_path_factory.mktemp("db")) as url:

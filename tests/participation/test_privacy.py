@@ -17,7 +17,6 @@ from pathlib import Path
 from sqlalchemy import MetaData, select
 
 from participation.opendata import write_open_data
-from storage.db import Database
 from storage.models.knowledge import HitoStatusChange
 from storage.models.participation import OutboxMessage, Person
 from storage.repositories import participation as repo
@@ -124,29 +123,24 @@ async def test_following_keeps_no_telegram_name_and_says_what_is_kept(pbot):
 def test_migration_0005_rewrites_old_signatures_and_forgets_telegram_names(tmp_path, pdata):
     from storage.repositories.knowledge import record_status_change
     from storage.sync import load_knowledge
-    from tests.conftest import fresh_database
+    from tests.conftest import database_at
 
-    with fresh_database("hitobot_m5", tmp_path) as url:
-        db = Database(url)
-        try:
-            db.upgrade("0004")
-            with db.session() as s:
-                load_knowledge(s, pdata)
-                record_status_change(s, "pan9", 1, 1, "en_progreso", 30, None, "user", FOCAL_A,
-                                     "Persona Sintética (inst_a, inst_b)")
-                record_status_change(s, "pan9", 1, 2, "en_progreso", 30, None, "user", FOCAL_A,
-                                     "Persona Sin Institución")
-                s.add(Person(id=CITIZEN, display_name="Beto Sintético", username="beto_sintetico"))
-            db.upgrade()
-            with db.session() as s:
-                labels = s.scalars(select(HitoStatusChange.author_label)
-                                   .where(HitoStatusChange.author_kind == "user")
-                                   .order_by(HitoStatusChange.id)).all()
-                assert labels == ["INSTA, INSTB", None]
-                person = s.get(Person, CITIZEN)
-                assert (person.display_name, person.username) == ("", None)
-        finally:
-            db.dispose()
+    with database_at("hitobot_m5", tmp_path, "0004") as db:
+        with db.session() as s:
+            load_knowledge(s, pdata)
+            record_status_change(s, "pan9", 1, 1, "en_progreso", 30, None, "user", FOCAL_A,
+                                 "Persona Sintética (inst_a, inst_b)")
+            record_status_change(s, "pan9", 1, 2, "en_progreso", 30, None, "user", FOCAL_A,
+                                 "Persona Sin Institución")
+            s.add(Person(id=CITIZEN, display_name="Beto Sintético", username="beto_sintetico"))
+        db.upgrade()
+        with db.session() as s:
+            labels = s.scalars(select(HitoStatusChange.author_label)
+                               .where(HitoStatusChange.author_kind == "user")
+                               .order_by(HitoStatusChange.id)).all()
+            assert labels == ["INSTA, INSTB", None]
+            person = s.get(Person, CITIZEN)
+            assert (person.display_name, person.username) == ("", None)
 
 
 def test_export_json_is_valid(loaded_db, tmp_path):

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from bot.cli import main
 from storage.db import Database
 from storage.repositories.knowledge import data_version, read_practices
-from tests.conftest import fresh_database
+from tests.conftest import database_at
 
 HEADER = ["Código", "Nombre de la práctica", "Institución oferente", "ODS vinculados", "Esfera", "Descripción"]
 ROWS = [  # SYNTHETIC
@@ -195,20 +195,15 @@ def test_load_and_export_messages_in_english(cli_env: Database, synthetic_data_d
 
 
 def test_migration_0004_keeps_numbered_practices_and_their_refs(tmp_path: Path) -> None:
-    with fresh_database("hitobot_m0004", tmp_path) as url:
-        database = Database(url)
-        try:
-            database.upgrade("0003")
-            with database.engine.begin() as connection:
-                connection.execute(text(
-                    "INSERT INTO practices (id, title, institution, ods, content_hash, retired) "
-                    "VALUES (12, 'Práctica sintética numerada', 'Institución sintética', '[]', 'x', false)"))
-            database.upgrade()
-            assert practices(database) == [("12", "Práctica sintética numerada", "Institución sintética")]
-            with database.engine.begin() as connection:  # any document name fits now
-                connection.execute(text("UPDATE practices SET source_document = :d, source_section = 's'"),
-                                   {"d": "Catálogo sintético de buenas prácticas, edición 2040 (versión final).pdf"})
-            with database.session() as session:
-                assert read_practices(session)[0].source.document.startswith("Catálogo sintético")
-        finally:
-            database.dispose()
+    with database_at("hitobot_m0004", tmp_path, "0003") as database:
+        with database.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO practices (id, title, institution, ods, content_hash, retired) "
+                "VALUES (12, 'Práctica sintética numerada', 'Institución sintética', '[]', 'x', false)"))
+        database.upgrade()
+        assert practices(database) == [("12", "Práctica sintética numerada", "Institución sintética")]
+        with database.engine.begin() as connection:  # any document name fits now
+            connection.execute(text("UPDATE practices SET source_document = :d, source_section = 's'"),
+                               {"d": "Catálogo sintético de buenas prácticas, edición 2040 (versión final).pdf"})
+        with database.session() as session:
+            assert read_practices(session)[0].source.document.startswith("Catálogo sintético")

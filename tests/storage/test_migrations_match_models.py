@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 import storage.models
 from storage.db import HEAD_REVISION, Database
 from storage.models.base import Base
-from tests.conftest import fresh_database
+from tests.conftest import database_at, fresh_database
 
 
 def model_metadata():
@@ -59,13 +59,8 @@ def test_head_revision_is_alembics_head_and_a_restart_does_not_import_alembic(tm
 
 
 def test_a_half_migrated_database_is_upgraded_to_head(tmp_path: Path) -> None:
-    with fresh_database("hitobot_schema_half", tmp_path) as url:
-        database = Database(url)
-        try:
-            database.upgrade("0001")
-            assert (database.current_revision() or "").startswith("0001")
-            database.upgrade()
-            assert database.current_revision() == ScriptDirectory.from_config(
-                database.alembic_config()).get_current_head()
-        finally:
-            database.dispose()
+    with database_at("hitobot_schema_half", tmp_path, "0001") as database:
+        assert (database.current_revision() or "").startswith("0001")
+        database.upgrade()
+        assert database.current_revision() == ScriptDirectory.from_config(
+            database.alembic_config()).get_current_head()

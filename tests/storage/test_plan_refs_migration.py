@@ -19,7 +19,7 @@ from storage.models.participation import (
     Subscription,
 )
 from storage.sync import load_knowledge
-from tests.conftest import fresh_database
+from tests.conftest import database_at
 
 SRC = Source(document="999_0000000000000000.txt", section="sintético")
 PERSON, OTHER = 7001, 7002
@@ -52,44 +52,39 @@ def _rows(db: Database):
 
 
 def test_upgrade_names_the_plan_of_every_stored_ref_and_downgrade_takes_it_back(tmp_path):
-    with fresh_database("hitobot_m6", tmp_path) as url:
-        db = Database(url)
-        try:
-            db.upgrade("0005")
-            with db.session() as s:
-                load_knowledge(s, synthetic_plans())
-                s.add_all([Person(id=PERSON), Person(id=OTHER)])
-                s.flush()
-                s.add_all([Subscription(person_id=PERSON, ref=ref) for ref in
-                           ("c3", "c3h2", "c10", "c1", "c20", "c77", "i:inst_a", "pan4.c10")])
-                s.add(Subscription(person_id=OTHER, ref="c10"))
-                s.add_all([FeedbackReport(person_id=PERSON, ref=ref, observation="other", text="Sintético")
-                           for ref in ("c3h2", "c10", "pan6.c1")])
-                s.add(DigestItem(person_id=PERSON, dedupe_key=f"overdue:c3h2:2025-06-30:{PERSON}", ref="c3h2",
-                                 text="Aviso sintético"))
-                s.add_all([OutboxMessage(chat_id=PERSON, text="Aviso sintético", dedupe_key=key) for key in
-                           (f"due7:c3h2:2025-06-30:{PERSON}", f"overdue:c10h1:2020-06-30:{PERSON}",
-                            f"status:12:{PERSON}", f"due30:c77h1:2099-01-31:{PERSON}")])
-            before = _rows(db)
+    with database_at("hitobot_m6", tmp_path, "0005") as db:
+        with db.session() as s:
+            load_knowledge(s, synthetic_plans())
+            s.add_all([Person(id=PERSON), Person(id=OTHER)])
+            s.flush()
+            s.add_all([Subscription(person_id=PERSON, ref=ref) for ref in
+                       ("c3", "c3h2", "c10", "c1", "c20", "c77", "i:inst_a", "pan4.c10")])
+            s.add(Subscription(person_id=OTHER, ref="c10"))
+            s.add_all([FeedbackReport(person_id=PERSON, ref=ref, observation="other", text="Sintético")
+                       for ref in ("c3h2", "c10", "pan6.c1")])
+            s.add(DigestItem(person_id=PERSON, dedupe_key=f"overdue:c3h2:2025-06-30:{PERSON}", ref="c3h2",
+                             text="Aviso sintético"))
+            s.add_all([OutboxMessage(chat_id=PERSON, text="Aviso sintético", dedupe_key=key) for key in
+                       (f"due7:c3h2:2025-06-30:{PERSON}", f"overdue:c10h1:2020-06-30:{PERSON}",
+                        f"status:12:{PERSON}", f"due30:c77h1:2099-01-31:{PERSON}")])
+        before = _rows(db)
 
-            db.upgrade()
+        db.upgrade()
 
-            subscriptions, reports, digest, outbox = _rows(db)
-            assert subscriptions == sorted([
-                (PERSON, "pan6.c3"), (PERSON, "pan6.c3h2"), (PERSON, "pan4.c10"),
-                (PERSON, "pan6.c1"),  # the shipped numbering says 1 was the 6th plan's, though pan9 has one now
-                (PERSON, "pan9.c20"),  # not a shipped number: the plan of this database that has it
-                (PERSON, "c77"),  # no plan has it: left as it was
-                (PERSON, "i:inst_a"), (OTHER, "pan4.c10")])  # PERSON followed c10 twice over: once now
-            assert reports == ["pan6.c3h2", "pan4.c10", "pan6.c1"]
-            assert digest == [("pan6.c3h2", f"overdue:pan6.c3h2:2025-06-30:{PERSON}")]
-            assert outbox == [f"due7:pan6.c3h2:2025-06-30:{PERSON}", f"overdue:pan4.c10h1:2020-06-30:{PERSON}",
-                              f"status:12:{PERSON}", f"due30:c77h1:2099-01-31:{PERSON}"]
+        subscriptions, reports, digest, outbox = _rows(db)
+        assert subscriptions == sorted([
+            (PERSON, "pan6.c3"), (PERSON, "pan6.c3h2"), (PERSON, "pan4.c10"),
+            (PERSON, "pan6.c1"),  # the shipped numbering says 1 was the 6th plan's, though pan9 has one now
+            (PERSON, "pan9.c20"),  # not a shipped number: the plan of this database that has it
+            (PERSON, "c77"),  # no plan has it: left as it was
+            (PERSON, "i:inst_a"), (OTHER, "pan4.c10")])  # PERSON followed c10 twice over: once now
+        assert reports == ["pan6.c3h2", "pan4.c10", "pan6.c1"]
+        assert digest == [("pan6.c3h2", f"overdue:pan6.c3h2:2025-06-30:{PERSON}")]
+        assert outbox == [f"due7:pan6.c3h2:2025-06-30:{PERSON}", f"overdue:pan4.c10h1:2020-06-30:{PERSON}",
+                          f"status:12:{PERSON}", f"due30:c77h1:2099-01-31:{PERSON}"]
 
-            with db.engine.begin() as connection:
-                command.downgrade(db.alembic_config(connection), "0005")
-            subscriptions, reports, digest, outbox = _rows(db)
-            assert reports == ["c3h2", "c10", "c1"] and digest == before[2] and outbox == before[3]
-            assert (PERSON, "c3") in subscriptions and (PERSON, "pan9.c20") in subscriptions
-        finally:
-            db.dispose()
+        with db.engine.begin() as connection:
+            command.downgrade(db.alembic_config(connection), "0005")
+        subscriptions, reports, digest, outbox = _rows(db)
+        assert reports == ["c3h2", "c10", "c1"] and digest == before[2] and outbox == before[3]
+        assert (PERSON, "c3") in subscriptions and (PERSON, "pan9.c20") in subscriptions
