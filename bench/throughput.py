@@ -102,7 +102,7 @@ def hitobot_application(request, knowledge, data, database):
     from bot.config import Settings
 
     settings = Settings(telegram_token=TOKEN, telegram_base_url="http://127.0.0.1:9/bot",
-                        database_url=str(database.engine.url.render_as_string(hide_password=False)))
+                        database_url=database.url)
     application = build_application(settings, db=database, knowledge=knowledge, data=data, request=request,
                                      rate_limiter=None)
     instrument(application, settings)
